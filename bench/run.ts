@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: runs every `bench/*.bench.js` module (or those named on the command line) and
+ * prints one table of figures against their goals. Timing goals live here, never in tests.
+ */
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Bench, BenchRow } from './types.js';
+
+const dir = import.meta.dirname;
+const wanted = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.js'))
+  .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+  .sort();
+
+const rows: BenchRow[] = [];
+for (const f of files) {
+  process.stderr.write(`bench: ${basename(f, '.bench.js')} ...\n`);
+  const mod = (await import(`${dir}/${f}`)) as { default: Bench };
+  rows.push(...(await mod.default()));
+}
+
+const fmt = (n: number) =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+const table = [
+  ['benchmark', 'value', 'unit', 'goal', 'note'],
+  ...rows.map((r) => [r.name, fmt(r.value), r.unit, r.goal ?? '', r.note ?? '']),
+];
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+for (const [i, row] of table.entries()) {
+  console.log(row.map((c, j) => (j === 1 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd());
+  if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+}

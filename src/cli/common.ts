@@ -1,0 +1,53 @@
+/** What every command shares: the error edge, the global flags, and stdout helpers. */
+import { isUserError, QueryError, UsageError } from '../core/errors.js';
+
+let verbose = false;
+
+/** Turns on stack traces for every error (the global `--verbose` flag). */
+export function setVerbose(on: boolean): void {
+  verbose = on;
+}
+
+/**
+ * Wraps a command's action: user errors become one readable line and exit code 2, anything else
+ * exit code 1 with the stack shown only under --verbose.
+ */
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void> | void,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      reportError(err);
+      process.exitCode = isUserError(err) ? 2 : 1;
+    }
+  };
+}
+
+/** Prints an error the way the CLI does everywhere. */
+export function reportError(err: unknown): void {
+  if (err instanceof QueryError) {
+    process.stderr.write(
+      `logpipe: query error: ${err.message}\n  ${err.pointer().split('\n').join('\n  ')}\n`,
+    );
+  } else if (isUserError(err)) {
+    process.stderr.write(`logpipe: ${err.message}\n`);
+  } else {
+    const e = err as Error;
+    process.stderr.write(`logpipe: ${e?.message ?? String(err)}\n`);
+    if (e?.cause instanceof Error) process.stderr.write(`  caused by: ${e.cause.message}\n`);
+    if (verbose && e?.stack) process.stderr.write(`${e.stack}\n`);
+    else process.stderr.write('  (run with --verbose for details)\n');
+  }
+}
+
+/** Parses a positive integer flag, or throws a UsageError naming the flag. */
+export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} expects a whole number >= ${min}, got "${value}"`);
+  }
+  return n;
+}

@@ -1,0 +1,210 @@
+/**
+ * The config file: its schema (validated with zod, unknown keys rejected), loading from YAML,
+ * environment overrides (`LOGPIPE_SERVER__PORT=8080` sets `server.port`) and flag overrides
+ * (`--set storage.batch_size=5000`), in that order of precedence. Every error names the key.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const duration = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/, 'a duration such as 500ms, 10s, 5m or 2h');
+
+/** A synthetic log source: the generator writing a file, for demos and tests. */
+export const GeneratorConfigSchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  /** Log format to write (generator format id). */
+  format: z.string().min(1),
+  /** File to append to; `-` for stdout. */
+  path: z.string().min(1),
+  /** Lines per second, or `max`. */
+  rate: z.union([z.number().positive(), z.literal('max')]).default(100),
+  /** Stop after this many lines. */
+  count: z.number().int().positive().optional(),
+  /** Stop after this long. */
+  duration: duration.optional(),
+  /** Makes the output reproducible. */
+  seed: z.number().int().optional(),
+});
+
+/** A set of files to tail. */
+export const FileSourceSchema = z.strictObject({
+  type: z.literal('file'),
+  /** Glob patterns of files to tail. */
+  paths: z.array(z.string().min(1)).min(1),
+  /** Glob patterns to leave out. */
+  exclude: z.array(z.string().min(1)).default([]),
+  /** Parser to use, or `auto` to detect per source. */
+  format: z.string().min(1).default('auto'),
+  /** Service name stamped on events that carry none. */
+  service: z.string().min(1).optional(),
+  /** Where to start on a file seen for the first time. */
+  start_at: z.enum(['beginning', 'end']).default('beginning'),
+  /** Lines longer than this are cut and flagged. */
+  max_line_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** How often to look for new data and new files. */
+  poll_interval: duration.default('250ms'),
+});
+
+export const SourceSchema = z.discriminatedUnion('type', [FileSourceSchema]);
+
+export const StorageConfigSchema = z.strictObject({
+  engine: z.literal('duckdb').default('duckdb'),
+  /** Events per append transaction, at most. */
+  batch_size: z.number().int().positive().default(10_000),
+  /** A partial batch is committed after this long. */
+  flush_interval: duration.default('500ms'),
+});
+
+export const ServerConfigSchema = z.strictObject({
+  /** Address the HTTP API binds to. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Port of the HTTP API; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(7280),
+  /** Bearer token required when binding beyond loopback. */
+  token: z.string().min(1).optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  /** Where everything logpipe writes lives. */
+  data_dir: z.string().min(1).default('./logpipe-data'),
+  generators: z.array(GeneratorConfigSchema).default([]),
+  sources: z.array(SourceSchema).default([]),
+  parse: z
+    .strictObject({
+      /** Format for sources that do not name one. */
+      default_format: z.string().min(1).default('auto'),
+    })
+    .prefault({}),
+  storage: StorageConfigSchema.prefault({}),
+  server: ServerConfigSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
+export type FileSourceConfig = z.infer<typeof FileSourceSchema>;
+export type SourceConfig = z.infer<typeof SourceSchema>;
+
+export interface LoadConfigOptions {
+  /** YAML file to read; absent means defaults only. */
+  file?: string;
+  /** A config object to start from instead of a file (e.g. the built-in demo). */
+  base?: unknown;
+  /** Environment to take `LOGPIPE_*` overrides from. */
+  env?: NodeJS.ProcessEnv;
+  /** Dotted-key overrides from flags, applied last: `{ 'server.port': 8080 }`. */
+  overrides?: Record<string, unknown>;
+}
+
+/** Loads, merges and validates a config; throws ConfigError naming the first bad key. */
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  let raw: unknown = opts.base ?? {};
+  if (opts.file) raw = readYamlFile(opts.file);
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError('', 'the file must hold a mapping of keys');
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(envOverrides(opts.env ?? {}))) setPath(merged, key, value);
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) setPath(merged, key, value);
+  return validateConfig(merged);
+}
+
+/** Validates a plain object against the schema. */
+export function validateConfig(obj: unknown): Config {
+  const r = ConfigSchema.safeParse(obj);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new ConfigError(formatPath(issue.path), describeIssue(issue));
+}
+
+function readYamlFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError('', `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const at = err.linePos?.[0];
+      throw new ConfigError('', `${file}${at ? `:${at.line}:${at.col}` : ''}: ${err.message.split('\n')[0]}`);
+    }
+    throw err;
+  }
+}
+
+/** `LOGPIPE_STORAGE__BATCH_SIZE=5000` → `{ 'storage.batch_size': 5000 }`; values read as YAML scalars. */
+export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('LOGPIPE_') || value === undefined) continue;
+    const key = name.slice('LOGPIPE_'.length).toLowerCase().split('__').join('.');
+    if (!key) continue;
+    out[key] = parseScalar(value);
+  }
+  return out;
+}
+
+/** Reads `5000` as a number, `true` as a boolean, anything else as text. */
+export function parseScalar(text: string): unknown {
+  try {
+    const v = parseYaml(text);
+    return v === null || typeof v === 'object' ? text : v;
+  } catch {
+    return text;
+  }
+}
+
+/** Sets `a.b.0.c` in a nested object, creating mappings (or arrays for numeric keys) on the way. */
+export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let cur: Record<string, unknown> = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const k = parts[i];
+    let next = cur[k];
+    if (next === undefined || next === null || typeof next !== 'object') {
+      next = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      cur[k] = next;
+    }
+    cur = next as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_type':
+      return `expected ${issue.expected}${'input' in issue ? `, got ${describeValue(issue.input)}` : ''}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union':
+      return issue.message.startsWith('Invalid input') ? 'unexpected value' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

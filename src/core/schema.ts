@@ -1,0 +1,52 @@
+/**
+ * The stored shape of a LogEvent, shared by the storage engines (DDL) and the query planner
+ * (which field names map to which columns). Common fields are promoted to typed columns so that
+ * filters and aggregations on them are fast; the rest live in the `fields` JSON column.
+ */
+
+export type ColumnType = 'timestamp' | 'string' | 'integer' | 'bigint' | 'double';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** Where the value comes from: an event property, or a field promoted out of `fields`. */
+  from: 'event' | 'field';
+}
+
+/** The event's own columns, in table order. */
+export const EVENT_COLUMNS: readonly ColumnSpec[] = [
+  { name: 'ts', type: 'timestamp', from: 'event' },
+  { name: 'level', type: 'string', from: 'event' },
+  { name: 'service', type: 'string', from: 'event' },
+  { name: 'host', type: 'string', from: 'event' },
+  { name: 'source', type: 'string', from: 'event' },
+  { name: 'generation', type: 'string', from: 'event' },
+  { name: 'offset', type: 'bigint', from: 'event' },
+  { name: 'format', type: 'string', from: 'event' },
+  { name: 'message', type: 'string', from: 'event' },
+  { name: 'raw', type: 'string', from: 'event' },
+];
+
+/** Fields promoted to their own typed column (removed from the `fields` JSON when promoted). */
+export const PROMOTED_FIELDS: readonly ColumnSpec[] = [
+  { name: 'status', type: 'integer', from: 'field' },
+  { name: 'method', type: 'string', from: 'field' },
+  { name: 'path', type: 'string', from: 'field' },
+  { name: 'bytes', type: 'bigint', from: 'field' },
+  { name: 'latency_ms', type: 'double', from: 'field' },
+  { name: 'client_ip', type: 'string', from: 'field' },
+  { name: 'trace_id', type: 'string', from: 'field' },
+];
+
+/** Name of the JSON column holding the non-promoted fields. */
+export const FIELDS_COLUMN = 'fields';
+/** Name of the ingest-time column (when the store received the row). */
+export const INGESTED_COLUMN = 'ingested_at';
+
+const promoted = new Map(PROMOTED_FIELDS.map((c) => [c.name, c]));
+const eventCols = new Map(EVENT_COLUMNS.map((c) => [c.name, c]));
+
+/** The column a query field name maps to, or undefined when it lives in the `fields` JSON. */
+export function columnFor(name: string): ColumnSpec | undefined {
+  return eventCols.get(name) ?? promoted.get(name);
+}
