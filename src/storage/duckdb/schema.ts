@@ -1,0 +1,48 @@
+/** The DuckDB table that holds events, derived from the shared column list in core/schema. */
+import {
+  type ColumnSpec,
+  type ColumnType,
+  EVENT_COLUMNS,
+  FIELDS_COLUMN,
+  INGESTED_COLUMN,
+  PROMOTED_FIELDS,
+} from '../../core/schema.js';
+
+/** The events table's name. */
+export const LOGS_TABLE = 'logs';
+/** Per-source committed offsets, updated in the same transaction as the rows (exactly-once). */
+export const OFFSETS_TABLE = 'source_offsets';
+
+const SQL_TYPE: Record<ColumnType, string> = {
+  timestamp: 'TIMESTAMP',
+  string: 'VARCHAR',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+};
+
+/** Every column of the events table, in order. */
+export const TABLE_COLUMNS: readonly ColumnSpec[] = [
+  ...EVENT_COLUMNS,
+  ...PROMOTED_FIELDS,
+  { name: FIELDS_COLUMN, type: 'string', from: 'event' },
+  { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
+];
+
+/** Quotes an identifier for DuckDB (`offset` and friends are keywords). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The statements that create the schema when it is missing. */
+export function createSchemaSql(): string[] {
+  const cols = TABLE_COLUMNS.map((c) => {
+    const type = c.name === FIELDS_COLUMN ? 'JSON' : SQL_TYPE[c.type];
+    const notNull = ['ts', 'level', 'source', 'generation', 'offset', 'format', 'raw'].includes(c.name);
+    return `${quoteIdent(c.name)} ${type}${notNull ? ' NOT NULL' : ''}`;
+  });
+  return [
+    `CREATE TABLE IF NOT EXISTS ${LOGS_TABLE} (${cols.join(', ')})`,
+    `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
+  ];
+}
