@@ -28,6 +28,11 @@ const table = [
 ];
 const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
 for (const [i, row] of table.entries()) {
-  console.log(row.map((c, j) => (j === 1 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  ').trimEnd());
+  console.log(
+    row
+      .map((c, j) => (j === 1 ? c.padStart(widths[j]) : c.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd(),
+  );
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }

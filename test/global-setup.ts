@@ -1,8 +1,17 @@
-/** Builds dist/ once before the tests, so tests that spawn the CLI run the current code. */
+/**
+ * Builds dist/ once before the tests, so tests that spawn the CLI run the current code. Type
+ * errors do not stop the run here (tsc still emits; `npm test` type-checks first and fails on them).
+ */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } catch {
+    if (!existsSync('dist/src/cli/main.js')) throw new Error('the build produced no dist/src/cli/main.js');
+    process.stderr.write('global-setup: tsc reported type errors; running the tests on what it emitted\n');
+  }
 }

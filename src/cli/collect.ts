@@ -1,7 +1,226 @@
-/** `logpipe collect`: Tail log files and emit raw events as NDJSON. */
+/** `logpipe collect`: tail log files (or stdin, or syslog) and emit raw events as NDJSON on stdout. */
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import {
+  FileCollector,
+  type MultilineOptions,
+  mergeBatches,
+  SyslogInput,
+  stdinBatches,
+} from '../collector/index.js';
+import { UsageError } from '../core/errors.js';
+import type { Batch, RawEvent } from '../core/events.js';
+import { stderrLogger } from '../core/log.js';
+import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
+import { action, intFlag } from './common.js';
+import { dataDirFromFlags } from './config-flags.js';
 
+interface CollectFlags {
+  path: string[];
+  exclude: string[];
+  fromEnd?: boolean;
+  checkpoint?: string;
+  dataDir?: string;
+  once?: boolean;
+  format?: string;
+  service?: string;
+  pollInterval: string;
+  maxLineBytes?: string;
+  stdin?: boolean;
+  syslogUdp?: string;
+  syslogTcp?: string;
+  multiline?: string;
+  multilineStart?: string;
+  multilineTimeout: string;
+  quiet?: boolean;
+}
+
+function repeat(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Registers `logpipe collect`. */
 export function register(program: Command): void {
-  registerPlanned(program, 'collect', 'Tail log files and emit raw events as NDJSON');
+  program
+    .command('collect')
+    .description('Tail log files and emit raw events as NDJSON')
+    .option('-p, --path <glob>', 'file or glob to tail, ** allowed (repeatable)', repeat, [])
+    .option(
+      '--exclude <glob>',
+      'glob to leave out; without a slash it matches file names (repeatable)',
+      repeat,
+      [],
+    )
+    .option('--from-end', 'start files seen for the first time at their end, not their beginning')
+    .option('--checkpoint <file>', 'checkpoint file (default <data-dir>/checkpoints/collect.json)')
+    .option(
+      '-d, --data-dir <dir>',
+      'where logpipe keeps its data (env LOGPIPE_DATA_DIR; default ./logpipe-data)',
+    )
+    .option('--once', 'read what is there now, then exit')
+    .option('--format <id>', 'parser hint stamped on every event')
+    .option('--service <name>', 'service name stamped on every event')
+    .option('--poll-interval <ms>', 'how often to look for new data and new files', '250')
+    .option('--max-line-bytes <n>', 'cut longer lines and flag them (default 1048576)')
+    .option('--multiline <mode>', 'join multi-line events in files: java, python or pattern')
+    .option('--multiline-start <regex>', 'with --multiline pattern: what the first line of an event matches')
+    .option('--multiline-timeout <ms>', 'emit a pending multi-line event after this quiet time', '1000')
+    .option('--stdin', 'read lines from stdin (source "stdin")')
+    .option('--syslog-udp <host:port>', 'receive syslog over UDP, e.g. 127.0.0.1:5514')
+    .option('--syslog-tcp <host:port>', 'receive syslog over TCP (newline or octet-counting framing)')
+    .option('-q, --quiet', 'no warnings on stderr')
+    .addHelpText(
+      'after',
+      `
+Output starts with a header line, then one raw event per line. The checkpoint moves only once
+stdout has taken a batch, so a restart continues where the last run's output ended.
+
+Examples:
+  logpipe collect --path '/var/log/app/**/*.log' --exclude '*.gz' | logpipe parse | logpipe store
+  logpipe collect --once --path access.log --format nginx_access
+  logpipe collect --path 'app/*.log' --multiline java
+  logpipe collect --syslog-udp 127.0.0.1:5514 --syslog-tcp 127.0.0.1:5514 | logpipe parse`,
+    )
+    .action(action((flags: CollectFlags) => collect(flags)));
+}
+
+async function collect(flags: CollectFlags): Promise<void> {
+  const syslog = [
+    ...(flags.syslogUdp ? [{ protocol: 'udp' as const, ...hostPort('syslog-udp', flags.syslogUdp) }] : []),
+    ...(flags.syslogTcp ? [{ protocol: 'tcp' as const, ...hostPort('syslog-tcp', flags.syslogTcp) }] : []),
+  ];
+  if (flags.path.length === 0 && !flags.stdin && syslog.length === 0) {
+    throw new UsageError('collect needs at least one --path (or --stdin, --syslog-udp, --syslog-tcp)');
+  }
+  if (flags.once && syslog.length > 0) throw new UsageError('--once cannot be used with syslog inputs');
+  if (flags.multilineStart && !flags.multiline)
+    throw new UsageError('--multiline-start needs --multiline pattern');
+  const log = stderrLogger({ quiet: flags.quiet });
+  const onWarning = flags.quiet ? undefined : (m: string) => log.warn(m);
+  const maxLineBytes = intFlag('max-line-bytes', flags.maxLineBytes, 1);
+  const sources: AsyncGenerator<Batch<RawEvent>>[] = [];
+  const stops: Array<() => void> = [];
+  const closes: Array<() => Promise<void>> = [];
+  if (flags.path.length > 0) {
+    const collector = new FileCollector({
+      paths: flags.path,
+      exclude: flags.exclude,
+      startAt: flags.fromEnd ? 'end' : 'beginning',
+      checkpointPath: resolve(
+        flags.checkpoint ?? join(dataDirFromFlags(flags), 'checkpoints', 'collect.json'),
+      ),
+      pollIntervalMs: intFlag('poll-interval', flags.pollInterval, 1),
+      maxLineBytes,
+      format: flags.format,
+      service: flags.service,
+      once: flags.once,
+      multiline: multilineFrom(flags),
+      // A first run has no checkpoint as a matter of course; a corrupt one still warns.
+      warnIfNoCheckpoint: false,
+      onWarning,
+    });
+    sources.push(collector.batches());
+    stops.push(() => collector.stop());
+    closes.push(() => collector.close());
+  }
+  if (flags.stdin) {
+    sources.push(stdinBatches({ maxLineBytes, format: flags.format, service: flags.service }));
+    stops.push(() => process.stdin.destroy());
+  }
+  for (const s of syslog) {
+    const input = new SyslogInput({
+      ...s,
+      maxLineBytes,
+      format: flags.format,
+      service: flags.service,
+      onWarning,
+    });
+    await input.start();
+    sources.push(input.batches());
+    stops.push(() => input.stop());
+    closes.push(() => input.close());
+  }
+  try {
+    await pipeToStdout(sources.length === 1 ? sources[0] : mergeBatches(sources), () => {
+      for (const stop of stops) stop();
+    });
+  } finally {
+    for (const stop of stops) stop();
+    for (const close of closes) await close();
+  }
+}
+
+function multilineFrom(flags: CollectFlags): MultilineOptions | undefined {
+  if (!flags.multiline) return undefined;
+  const mode = flags.multiline;
+  if (mode !== 'java' && mode !== 'python' && mode !== 'pattern') {
+    throw new UsageError(`--multiline expects java, python or pattern, got "${mode}"`);
+  }
+  if (mode === 'pattern' && !flags.multilineStart)
+    throw new UsageError('--multiline pattern needs --multiline-start');
+  return {
+    mode,
+    start: flags.multilineStart,
+    timeoutMs: intFlag('multiline-timeout', flags.multilineTimeout, 0),
+  };
+}
+
+function hostPort(flag: string, value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  const host = i > 0 ? value.slice(0, i).replace(/^\[|\]$/g, '') : '127.0.0.1';
+  const port = Number(i >= 0 ? value.slice(i + 1) : value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--${flag} expects host:port (or a port), got "${value}"`);
+  }
+  return { host, port };
+}
+
+/**
+ * Writes batches to stdout as NDJSON, acking each once stdout has taken it, and pausing on
+ * backpressure; SIGINT/SIGTERM and a closed stdout stop the source via `stop`.
+ */
+export async function pipeToStdout(
+  batches: AsyncGenerator<Batch<RawEvent>>,
+  stop: () => void,
+): Promise<void> {
+  const out = process.stdout;
+  let broken: Error | null = null;
+  const onError = (err: Error) => {
+    broken = err;
+    stop();
+  };
+  const onSignal = () => stop();
+  out.on('error', onError);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    if (!out.write(`${streamHeader('raw-events')}\n`)) await drained(out);
+    for await (const b of batches) {
+      if (broken) {
+        b.ack(broken);
+        continue;
+      }
+      let text = '';
+      for (const e of b.events) text += `${encodeRawEvent(e)}\n`;
+      const ok = out.write(text, (err) => b.ack(err ?? undefined));
+      if (!ok) await drained(out);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function drained(out: NodeJS.WriteStream): Promise<void> {
+  return new Promise((r) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('error', done);
+      out.off('close', done);
+      r();
+    };
+    out.once('drain', done);
+    out.once('error', done);
+    out.once('close', done);
+  });
 }

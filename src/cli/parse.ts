@@ -1,7 +1,169 @@
-/** `logpipe parse`: Parse log lines (or collector NDJSON) into events as NDJSON. */
+/**
+ * `logpipe parse`: log lines (or collector NDJSON) on stdin to LogEvents as NDJSON on stdout.
+ * Plain lines get their identity here (source, a per-run generation, byte offsets); collector
+ * output (a raw-events header first) keeps its own. Output goes out in batches with backpressure,
+ * and a closed stdout (`| head`) ends the command quietly.
+ */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, UsageError } from '../core/errors.js';
+import type { RawEvent } from '../core/events.js';
+import { readLineBatches } from '../core/lines.js';
+import { decodeRawEvent, encodeLogEvent, parseStreamHeader, streamHeader } from '../core/ndjson.js';
+import { createParser, PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
+import { action } from './common.js';
 
+interface ParseFlags {
+  format: string;
+  service?: string;
+  timezone?: string;
+  patterns?: string;
+  source: string;
+  input: string;
+}
+
+const INPUTS = ['auto', 'lines', 'raw'];
+
+/** Registers `logpipe parse`. */
 export function register(program: Command): void {
-  registerPlanned(program, 'parse', 'Parse log lines (or collector NDJSON) into events as NDJSON');
+  program
+    .command('parse')
+    .description('Parse log lines (or collector NDJSON) into events as NDJSON')
+    .option('-f, --format <id>', `parser: auto, or one of ${PARSER_FORMATS.join(', ')}`, 'auto')
+    .option('--service <name>', 'service for events whose line names none')
+    .option(
+      '--timezone <zone>',
+      'zone for timestamps without an offset: UTC (default), +02:00, Europe/Berlin',
+    )
+    .option(
+      '--patterns <file>',
+      'YAML with user patterns (keys: timezone, grok_patterns, patterns; see docs/parsing.md)',
+    )
+    .option('--source <name>', 'source id for plain lines', 'stdin')
+    .option('--input <kind>', 'auto (detect the raw-events header), lines, or raw (collector NDJSON)', 'auto')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tail -n 1000 access.log | logpipe parse --format apache_combined
+  logpipe parse --patterns patterns.yaml --timezone Europe/Berlin < app.log
+  logpipe collect ... | logpipe parse | logpipe store --data-dir D`,
+    )
+    .action(action((flags: ParseFlags) => runParse(flags)));
+}
+
+/** Waits until `out` may be written again (or is gone). */
+function drained(out: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('error', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+    out.on('close', done);
+  });
+}
+
+/** Reads and checks a patterns file; every problem is a ConfigError naming the key. */
+function readPatterns(file: string): ParserConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('', `${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const r = ParserConfigSchema.safeParse(doc ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const key = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+  throw new ConfigError(`parse${key}`, `${issue.message} (in ${file})`);
+}
+
+async function runParse(flags: ParseFlags): Promise<void> {
+  if (!INPUTS.includes(flags.input)) {
+    throw new UsageError(`--input expects one of ${INPUTS.join(', ')}, got "${flags.input}"`);
+  }
+  const cfg = flags.patterns !== undefined ? readPatterns(flags.patterns) : undefined;
+  const parse = createParser({
+    format: flags.format,
+    service: flags.service ?? null,
+    timezone: flags.timezone ?? cfg?.timezone ?? 'UTC',
+    patterns: cfg?.patterns,
+    grokPatterns: cfg?.grok_patterns,
+  });
+  const out = process.stdout;
+  let closed = false;
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    // The reader went away (`| head`): stop quietly. Anything else is worth a line on stderr.
+    if (err.code !== 'EPIPE') process.stderr.write(`logpipe: stdout: ${err.message}\n`);
+    closed = true;
+  });
+
+  const generation = `stdin-${Date.now().toString(36)}-${process.pid}`;
+  let raw = flags.input === 'raw';
+  let lineNo = 0;
+  let first = true;
+  if (!out.write(`${streamHeader('log-events')}\n`)) await drained(out);
+
+  for await (const batch of readLineBatches(process.stdin)) {
+    if (closed) break;
+    const now = Date.now();
+    const events: RawEvent[] = [];
+    const truncated = new Set(batch.truncated);
+    for (let i = 0; i < batch.lines.length; i++) {
+      const line = batch.lines[i];
+      lineNo++;
+      if (first) {
+        first = false;
+        const kind = flags.input === 'lines' ? null : parseStreamHeader(line);
+        if (kind === 'raw-events') {
+          raw = true;
+          continue;
+        }
+        if (kind === 'log-events') {
+          throw new UsageError(
+            'stdin already carries parsed log events (a log-events header); nothing to parse',
+          );
+        }
+      }
+      if (raw) {
+        try {
+          events.push(decodeRawEvent(line));
+          continue;
+        } catch (err) {
+          process.stderr.write(
+            `logpipe: stdin line ${lineNo}: ${(err as Error).message}; passed on as an unknown line\n`,
+          );
+          events.push({
+            source: flags.source,
+            generation,
+            offset: batch.offsets[i],
+            line,
+            received_at: now,
+            format: 'unknown',
+          });
+          continue;
+        }
+      }
+      const e: RawEvent = {
+        source: flags.source,
+        generation,
+        offset: batch.offsets[i],
+        line,
+        received_at: now,
+      };
+      if (truncated.has(i)) e.truncated = true;
+      events.push(e);
+    }
+    if (events.length === 0) continue;
+    const parsed = parse(events);
+    let text = '';
+    for (const e of parsed) text += `${encodeLogEvent(e)}\n`;
+    if (closed) break;
+    if (!out.write(text)) await drained(out);
+  }
 }

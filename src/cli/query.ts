@@ -1,7 +1,141 @@
-/** `logpipe query`: Search and analyse stored events. */
+/**
+ * `logpipe query`: search stored events. Asks the storage process over HTTP when one owns the
+ * data dir, otherwise opens the database read-only.
+ */
+
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import { QueryError, UsageError } from '../core/errors.js';
+import { parseTimePoint } from '../core/time.js';
+import {
+  assertReadOnlySql,
+  formatRows,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parseQuery,
+} from '../query/index.js';
+import { findServer, type ServerInfo } from '../server/discovery.js';
+import type { QueryRequest, QueryResponse } from '../server/index.js';
+import { action, intFlag } from './common.js';
+import { dataDirFromFlags } from './config-flags.js';
+
+interface QueryFlags {
+  dataDir?: string;
+  since?: string;
+  from?: string;
+  to?: string;
+  limit: string;
+  format?: string;
+  color?: boolean;
+  explain?: boolean;
+  sql?: string;
+}
 
 export function register(program: Command): void {
-  registerPlanned(program, 'query', 'Search and analyse stored events');
+  program
+    .command('query')
+    .description('Search and analyse stored events with the query language')
+    .argument('[query]', "query text, e.g. 'status>=500 path:/api/*' (default: everything)", '*')
+    .option('-d, --data-dir <dir>', 'data directory (env LOGPIPE_DATA_DIR; default ./logpipe-data)')
+    .option('-s, --since <time>', 'only events newer than this: 15m, 2h, 7d, or a time')
+    .option('--from <time>', 'start of the time range (ISO 8601, or 2h for two hours ago)')
+    .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
+    .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
+    .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
+    .option('--explain', 'also show the SQL, partitions scanned and skipped, and the time taken')
+    .option('--sql <select>', 'run read-only SQL over the `logs` view instead of a query')
+    .option('--no-color', 'no colours in table output (also NO_COLOR=1)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  logpipe query 'status>=500'
+  logpipe query 'level:error service:api "connection reset"' --since 1h
+  logpipe query 'status>=500 | count by path | sort count desc | limit 10'
+  logpipe query 'status>=400 -path:/health' --format ndjson | jq .path
+  logpipe query --sql 'SELECT level, count(*) FROM logs GROUP BY level'
+
+Newest events first. See docs/query-language.md for the whole language.`,
+    )
+    .action(
+      action(async (text: string, flags: QueryFlags) => {
+        const format = (flags.format ?? 'table') as OutputFormat;
+        if (!OUTPUT_FORMATS.includes(format)) {
+          throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
+        }
+        if (flags.since && flags.from) throw new UsageError('give --since or --from, not both');
+        // Errors point at their position before anything is opened.
+        if (flags.sql !== undefined) assertReadOnlySql(flags.sql);
+        else parseQuery(text);
+        const now = Date.now();
+        const from = flags.from ?? flags.since;
+        const req: QueryRequest = {
+          q: text,
+          fromUs: from ? parseTimePoint(from, now) : undefined,
+          toUs: flags.to ? parseTimePoint(flags.to, now) : undefined,
+          limit: intFlag('limit', flags.limit, 1),
+          explain: flags.explain,
+        };
+        const result = await execute(resolve(dataDirFromFlags(flags)), req, flags);
+        const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        process.stdout.write(formatRows(result, format, { color, width: process.stdout.columns }));
+        if (flags.explain) process.stderr.write(explainText(result));
+      }),
+    );
+}
+
+function explainText(r: QueryResponse): string {
+  const lines = [
+    '',
+    `sql:        ${r.sql ?? '(raw SQL)'}`,
+    ...(r.params && r.params.length > 0 ? [`params:     ${JSON.stringify(r.params)}`] : []),
+    `partitions: ${r.scan ? `${r.scan.partitions_scanned} scanned, ${r.scan.partitions_skipped} skipped` : '-'} (plus the active table)`,
+    `rows:       ${r.rows.length} returned`,
+    `time:       ${r.elapsed_ms.toFixed(1)} ms`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): Promise<QueryResponse> {
+  const server = await findServer(dataDir);
+  if (server) return executeRemote(server, req, flags);
+  // The engine is loaded only when no storage process answers.
+  const [{ openDuckDbStore, storePath }, { runQuery, runSql }] = await Promise.all([
+    import('../storage/index.js'),
+    import('../server/query-service.js'),
+  ]);
+  const store = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+  try {
+    return flags.sql !== undefined ? await runSql(store, flags.sql) : await runQuery(store, req);
+  } finally {
+    await store.close();
+  }
+}
+
+async function executeRemote(
+  server: ServerInfo,
+  req: QueryRequest,
+  flags: QueryFlags,
+): Promise<QueryResponse> {
+  const params = new URLSearchParams();
+  if (flags.sql !== undefined) params.set('sql', flags.sql);
+  else params.set('q', req.q);
+  if (flags.since) params.set('since', flags.since);
+  if (flags.from) params.set('from', flags.from);
+  if (flags.to) params.set('to', flags.to);
+  if (req.limit) params.set('limit', String(req.limit));
+  if (req.explain) params.set('explain', '1');
+  const res = await fetch(`${server.url}/api/query?${params}`, {
+    headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+  });
+  const body = (await res.json()) as QueryResponse & {
+    error?: { type: string; message: string; position?: number };
+  };
+  if (body.error) {
+    if (body.error.type === 'query') {
+      throw new QueryError(body.error.message, flags.sql ?? req.q, body.error.position ?? 0);
+    }
+    throw new UsageError(`the storage process answered: ${body.error.message}`);
+  }
+  return body;
 }

@@ -1,7 +1,74 @@
-/** `logpipe run`: Run the whole pipeline in one process. */
+/** `logpipe run`: the whole pipeline in one process, from a config file or the built-in demo. */
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import { stderrLogger } from '../core/log.js';
+import { demoConfig } from '../pipeline/demo.js';
+import type { PipelineStats } from '../pipeline/index.js';
+import { action } from './common.js';
+import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+
+interface RunFlags extends ConfigFlags {
+  quiet?: boolean;
+}
 
 export function register(program: Command): void {
-  registerPlanned(program, 'run', 'Run the whole pipeline in one process');
+  const cmd = program
+    .command('run')
+    .description('Run the whole pipeline in one process (generate, collect, parse, store, serve queries)');
+  addConfigOptions(cmd)
+    .option('-q, --quiet', 'no progress lines, errors only')
+    .addHelpText(
+      'after',
+      `
+Without --config, runs the built-in demo: two services' logs generated into <data-dir>/demo/,
+tailed, parsed and stored, with the query API on 127.0.0.1:7280. Stop with Ctrl-C: what was read
+is committed and checkpoints are written, so the next run carries on where this one stopped.
+
+Examples:
+  logpipe run
+  logpipe run --config logpipe.yaml --set server.port=0
+  logpipe query 'status>=500' --since 15m        (in another terminal)`,
+    )
+    .action(
+      action(async (flags: RunFlags) => {
+        const config = configFromFlags(flags, demoConfig());
+        const log = stderrLogger({ quiet: flags.quiet });
+        const ac = new AbortController();
+        const stop = () => {
+          if (!ac.signal.aborted) log.info('stopping: committing what was read ...');
+          ac.abort();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const started = Date.now();
+        const { startPipeline } = await import('../pipeline/run.js');
+        const pipeline = await startPipeline({
+          config,
+          signal: ac.signal,
+          log,
+          onReady: ({ url, dataDir }) => {
+            log.info(`pipeline running; data in ${dataDir}; API at ${url}`);
+            log.info(`try: logpipe query 'status>=500' --data-dir ${config.data_dir}   (Ctrl-C stops)`);
+          },
+        });
+        let last = pipeline.stats();
+        const ticker = flags.quiet
+          ? null
+          : setInterval(() => {
+              const now = pipeline.stats();
+              log.info(progressLine(now, last, 5));
+              last = now;
+            }, 5000);
+        await pipeline.done;
+        if (ticker) clearInterval(ticker);
+        const s = pipeline.stats();
+        log.info(
+          `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: generated ${s.generated}, collected ${s.collected}, stored ${s.writer.stored} (${s.writer.duplicates} duplicates skipped)`,
+        );
+      }),
+    );
+}
+
+function progressLine(now: PipelineStats, last: PipelineStats, seconds: number): string {
+  const rate = (a: number, b: number) => Math.round((a - b) / seconds);
+  return `generated ${now.generated} (${rate(now.generated, last.generated)}/s)  collected ${now.collected} (${rate(now.collected, last.collected)}/s)  stored ${now.writer.stored} (${rate(now.writer.stored, last.writer.stored)}/s)  queued ${now.writer.queued}`;
 }

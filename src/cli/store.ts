@@ -1,7 +1,180 @@
-/** `logpipe store`: Store events (NDJSON or log lines from stdin) in the embedded database. */
+/**
+ * `logpipe store`: the storage process. Appends events from stdin (or `--import`ed files) and
+ * serves the query API meanwhile; `--stats` describes what a store holds.
+ */
+
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import { noAck } from '../core/events.js';
+import { stderrLogger } from '../core/log.js';
+import { formatBytes } from '../core/units.js';
+import type { ImportProgress } from '../pipeline/import-files.js';
+import type { InputKind } from '../pipeline/read-events.js';
+import type { RunningServer } from '../server/index.js';
+import { action, intFlag } from './common.js';
+import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+import { progressBar } from './progress.js';
+
+interface StoreFlags extends ConfigFlags {
+  input: InputKind;
+  format?: string;
+  service?: string;
+  source?: string;
+  port: string;
+  host: string;
+  server: boolean;
+  batchSize?: string;
+  import?: string[];
+  stats?: boolean;
+  quiet?: boolean;
+}
 
 export function register(program: Command): void {
-  registerPlanned(program, 'store', 'Store events (NDJSON or log lines from stdin) in the embedded database');
+  const cmd = program
+    .command('store')
+    .description(
+      'Store events from stdin (logpipe parse output, collector NDJSON or plain log lines) in the embedded database',
+    );
+  addConfigOptions(cmd)
+    .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
+    .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
+    .option('--stats', 'describe the store (partitions, rows, size, compression, time range) and exit')
+    .option('--format <id>', 'parser for raw events and plain lines (default: detect)')
+    .option('--service <name>', 'service name for events that carry none')
+    .option('--source <name>', 'source id for plain lines on stdin', 'stdin')
+    .option('--host <addr>', 'address the query API binds to', '127.0.0.1')
+    .option('--port <n>', 'port of the query API while storing (0: any free port)', '0')
+    .option('--no-server', 'do not serve the query API while storing')
+    .option('--batch-size <n>', 'events per append transaction (default: storage.batch_size)')
+    .option('-q, --quiet', 'no progress or summary')
+    .addHelpText(
+      'after',
+      `
+The storage process owns the database; while it runs, \`logpipe query --data-dir D\` asks it over
+HTTP on 127.0.0.1. Re-sent events (same source, generation and offset) are stored once, so
+importing a file twice stores it once. Finished hours are sealed into Parquet files under
+<data-dir>/store/parts/; storage.retention and storage.max_size remove the oldest.
+
+Examples:
+  logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D
+  logpipe store --data-dir D < access.log
+  logpipe store --data-dir D --import /var/log/nginx/access.log*
+  logpipe store --data-dir D --stats`,
+    )
+    .action(action((flags: StoreFlags) => (flags.stats ? showStats(flags) : store(flags))));
+}
+
+async function store(flags: StoreFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  const log = stderrLogger({ quiet: flags.quiet });
+  const dataDir = resolve(config.data_dir);
+  const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
+  const port = intFlag('port', flags.port, 0)!;
+  // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
+  const [
+    { StoreWriter, storeOptions },
+    { startServer },
+    { openDuckDbStore },
+    { readEventBatches },
+    { importFiles },
+  ] = await Promise.all([
+    import('../pipeline/index.js'),
+    import('../server/index.js'),
+    import('../storage/index.js'),
+    import('../pipeline/read-events.js'),
+    import('../pipeline/import-files.js'),
+  ]);
+  const started = performance.now();
+  const engine = await openDuckDbStore(storeOptions(config, log));
+  let server: RunningServer | null = null;
+  const writer = new StoreWriter(engine, { batchSize, flushIntervalMs: 500, log });
+  let bad = 0;
+  let imported: ImportProgress | null = null;
+  const bar = flags.import && !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
+  try {
+    if (flags.server)
+      server = await startServer({
+        store: engine,
+        host: flags.host,
+        port,
+        dataDir,
+        token: config.server.token,
+      });
+    if (flags.import) {
+      imported = await importFiles(flags.import, {
+        writer,
+        format: flags.format,
+        service: flags.service,
+        onProgress: (p) =>
+          bar?.update(
+            p.bytes / Math.max(1, p.totalBytes),
+            `${p.filesDone}/${p.files} files  ${p.events} events`,
+          ),
+      });
+    } else {
+      for await (const events of readEventBatches(process.stdin, {
+        input: flags.input,
+        format: flags.format,
+        service: flags.service,
+        source: flags.source,
+        onBadLine: (n, reason) => {
+          if (bad++ < 10) log.warn(`stdin line ${n}: ${reason}; kept as an unknown event`);
+        },
+      })) {
+        await writer.write(events, noAck);
+      }
+    }
+    await writer.close();
+    // Seal what is finished now rather than at the next start.
+    await engine.maintain();
+  } finally {
+    bar?.done();
+    await server?.stop();
+    await engine.close();
+  }
+  const s = writer.stats();
+  const secs = (performance.now() - started) / 1000;
+  if (!flags.quiet) {
+    const read = imported ? `, ${formatBytes(imported.bytes)} from ${imported.files} file(s)` : '';
+    log.info(
+      `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s`,
+    );
+  }
+}
+
+async function showStats(flags: StoreFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  const dataDir = resolve(config.data_dir);
+  const { findServer } = await import('../server/discovery.js');
+  const server = await findServer(dataDir);
+  let stats: import('../core/storage.js').StoreStats;
+  if (server) {
+    const res = await fetch(`${server.url}/api/stats`, {
+      headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+    });
+    stats = (await res.json()) as typeof stats;
+  } else {
+    const { openDuckDbStore, storePath } = await import('../storage/index.js');
+    const engine = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+    try {
+      stats = await engine.stats();
+    } finally {
+      await engine.close();
+    }
+  }
+  const ratio = stats.bytes_on_disk > 0 ? stats.raw_bytes / stats.bytes_on_disk : 0;
+  const lines = [
+    ['store', resolve(dataDir, 'store')],
+    [
+      'rows',
+      `${stats.rows.toLocaleString('en-US')} (${stats.active_rows.toLocaleString('en-US')} not yet sealed)`,
+    ],
+    ['partitions', String(stats.partitions)],
+    ['on disk', formatBytes(stats.bytes_on_disk)],
+    ['raw text', formatBytes(stats.raw_bytes)],
+    ['compression', ratio > 0 ? `${ratio.toFixed(1)}x` : '-'],
+    ['oldest', stats.oldest ?? '-'],
+    ['newest', stats.newest ?? '-'],
+  ];
+  process.stdout.write(`${lines.map(([k, v]) => `${k.padEnd(12)} ${v}`).join('\n')}\n`);
 }

@@ -1,7 +1,112 @@
-/** `logpipe tail`: Follow new events matching a query, live. */
+/** `logpipe tail`: follow new events matching a search, live, from a running storage process. */
+
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registerPlanned } from './planned.js';
+import { UsageError } from '../core/errors.js';
+import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
+import { findServer } from '../server/discovery.js';
+import { action } from './common.js';
+import { dataDirFromFlags } from './config-flags.js';
+
+interface TailFlags {
+  dataDir?: string;
+  format?: string;
+  color?: boolean;
+}
 
 export function register(program: Command): void {
-  registerPlanned(program, 'tail', 'Follow new events matching a query, live');
+  program
+    .command('tail')
+    .description('Follow new events matching a search, live')
+    .argument('[query]', "a search, e.g. 'level:error service:api' (default: everything)", '*')
+    .option('-d, --data-dir <dir>', 'data directory of a running pipeline (env LOGPIPE_DATA_DIR)')
+    .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .addHelpText(
+      'after',
+      `
+Shows each matching event once, as soon as the store has committed it. Needs a running
+\`logpipe run\` or \`logpipe store\` for the data dir. Ctrl-C stops.
+
+Examples:
+  logpipe tail 'level:error'
+  logpipe tail 'status>=500' --format ndjson`,
+    )
+    .action(
+      action(async (text: string, flags: TailFlags) => {
+        const format = (flags.format ?? 'table') as OutputFormat;
+        if (!OUTPUT_FORMATS.includes(format)) {
+          throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
+        }
+        parseQuery(text);
+        const dataDir = resolve(dataDirFromFlags(flags));
+        const server = await findServer(dataDir);
+        if (!server) {
+          throw new UsageError(
+            `no pipeline is running for ${dataDir}; start \`logpipe run\` (tail follows a live store)`,
+          );
+        }
+        const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        const ac = new AbortController();
+        process.once('SIGINT', () => ac.abort());
+        process.once('SIGTERM', () => ac.abort());
+        const res = await fetch(`${server.url}/api/tail?${new URLSearchParams({ q: text })}`, {
+          headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+          signal: ac.signal,
+        }).catch((err) => {
+          if (ac.signal.aborted) return null;
+          throw err;
+        });
+        if (!res) return;
+        if (!res.ok || !res.body) {
+          const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+          throw new UsageError(`the storage process refused the tail: ${body.error?.message ?? res.status}`);
+        }
+        try {
+          for await (const ev of readSse(res.body)) {
+            if (ev.event === 'rows') {
+              const { rows, columns } = JSON.parse(ev.data) as {
+                rows: Record<string, unknown>[];
+                columns: string[];
+              };
+              const out = formatRows(
+                { rows, columns, elapsed_ms: 0 },
+                format === 'json' ? 'ndjson' : format,
+                {
+                  color,
+                  width: process.stdout.columns,
+                },
+              );
+              if (!process.stdout.write(out)) await new Promise((r) => process.stdout.once('drain', r));
+            } else if (ev.event === 'skipped') {
+              process.stderr.write(`logpipe: ${JSON.parse(ev.data).skipped} events came too fast to show\n`);
+            } else if (ev.event === 'error') {
+              throw new UsageError(`tail stopped: ${JSON.parse(ev.data).message}`);
+            }
+          }
+        } catch (err) {
+          if (!ac.signal.aborted) throw err;
+        }
+      }),
+    );
+}
+
+/** Parses a Server-Sent Events byte stream into events. */
+async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<{ event: string; data: string }> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true });
+    for (let end = buf.indexOf('\n\n'); end !== -1; end = buf.indexOf('\n\n')) {
+      const block = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      yield { event, data: data.join('\n') };
+    }
+  }
 }

@@ -11,6 +11,12 @@ import { ConfigError } from './errors.js';
 const duration = z
   .string()
   .regex(/^(\d+(\.\d+)?(ms|s|m|h|d|w))+$/, 'a duration such as 500ms, 10s, 5m or 2h');
+const size = z
+  .union([z.number().int().positive(), z.string()])
+  .refine(
+    (v) => typeof v === 'number' || /^\s*\d+(\.\d+)?\s*([kmgt]i?b|b)?\s*$/i.test(v),
+    'a size such as 500MB or 5GB',
+  );
 
 /** A synthetic log source: the generator writing a file, for demos and tests. */
 export const GeneratorConfigSchema = z.strictObject({
@@ -50,9 +56,40 @@ export const FileSourceSchema = z.strictObject({
     .default(1024 * 1024),
   /** How often to look for new data and new files. */
   poll_interval: duration.default('250ms'),
+  /** Join continuation lines (stack traces) into one event. */
+  multiline: z
+    .strictObject({
+      /** `java` and `python` know their stack traces; `pattern` takes a regex for an event's first line. */
+      mode: z.enum(['java', 'python', 'pattern']),
+      start: z.string().min(1).optional(),
+      /** A pending event is emitted after this long without a new line. */
+      timeout: duration.default('1s'),
+      max_lines: z.number().int().positive().default(500),
+    })
+    .refine((m) => m.mode !== 'pattern' || m.start !== undefined, {
+      message: 'mode "pattern" needs a start pattern',
+      path: ['start'],
+    })
+    .optional(),
 });
 
-export const SourceSchema = z.discriminatedUnion('type', [FileSourceSchema]);
+/** Syslog over UDP or TCP (RFC 3164 / 5424; TCP framed by newlines or RFC 6587 octet counts). */
+export const SyslogSourceSchema = z.strictObject({
+  type: z.literal('syslog'),
+  protocol: z.enum(['udp', 'tcp']).default('udp'),
+  /** Address to bind; loopback unless told otherwise. */
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(5514),
+  format: z.string().min(1).default('auto'),
+  service: z.string().min(1).optional(),
+  max_line_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
+});
+
+export const SourceSchema = z.discriminatedUnion('type', [FileSourceSchema, SyslogSourceSchema]);
 
 export const StorageConfigSchema = z.strictObject({
   engine: z.literal('duckdb').default('duckdb'),
@@ -60,6 +97,16 @@ export const StorageConfigSchema = z.strictObject({
   batch_size: z.number().int().positive().default(10_000),
   /** A partial batch is committed after this long. */
   flush_interval: duration.default('500ms'),
+  /** Width of a time partition. */
+  partition: duration.default('1h'),
+  /** A finished partition is sealed into a Parquet file this long after its window ends. */
+  seal_after: duration.default('5m'),
+  /** Events older than this are deleted (absent: kept forever). */
+  retention: duration.optional(),
+  /** The oldest partitions are deleted while the store is larger than this (absent: no limit). */
+  max_size: size.optional(),
+  /** How often sealing and retention run. */
+  maintenance_interval: duration.default('30s'),
 });
 
 export const ServerConfigSchema = z.strictObject({
@@ -89,6 +136,7 @@ export const ConfigSchema = z.strictObject({
 export type Config = z.infer<typeof ConfigSchema>;
 export type GeneratorConfig = z.infer<typeof GeneratorConfigSchema>;
 export type FileSourceConfig = z.infer<typeof FileSourceSchema>;
+export type SyslogSourceConfig = z.infer<typeof SyslogSourceSchema>;
 export type SourceConfig = z.infer<typeof SourceSchema>;
 
 export interface LoadConfigOptions {
@@ -112,12 +160,24 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const merged = structuredClone(raw) as Record<string, unknown>;
   for (const [key, value] of Object.entries(envOverrides(opts.env ?? {}))) setPath(merged, key, value);
   for (const [key, value] of Object.entries(opts.overrides ?? {})) setPath(merged, key, value);
-  return validateConfig(merged);
+  return expandDataDir(validateConfig(merged));
+}
+
+/** Replaces `${data_dir}` in generator and source paths with the configured data dir. */
+export function expandDataDir(config: Config): Config {
+  const x = (p: string) => p.replaceAll('${data_dir}', config.data_dir);
+  return {
+    ...config,
+    generators: config.generators.map((g) => ({ ...g, path: x(g.path) })),
+    sources: config.sources.map((s) =>
+      s.type === 'file' ? { ...s, paths: s.paths.map(x), exclude: s.exclude.map(x) } : s,
+    ),
+  };
 }
 
 /** Validates a plain object against the schema. */
 export function validateConfig(obj: unknown): Config {
-  const r = ConfigSchema.safeParse(obj);
+  const r = ConfigSchema.safeParse(obj, { reportInput: true });
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   throw new ConfigError(formatPath(issue.path), describeIssue(issue));

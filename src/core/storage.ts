@@ -10,12 +10,19 @@ export interface SqlQuery {
   params: (string | number | boolean | null)[];
 }
 
+/** What a query touched: how many sealed partitions it read and how many it could skip. */
+export interface ScanStats {
+  partitions_scanned: number;
+  partitions_skipped: number;
+}
+
 /** Rows as plain objects with JSON-safe values (timestamps as ISO strings, big integers as numbers). */
 export interface QueryRows {
   columns: string[];
   rows: Record<string, unknown>[];
   /** Milliseconds spent in the engine. */
   elapsed_ms: number;
+  scan?: ScanStats;
 }
 
 export interface AppendResult {
@@ -27,9 +34,23 @@ export interface AppendResult {
 
 export interface StoreStats {
   rows: number;
+  /** Rows still in the active (unsealed) table. */
+  active_rows: number;
+  partitions: number;
   bytes_on_disk: number;
+  /** Bytes of the original lines (with their newlines) the store holds. */
+  raw_bytes: number;
   oldest: string | null;
   newest: string | null;
+}
+
+/** What one maintenance pass did. */
+export interface MaintenanceReport {
+  sealed: number;
+  sealed_rows: number;
+  removed: number;
+  removed_rows: number;
+  freed_bytes: number;
 }
 
 export interface QueryOptions {
@@ -37,6 +58,10 @@ export interface QueryOptions {
   maxRows?: number;
   /** The query is interrupted after this many milliseconds. */
   timeoutMs?: number;
+  /** The query's time range (epoch µs), so partitions outside it are not read. */
+  range?: { fromUs?: number; toUs?: number };
+  /** Only rows committed in (afterUs, upToUs] of the store's ingest clock (see `watermark`): live tail. */
+  ingested?: { afterUs: number; upToUs: number };
 }
 
 /** One storage engine instance; `append` resolves only once the rows are durable. */
@@ -46,5 +71,9 @@ export interface StorageEngine {
   /** Runs a read-only query. */
   query(q: SqlQuery, opts?: QueryOptions): Promise<QueryRows>;
   stats(): Promise<StoreStats>;
+  /** The ingest stamp of the last committed append: rows committed later get a larger one. */
+  watermark(): number;
+  /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */
+  maintain(): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }

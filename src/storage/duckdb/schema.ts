@@ -8,8 +8,15 @@ import {
   PROMOTED_FIELDS,
 } from '../../core/schema.js';
 
-/** The events table's name. */
+/**
+ * The name queries use for all events: a per-query view over the active table and the sealed
+ * Parquet partitions that can match.
+ */
 export const LOGS_TABLE = 'logs';
+/** The table that takes appends; rows leave it when their partition is sealed. */
+export const ACTIVE_TABLE = 'logs_active';
+/** One row per sealed partition file, with its summary (time range, counts). */
+export const PARTITIONS_TABLE = 'partitions';
 /** Per-source committed offsets, updated in the same transaction as the rows (exactly-once). */
 export const OFFSETS_TABLE = 'source_offsets';
 
@@ -42,7 +49,8 @@ export function createSchemaSql(): string[] {
     return `${quoteIdent(c.name)} ${type}${notNull ? ' NOT NULL' : ''}`;
   });
   return [
-    `CREATE TABLE IF NOT EXISTS ${LOGS_TABLE} (${cols.join(', ')})`,
+    `CREATE TABLE IF NOT EXISTS ${ACTIVE_TABLE} (${cols.join(', ')})`,
+    `CREATE TABLE IF NOT EXISTS ${PARTITIONS_TABLE} (file VARCHAR PRIMARY KEY, min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, bytes BIGINT NOT NULL, raw_bytes BIGINT NOT NULL, levels JSON, services JSON, sealed_at TIMESTAMP NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
   ];
 }

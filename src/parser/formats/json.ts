@@ -1,0 +1,159 @@
+/**
+ * JSON lines: one object per line, flattened into fields with dotted keys. The well-known keys
+ * for time, level, message, service and host become the event's own properties (and are not
+ * repeated in fields); arrays are kept as JSON text, numbers and booleans keep their type, nulls
+ * are dropped.
+ */
+import type { Fields, Level } from '../../core/events.js';
+import { levelFromSyslogSeverity, normaliseLevel } from '../../core/levels.js';
+import { levelWord } from '../level-words.js';
+import { epochToMicros, parseEpochText, parseIso, type Zone } from '../timestamps.js';
+import type { FormatDef, ParseContext, Parsed } from '../types.js';
+
+const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];
+const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel'];
+const MESSAGE_KEYS = ['msg', 'message', 'event'];
+const SERVICE_KEYS = ['service', 'app'];
+const HOST_KEYS = ['host', 'hostname'];
+
+/** Nesting beyond this is kept as JSON text rather than flattened further. */
+const MAX_DEPTH = 16;
+
+/** A decoded object, as JSON.parse gives it. */
+export type Obj = Record<string, unknown>;
+
+/** A time value from JSON: ISO text (zone-less read in `zone`), or an epoch number / numeric text. */
+export function jsonTime(v: unknown, zone: Zone): number {
+  if (typeof v === 'number') return epochToMicros(v);
+  if (typeof v !== 'string') return Number.NaN;
+  const iso = parseIso(v, zone);
+  return Number.isNaN(iso) ? parseEpochText(v) : iso;
+}
+
+/** A level value from JSON: a word, or a number (pino/bunyan 10..60, syslog severity 0..7). */
+export function jsonLevel(v: unknown): Level {
+  if (typeof v === 'string') {
+    const l = normaliseLevel(v);
+    // The text parsers' word list knows a few more spellings (MySQL's `Note`).
+    return l === 'unknown' ? (levelWord(v) ?? l) : l;
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v)) return 'unknown';
+  if (v >= 0 && v <= 7) return levelFromSyslogSeverity(v);
+  if (v >= 10 && v <= 60 && v % 10 === 0) {
+    return (['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)[v / 10 - 1];
+  }
+  return 'unknown';
+}
+
+function firstString(o: Obj, keys: string[]): string | undefined {
+  for (const k of keys) {
+    if (Object.hasOwn(o, k)) {
+      const v = o[k];
+      if (typeof v === 'string') return k;
+    }
+  }
+  return undefined;
+}
+
+/** Sets a field; `__proto__` is defined as a plain property instead of changing the prototype. */
+function setField(out: Fields, key: string, v: string | number | boolean): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true });
+  else out[key] = v;
+}
+
+/** Flattens `v` under `key` into `out` (dotted keys; arrays as JSON text; null dropped). */
+export function flattenInto(out: Fields, key: string, v: unknown, depth: number): void {
+  if (v === null || v === undefined) return;
+  const t = typeof v;
+  if (t === 'string' || t === 'number' || t === 'boolean') {
+    setField(out, key, v as string | number | boolean);
+  } else if (Array.isArray(v)) {
+    setField(out, key, JSON.stringify(v));
+  } else if (t === 'object') {
+    if (depth >= MAX_DEPTH) {
+      setField(out, key, JSON.stringify(v));
+      return;
+    }
+    const o = v as Obj;
+    for (const k in o) flattenInto(out, `${key}.${k}`, o[k], depth + 1);
+  }
+}
+
+function looksLikeObject(line: string): boolean {
+  let a = 0;
+  let b = line.length - 1;
+  while (a <= b && line.charCodeAt(a) <= 32) a++;
+  while (b >= a && line.charCodeAt(b) <= 32) b--;
+  return line.charCodeAt(a) === 123 && line.charCodeAt(b) === 125;
+}
+
+/** Parses a JSON object line; null for anything else. */
+export function parseJson(line: string, ctx: ParseContext): Parsed | null {
+  if (!looksLikeObject(line)) return null;
+  let o: Obj;
+  try {
+    o = JSON.parse(line) as Obj;
+  } catch {
+    return null;
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return null;
+  return fromObject(o, ctx, 'json', line);
+}
+
+/**
+ * An event from a decoded object (JSON, or logfmt/kv pairs): the well-known keys become the
+ * event's time, level, message, service and host; the rest are flattened into fields.
+ */
+export function fromObject(o: Obj, ctx: ParseContext, format: string, line: string): Parsed {
+  let ts = Number.NaN;
+  let tsKey: string | undefined;
+  for (const k of TS_KEYS) {
+    if (!Object.hasOwn(o, k)) continue;
+    const us = jsonTime(o[k], ctx.zone);
+    if (!Number.isNaN(us)) {
+      ts = us;
+      tsKey = k;
+      break;
+    }
+  }
+  let level: Level = 'unknown';
+  let levelKey: string | undefined;
+  let levelRaw: string | undefined;
+  for (const k of LEVEL_KEYS) {
+    if (!Object.hasOwn(o, k)) continue;
+    const v = o[k];
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    levelKey = k;
+    level = jsonLevel(v);
+    const raw = String(v);
+    if (raw.toLowerCase() !== level) levelRaw = raw;
+    break;
+  }
+  const msgKey = firstString(o, MESSAGE_KEYS);
+  const serviceKey = firstString(o, SERVICE_KEYS);
+  const hostKey = firstString(o, HOST_KEYS);
+
+  const fields: Fields = {};
+  for (const k in o) {
+    if (k === tsKey || k === levelKey || k === msgKey || k === serviceKey || k === hostKey) continue;
+    flattenInto(fields, k, o[k], 0);
+  }
+  if (levelRaw !== undefined) fields.level_raw = levelRaw;
+  return {
+    format,
+    ts,
+    level,
+    // Without a message key the line itself is the message, so a search still finds it.
+    message: msgKey !== undefined ? (o[msgKey] as string) : line,
+    service: serviceKey !== undefined ? (o[serviceKey] as string) : null,
+    host: hostKey !== undefined ? (o[hostKey] as string) : null,
+    fields,
+  };
+}
+
+/** The `json` format. */
+export const json: FormatDef = {
+  id: 'json',
+  parse: parseJson,
+  probe: (_line, first) => first === 123,
+};

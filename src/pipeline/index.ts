@@ -1,0 +1,5 @@
+/** Wiring: the components put together as one pipeline. */
+export { demoConfig } from './demo.js';
+export { type PipelineStats, type RunningPipeline, type RunOptions, startPipeline } from './run.js';
+export { storeOptions } from './store-options.js';
+export { StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './store-writer.js';

@@ -1,0 +1,98 @@
+/**
+ * Reads pipe-mode input (stdin, or a file being imported) and yields LogEvent batches, whatever
+ * arrived: a log-events stream (from `logpipe parse`), a raw-events stream (from `logpipe
+ * collect`, parsed here), or plain log lines (parsed here). A bad NDJSON line is kept as an
+ * `unknown` event, never dropped.
+ */
+import type { Readable } from 'node:stream';
+import { UsageError } from '../core/errors.js';
+import type { LogEvent, RawEvent } from '../core/events.js';
+import { readLineBatches } from '../core/lines.js';
+import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
+import { createParser } from '../parser/index.js';
+
+export type InputKind = 'auto' | 'events' | 'raw' | 'lines';
+export const INPUT_KINDS: readonly InputKind[] = ['auto', 'events', 'raw', 'lines'];
+
+export interface StdinEventsOptions {
+  input: InputKind;
+  /** Parser format for raw and plain-line input. */
+  format?: string;
+  service?: string;
+  /** Source id for plain lines. */
+  source?: string;
+  /** Generation for plain lines; default: unique to this run (see stdinGeneration). */
+  generation?: string;
+  /** Told about each bad NDJSON line (1-based line number). */
+  onBadLine?: (lineNo: number, reason: string) => void;
+}
+
+/** A generation id unique to this run, so two runs piping the same text are both stored. */
+export function stdinGeneration(): string {
+  return `stdin-${Date.now().toString(36)}-${process.pid}`;
+}
+
+/** Yields parsed event batches from a byte stream in pipe-mode format. */
+export async function* readEventBatches(
+  stream: Readable,
+  opts: StdinEventsOptions,
+): AsyncGenerator<LogEvent[]> {
+  if (!INPUT_KINDS.includes(opts.input)) {
+    throw new UsageError(`--input must be one of ${INPUT_KINDS.join(', ')}, got "${opts.input}"`);
+  }
+  const parse = createParser({ format: opts.format ?? 'auto', service: opts.service ?? null });
+  const source = opts.source ?? 'stdin';
+  const generation = opts.generation ?? stdinGeneration();
+  let kind: InputKind = opts.input;
+  let lineNo = 0;
+  for await (const batch of readLineBatches(stream)) {
+    let start = 0;
+    if (lineNo === 0) {
+      const header = parseStreamHeader(batch.lines[0] ?? '');
+      if (header) start = 1;
+      if (kind === 'auto')
+        kind = header === 'log-events' ? 'events' : header === 'raw-events' ? 'raw' : 'lines';
+    }
+    const raws: RawEvent[] = [];
+    const events: LogEvent[] = [];
+    const now = Date.now();
+    let t = 0;
+    for (let i = start; i < batch.lines.length; i++) {
+      const line = batch.lines[i];
+      const n = lineNo + i + 1;
+      if (kind === 'lines') {
+        const truncated = t < batch.truncated.length && batch.truncated[t] === i;
+        if (truncated) t++;
+        raws.push({
+          source,
+          generation,
+          offset: batch.offsets[i],
+          line,
+          received_at: now,
+          ...(truncated ? { truncated } : {}),
+        });
+        continue;
+      }
+      if (line === '') continue;
+      try {
+        if (kind === 'events') events.push(decodeLogEvent(line));
+        else raws.push(decodeRawEvent(line));
+      } catch (err) {
+        if (!(err instanceof BadEventError)) throw err;
+        opts.onBadLine?.(n, err.message);
+        // Kept as an unknown event with the bad text as its raw line.
+        raws.push({
+          source,
+          generation,
+          offset: batch.offsets[i],
+          line,
+          received_at: now,
+          format: 'unknown',
+        });
+      }
+    }
+    lineNo += batch.lines.length;
+    if (raws.length > 0) events.push(...parse(raws));
+    if (events.length > 0) yield events;
+  }
+}

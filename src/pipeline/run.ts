@@ -1,0 +1,144 @@
+/**
+ * `logpipe run`: every component in one process. Generators write files, collectors tail them,
+ * parsers turn batches into events, one StoreWriter appends them, and the HTTP API answers
+ * queries meanwhile. Acks flow back from the store's commit to the collectors' checkpoints.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Config, GeneratorConfig } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+import type { StorageEngine } from '../core/storage.js';
+import { parseDuration } from '../core/time.js';
+import { type GeneratorSummary, generate } from '../generator/index.js';
+import { createParser } from '../parser/index.js';
+import { type RunningServer, startServer } from '../server/index.js';
+import { openDuckDbStore } from '../storage/index.js';
+import { createSources, type Source } from './sources.js';
+import { storeOptions } from './store-options.js';
+import { StoreWriter, type StoreWriterStats } from './store-writer.js';
+
+export interface RunOptions {
+  config: Config;
+  /** Aborting stops the pipeline: generation ends, what was read is committed, checkpoints written. */
+  signal: AbortSignal;
+  log: Logger;
+  /** Called once the API is up. */
+  onReady?: (info: { url: string; dataDir: string }) => void;
+}
+
+export interface PipelineStats {
+  generated: number;
+  collected: number;
+  writer: StoreWriterStats;
+}
+
+export interface RunningPipeline {
+  stats(): PipelineStats;
+  /** Resolves when the pipeline has stopped after the signal. */
+  done: Promise<void>;
+}
+
+/** Starts the pipeline; stop it by aborting `signal`. */
+export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> {
+  const { config, log, signal } = opts;
+  const dataDir = resolve(config.data_dir);
+  mkdirSync(dataDir, { recursive: true });
+  const store: StorageEngine = await openDuckDbStore(storeOptions(config, log));
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      store,
+      host: config.server.host,
+      port: config.server.port,
+      token: config.server.token,
+      dataDir,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const writer = new StoreWriter(store, {
+    batchSize: config.storage.batch_size,
+    flushIntervalMs: parseDuration(config.storage.flush_interval),
+    log,
+  });
+
+  const genAbort = new AbortController();
+  const generated: GeneratorSummary[] = [];
+  const generators = config.generators.map((g, i) => runGenerator(g, i, genAbort.signal, generated, log));
+
+  let sources: Source[];
+  try {
+    sources = await createSources(config, dataDir, log);
+  } catch (err) {
+    genAbort.abort();
+    await server.stop();
+    await store.close();
+    throw err;
+  }
+  let collected = 0;
+  const pumps = sources.map(async (source) => {
+    const parse = createParser({ format: source.format, service: source.service ?? null });
+    for await (const batch of source.batches()) {
+      collected += batch.events.length;
+      await writer.write(parse(batch.events), batch.ack);
+    }
+  });
+
+  opts.onReady?.({ url: server.url, dataDir });
+
+  const done = (async () => {
+    await new Promise<void>((r) =>
+      signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true }),
+    );
+    genAbort.abort();
+    await Promise.allSettled(generators);
+    for (const s of sources) s.stop();
+    const pumped = await Promise.allSettled(pumps);
+    await writer.close();
+    await Promise.allSettled(sources.map((s) => s.close()));
+    await server.stop();
+    await store.close();
+    pumped.forEach((p, i) => {
+      if (p.status === 'rejected')
+        log.error(`source ${sources[i].name} failed: ${(p.reason as Error).message}`);
+    });
+  })();
+
+  return {
+    stats: () => ({
+      generated: generated.reduce((n, s) => n + s.lines, 0),
+      collected,
+      writer: writer.stats(),
+    }),
+    done,
+  };
+}
+
+async function runGenerator(
+  g: GeneratorConfig,
+  index: number,
+  signal: AbortSignal,
+  summaries: GeneratorSummary[],
+  log: Logger,
+): Promise<void> {
+  summaries[index] = { lines: 0, bytes: 0, elapsedMs: 0, rate: 0 };
+  try {
+    mkdirSync(dirname(resolve(g.path)), { recursive: true });
+    const s = await generate({
+      format: g.format,
+      rate: g.rate,
+      count: g.count,
+      durationMs: g.duration ? parseDuration(g.duration) : undefined,
+      seed: g.seed,
+      output: { kind: 'file', path: resolve(g.path) },
+      signal,
+      onProgress: (p) => {
+        summaries[index] = p;
+      },
+    });
+    summaries[index] = s;
+  } catch (err) {
+    log.error(`generator ${g.name ?? index} stopped: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,25 @@
+/** From the `storage` section of the config to the engine's options. */
+import { resolve } from 'node:path';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/log.js';
+import { parseDuration } from '../core/time.js';
+import { parseSize } from '../core/units.js';
+import { type DuckDbStoreOptions, storePath } from '../storage/index.js';
+
+/** The options the owning process opens the store with: partitions, retention, maintenance. */
+export function storeOptions(config: Config, log?: Logger): DuckDbStoreOptions {
+  const s = config.storage;
+  return {
+    path: storePath(resolve(config.data_dir)),
+    partitionMs: parseDuration(s.partition),
+    sealAfterMs: parseDuration(s.seal_after),
+    retention: {
+      ...(s.retention ? { maxAgeMs: parseDuration(s.retention) } : {}),
+      ...(s.max_size !== undefined
+        ? { maxBytes: typeof s.max_size === 'number' ? s.max_size : parseSize(s.max_size) }
+        : {}),
+    },
+    maintenanceIntervalMs: parseDuration(s.maintenance_interval),
+    log,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * What the planner needs from a SQL engine, as small functions returning SQL text. The planner
+ * decides the shape of a query; a dialect spells the engine-specific parts (JSON access, string
+ * matching, time buckets, percentiles). Every function that takes user text takes a `?`
+ * placeholder position instead: values travel as parameters, never inside the SQL.
+ */
+
+export interface Dialect {
+  readonly name: string;
+  /** The events table. */
+  readonly table: string;
+  /** Quotes an identifier. */
+  ident(name: string): string;
+  /** A TIMESTAMP from a `?` bound to epoch microseconds (an integer). */
+  timeParam(): string;
+  /** The text of JSON key `key` in column `col`, NULL when absent. `key` is a validated field name. */
+  jsonText(col: string, key: string): string;
+  /** The value of JSON key `key` as the engine's JSON type (typed: numbers stay numbers), NULL when absent. */
+  jsonValue(col: string, key: string): string;
+  /** The value of JSON key `key` as a DOUBLE when it is a JSON number, else NULL. */
+  jsonNumber(col: string, key: string): string;
+  /** True when `expr` (already lowercased by the caller) contains the `?` (a lowercase string). */
+  containsParam(expr: string): string;
+  /** Lowercases a string expression. */
+  lower(expr: string): string;
+  /** `expr LIKE ?`; with `\` as the escape character when `escaped` (the pattern uses it). */
+  likeParam(expr: string, escaped: boolean): string;
+  /** True when regex `?` matches somewhere in `expr` (RE2 syntax). */
+  regexParam(expr: string, ignoreCase: boolean): string;
+  /** A number rendered as text, as the reference evaluator renders it for wildcard matches. */
+  numberText(expr: string): string;
+  /** The start of the `intervalUs`-wide bucket holding timestamp `expr`. */
+  timeBucket(expr: string, intervalUs: number): string;
+  /** Continuous (interpolated) quantile `q` in 0..1 of `expr`. */
+  quantile(expr: string, q: number): string;
+  /** Number of distinct non-null values of `expr`. */
+  countDistinct(expr: string): string;
+}
+
+/** Escapes text for a LIKE pattern with `\` as the escape character; `*` becomes `%` when `wild`. */
+export function likePattern(text: string, wild: boolean): string {
+  let out = '';
+  for (const c of text) {
+    if (c === '\\' || c === '%' || c === '_') out += `\\${c}`;
+    else if (c === '*' && wild) out += '%';
+    else out += c;
+  }
+  return out;
+}
+
+const SAFE_KEY = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
+
+/**
+ * A JSON path selecting the top-level key `key` (keys are flat and may contain dots), as a SQL
+ * string literal. Keys reach here validated by the lexer; the check repeats so that no other
+ * caller can put arbitrary text into SQL through this function.
+ */
+export function jsonKeyPathLiteral(key: string): string {
+  if (!SAFE_KEY.test(key)) throw new Error(`unsafe JSON key ${JSON.stringify(key)}`);
+  return `'$."${key}"'`;
+}
+
+/** A non-negative number rendered into SQL (limits, intervals, quantiles); refuses anything else. */
+export function numberLiteral(n: number): string {
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a safe SQL number: ${n}`);
+  return String(n);
+}

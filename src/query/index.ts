@@ -1,0 +1,42 @@
+/**
+ * The query component's contract: parse the query language, plan it into parameterised SQL,
+ * format results. The CLI, the HTTP server and live tail import only from here.
+ */
+import type { QueryAst } from './ast.js';
+import { parse } from './parser.js';
+
+export type {
+  AggFn,
+  Aggregate,
+  ColumnRef,
+  CompareOp,
+  Expr,
+  FieldRef,
+  QueryAst,
+  SortKey,
+  Stage,
+} from './ast.js';
+export type { Dialect } from './dialect.js';
+export { duckdbDialect } from './dialects/duckdb.js';
+export { evaluateQuery, eventMatcher } from './evaluate.js';
+export {
+  escapeControls,
+  type FormatOptions,
+  formatRows,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from './format.js';
+export {
+  DEFAULT_EVENT_LIMIT,
+  DEFAULT_TABLE_LIMIT,
+  EVENT_RESULT_COLUMNS,
+  type PlanOptions,
+  planQuery,
+  type QueryPlan,
+} from './planner.js';
+export { assertReadOnlySql } from './sql-guard.js';
+
+/** Parses query text into an AST; throws QueryError (with the position) when it does not parse. */
+export function parseQuery(text: string): QueryAst {
+  return parse(text);
+}

@@ -1,0 +1,483 @@
+/**
+ * AST → parameterised SQL. The search expression becomes a WHERE clause (with the time range
+ * pushed down on `ts`); pipe stages wrap what came before as a sub-query, so any chain composes.
+ * User text only ever travels in `params`; identifiers come from the schema or are quoted, JSON
+ * keys are lexer-validated names, and numbers in the SQL text are ones the parser produced.
+ */
+
+import { EVENT_COLUMNS, FIELDS_COLUMN, PROMOTED_FIELDS } from '../core/schema.js';
+import type { SqlQuery } from '../core/storage.js';
+import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
+import { type Dialect, likePattern, numberLiteral } from './dialect.js';
+import { duckdbDialect } from './dialects/duckdb.js';
+import { isNumericColumn } from './fields.js';
+
+type Param = SqlQuery['params'][number];
+
+export interface PlanOptions {
+  /** Only events at or after this time (epoch µs). */
+  fromUs?: number;
+  /** Only events before this time (epoch µs). */
+  toUs?: number;
+  /** Rows returned when the query has no `| limit` (default 100 events, 10,000 table rows). */
+  limit?: number;
+}
+
+export interface QueryPlan extends SqlQuery {
+  /** `events`: rows are stored events, newest first; `table`: rows are a stage's result columns. */
+  kind: 'events' | 'table';
+  /**
+   * Bounds (epoch µs, both inclusive, possibly wider than needed) that every matching event's `ts`
+   * lies within: the options' range narrowed by top-level `ts` terms. For skipping partitions.
+   */
+  range: { fromUs?: number; toUs?: number };
+}
+
+/** Events returned when neither the query nor the options say how many. */
+export const DEFAULT_EVENT_LIMIT = 100;
+/** Aggregate rows returned when neither the query nor the options say how many. */
+export const DEFAULT_TABLE_LIMIT = 10_000;
+
+/** The columns an events query returns, in order. */
+export const EVENT_RESULT_COLUMNS: readonly string[] = [
+  ...EVENT_COLUMNS.map((c) => c.name).filter((n) => n !== 'generation' && n !== 'offset' && n !== 'raw'),
+  ...PROMOTED_FIELDS.map((c) => c.name),
+  FIELDS_COLUMN,
+  'raw',
+];
+
+/** A piece of SQL with the parameters of its `?`s, in order. */
+interface Frag {
+  sql: string;
+  params: Param[];
+}
+
+/** A column a stage reads: an event field, or an output column of the previous stage. */
+type Col = { kind: 'field'; field: FieldRef } | { kind: 'output'; name: string };
+
+/** A `fields` projection: output name and what it reads. */
+interface Projected {
+  name: string;
+  col: Col;
+}
+
+/** Rows as a stage sees them. */
+type Relation =
+  | {
+      kind: 'events';
+      /** The table, or a sub-query returning whole stored rows. */
+      from: Frag;
+      /** True when `from` is the table itself (not a sub-query). */
+      base: boolean;
+      where: Frag[];
+      /** ORDER BY terms before the newest-first tie-breakers. */
+      order: string[];
+      limit: number | null;
+      /** Set by `fields`: the columns returned instead of the event columns. */
+      projection: Projected[] | null;
+    }
+  | {
+      kind: 'table';
+      /** A SELECT without ORDER BY / LIMIT; its output columns are named. */
+      select: Frag;
+      /** ORDER BY terms, on output column names only. */
+      order: string[];
+      limit: number | null;
+      /** True once rows were aggregated (changes the default limit). */
+      aggregated: boolean;
+      projection: Projected[] | null;
+    };
+
+/** Compiles a query for the given dialect (DuckDB by default). */
+export function planQuery(
+  ast: QueryAst,
+  opts: PlanOptions = {},
+  dialect: Dialect = duckdbDialect,
+): QueryPlan {
+  return planWith(dialect, ast, opts);
+}
+
+function planWith(d: Dialect, ast: QueryAst, opts: PlanOptions): QueryPlan {
+  const where: Frag[] = [];
+  const ts = d.ident('ts');
+  if (opts.fromUs !== undefined) where.push(frag(`${ts} >= ${d.timeParam()}`, Math.round(opts.fromUs)));
+  if (opts.toUs !== undefined) where.push(frag(`${ts} < ${d.timeParam()}`, Math.round(opts.toUs)));
+  const filter = exprSql(d, ast.filter);
+  if (filter) where.push(filter);
+  let rel: Relation = {
+    kind: 'events',
+    from: frag(d.ident(d.table)),
+    base: true,
+    where,
+    order: [],
+    limit: null,
+    projection: null,
+  };
+  for (const stage of ast.stages) rel = applyStage(d, rel, stage);
+  const final = finishSql(d, rel, opts.limit);
+  const kind = rel.kind === 'events' && rel.projection === null ? 'events' : 'table';
+  return { sql: final.sql, params: final.params, kind, range: timeBounds(ast.filter, opts) };
+}
+
+// ---- search expression ----------------------------------------------------------------------
+
+/** SQL for an expression; null for "everything". */
+function exprSql(d: Dialect, e: Expr): Frag | null {
+  switch (e.type) {
+    case 'all':
+      return null;
+    case 'and':
+    case 'or': {
+      const parts = e.exprs.map((x) => exprSql(d, x));
+      if (e.type === 'or' && parts.some((x) => x === null)) return null;
+      const kept = parts.filter((x): x is Frag => x !== null);
+      if (kept.length === 0) return null;
+      if (kept.length === 1) return kept[0];
+      return join(kept, e.type === 'and' ? ' AND ' : ' OR ', '(', ')');
+    }
+    case 'not': {
+      const inner = exprSql(d, e.expr);
+      // A missing value makes a comparison NULL; "not matching" must then be true, not NULL.
+      if (inner === null) return frag('FALSE');
+      return wrap('NOT coalesce(', inner, ', FALSE)');
+    }
+    default:
+      return leafSql(d, e);
+  }
+}
+
+function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'not' }>): Frag {
+  switch (e.type) {
+    case 'text': {
+      const needle = e.text.toLowerCase();
+      // Text without letters (an IP, a number, an id of digits) needs no lower(), which is most of
+      // the cost of a scan: a plain contains() runs about 4x faster.
+      const caseless = needle === e.text.toUpperCase();
+      const msg = caseless ? d.ident('message') : d.lower(d.ident('message'));
+      const raw = caseless ? d.ident('raw') : d.lower(d.ident('raw'));
+      if (e.wildcard) {
+        const pat = `%${likePattern(needle, true)}%`;
+        const esc = pat.includes('\\');
+        return frag(`(${d.likeParam(msg, esc)} OR ${d.likeParam(raw, esc)})`, pat, pat);
+      }
+      return frag(`(${d.containsParam(msg)} OR ${d.containsParam(raw)})`, needle, needle);
+    }
+    case 'regex': {
+      const target = e.field ? fieldText(d, e.field) : d.ident('message');
+      return frag(`coalesce(${d.regexParam(target, e.ignoreCase)}, FALSE)`, e.pattern);
+    }
+    case 'exists': {
+      const f = e.field;
+      return frag(`(${f.column ? d.ident(f.key) : d.jsonValue(fieldsCol(d), f.key)} IS NOT NULL)`);
+    }
+    case 'compare': {
+      const f = e.field;
+      if (f.column === 'timestamp')
+        return frag(`(${d.ident(f.key)} ${e.op} ${d.timeParam()})`, Math.round(e.value));
+      return frag(`(${fieldNumber(d, f)} ${e.op} ?)`, e.value);
+    }
+    case 'match':
+      return matchSql(d, e);
+  }
+}
+
+function matchSql(d: Dialect, e: Extract<Expr, { type: 'match' }>): Frag {
+  const f = e.field;
+  if (f.column === 'timestamp') return frag(`(${d.ident(f.key)} = ${d.timeParam()})`, Math.round(e.number!));
+  if (e.wildcard) {
+    const pat = likePattern(e.value, true);
+    return frag(d.likeParam(fieldText(d, f), pat.includes('\\')), pat);
+  }
+  if (f.column !== null) {
+    if (isNumericColumn(f)) return frag(`(${d.ident(f.key)} = ?)`, e.number);
+    return frag(`(${d.ident(f.key)} = ?)`, e.value);
+  }
+  const text = d.jsonText(fieldsCol(d), f.key);
+  if (e.number === null) return frag(`(${text} = ?)`, e.value);
+  return frag(`(${text} = ? OR ${d.jsonNumber(fieldsCol(d), f.key)} = ?)`, e.value, e.number);
+}
+
+function fieldsCol(d: Dialect): string {
+  return d.ident(FIELDS_COLUMN);
+}
+
+/** A field as text (for wildcards and regexes). */
+function fieldText(d: Dialect, f: FieldRef): string {
+  if (f.column === null) return d.jsonText(fieldsCol(d), f.key);
+  if (isNumericColumn(f)) return d.numberText(d.ident(f.key));
+  return d.ident(f.key);
+}
+
+/** A field as a number (for comparisons and numeric aggregates). */
+function fieldNumber(d: Dialect, f: FieldRef): string {
+  return f.column === null ? d.jsonNumber(fieldsCol(d), f.key) : d.ident(f.key);
+}
+
+/** A field's value as it should appear in results and group keys (typed). */
+function fieldValue(d: Dialect, f: FieldRef): string {
+  return f.column === null ? d.jsonValue(fieldsCol(d), f.key) : d.ident(f.key);
+}
+
+// ---- pipe stages ------------------------------------------------------------------------------
+
+function applyStage(d: Dialect, rel: Relation, s: Stage): Relation {
+  switch (s.type) {
+    case 'limit':
+      return { ...rel, limit: rel.limit === null ? s.n : Math.min(rel.limit, s.n) };
+    case 'sort': {
+      const base = rel.limit === null ? rel : rewrap(d, rel);
+      const keys = s.keys.flatMap((k) => sortTerms(d, resolveCol(base, k.column), k.desc));
+      return { ...base, order: [...keys, ...base.order] };
+    }
+    case 'fields': {
+      const projection = s.columns.map((c) => ({ name: refName(c), col: resolveCol(rel, c) }));
+      return { ...rel, projection };
+    }
+    case 'stats':
+    case 'timechart': {
+      const src = sourceOf(d, rel);
+      const keys: string[] = [];
+      const cols: string[] = [];
+      if (s.type === 'timechart') {
+        const bucket = d.timeBucket(d.ident('ts'), s.intervalUs);
+        keys.push(bucket);
+        cols.push(`${bucket} AS ${d.ident('time')}`);
+      }
+      for (const b of s.by) {
+        const v = colValue(d, resolveCol(rel, b));
+        keys.push(v);
+        cols.push(`${v} AS ${d.ident(refName(b))}`);
+      }
+      for (const a of s.aggs) {
+        const arg = a.field === null ? null : resolveCol(rel, a.field);
+        cols.push(`${aggregateSql(d, a, arg)} AS ${d.ident(a.name)}`);
+      }
+      const groupBy = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
+      const select = cat(frag(`SELECT ${cols.join(', ')} FROM `), src.from, src.where, frag(groupBy));
+      const outNames = [...(s.type === 'timechart' ? ['time'] : []), ...s.by.map(refName)];
+      const order = outNames.map((n) => `${d.ident(n)} ASC NULLS LAST`);
+      return { kind: 'table', select, order, limit: null, aggregated: true, projection: null };
+    }
+    case 'top': {
+      const src = sourceOf(d, rel);
+      const v = colValue(d, resolveCol(rel, s.field));
+      const name = d.ident(refName(s.field));
+      const notNull = frag(`${src.where.sql ? ' AND' : ' WHERE'} ${v} IS NOT NULL`);
+      const select = cat(
+        frag(`SELECT ${v} AS ${name}, count(*) AS ${d.ident('count')} FROM `),
+        src.from,
+        src.where,
+        notNull,
+        frag(` GROUP BY ${v}`),
+      );
+      const order = [`${d.ident('count')} DESC`, `${name} ASC NULLS LAST`];
+      return { kind: 'table', select, order, limit: s.n, aggregated: true, projection: null };
+    }
+  }
+}
+
+/** What a stage's column reference reads in `rel`. */
+function resolveCol(rel: Relation, c: ColumnRef): Col {
+  if (c.kind === 'field') return c;
+  const p = rel.projection?.find((x) => x.name === c.name);
+  if (p) return p.col;
+  return c;
+}
+
+/** FROM and WHERE for an aggregating stage reading `rel`. */
+function sourceOf(d: Dialect, rel: Relation): { from: Frag; where: Frag } {
+  if (rel.kind === 'events') {
+    if (rel.limit !== null) return { from: subquery(eventsSql(d, rel, '*', rel.limit)), where: frag('') };
+    return { from: rel.from, where: whereOf(rel.where) };
+  }
+  return { from: subquery(tableSql(d, rel, rel.limit)), where: frag('') };
+}
+
+function whereOf(where: Frag[]): Frag {
+  return where.length ? cat(frag(' WHERE '), join(where, ' AND ')) : frag('');
+}
+
+/** Turns a relation with a limit into a plain one reading it, so that a later sort applies after. */
+function rewrap(d: Dialect, rel: Relation): Relation {
+  // The order carries over (as later tie-breakers): its terms name columns the sub-query keeps.
+  if (rel.kind === 'events') {
+    const from = subquery(eventsSql(d, rel, '*', rel.limit));
+    return {
+      kind: 'events',
+      from,
+      base: false,
+      where: [],
+      order: rel.order,
+      limit: null,
+      projection: rel.projection,
+    };
+  }
+  // The projection stays unapplied inside, so that sort keys may still name any column.
+  const inner = subquery(tableSql(d, { ...rel, projection: null }, rel.limit));
+  const select = cat(frag('SELECT * FROM '), inner);
+  return {
+    kind: 'table',
+    select,
+    order: rel.order,
+    limit: null,
+    aggregated: rel.aggregated,
+    projection: rel.projection,
+  };
+}
+
+function subquery(q: Frag): Frag {
+  return wrap('(', q, ') AS t');
+}
+
+function newestFirst(d: Dialect): string[] {
+  return [
+    `${d.ident('ts')} DESC`,
+    `${d.ident('source')} ASC`,
+    `${d.ident('generation')} ASC`,
+    `${d.ident('offset')} DESC`,
+  ];
+}
+
+function projectionSql(d: Dialect, projection: Projected[]): string {
+  return projection.map((p) => `${colValue(d, p.col)} AS ${d.ident(p.name)}`).join(', ');
+}
+
+function eventsSql(
+  d: Dialect,
+  rel: Extract<Relation, { kind: 'events' }>,
+  cols: string,
+  limit: number | null,
+): Frag {
+  const order = [...rel.order, ...newestFirst(d)];
+  const tail = ` ORDER BY ${order.join(', ')}${limit === null ? '' : ` LIMIT ${numberLiteral(limit)}`}`;
+  return cat(frag(`SELECT ${cols} FROM `), rel.from, whereOf(rel.where), frag(tail));
+}
+
+function tableSql(d: Dialect, rel: Extract<Relation, { kind: 'table' }>, limit: number | null): Frag {
+  const order = rel.order.length ? ` ORDER BY ${rel.order.join(', ')}` : '';
+  const tail = frag(`${order}${limit === null ? '' : ` LIMIT ${numberLiteral(limit)}`}`);
+  if (rel.projection === null) return cat(rel.select, tail);
+  // ORDER BY may name columns the projection drops: they are still in scope of the outer SELECT.
+  return cat(frag(`SELECT ${projectionSql(d, rel.projection)} FROM `), subquery(rel.select), tail);
+}
+
+/** The columns that identify a stored event (with `ts`, which lets scans skip row groups). */
+const IDENTITY = ['ts', 'source', 'generation', 'offset'];
+
+/**
+ * The newest events, materialised late: first the identities of the `limit` rows wanted (narrow
+ * columns only), then just those rows. Sorting whole rows would read every column of every match;
+ * over Parquet partitions this is 2-4x faster (bench/query.bench.ts, `level:error`). DISTINCT
+ * keeps each stored row once even if two rows share an identity.
+ */
+function lateEventsSql(
+  d: Dialect,
+  rel: Extract<Relation, { kind: 'events' }>,
+  cols: string,
+  limit: number,
+): Frag {
+  const keys = IDENTITY.map((c) => d.ident(c)).join(', ');
+  const order = [...rel.order, ...newestFirst(d)].join(', ');
+  const tail = ` ORDER BY ${order} LIMIT ${numberLiteral(limit)}`;
+  const wanted = cat(frag(`SELECT ${keys} FROM `), rel.from, whereOf(rel.where), frag(tail));
+  return cat(
+    frag(`SELECT ${cols} FROM `),
+    rel.from,
+    frag(` JOIN (SELECT DISTINCT ${keys} FROM (`),
+    wanted,
+    frag(`) AS w) AS k USING (${keys})${tail}`),
+  );
+}
+
+function finishSql(d: Dialect, rel: Relation, limit: number | undefined): Frag {
+  if (rel.kind === 'events') {
+    const cols =
+      rel.projection === null
+        ? EVENT_RESULT_COLUMNS.map((c) => d.ident(c)).join(', ')
+        : projectionSql(d, rel.projection);
+    const n = rel.limit ?? limit ?? DEFAULT_EVENT_LIMIT;
+    return rel.base ? lateEventsSql(d, rel, cols, n) : eventsSql(d, rel, cols, n);
+  }
+  const fallback = limit ?? (rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
+  return tableSql(d, rel, rel.limit ?? fallback);
+}
+
+/** ORDER BY terms for a column; JSON fields sort numbers first (numerically), then text. */
+function sortTerms(d: Dialect, c: Col, desc: boolean): string[] {
+  const dir = desc ? 'DESC' : 'ASC';
+  if (c.kind === 'output') return [`${d.ident(c.name)} ${dir} NULLS LAST`];
+  const f = c.field;
+  if (f.column !== null) return [`${d.ident(f.key)} ${dir} NULLS LAST`];
+  return [
+    `${d.jsonNumber(fieldsCol(d), f.key)} ${dir} NULLS LAST`,
+    `${d.jsonText(fieldsCol(d), f.key)} ${dir} NULLS LAST`,
+  ];
+}
+
+/** A column's value as it appears in results and group keys (typed). */
+function colValue(d: Dialect, c: Col): string {
+  return c.kind === 'output' ? d.ident(c.name) : fieldValue(d, c.field);
+}
+
+function aggregateSql(d: Dialect, a: Aggregate, c: Col | null): string {
+  if (c === null) return 'count(*)';
+  const value = colValue(d, c);
+  const number = c.kind === 'output' ? d.ident(c.name) : fieldNumber(d, c.field);
+  switch (a.fn) {
+    case 'count':
+      return `count(${value})`;
+    case 'distinct':
+      return d.countDistinct(value);
+    case 'sum':
+      return `sum(${number})`;
+    case 'avg':
+      return `avg(${number})`;
+    case 'min':
+    case 'max':
+      return `${a.fn}(${c.kind === 'field' && c.field.column === null ? number : value})`;
+    case 'percentile':
+      return d.quantile(number, a.quantile!);
+  }
+}
+
+/** The time bounds implied by the options and by `ts` terms every match must satisfy. */
+function timeBounds(filter: Expr, opts: PlanOptions): QueryPlan['range'] {
+  let from = opts.fromUs;
+  let to = opts.toUs;
+  const terms = filter.type === 'and' ? filter.exprs : [filter];
+  for (const t of terms) {
+    if (t.type !== 'compare' && t.type !== 'match') continue;
+    if (t.field.column !== 'timestamp') continue;
+    const v = t.type === 'compare' ? t.value : t.number!;
+    const op = t.type === 'compare' ? t.op : '=';
+    if (op !== '<' && op !== '<=') from = from === undefined ? v : Math.max(from, v);
+    if (op !== '>' && op !== '>=') to = to === undefined ? v : Math.min(to, v);
+  }
+  const range: QueryPlan['range'] = {};
+  if (from !== undefined) range.fromUs = Math.round(from);
+  if (to !== undefined) range.toUs = Math.round(to);
+  return range;
+}
+
+function refName(c: ColumnRef): string {
+  return c.kind === 'field' ? c.field.name : c.name;
+}
+
+function frag(sql: string, ...params: Param[]): Frag {
+  return { sql, params };
+}
+
+function cat(...parts: Frag[]): Frag {
+  return { sql: parts.map((p) => p.sql).join(''), params: parts.flatMap((p) => p.params) };
+}
+
+function wrap(open: string, inner: Frag, close: string): Frag {
+  return { sql: `${open}${inner.sql}${close}`, params: inner.params };
+}
+
+function join(parts: Frag[], sep: string, open = '', close = ''): Frag {
+  return {
+    sql: `${open}${parts.map((p) => p.sql).join(sep)}${close}`,
+    params: parts.flatMap((p) => p.params),
+  };
+}

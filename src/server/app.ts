@@ -1,0 +1,167 @@
+/**
+ * The storage process's HTTP API: health, query and ingest. Built as a hono app over a
+ * StorageEngine, so tests call `app.request()` without a socket.
+ */
+import { type Context, Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { streamSSE } from 'hono/streaming';
+import { QueryError, UserError } from '../core/errors.js';
+import type { LogEvent } from '../core/events.js';
+
+import type { StorageEngine } from '../core/storage.js';
+import { parseTimePoint } from '../core/time.js';
+import { fieldFacets } from './fields.js';
+import { decodeIngestBody } from './ingest.js';
+import { runQuery, runSql } from './query-service.js';
+import { assertTailable, followQuery } from './tail.js';
+
+export interface AppOptions {
+  store: StorageEngine;
+  /** When set, every /api request must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Largest ingest body accepted, bytes. */
+  maxBodyBytes?: number;
+  /** Per-query engine time limit. */
+  queryTimeoutMs?: number;
+}
+
+const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+
+/** Builds the API app. */
+export function createApp(opts: AppOptions): Hono {
+  const app = new Hono();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
+
+  app.get('/api/query', async (c) => {
+    try {
+      const sql = c.req.query('sql');
+      if (sql !== undefined) return c.json(await runSql(opts.store, sql, opts.queryTimeoutMs));
+      const range = timeRange(c);
+      const limit = c.req.query('limit');
+      const result = await runQuery(opts.store, {
+        q: c.req.query('q') ?? '*',
+        ...range,
+        limit: limit ? positiveInt(limit, 'limit') : undefined,
+        timeoutMs: opts.queryTimeoutMs,
+        explain: c.req.query('explain') === '1',
+      });
+      return c.json(result);
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  app.get('/api/fields', async (c) => {
+    try {
+      const sample = c.req.query('sample');
+      return c.json(
+        await fieldFacets(opts.store, {
+          q: c.req.query('q') ?? '*',
+          ...timeRange(c),
+          sample: sample ? Math.min(100_000, positiveInt(sample, 'sample')) : undefined,
+        }),
+      );
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  app.get('/api/tail', async (c) => {
+    const q = c.req.query('q') ?? '*';
+    try {
+      assertTailable(q);
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+    return streamSSE(c, async (stream) => {
+      const ac = new AbortController();
+      // The client going away ends the follow loop.
+      stream.onAbort(() => ac.abort());
+      await stream.writeSSE({ event: 'ready', data: '{}' });
+      try {
+        await followQuery(opts.store, {
+          q,
+          signal: ac.signal,
+          onRows: async (rows, columns) => {
+            await stream.writeSSE({ event: 'rows', data: JSON.stringify({ columns, rows }) });
+          },
+          onSkipped: async (n) => {
+            await stream.writeSSE({ event: 'skipped', data: JSON.stringify({ skipped: n }) });
+          },
+        });
+      } catch (err) {
+        if (!ac.signal.aborted)
+          await stream.writeSSE({
+            event: 'error',
+            data: JSON.stringify({ message: (err as Error).message }),
+          });
+      }
+    });
+  });
+
+  app.post(
+    '/api/ingest',
+    bodyLimit({
+      maxSize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
+      onError: (c) => c.json({ error: { type: 'request', message: 'request body too large' } }, 413),
+    }),
+    async (c) => {
+      let events: LogEvent[];
+      try {
+        events = decodeIngestBody(await c.req.text(), {
+          format: c.req.query('format'),
+          source: c.req.query('source'),
+          service: c.req.query('service'),
+        });
+      } catch (err) {
+        return errorResponse(c, err);
+      }
+      try {
+        // 2xx only once the rows are committed: the sender may drop its copy then.
+        const r = await opts.store.append(events);
+        return c.json(r);
+      } catch (err) {
+        return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
+      }
+    },
+  );
+
+  app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
+  app.notFound((c) =>
+    c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  return app;
+}
+
+/** `since`, `from` and `to` query parameters as epoch µs. */
+function timeRange(c: Context): { fromUs?: number; toUs?: number } {
+  const now = Date.now();
+  const since = c.req.query('since');
+  const from = c.req.query('from');
+  const to = c.req.query('to');
+  return {
+    fromUs: from ? parseTimePoint(from, now) : since ? parseTimePoint(since, now) : undefined,
+    toUs: to ? parseTimePoint(to, now) : undefined,
+  };
+}
+
+/** Errors as JSON: query errors carry their position; user errors are 400, store failures 500. */
+function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof QueryError) {
+    return c.json(
+      { error: { type: 'query', message: err.detail, position: err.position, query: err.query } },
+      400,
+    );
+  }
+  if (err instanceof UserError) return c.json({ error: { type: 'request', message: err.message } }, 400);
+  return c.json({ error: { type: 'storage', message: (err as Error).message } }, 500);
+}
+
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`${name} must be a whole number >= 1, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,63 @@
+/**
+ * How clients find the storage process that owns a data dir: it writes `server.json` there while
+ * it runs, and removes it on shutdown. A stale file (dead pid, no answer) is ignored.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServerInfo {
+  pid: number;
+  url: string;
+  started_at: string;
+  /** Present when the API requires a bearer token. */
+  token?: string;
+}
+
+/** The discovery file for a data dir. */
+export function serverInfoPath(dataDir: string): string {
+  return join(dataDir, 'server.json');
+}
+
+/** Announces a running server (atomically: readers never see half a file). */
+export function writeServerInfo(dataDir: string, info: ServerInfo): void {
+  const path = serverInfoPath(dataDir);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Withdraws the announcement, if it is still ours. */
+export function removeServerInfo(dataDir: string, pid = process.pid): void {
+  const info = readServerInfo(dataDir);
+  if (info && info.pid === pid) rmSync(serverInfoPath(dataDir), { force: true });
+}
+
+/** Reads the announcement, or null when there is none or it is unreadable. */
+export function readServerInfo(dataDir: string): ServerInfo | null {
+  try {
+    const info = JSON.parse(readFileSync(serverInfoPath(dataDir), 'utf8')) as ServerInfo;
+    return typeof info.url === 'string' && typeof info.pid === 'number' ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The running server for a data dir, checked alive with /healthz; null when none answers. */
+export async function findServer(dataDir: string, timeoutMs = 1000): Promise<ServerInfo | null> {
+  const info = readServerInfo(dataDir);
+  if (!info || !pidAlive(info.pid)) return null;
+  try {
+    const res = await fetch(`${info.url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.ok ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

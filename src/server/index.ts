@@ -1,0 +1,5 @@
+/** The HTTP API served by the storage process. */
+export { type AppOptions, createApp } from './app.js';
+export { findServer, readServerInfo, type ServerInfo, serverInfoPath } from './discovery.js';
+export { type ListenOptions, type RunningServer, startServer } from './listen.js';
+export { MAX_ROWS, type QueryRequest, type QueryResponse, runQuery } from './query-service.js';

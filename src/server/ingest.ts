@@ -1,0 +1,55 @@
+/**
+ * What `POST /api/ingest` accepts: a log-events stream (from `logpipe parse`), a raw-events
+ * stream (from `logpipe collect`), or plain log lines — NDJSON application logs included — which
+ * are parsed here. A bad line in an events stream rejects the whole request, naming the line,
+ * so the sender can fix and resend it; plain lines are never rejected (unknown ones are kept).
+ */
+
+import { UserError } from '../core/errors.js';
+import type { LogEvent, RawEvent } from '../core/events.js';
+import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
+import { createParser } from '../parser/index.js';
+
+export interface IngestOptions {
+  /** Parser for plain lines and raw events; default `auto`. */
+  format?: string;
+  /** Source id for plain lines; default `http`. */
+  source?: string;
+  service?: string;
+}
+
+/** Decodes a request body into events; throws UserError naming a bad line. */
+export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEvent[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const kind = parseStreamHeader(lines[0] ?? '');
+  if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
+  const parse = createParser({ format: opts.format ?? 'auto', service: opts.service ?? null });
+  if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));
+  // Plain lines: each request is its own generation of the source, offsets are byte offsets in it.
+  const source = opts.source ?? 'http';
+  const generation = `http-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const now = Date.now();
+  const raws: RawEvent[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    const clean = line.endsWith('\r') ? line.slice(0, -1) : line;
+    raws.push({ source, generation, offset, line: clean, received_at: now });
+    offset += Buffer.byteLength(line) + 1;
+  }
+  return parse(raws);
+}
+
+function decodeAll<T>(lines: string[], decode: (line: string) => T): T[] {
+  const out: T[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i] === '') continue;
+    try {
+      out.push(decode(lines[i]));
+    } catch (err) {
+      if (err instanceof BadEventError) throw new UserError(`line ${i + 1}: ${err.message}`);
+      throw err;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,616 @@
+/**
+ * The embedded store on DuckDB. One process owns the database file and appends batches in
+ * transactions; each transaction also moves the per-source committed offsets, so a batch re-sent
+ * after a crash is recognised and skipped (exactly once). Finished time windows are sealed into
+ * Parquet partitions, retention removes the oldest, and queries read the active table and the
+ * partitions their time range can touch, alongside ingest.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBInstance,
+  DuckDBTimestampValue,
+} from '@duckdb/node-api';
+import { StorageError } from '../../core/errors.js';
+import type { Fields, LogEvent } from '../../core/events.js';
+import type { Logger } from '../../core/log.js';
+import { PROMOTED_FIELDS } from '../../core/schema.js';
+import type {
+  AppendResult,
+  MaintenanceReport,
+  QueryOptions,
+  QueryRows,
+  SqlQuery,
+  StorageEngine,
+  StoreStats,
+} from '../../core/storage.js';
+import { formatMicros } from '../../core/time.js';
+import {
+  commitFile,
+  ensureDir,
+  fileSize,
+  markerOf,
+  overlaps,
+  type Partition,
+  partitionFile,
+  removeOrphans,
+} from './partitions.js';
+import { readRows } from './rows.js';
+import { ACTIVE_TABLE, createSchemaSql, LOGS_TABLE, OFFSETS_TABLE, PARTITIONS_TABLE } from './schema.js';
+
+export interface RetentionOptions {
+  /** Events older than this are removed. */
+  maxAgeMs?: number;
+  /** The oldest partitions are removed while the store is larger than this. */
+  maxBytes?: number;
+}
+
+export interface DuckDbStoreOptions {
+  /** Database file, or `:memory:` (no partitions then). */
+  path: string;
+  /** Open without taking the write lock (fails while another process owns the file). */
+  readOnly?: boolean;
+  /** Width of a time partition; default one hour. */
+  partitionMs?: number;
+  /** A window is sealed once it ended this long ago, leaving late events time to arrive; default 5 min. */
+  sealAfterMs?: number;
+  retention?: RetentionOptions;
+  /** Runs maintenance (sealing, retention) this often; off when absent. */
+  maintenanceIntervalMs?: number;
+  /** The clock, epoch ms (tests move it). */
+  now?: () => number;
+  log?: Logger;
+}
+
+const DEFAULT_MAX_ROWS = 10_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+const HOUR_MS = 3_600_000;
+
+/** Opens (creating when missing) a DuckDB store. */
+export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbStore> {
+  const memory = opts.path === ':memory:';
+  if (!memory && !opts.readOnly) {
+    try {
+      mkdirSync(dirname(opts.path), { recursive: true });
+    } catch (err) {
+      throw writeError('creating the store', opts.path, err);
+    }
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(opts.path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+  } catch (err) {
+    throw openError(opts.path, err);
+  }
+  const writer = await instance.connect();
+  if (!opts.readOnly) for (const sql of createSchemaSql()) await writer.run(sql);
+  const store = new DuckDbStore(instance, writer, opts);
+  await store.init();
+  return store;
+}
+
+function openError(path: string, err: unknown): StorageError {
+  const msg = (err as Error).message ?? String(err);
+  if (/lock/i.test(msg)) {
+    const pid = /PID (\d+)/.exec(msg)?.[1];
+    return new StorageError(
+      `the store ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}; query it through that process's API`,
+      { cause: err },
+    );
+  }
+  if (/No such file|does not exist|Cannot open/i.test(msg)) {
+    return new StorageError(`no store at ${path}: nothing has been stored there yet`, { cause: err });
+  }
+  if (/Read-only file system|Permission denied|EACCES|EROFS/i.test(msg)) {
+    return new StorageError(`cannot write the store ${path}: ${msg.split('\n')[0]}`, { cause: err });
+  }
+  return new StorageError(`cannot open the store ${path}: ${msg.split('\n')[0]}`, { cause: err });
+}
+
+type OffsetKey = string;
+
+export class DuckDbStore implements StorageEngine {
+  /** Next offset not yet stored, per `source \0 generation`; the store is the only writer. */
+  private readonly committed = new Map<OffsetKey, number>();
+  /** Writes (appends, seal commits, removals) run one at a time, in arrival order. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Sealed partitions, oldest first. */
+  private partitions: Partition[] = [];
+  /** Ingest stamp of the last append, strictly increasing: sealing moves rows stamped up to a marker. */
+  private lastIngestUs = 0;
+  /** Partition files being read by running queries, so retention does not pull them away. */
+  private readonly inUse = new Map<string, number>();
+  private readonly unlinkLater = new Set<string>();
+  private maintaining: Promise<MaintenanceReport> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly storeDir: string | null;
+  private readonly now: () => number;
+  /** Read-only open of a file with no tables yet. */
+  private schemaMissing = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly opts: DuckDbStoreOptions,
+  ) {
+    this.storeDir = opts.path === ':memory:' ? null : dirname(opts.path);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Loads offsets and the partition catalog; the owner also clears orphans left by a crash. */
+  async init(): Promise<void> {
+    if (this.opts.readOnly) {
+      const t = await this.writer.runAndReadAll(
+        `SELECT count(*) FROM duckdb_tables() WHERE table_name = '${ACTIVE_TABLE}' AND NOT temporary`,
+      );
+      // A file created but killed before its schema existed holds nothing yet: answer as empty.
+      this.schemaMissing = Number(t.getRowsJson()[0][0]) === 0;
+      if (this.schemaMissing) {
+        await this.createTempSchema(this.writer);
+        return;
+      }
+    }
+    const offsets = await this.writer.runAndReadAll(
+      `SELECT source, generation, next_offset FROM ${OFFSETS_TABLE}`,
+    );
+    for (const [source, generation, next] of offsets.getRowsJson()) {
+      this.committed.set(`${source}\0${generation}`, Number(next));
+    }
+    const parts = await this.writer.runAndReadAll(
+      `SELECT file, epoch_us(min_ts), epoch_us(max_ts), rows, bytes, raw_bytes FROM ${PARTITIONS_TABLE} ORDER BY min_ts`,
+    );
+    this.partitions = parts.getRowsJson().map(([file, mn, mx, rows, bytes, raw]) => ({
+      file: String(file),
+      minUs: Number(mn),
+      maxUs: Number(mx),
+      rows: Number(rows),
+      bytes: Number(bytes),
+      rawBytes: Number(raw),
+      markerUs: markerOf(String(file)),
+    }));
+    const last = await this.writer.runAndReadAll(`SELECT epoch_us(max(ingested_at)) FROM ${ACTIVE_TABLE}`);
+    this.lastIngestUs = Number(last.getRowsJson()[0]?.[0] ?? 0);
+    if (!this.opts.readOnly && this.storeDir) {
+      const orphans = removeOrphans(this.storeDir, new Set(this.partitions.map((p) => p.file)));
+      if (orphans.length > 0)
+        this.opts.log?.warn(`removed ${orphans.length} unfinished partition file(s) left by a crash`);
+    }
+    if (!this.opts.readOnly && this.opts.maintenanceIntervalMs) {
+      this.timer = setInterval(() => {
+        this.maintain().catch((err) =>
+          this.opts.log?.warn(`store maintenance failed: ${(err as Error).message}`),
+        );
+      }, this.opts.maintenanceIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  append(events: LogEvent[]): Promise<AppendResult> {
+    if (this.opts.readOnly) return Promise.reject(new StorageError('the store is open read-only'));
+    return this.serial(() => this.appendNow(events));
+  }
+
+  /** Runs `fn` after every write queued before it. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+
+  private async appendNow(events: LogEvent[]): Promise<AppendResult> {
+    if (this.closed) throw new StorageError('the store is closed');
+    // Decide which events are new before touching the database, so a failed transaction can be
+    // retried with the same decision.
+    const moved = new Map<OffsetKey, number>();
+    const fresh: LogEvent[] = [];
+    for (const e of events) {
+      if (e.generation === '') {
+        fresh.push(e); // no identity: cannot be recognised as a duplicate, always stored
+        continue;
+      }
+      const key = `${e.source}\0${e.generation}`;
+      const next = moved.get(key) ?? this.committed.get(key) ?? 0;
+      if (e.offset < next) continue;
+      moved.set(key, e.offset + 1);
+      fresh.push(e);
+    }
+    if (fresh.length === 0) return { stored: 0, duplicates: events.length };
+    const ingestUs = Math.max(this.now() * 1000, this.lastIngestUs + 1);
+    try {
+      await this.writer.run('BEGIN TRANSACTION');
+      const appender = await this.writer.createAppender(ACTIVE_TABLE);
+      try {
+        const stamp = new DuckDBTimestampValue(BigInt(ingestUs));
+        for (const e of fresh) appendEvent(appender, e, stamp);
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      if (moved.size > 0) {
+        const values: string[] = [];
+        const params: (string | number)[] = [];
+        for (const [key, next] of moved) {
+          const sep = key.indexOf('\0');
+          values.push('(?, ?, ?, now())');
+          params.push(key.slice(0, sep), key.slice(sep + 1), next);
+        }
+        await this.writer.run(
+          `INSERT OR REPLACE INTO ${OFFSETS_TABLE} (source, generation, next_offset, updated_at) VALUES ${values.join(', ')}`,
+          params,
+        );
+      }
+      await this.writer.run('COMMIT');
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => {});
+      throw writeError('append', this.opts.path, err);
+    }
+    this.lastIngestUs = ingestUs;
+    for (const [key, next] of moved) this.committed.set(key, next);
+    return { stored: fresh.length, duplicates: events.length - fresh.length };
+  }
+
+  async query(q: SqlQuery, opts: QueryOptions = {}): Promise<QueryRows> {
+    if (this.closed) throw new StorageError('the store is closed');
+    const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const ing = opts.ingested;
+    const files = this.partitions
+      .filter((p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs))
+      .map((p) => p.file);
+    for (const f of files) this.inUse.set(f, (this.inUse.get(f) ?? 0) + 1);
+    const conn = await this.instance.connect();
+    const started = performance.now();
+    const timer = setTimeout(() => conn.interrupt(), timeoutMs);
+    try {
+      if (this.schemaMissing) await this.createTempSchema(conn);
+      await conn.run(this.viewSql(files, ing));
+      const reader = await conn.streamAndReadUntil(q.sql, maxRows, q.params);
+      const { columns, rows } = readRows(reader, maxRows);
+      return {
+        columns,
+        rows,
+        elapsed_ms: performance.now() - started,
+        scan: { partitions_scanned: files.length, partitions_skipped: this.partitions.length - files.length },
+      };
+    } catch (err) {
+      const msg = (err as Error).message ?? String(err);
+      if (/interrupt/i.test(msg))
+        throw new StorageError(`query took longer than ${timeoutMs} ms and was stopped`);
+      throw new StorageError(`query failed: ${msg.split('\n')[0]}`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+      conn.closeSync();
+      for (const f of files) this.release(f);
+    }
+  }
+
+  private async createTempSchema(conn: DuckDBConnection): Promise<void> {
+    for (const sql of createSchemaSql()) await conn.run(sql.replace('CREATE TABLE', 'CREATE TEMP TABLE'));
+  }
+
+  /** The per-query view `logs`: the active table plus the partitions that can match. */
+  private viewSql(files: string[], ingested?: { afterUs: number; upToUs: number }): string {
+    const where = ingested
+      ? ` WHERE ingested_at > make_timestamp(${Math.floor(ingested.afterUs)}::BIGINT) AND ingested_at <= make_timestamp(${Math.floor(ingested.upToUs)}::BIGINT)`
+      : '';
+    let sql = `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * FROM ${ACTIVE_TABLE}${where}`;
+    if (files.length > 0 && this.storeDir) {
+      const list = files.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
+      // Parquet keeps JSON as text; cast back so both halves have one type.
+      sql += ` UNION ALL BY NAME SELECT * REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}])${where}`;
+    }
+    return sql;
+  }
+
+  watermark(): number {
+    return this.lastIngestUs;
+  }
+
+  private release(file: string): void {
+    const n = (this.inUse.get(file) ?? 1) - 1;
+    if (n > 0) {
+      this.inUse.set(file, n);
+      return;
+    }
+    this.inUse.delete(file);
+    if (this.unlinkLater.delete(file) && this.storeDir) rmSync(join(this.storeDir, file), { force: true });
+  }
+
+  async stats(): Promise<StoreStats> {
+    if (this.closed) throw new StorageError('the store is closed');
+    const r = readRows(
+      await this.writer.runAndReadAll(
+        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw FROM ${ACTIVE_TABLE}`,
+      ),
+    ).rows[0];
+    const active = Number(r.n);
+    let rows = active;
+    let rawBytes = Number(r.raw);
+    let minUs = r.mn === null ? Number.POSITIVE_INFINITY : Number(r.mn);
+    let maxUs = r.mx === null ? Number.NEGATIVE_INFINITY : Number(r.mx);
+    let bytes = this.storeDir ? fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) : 0;
+    for (const p of this.partitions) {
+      rows += p.rows;
+      rawBytes += p.rawBytes;
+      bytes += p.bytes;
+      minUs = Math.min(minUs, p.minUs);
+      maxUs = Math.max(maxUs, p.maxUs);
+    }
+    return {
+      rows,
+      active_rows: active,
+      partitions: this.partitions.length,
+      bytes_on_disk: bytes,
+      raw_bytes: rawBytes,
+      oldest: Number.isFinite(minUs) ? formatMicros(minUs) : null,
+      newest: Number.isFinite(maxUs) ? formatMicros(maxUs) : null,
+    };
+  }
+
+  /** Seals finished windows into partitions, then applies retention. One pass at a time. */
+  maintain(): Promise<MaintenanceReport> {
+    if (this.opts.readOnly) return Promise.reject(new StorageError('the store is open read-only'));
+    if (!this.maintaining) {
+      this.maintaining = this.maintainNow().finally(() => {
+        this.maintaining = null;
+      });
+    }
+    return this.maintaining;
+  }
+
+  private async maintainNow(): Promise<MaintenanceReport> {
+    const report: MaintenanceReport = {
+      sealed: 0,
+      sealed_rows: 0,
+      removed: 0,
+      removed_rows: 0,
+      freed_bytes: 0,
+    };
+    if (this.closed) return report;
+    if (this.storeDir) await this.seal(report);
+    await this.applyRetention(report);
+    return report;
+  }
+
+  private async seal(report: MaintenanceReport): Promise<void> {
+    const partUs = (this.opts.partitionMs ?? HOUR_MS) * 1000;
+    const cutoffUs = (this.now() - (this.opts.sealAfterMs ?? 300_000)) * 1000;
+    // Only rows already committed when the pass starts move; later appends stay for the next pass.
+    const marker = this.lastIngestUs;
+    const conn = await this.instance.connect();
+    try {
+      const windows = await conn.runAndReadAll(
+        `SELECT DISTINCT epoch_us(ts) // ${partUs} AS w FROM ${ACTIVE_TABLE} WHERE ts < make_timestamp(${Math.floor(cutoffUs)}::BIGINT) AND ingested_at <= make_timestamp(${marker}::BIGINT) ORDER BY w`,
+      );
+      for (const [w] of windows.getRowsJson()) {
+        const startUs = Number(w) * partUs;
+        if (startUs + partUs > cutoffUs) continue; // the window is still open
+        const sealed = await this.sealWindow(conn, startUs, startUs + partUs, marker);
+        if (sealed) {
+          report.sealed++;
+          report.sealed_rows += sealed;
+        }
+      }
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  private async sealWindow(
+    conn: DuckDBConnection,
+    fromUs: number,
+    toUs: number,
+    marker: number,
+  ): Promise<number> {
+    const where = `ts >= make_timestamp(${fromUs}::BIGINT) AND ts < make_timestamp(${toUs}::BIGINT) AND ingested_at <= make_timestamp(${marker}::BIGINT)`;
+    const rel = partitionFile(fromUs, marker);
+    const final = join(this.storeDir!, rel);
+    const tmp = `${final}.tmp`;
+    ensureDir(final);
+    const summary = readRows(
+      await conn.runAndReadAll(
+        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${ACTIVE_TABLE} WHERE ${where}`,
+      ),
+    ).rows[0];
+    const rows = Number(summary.n);
+    if (rows === 0) return 0;
+    try {
+      await conn.run(
+        `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      );
+      commitFile(tmp, final);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    }
+    const part: Partition = {
+      file: rel,
+      minUs: Number(summary.mn),
+      maxUs: Number(summary.mx),
+      rows,
+      bytes: fileSize(final),
+      rawBytes: Number(summary.raw),
+      markerUs: marker,
+    };
+    try {
+      await this.serial(async () => {
+        await this.writer.run('BEGIN TRANSACTION');
+        try {
+          await this.writer.run(
+            `INSERT INTO ${PARTITIONS_TABLE} VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now())`,
+            [
+              part.file,
+              part.minUs,
+              part.maxUs,
+              part.rows,
+              part.bytes,
+              part.rawBytes,
+              jsonText(summary.levels),
+              jsonText(summary.services),
+            ],
+          );
+          await this.writer.run(`DELETE FROM ${ACTIVE_TABLE} WHERE ${where}`);
+          await this.writer.run('COMMIT');
+        } catch (err) {
+          await this.writer.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      });
+    } catch (err) {
+      rmSync(final, { force: true });
+      throw new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    }
+    this.partitions.push(part);
+    this.partitions.sort((a, b) => a.minUs - b.minUs);
+    return rows;
+  }
+
+  private async applyRetention(report: MaintenanceReport): Promise<void> {
+    const ret = this.opts.retention;
+    if (!ret) return;
+    if (ret.maxAgeMs !== undefined) {
+      const cutoffUs = (this.now() - ret.maxAgeMs) * 1000;
+      for (const p of [...this.partitions]) if (p.maxUs < cutoffUs) await this.removePartition(p, report);
+      const deleted = await this.serial(async () => {
+        const r = await this.writer.run(
+          `DELETE FROM ${ACTIVE_TABLE} WHERE ts < make_timestamp(${Math.floor(cutoffUs)}::BIGINT)`,
+        );
+        return r.rowsChanged;
+      });
+      report.removed_rows += Number(deleted);
+    }
+    if (ret.maxBytes !== undefined && this.storeDir) {
+      let total = fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`);
+      for (const p of this.partitions) total += p.bytes;
+      while (total > ret.maxBytes && this.partitions.length > 0) {
+        const oldest = this.partitions[0];
+        await this.removePartition(oldest, report);
+        total -= oldest.bytes;
+      }
+      if (total > ret.maxBytes) {
+        this.opts.log?.warn(`the store's unsealed data alone (${total} bytes) exceeds retention.max_size`);
+      }
+    }
+  }
+
+  private async removePartition(p: Partition, report: MaintenanceReport): Promise<void> {
+    await this.serial(() => this.writer.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [p.file]));
+    this.partitions = this.partitions.filter((x) => x !== p);
+    if (this.inUse.has(p.file)) this.unlinkLater.add(p.file);
+    else rmSync(join(this.storeDir!, p.file), { force: true });
+    report.removed++;
+    report.removed_rows += p.rows;
+    report.freed_bytes += p.bytes;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    await this.maintaining?.catch(() => {});
+    await this.chain;
+    this.closed = true;
+    if (!this.opts.readOnly) await this.writer.run('CHECKPOINT').catch(() => {});
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Names the usual causes of a failed write plainly: a full disk, a read-only data dir. */
+function writeError(what: string, path: string, err: unknown): StorageError {
+  const msg = (err as Error).message ?? String(err);
+  if (/No space left|ENOSPC|disk full/i.test(msg)) {
+    return new StorageError(`${what} failed: the disk holding ${dirname(path)} is full`, { cause: err });
+  }
+  if (/Read-only file system|EROFS|Permission denied|EACCES/i.test(msg)) {
+    return new StorageError(`${what} failed: cannot write to ${dirname(path)} (read-only or not permitted)`, {
+      cause: err,
+    });
+  }
+  return new StorageError(`${what} failed: ${msg.split('\n')[0]}`, { cause: err });
+}
+
+/** A SQL string literal (for paths the store made itself; user text always goes in parameters). */
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+function jsonText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+const promotedNames = PROMOTED_FIELDS.map((c) => c.name);
+const promotedTypes = PROMOTED_FIELDS.map((c) => c.type);
+const promotedTypeOf = new Map(PROMOTED_FIELDS.map((c) => [c.name, c.type]));
+
+/** Whether a field value fits its promoted column; values that do not stay in the JSON column. */
+function fits(type: string, v: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+    case 'bigint':
+      return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'double':
+      return typeof v === 'number' && Number.isFinite(v);
+    default:
+      return false;
+  }
+}
+
+/** Appends one event as a row, in TABLE_COLUMNS order. */
+function appendEvent(a: DuckDBAppender, e: LogEvent, ingested: DuckDBTimestampValue): void {
+  a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.trunc(e.ts))));
+  a.appendVarchar(e.level);
+  appendNullableString(a, e.service);
+  appendNullableString(a, e.host);
+  a.appendVarchar(e.source);
+  a.appendVarchar(e.generation);
+  a.appendBigInt(BigInt(e.offset));
+  a.appendVarchar(e.format);
+  a.appendVarchar(e.message);
+  a.appendVarchar(e.raw);
+  const f = e.fields;
+  for (let i = 0; i < promotedNames.length; i++) {
+    const v = f[promotedNames[i]];
+    const t = promotedTypes[i];
+    if (v === undefined || !fits(t, v)) {
+      a.appendNull();
+      continue;
+    }
+    if (t === 'string') a.appendVarchar(v as string);
+    else if (t === 'integer') a.appendInteger(v as number);
+    else if (t === 'bigint') a.appendBigInt(BigInt(v as number));
+    else a.appendDouble(v as number);
+  }
+  const rest = restOf(f);
+  if (rest === null) a.appendNull();
+  else a.appendVarchar(JSON.stringify(rest));
+  a.appendTimestamp(ingested);
+  a.endRow();
+}
+
+/** The fields that did not go into a promoted column, or null when there are none. */
+function restOf(f: Fields): Fields | null {
+  let out: Fields | null = null;
+  for (const k in f) {
+    const t = promotedTypeOf.get(k);
+    if (t !== undefined && fits(t, f[k])) continue;
+    if (out === null) out = {};
+    out[k] = f[k];
+  }
+  return out;
+}
+
+function appendNullableString(a: DuckDBAppender, v: string | null): void {
+  if (v === null || v === undefined) a.appendNull();
+  else a.appendVarchar(v);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { newFrameState, readFrames } from '../../../src/collector/inputs/syslog-framing.js';
+
+function frames(chunks: string[], max = 1000): Array<[string, boolean]> {
+  const st = newFrameState();
+  const out: Array<[string, boolean]> = [];
+  for (const c of chunks)
+    readFrames(st, Buffer.from(c), max, (b, s, e, t) => out.push([b.toString('utf8', s, e), t]));
+  return out;
+}
+
+describe('RFC 6587 framing', () => {
+  it('reads newline-framed messages split anywhere, with CRLF and NUL trailers', () => {
+    expect(
+      frames([
+        '<34>Oct 11 22:14:15 host su: a\n<13>1 2026-11',
+        '-27T12:00:00Z h app - - - b\r\n',
+        '<1>c\n\u0000',
+      ]),
+    ).toEqual([
+      ['<34>Oct 11 22:14:15 host su: a', false],
+      ['<13>1 2026-11-27T12:00:00Z h app - - - b', false],
+      ['<1>c', false],
+    ]);
+  });
+
+  it('reads octet-counted messages, which may contain newlines, split anywhere', () => {
+    const m1 = '<13>1 - h a - - - one\ntwo';
+    const m2 = '<13>1 - h a - - - three';
+    const wire = `${m1.length} ${m1}${m2.length} ${m2}`;
+    for (let cut = 0; cut <= wire.length; cut++) {
+      expect(frames([wire.slice(0, cut), wire.slice(cut)])).toEqual([
+        [m1, false],
+        [m2, false],
+      ]);
+    }
+  });
+
+  it('mixes framings per message and cuts over-long ones, skipping their rest', () => {
+    const long = 'x'.repeat(30);
+    expect(frames([`${long.length} ${long}<1>ok\n`, `<2>${long}\n<3>after\n`], 10)).toEqual([
+      ['xxxxxxxxxx', true],
+      ['<1>ok', false],
+      ['<2>xxxxxxx', true],
+      ['<3>after', false],
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import { Readable } from 'node:stream';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type EventStamp,
+  flushCarry,
+  newScanState,
+  resumeOffset,
+  scanLines,
+} from '../../src/collector/line-scanner.js';
+import type { RawEvent } from '../../src/core/events.js';
+import { readLineBatches } from '../../src/core/lines.js';
+
+const stamp: EventStamp = { source: 's', generation: 'g', received_at: 1 };
+
+/** Scans `chunks` one after another, as the tailer does with successive reads. */
+function scanAll(chunks: Buffer[], max: number, flush = false): RawEvent[] {
+  const st = newScanState(0);
+  const out: RawEvent[] = [];
+  let pos = 0;
+  for (const c of chunks) {
+    scanLines(st, c, 0, c.length, pos, max, stamp, out, Number.POSITIVE_INFINITY);
+    pos += c.length;
+  }
+  if (flush) flushCarry(st, max, stamp, out);
+  return out;
+}
+
+describe('scanLines', () => {
+  it('splits lines with offsets, drops \\r, keeps the unfinished line for later', () => {
+    const st = newScanState(100);
+    const out: RawEvent[] = [];
+    const buf = Buffer.from('a\r\nbb\ncc');
+    expect(scanLines(st, buf, 0, buf.length, 100, 1000, stamp, out, 10)).toBe(buf.length);
+    expect(out.map((e) => [e.line, e.offset])).toEqual([
+      ['a', 100],
+      ['bb', 103],
+    ]);
+    expect(resumeOffset(st)).toBe(106);
+    const more = Buffer.from('c\n');
+    scanLines(st, more, 0, more.length, 108, 1000, stamp, out, 10);
+    expect(out[2]).toMatchObject({ line: 'ccc', offset: 106, source: 's', generation: 'g' });
+    expect(resumeOffset(st)).toBe(110);
+  });
+
+  it('stops at the limit and returns where it stopped', () => {
+    const st = newScanState(0);
+    const out: RawEvent[] = [];
+    const buf = Buffer.from('1\n2\n3\n');
+    expect(scanLines(st, buf, 0, buf.length, 0, 1000, stamp, out, 2)).toBe(4);
+    expect(out.map((e) => e.line)).toEqual(['1', '2']);
+    expect(resumeOffset(st)).toBe(4);
+  });
+
+  it('cuts an over-long line split across chunks, flags it, and skips its rest', () => {
+    const out = scanAll([Buffer.from('xxxx'), Buffer.from('xxxx'), Buffer.from('xx\nok\n')], 5);
+    expect(out.map((e) => [e.line, e.offset, e.truncated ?? false])).toEqual([
+      ['xxxxx', 0, true],
+      ['ok', 11, false],
+    ]);
+  });
+
+  it('matches core/lines.ts on any bytes split anywhere', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .uint8Array({ maxLength: 300 })
+          .map((a) => Buffer.from(a.map((b) => (b % 7 === 0 ? 10 : b % 11 === 0 ? 13 : b)))),
+        fc.array(fc.nat(300), { maxLength: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        async (data, cuts, max) => {
+          const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+          const chunks: Buffer[] = [];
+          let prev = 0;
+          for (const p of [...points, data.length]) {
+            if (p > prev) chunks.push(data.subarray(prev, p));
+            prev = p;
+          }
+          const mine = scanAll(chunks, max, true).map((e) => [e.line, e.offset, e.truncated ?? false]);
+          const ref: unknown[] = [];
+          for await (const b of readLineBatches(Readable.from(chunks.length ? chunks : []), {
+            maxLineBytes: max,
+          })) {
+            for (const [i, l] of b.lines.entries()) ref.push([l, b.offsets[i], b.truncated.includes(i)]);
+          }
+          expect(mine).toEqual(ref);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { type LineBatch, readLineBatches } from '../../src/core/lines.js';
+
+async function collect(chunks: (string | Buffer)[], maxLineBytes?: number): Promise<LineBatch> {
+  const out: LineBatch = { lines: [], offsets: [], truncated: [] };
+  const stream = Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+  for await (const b of readLineBatches(stream, { maxLineBytes })) {
+    for (const t of b.truncated) out.truncated.push(out.lines.length + t);
+    out.lines.push(...b.lines);
+    out.offsets.push(...b.offsets);
+  }
+  return out;
+}
+
+describe('readLineBatches', () => {
+  it('splits lines across chunks and keeps byte offsets', async () => {
+    const r = await collect(['ab\ncd', 'e\r\n', 'é\nlast']);
+    expect(r.lines).toEqual(['ab', 'cde', 'é', 'last']);
+    expect(r.offsets).toEqual([0, 3, 8, 11]);
+  });
+
+  it('replaces invalid UTF-8 instead of failing', async () => {
+    const r = await collect([Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a, 0x63, 0x0a])]);
+    expect(r.lines).toEqual(['a\ufffd\ufffdb', 'c']);
+  });
+
+  it('cuts an over-long line, flags it, and keeps the lines after it', async () => {
+    const r = await collect(['x'.repeat(10), 'y'.repeat(10), '\nok\n', 'z'.repeat(30), '\nfine\n'], 8);
+    expect(r.lines).toEqual(['xxxxxxxx', 'ok', 'zzzzzzzz', 'fine']);
+    expect(r.truncated).toEqual([0, 2]);
+    expect(r.offsets).toEqual([0, 21, 24, 55]);
+  });
+
+  it('keeps empty lines', async () => {
+    const r = await collect(['a\n\nb\n']);
+    expect(r.lines).toEqual(['a', '', 'b']);
+  });
+});

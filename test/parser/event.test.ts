@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { RawEvent } from '../../src/core/events.js';
+import { toLogEvent } from '../../src/parser/event.js';
+import { parseUnknown } from '../../src/parser/formats/unknown.js';
+
+const raw: RawEvent = {
+  source: '/var/log/x.log',
+  generation: 'g1',
+  offset: 42,
+  line: 'hi',
+  received_at: 1_700_000_000_123,
+};
+
+describe('toLogEvent', () => {
+  it('copies identity, uses the read time when the line has none', () => {
+    expect(toLogEvent(raw, parseUnknown('hi'), { service: null, host: null })).toEqual({
+      ts: 1_700_000_000_123_000,
+      level: 'unknown',
+      service: null,
+      host: null,
+      source: '/var/log/x.log',
+      generation: 'g1',
+      offset: 42,
+      format: 'unknown',
+      message: 'hi',
+      fields: {},
+      raw: 'hi',
+    });
+  });
+
+  it('prefers the line, then the RawEvent, then the defaults for service and host', () => {
+    const d = { service: 'dflt', host: 'dhost' };
+    expect(toLogEvent(raw, parseUnknown('hi'), d)).toMatchObject({ service: 'dflt', host: 'dhost' });
+    const withRaw = { ...raw, service: 'rs', host: 'rh' };
+    expect(toLogEvent(withRaw, parseUnknown('hi'), d)).toMatchObject({ service: 'rs', host: 'rh' });
+    const p = { ...parseUnknown('hi'), service: 'ls', host: 'lh' };
+    expect(toLogEvent(withRaw, p, d)).toMatchObject({ service: 'ls', host: 'lh' });
+  });
+
+  it('flags truncated lines in fields', () => {
+    expect(
+      toLogEvent({ ...raw, truncated: true }, parseUnknown('hi'), { service: null, host: null }).fields,
+    ).toEqual({
+      truncated: true,
+    });
+  });
+});

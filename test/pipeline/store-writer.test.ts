@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../src/core/events.js';
+import type { AppendResult, StorageEngine } from '../../src/core/storage.js';
+import { StoreWriter } from '../../src/pipeline/store-writer.js';
+
+function ev(offset: number): LogEvent {
+  return {
+    ts: 0,
+    level: 'info',
+    service: null,
+    host: null,
+    source: 's',
+    generation: 'g',
+    offset,
+    format: 'unknown',
+    message: '',
+    fields: {},
+    raw: '',
+  };
+}
+
+/** A store that records appends and can be made to fail or to hang. */
+function fakeStore(opts: { failTimes?: number } = {}) {
+  let failures = opts.failTimes ?? 0;
+  const appends: number[][] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let open: () => void = () => {};
+  const store: StorageEngine & { appends: number[][]; hold(): void; release(): void } = {
+    appends,
+    hold() {
+      gate = new Promise((r) => (open = r));
+    },
+    release() {
+      open();
+    },
+    async append(events): Promise<AppendResult> {
+      await gate;
+      if (failures > 0) {
+        failures--;
+        throw new Error('disk full');
+      }
+      appends.push(events.map((e) => e.offset));
+      return { stored: events.length, duplicates: 0 };
+    },
+    async query() {
+      return { columns: [], rows: [], elapsed_ms: 0 };
+    },
+    async stats() {
+      return {
+        rows: 0,
+        active_rows: 0,
+        partitions: 0,
+        bytes_on_disk: 0,
+        raw_bytes: 0,
+        oldest: null,
+        newest: null,
+      };
+    },
+    watermark() {
+      return 0;
+    },
+    async maintain() {
+      return { sealed: 0, sealed_rows: 0, removed: 0, removed_rows: 0, freed_bytes: 0 };
+    },
+    async close() {},
+  };
+  return store;
+}
+
+describe('StoreWriter', () => {
+  it('appends once a batch is full and acks each input batch after the commit', async () => {
+    const store = fakeStore();
+    const w = new StoreWriter(store, { batchSize: 4, flushIntervalMs: 60_000 });
+    const acked: number[] = [];
+    await w.write([ev(0), ev(1)], () => acked.push(0));
+    expect(store.appends).toEqual([]);
+    await w.write([ev(2), ev(3)], () => acked.push(1));
+    await w.close();
+    expect(store.appends).toEqual([[0, 1, 2, 3]]);
+    expect(acked).toEqual([0, 1]);
+  });
+
+  it('appends a partial batch after the flush interval', async () => {
+    const store = fakeStore();
+    const w = new StoreWriter(store, { batchSize: 1000, flushIntervalMs: 20 });
+    const acked = new Promise<void>((resolve) => void w.write([ev(0)], () => resolve()));
+    await acked;
+    expect(store.appends).toEqual([[0]]);
+    await w.close();
+  });
+
+  it('retries a failed append and acks only once it succeeded', async () => {
+    const store = fakeStore({ failTimes: 2 });
+    const w = new StoreWriter(store, { batchSize: 1, flushIntervalMs: 10 });
+    let err: Error | undefined | null = null;
+    await w.write([ev(0)], (e) => (err = e));
+    await w.close();
+    expect(err).toBeUndefined();
+    expect(store.appends).toEqual([[0]]);
+    expect(w.stats().retries).toBe(2);
+  });
+
+  it('makes writers wait while the store is slow (bounded queue)', async () => {
+    const store = fakeStore();
+    store.hold();
+    const w = new StoreWriter(store, { batchSize: 2, flushIntervalMs: 10, highWater: 4 });
+    let accepted = 0;
+    const writes = (async () => {
+      for (let i = 0; i < 10; i++) {
+        await w.write([ev(i)], () => {});
+        accepted++;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(accepted).toBeLessThanOrEqual(4);
+    store.release();
+    await writes;
+    await w.close();
+    expect(store.appends.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import type { QueryAst } from '../../src/query/ast.js';
+import { parse } from '../../src/query/parser.js';
+import { EVENT_RESULT_COLUMNS, planQuery } from '../../src/query/planner.js';
+
+function plan(text: string, opts = {}) {
+  return planQuery(parse(text), opts);
+}
+
+/** The WHERE clause of a plain events query. */
+function where(text: string): string {
+  const sql = plan(text).sql;
+  const m = / WHERE (.*?) ORDER BY /.exec(sql);
+  return m ? m[1] : '';
+}
+
+const J = (key: string) => `json_extract_string("fields", '$."${key}"')`;
+const JN = (key: string) =>
+  `(CASE WHEN json_type("fields", '$."${key}"') IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN CAST(json_extract_string("fields", '$."${key}"') AS DOUBLE) END)`;
+
+describe('planQuery: events', () => {
+  it('selects the event columns, newest first, with the default limit', () => {
+    const p = plan('*');
+    expect(p.kind).toBe('events');
+    const keys = '"ts", "source", "generation", "offset"';
+    const order = 'ORDER BY "ts" DESC, "source" ASC, "generation" ASC, "offset" DESC LIMIT 100';
+    // The identities of the newest rows first, then only those rows (late materialisation).
+    expect(p.sql).toBe(
+      `SELECT ${EVENT_RESULT_COLUMNS.map((c) => `"${c}"`).join(', ')} FROM "logs" JOIN (SELECT DISTINCT ${keys} FROM (SELECT ${keys} FROM "logs" ${order}) AS w) AS k USING (${keys}) ${order}`,
+    );
+    expect(p.params).toEqual([]);
+    expect(plan('*', { limit: 7 }).sql.endsWith('LIMIT 7')).toBe(true);
+    expect(plan('* | limit 3', { limit: 7 }).sql.endsWith('LIMIT 3')).toBe(true);
+  });
+
+  it('pushes the time range into WHERE with microsecond parameters', () => {
+    const p = plan('*', { fromUs: 1767323045123456, toUs: 1767323045999999 });
+    expect(where('*')).toBe('');
+    expect(p.sql).toContain(
+      'WHERE "ts" >= make_timestamp(CAST(? AS BIGINT)) AND "ts" < make_timestamp(CAST(? AS BIGINT)) ORDER BY',
+    );
+    expect(p.params).toEqual([1767323045123456, 1767323045999999]);
+  });
+
+  it('compiles free text and phrases to a lowercase search of message and raw', () => {
+    expect(where('Timeout')).toBe('(contains(lower("message"), ?) OR contains(lower("raw"), ?))');
+    expect(plan('Timeout').params).toEqual(['timeout', 'timeout']);
+    expect(plan('"Connection Reset"').params).toEqual(['connection reset', 'connection reset']);
+    expect(where('time*out')).toBe('((lower("message") LIKE ?) OR (lower("raw") LIKE ?))');
+    expect(where('50%x*')).toBe(
+      `((lower("message") LIKE ? ESCAPE '\\') OR (lower("raw") LIKE ? ESCAPE '\\'))`,
+    );
+    expect(plan('50%_off*').params).toEqual(['%50\\%\\_off%%', '%50\\%\\_off%%']);
+    // Without letters, case does not matter and lower() is left out.
+    expect(where('"10.0.1.2"')).toBe('(contains("message", ?) OR contains("raw", ?))');
+    expect(where('5*0')).toBe('(("message" LIKE ?) OR ("raw" LIKE ?))');
+  });
+
+  it('compiles field matches per column type', () => {
+    expect(where('service:api')).toBe('("service" = ?)');
+    expect(plan('service:api').params).toEqual(['api']);
+    expect(where('status:500')).toBe('("status" = ?)');
+    expect(plan('status:500').params).toEqual([500]);
+    expect(where('path:/api/*')).toBe('("path" LIKE ?)');
+    expect(where('path:/a_b/*')).toBe(`("path" LIKE ? ESCAPE '\\')`);
+    expect(plan('path:/a_b/*').params).toEqual(['/a\\_b/%']);
+    expect(plan('path:/api/*').params).toEqual(['/api/%']);
+    expect(where('status:5*')).toBe('(CAST("status" AS VARCHAR) LIKE ?)');
+    expect(where('ts:2026-01-02')).toBe('("ts" = make_timestamp(CAST(? AS BIGINT)))');
+    expect(where('user:bob')).toBe(`(${J('user')} = ?)`);
+    expect(where('code:42')).toBe(`(${J('code')} = ? OR ${JN('code')} = ?)`);
+    expect(plan('code:42').params).toEqual(['42', 42]);
+    expect(where('http.method:GET')).toBe(`(${J('http.method')} = ?)`);
+    expect(where('fields.status:x')).toBe(`(${J('status')} = ?)`);
+  });
+
+  it('compiles exists, regexes and comparisons', () => {
+    expect(where('trace_id:*')).toBe('("trace_id" IS NOT NULL)');
+    expect(where('user:*')).toBe(`(json_extract("fields", '$."user"') IS NOT NULL)`);
+    expect(where('/time(d)?out/')).toBe('coalesce(regexp_matches("message", ?), FALSE)');
+    expect(where('/x/i')).toBe(`coalesce(regexp_matches("message", ?, 'i'), FALSE)`);
+    expect(where('path:/^\\/api/')).toBe('coalesce(regexp_matches("path", ?), FALSE)');
+    expect(plan('path:/^\\/api/').params).toEqual(['^/api']);
+    expect(where('user:/b.b/')).toBe(`coalesce(regexp_matches(${J('user')}, ?), FALSE)`);
+    expect(where('status>=500')).toBe('("status" >= ?)');
+    expect(where('latency_ms>250ms')).toBe('("latency_ms" > ?)');
+    expect(plan('bytes>10KB').params).toEqual([10240]);
+    expect(where('code<3')).toBe(`(${JN('code')} < ?)`);
+    expect(where('ts<2026-01-02')).toBe('("ts" < make_timestamp(CAST(? AS BIGINT)))');
+    expect(plan('ts<2026-01-02').params).toEqual([1767312000000000]);
+  });
+
+  it('compiles boolean structure; NOT treats a missing value as not matching', () => {
+    expect(where('a b')).toContain(') AND (');
+    expect(where('-path:/health')).toBe('NOT coalesce(("path" = ?), FALSE)');
+    expect(where('(level:error OR level:fatal) -x')).toBe(
+      '((("level" = ?) OR ("level" = ?)) AND NOT coalesce((contains(lower("message"), ?) OR contains(lower("raw"), ?)), FALSE))',
+    );
+    expect(where('a OR *')).toBe('');
+    expect(where('a *')).toBe('(contains(lower("message"), ?) OR contains(lower("raw"), ?))');
+    expect(where('-*')).toBe('FALSE');
+  });
+
+  it('sorts events by a field, then newest first', () => {
+    expect(plan('* | sort status desc').sql).toContain(
+      'ORDER BY "status" DESC NULLS LAST, "ts" DESC, "source" ASC, "generation" ASC, "offset" DESC LIMIT 100',
+    );
+    expect(plan('* | sort code').sql).toContain(
+      `ORDER BY ${JN('code')} ASC NULLS LAST, ${J('code')} ASC NULLS LAST, "ts" DESC`,
+    );
+  });
+
+  it('sorts after a limit in an outer query', () => {
+    const p = plan('* | limit 5 | sort status');
+    expect(p.sql).toContain(
+      'FROM (SELECT * FROM "logs" ORDER BY "ts" DESC, "source" ASC, "generation" ASC, "offset" DESC LIMIT 5) AS t ORDER BY "status" ASC NULLS LAST',
+    );
+  });
+
+  it('projects fields as a table that keeps the event order', () => {
+    const p = plan('* | fields ts, user');
+    expect(p.kind).toBe('table');
+    expect(
+      p.sql.startsWith(
+        `SELECT "ts" AS "ts", json_extract("fields", '$."user"') AS "user" FROM "logs" JOIN (`,
+      ),
+    ).toBe(true);
+    expect(
+      p.sql.endsWith('ORDER BY "ts" DESC, "source" ASC, "generation" ASC, "offset" DESC LIMIT 100'),
+    ).toBe(true);
+  });
+});
+
+describe('planQuery: pipes', () => {
+  it('compiles count by with the filter params first', () => {
+    const p = plan('status>=500 | count by path | sort count desc | limit 10', { fromUs: 1 });
+    expect(p.kind).toBe('table');
+    expect(p.sql).toBe(
+      'SELECT "path" AS "path", count(*) AS "count" FROM "logs" WHERE "ts" >= make_timestamp(CAST(? AS BIGINT)) AND ("status" >= ?) GROUP BY "path" ORDER BY "count" DESC NULLS LAST, "path" ASC NULLS LAST LIMIT 10',
+    );
+    expect(p.params).toEqual([1, 500]);
+  });
+
+  it('compiles timechart with a bucket column', () => {
+    const p = plan('* | timechart 5m count by level');
+    expect(p.sql).toBe(
+      'SELECT time_bucket(to_microseconds(CAST(300000000 AS BIGINT)), "ts") AS "time", "level" AS "level", count(*) AS "count" FROM "logs" GROUP BY time_bucket(to_microseconds(CAST(300000000 AS BIGINT)), "ts"), "level" ORDER BY "time" ASC NULLS LAST, "level" ASC NULLS LAST LIMIT 10000',
+    );
+  });
+
+  it('compiles stats aggregates', () => {
+    const p = plan('latency_ms>0 | stats p50(latency_ms), p99(latency_ms), count by service');
+    expect(p.sql).toContain(
+      'SELECT "service" AS "service", quantile_cont("latency_ms", 0.5) AS "p50(latency_ms)", quantile_cont("latency_ms", 0.99) AS "p99(latency_ms)", count(*) AS "count" FROM "logs" WHERE ("latency_ms" > ?) GROUP BY "service"',
+    );
+    const q = plan('* | stats sum(bytes), avg(code), min(ts), max(code), distinct(user), count(user) as n');
+    expect(q.sql).toBe(
+      `SELECT sum("bytes") AS "sum(bytes)", avg(${JN('code')}) AS "avg(code)", min("ts") AS "min(ts)", max(${JN('code')}) AS "max(code)", count(DISTINCT json_extract("fields", '$."user"')) AS "distinct(user)", count(json_extract("fields", '$."user"')) AS "n" FROM "logs" LIMIT 10000`,
+    );
+  });
+
+  it('compiles top, skipping missing values', () => {
+    expect(plan('* | top 3 path').sql).toBe(
+      'SELECT "path" AS "path", count(*) AS "count" FROM "logs" WHERE "path" IS NOT NULL GROUP BY "path" ORDER BY "count" DESC, "path" ASC NULLS LAST LIMIT 3',
+    );
+    expect(plan('x | top 3 path').sql).toContain(
+      'WHERE (contains(lower("message"), ?) OR contains(lower("raw"), ?)) AND "path" IS NOT NULL',
+    );
+  });
+
+  it('chains stages as sub-queries', () => {
+    const p = plan('x | count by path | stats avg(count) as mean');
+    expect(p.sql).toBe(
+      'SELECT avg("count") AS "mean" FROM (SELECT "path" AS "path", count(*) AS "count" FROM "logs" WHERE (contains(lower("message"), ?) OR contains(lower("raw"), ?)) GROUP BY "path" ORDER BY "path" ASC NULLS LAST) AS t LIMIT 10000',
+    );
+    const f = plan('* | count by path, status | fields path, count | sort count desc');
+    expect(f.sql).toBe(
+      'SELECT "path" AS "path", "count" AS "count" FROM (SELECT "path" AS "path", "status" AS "status", count(*) AS "count" FROM "logs" GROUP BY "path", "status") AS t ORDER BY "count" DESC NULLS LAST, "path" ASC NULLS LAST, "status" ASC NULLS LAST LIMIT 10000',
+    );
+    expect(plan('* | limit 50 | count').sql).toContain('FROM (SELECT * FROM "logs" ORDER BY "ts" DESC');
+  });
+});
+
+describe('planQuery: user text stays in parameters', () => {
+  const attacks = [
+    `'; DROP TABLE logs; --`,
+    `" OR 1=1 --`,
+    `\\'); DELETE FROM logs; --`,
+    `x' UNION SELECT * FROM duckdb_settings() --`,
+  ];
+  for (const a of attacks) {
+    it(`keeps ${JSON.stringify(a)} out of the SQL`, () => {
+      const quoted = `"${a.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+      for (const q of [
+        quoted,
+        `service:${quoted}`,
+        `user:${quoted}`,
+        `path:${quoted}`,
+        `message:${quoted} | count by service`,
+      ]) {
+        const p = plan(q);
+        expect(p.sql).not.toContain('DROP');
+        expect(p.sql).not.toContain('DELETE');
+        expect(p.sql).not.toContain('UNION');
+        expect(p.sql).not.toContain('1=1');
+        expect(
+          p.params.some(
+            (x) => typeof x === 'string' && x.toLowerCase().includes(a.toLowerCase().slice(0, 5)),
+          ),
+        ).toBe(true);
+        expect(p.sql.split('?').length - 1).toBe(p.params.length);
+      }
+    });
+  }
+
+  it('keeps regex text and wildcards in parameters', () => {
+    const p = plan(`/'; DROP TABLE logs; --/ path:x'*`);
+    expect(p.sql).not.toContain('DROP');
+    expect(p.params).toEqual([`'; DROP TABLE logs; --`, `x'%`]);
+  });
+
+  it('never takes a field name the lexer would refuse', () => {
+    // Such a word is free text, hence a parameter.
+    const p = plan(`a';DROP:x`);
+    expect(p.sql).not.toContain('DROP');
+    const ast: QueryAst = {
+      text: 'x',
+      filter: {
+        type: 'match',
+        field: { name: `a'"`, column: null, key: `a'"` },
+        value: 'x',
+        number: null,
+        wildcard: false,
+        pos: 0,
+      },
+      stages: [],
+    };
+    expect(() => planQuery(ast)).toThrow(/unsafe JSON key/);
+  });
+});
+
+describe('planQuery: time bounds for skipping partitions', () => {
+  it('narrows the options range by top-level ts terms only', () => {
+    expect(plan('*').range).toEqual({});
+    expect(plan('*', { fromUs: 10, toUs: 20 }).range).toEqual({ fromUs: 10, toUs: 20 });
+    const a = Date.UTC(2026, 0, 2) * 1000;
+    const b = Date.UTC(2026, 0, 3) * 1000;
+    expect(plan('ts>=2026-01-02 ts<2026-01-03 level:error').range).toEqual({ fromUs: a, toUs: b });
+    expect(plan('ts>2026-01-02', { fromUs: a + 5 }).range).toEqual({ fromUs: a + 5 });
+    expect(plan('ts<=2026-01-03', { toUs: b + 5 }).range).toEqual({ toUs: b });
+    expect(plan('ts:2026-01-02').range).toEqual({ fromUs: a, toUs: a });
+    expect(plan('ts>=2026-01-02 OR x').range).toEqual({});
+    expect(plan('-ts>=2026-01-02').range).toEqual({});
+    expect(plan('(ts>=2026-01-02 OR ts<2000-01-01) | count').range).toEqual({});
+  });
+});

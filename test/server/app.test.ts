@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../src/core/events.js';
+import { encodeLogEvent, streamHeader } from '../../src/core/ndjson.js';
+import { createApp } from '../../src/server/app.js';
+import { openDuckDbStore } from '../../src/storage/index.js';
+
+function ev(offset: number, status: number): LogEvent {
+  return {
+    ts: Date.UTC(2026, 0, 2) * 1000 + offset,
+    level: status >= 500 ? 'error' : 'info',
+    service: 'web',
+    host: null,
+    source: 'test',
+    generation: 'g',
+    offset,
+    format: 'apache_combined',
+    message: `GET /p/${offset}`,
+    fields: { status, path: `/p/${offset}` },
+    raw: `raw ${offset}`,
+  };
+}
+
+async function setup(token?: string) {
+  const store = await openDuckDbStore({ path: ':memory:' });
+  const app = createApp({ store, token });
+  return { store, app };
+}
+
+function ndjson(events: LogEvent[]): string {
+  return [streamHeader('log-events'), ...events.map(encodeLogEvent)].join('\n');
+}
+
+describe('HTTP API', () => {
+  it('answers /healthz', async () => {
+    const { app, store } = await setup();
+    const res = await app.request('/healthz');
+    expect(await res.json()).toEqual({ status: 'ok' });
+    await store.close();
+  });
+
+  it('ingests NDJSON, acknowledging once committed, and skips re-sent events', async () => {
+    const { app, store } = await setup();
+    const body = ndjson([ev(0, 200), ev(1, 503)]);
+    let res = await app.request('/api/ingest', { method: 'POST', body });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
+    res = await app.request('/api/ingest', { method: 'POST', body });
+    expect(await res.json()).toEqual({ stored: 0, duplicates: 2 });
+    expect((await store.stats()).rows).toBe(2);
+    await store.close();
+  });
+
+  it('rejects a bad ingest line naming it, storing nothing of that request', async () => {
+    const { app, store } = await setup();
+    const res = await app.request('/api/ingest', {
+      method: 'POST',
+      body: `${streamHeader('log-events')}\n${encodeLogEvent(ev(0, 200))}\n{oops`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { type: 'request', message: 'line 3: not valid JSON' } });
+    expect((await store.stats()).rows).toBe(0);
+    await store.close();
+  });
+
+  it('ingests plain log lines and NDJSON application logs, parsing them', async () => {
+    const { app, store } = await setup();
+    const body = [
+      '127.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "GET /a HTTP/1.1" 503 10 "-" "curl/8"',
+      '{"level":"error","msg":"boom","service":"api"}',
+      'no format at all',
+      '',
+    ].join('\n');
+    const res = await app.request('/api/ingest?source=edge-1', { method: 'POST', body });
+    expect(await res.json()).toEqual({ stored: 3, duplicates: 0 });
+    const r = await store.query({
+      sql: 'SELECT format, level, source FROM logs ORDER BY "offset"',
+      params: [],
+    });
+    expect(r.rows).toEqual([
+      { format: 'apache_combined', level: 'error', source: 'edge-1' },
+      { format: 'json', level: 'error', source: 'edge-1' },
+      { format: 'unknown', level: 'unknown', source: 'edge-1' },
+    ]);
+    await store.close();
+  });
+
+  it('runs a query with a time range and limit', async () => {
+    const { app, store } = await setup();
+    await store.append([ev(0, 200), ev(1, 503), ev(2, 500), ev(3, 404)]);
+    const res = await app.request(
+      `/api/query?${new URLSearchParams({ q: 'status>=500', from: '2026-01-01', limit: '10' })}`,
+    );
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { kind: string; rows: { status: number }[] };
+    expect(body.kind).toBe('events');
+    expect(body.rows.map((r) => r.status).sort()).toEqual([500, 503]);
+    await store.close();
+  });
+
+  it('returns a query error with its position', async () => {
+    const { app, store } = await setup();
+    const res = await app.request(`/api/query?${new URLSearchParams({ q: 'status>=' })}`);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { type: string; position: number } };
+    expect(body.error.type).toBe('query');
+    expect(body.error.position).toBe(8);
+    await store.close();
+  });
+
+  it('requires the bearer token when one is set', async () => {
+    const { app, store } = await setup('s3cret');
+    expect((await app.request('/api/stats')).status).toBe(401);
+    const ok = await app.request('/api/stats', { headers: { authorization: 'Bearer s3cret' } });
+    expect(ok.status).toBe(200);
+    expect((await app.request('/healthz')).status).toBe(200);
+    await store.close();
+  });
+});

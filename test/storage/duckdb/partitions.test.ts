@@ -1,0 +1,196 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../../src/core/events.js';
+import { type DuckDbStoreOptions, openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
+import { tempDir } from '../../helpers/cli.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 0, 2, 0, 0, 0); // a whole hour
+
+function ev(i: number, tsMs: number, extra: Partial<LogEvent> = {}): LogEvent {
+  return {
+    ts: tsMs * 1000,
+    level: i % 10 === 0 ? 'error' : 'info',
+    service: i % 2 ? 'api' : 'web',
+    host: 'h1',
+    source: '/var/log/app.log',
+    generation: 'g',
+    offset: i,
+    format: 'json',
+    message: `event number ${i} with some text to compress`,
+    fields: { status: i % 10 === 0 ? 500 : 200, region: 'eu-west' },
+    raw: `{"i":${i},"msg":"event number ${i} with some text to compress"}`,
+    ...extra,
+  };
+}
+
+/** Events spread over `hours` hours from T0, `perHour` in each. */
+function spread(hours: number, perHour: number, startIndex = 0): LogEvent[] {
+  const out: LogEvent[] = [];
+  for (let h = 0; h < hours; h++) {
+    for (let k = 0; k < perHour; k++) {
+      const i = startIndex + h * perHour + k;
+      out.push(ev(i, T0 + h * HOUR + Math.floor((k * HOUR) / perHour)));
+    }
+  }
+  return out;
+}
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) n += statSync(join(e.parentPath, e.name)).size;
+  }
+  return n;
+}
+
+async function open(dir: string, clock: { now: number }, extra: Partial<DuckDbStoreOptions> = {}) {
+  return openDuckDbStore({
+    path: join(dir, 'logs.duckdb'),
+    now: () => clock.now,
+    sealAfterMs: 60_000,
+    ...extra,
+  });
+}
+
+describe('DuckDB store partitions', () => {
+  it('seals finished hours into Parquet and still answers queries over everything', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 3 * HOUR + 30 * 60_000 }; // hours 0-2 finished, hour 3 open
+    const store = await open(dir, clock);
+    await store.append(spread(4, 100));
+    const report = await store.maintain();
+    expect(report).toMatchObject({ sealed: 3, sealed_rows: 300 });
+    const stats = await store.stats();
+    expect(stats).toMatchObject({ rows: 400, active_rows: 100, partitions: 3 });
+    expect(stats.oldest).toBe('2026-01-02T00:00:00.000000Z');
+    const parts = readdirSync(join(dir, 'parts', '2026-01-02'));
+    expect(parts).toHaveLength(3);
+    expect(parts.every((f) => f.endsWith('.parquet'))).toBe(true);
+
+    const all = await store.query({
+      sql: 'SELECT count(*) AS n, count(DISTINCT "offset") AS d FROM logs',
+      params: [],
+    });
+    expect(all.rows[0]).toEqual({ n: 400, d: 400 });
+    const typed = await store.query({
+      sql: 'SELECT status, fields, ts FROM logs WHERE "offset" = 10',
+      params: [],
+    });
+    expect(typed.rows[0]).toEqual({
+      status: 500,
+      fields: { region: 'eu-west' },
+      ts: '2026-01-02T00:06:00.000000Z',
+    });
+    await store.close();
+  });
+
+  it('skips partitions outside the time range', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 10 * HOUR };
+    const store = await open(dir, clock);
+    await store.append(spread(6, 50));
+    await store.maintain();
+    const fromUs = (T0 + 4 * HOUR) * 1000;
+    const r = await store.query(
+      { sql: 'SELECT count(*) AS n FROM logs WHERE ts >= make_timestamp(?::BIGINT)', params: [fromUs] },
+      { range: { fromUs } },
+    );
+    expect(r.rows[0].n).toBe(100);
+    expect(r.scan).toEqual({ partitions_scanned: 2, partitions_skipped: 4 });
+    await store.close();
+  });
+
+  it('keeps rows appended after a seal pass began for the next pass, and stores late events', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 2 * HOUR };
+    const store = await open(dir, clock);
+    await store.append(spread(1, 10));
+    await store.maintain();
+    // A late event for the sealed hour arrives; it is kept and sealed into a second file.
+    await store.append([ev(1000, T0 + 5 * 60_000)]);
+    expect((await store.stats()).rows).toBe(11);
+    const r = await store.maintain();
+    expect(r.sealed).toBe(1);
+    expect(await store.stats()).toMatchObject({ rows: 11, partitions: 2, active_rows: 0 });
+    await store.close();
+  });
+
+  it('still recognises re-sent events after their rows were sealed', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 5 * HOUR };
+    const store = await open(dir, clock);
+    const events = spread(2, 20);
+    await store.append(events);
+    await store.maintain();
+    expect(await store.append(events)).toEqual({ stored: 0, duplicates: 40 });
+    await store.close();
+  });
+
+  it('removes partitions older than the retention age and frees their disk', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 12 * HOUR };
+    const store = await open(dir, clock, { retention: { maxAgeMs: 6 * HOUR } });
+    await store.append(spread(10, 200));
+    await store.maintain(); // seals 10 hours, then drops those ending before T0+6h
+    const stats = await store.stats();
+    expect(stats.partitions).toBe(4);
+    expect(stats.rows).toBe(800);
+    expect(stats.oldest).toBe('2026-01-02T06:00:00.000000Z');
+    expect(readdirSync(join(dir, 'parts', '2026-01-02'))).toHaveLength(4);
+    await store.close();
+  });
+
+  it('removes the oldest partitions while the store is over its size limit', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 30 * HOUR };
+    const store = await open(dir, clock);
+    await store.append(spread(24, 2000));
+    await store.maintain();
+    await store.close();
+    const before = dirBytes(join(dir, 'parts'));
+    const dbBytes = statSync(join(dir, 'logs.duckdb')).size;
+    const limit = dbBytes + Math.floor(before / 2);
+    const limited = await open(dir, clock, { retention: { maxBytes: limit } });
+    const r = await limited.maintain();
+    expect(r.removed).toBeGreaterThan(0);
+    expect(r.freed_bytes).toBeGreaterThan(0);
+    const stats = await limited.stats();
+    expect(stats.bytes_on_disk).toBeLessThanOrEqual(limit);
+    expect(dirBytes(join(dir, 'parts'))).toBe(before - r.freed_bytes);
+    // What is left is the newest data.
+    expect(stats.newest).toBe('2026-01-02T23:59:58.200000Z');
+    await limited.close();
+  });
+
+  it('clears partition files a crash left unlisted, keeping their rows in the active table', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 3 * HOUR };
+    let store = await open(dir, clock);
+    await store.append(spread(2, 10));
+    await store.close();
+    // As if a seal wrote its file and the process died before the catalog commit.
+    mkdirSync(join(dir, 'parts', '2026-01-02'), { recursive: true });
+    writeFileSync(join(dir, 'parts', '2026-01-02', '0000-zzz.parquet'), 'half a file');
+    writeFileSync(join(dir, 'parts', '2026-01-02', '0100-zzz.parquet.tmp'), 'half a file');
+    store = await open(dir, clock);
+    expect(existsSync(join(dir, 'parts', '2026-01-02'))).toBe(false);
+    expect((await store.stats()).rows).toBe(20);
+    expect((await store.maintain()).sealed).toBe(2);
+    await store.close();
+  });
+
+  it('reads sealed partitions when opened read-only', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 5 * HOUR };
+    const store = await open(dir, clock);
+    await store.append(spread(3, 10));
+    await store.maintain();
+    await store.close();
+    const ro = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), readOnly: true });
+    const r = await ro.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
+    expect(r.rows[0].n).toBe(30);
+    await ro.close();
+  });
+});
