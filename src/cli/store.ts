@@ -72,7 +72,7 @@ async function store(flags: StoreFlags): Promise<void> {
   const port = intFlag('port', flags.port, 0)!;
   // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
   const [
-    { StoreWriter, storeOptions },
+    { StoreWriter, storeOptions, parserOptions },
     { startServer },
     { openDuckDbStore },
     { readEventBatches },
@@ -99,12 +99,14 @@ async function store(flags: StoreFlags): Promise<void> {
         port,
         dataDir,
         token: config.server.token,
+        parser: parserOptions(config.parse),
       });
     if (flags.import) {
       imported = await importFiles(flags.import, {
         writer,
         format: flags.format,
         service: flags.service,
+        parser: parserOptions(config.parse),
         onProgress: (p) =>
           bar?.update(
             p.bytes / Math.max(1, p.totalBytes),
@@ -117,6 +119,7 @@ async function store(flags: StoreFlags): Promise<void> {
         format: flags.format,
         service: flags.service,
         source: flags.source,
+        parser: parserOptions(config.parse),
         onBadLine: (n, reason) => {
           if (bad++ < 10) log.warn(`stdin line ${n}: ${reason}; kept as an unknown event`);
         },

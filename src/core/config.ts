@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { ParserConfigSchema } from './parse-config.js';
 
 const duration = z
   .string()
@@ -123,12 +124,7 @@ export const ConfigSchema = z.strictObject({
   data_dir: z.string().min(1).default('./logpipe-data'),
   generators: z.array(GeneratorConfigSchema).default([]),
   sources: z.array(SourceSchema).default([]),
-  parse: z
-    .strictObject({
-      /** Format for sources that do not name one. */
-      default_format: z.string().min(1).default('auto'),
-    })
-    .prefault({}),
+  parse: ParserConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   server: ServerConfigSchema.prefault({}),
 });

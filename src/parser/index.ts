@@ -5,7 +5,7 @@
  */
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
-import type { PatternConfig } from './config.js';
+import type { PatternConfig } from '../core/parse-config.js';
 import { createDetector } from './detect.js';
 import { type EventDefaults, toLogEvent } from './event.js';
 import { parseGeneric } from './formats/generic.js';
@@ -96,6 +96,11 @@ export function parseLine(line: string, opts: ParserOptions = {}): LogEvent {
   return parse([{ source: 'line', generation: '', offset: 0, line, received_at: Date.now() }])[0];
 }
 
-export { type ParserConfig, ParserConfigSchema, type PatternConfig, PatternSchema } from './config.js';
+export {
+  type ParserConfig,
+  ParserConfigSchema,
+  type PatternConfig,
+  PatternSchema,
+} from '../core/parse-config.js';
 export type { FormatDef, Parsed } from './types.js';
 export { createParserPool, type ParserPool, type ParserPoolOptions } from './workers.js';

@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { Fields, FieldValue, Level } from '../core/events.js';
-import type { PatternConfig } from './config.js';
+import type { PatternConfig } from '../core/parse-config.js';
 import { jsonLevel } from './formats/json.js';
 import {
   type CompiledGrok,

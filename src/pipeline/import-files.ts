@@ -8,6 +8,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
+import type { ParserOptions } from '../parser/index.js';
 import { readEventBatches } from './read-events.js';
 import type { StoreWriter } from './store-writer.js';
 
@@ -24,6 +25,7 @@ export interface ImportOptions {
   writer: StoreWriter;
   format?: string;
   service?: string;
+  parser?: ParserOptions;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -81,6 +83,7 @@ export async function importFiles(paths: string[], opts: ImportOptions): Promise
       input: 'auto',
       format: opts.format,
       service: opts.service,
+      parser: opts.parser,
       source: f.path,
       generation: f.size > 0 ? firstLineGeneration(f.path) : 'empty',
     })) {

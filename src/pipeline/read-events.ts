@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { readLineBatches } from '../core/lines.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
-import { createParser } from '../parser/index.js';
+import { createParser, type ParserOptions } from '../parser/index.js';
 
 export type InputKind = 'auto' | 'events' | 'raw' | 'lines';
 export const INPUT_KINDS: readonly InputKind[] = ['auto', 'events', 'raw', 'lines'];
@@ -23,6 +23,8 @@ export interface StdinEventsOptions {
   source?: string;
   /** Generation for plain lines; default: unique to this run (see stdinGeneration). */
   generation?: string;
+  /** Zone and user patterns for the parser. */
+  parser?: ParserOptions;
   /** Told about each bad NDJSON line (1-based line number). */
   onBadLine?: (lineNo: number, reason: string) => void;
 }
@@ -40,7 +42,11 @@ export async function* readEventBatches(
   if (!INPUT_KINDS.includes(opts.input)) {
     throw new UsageError(`--input must be one of ${INPUT_KINDS.join(', ')}, got "${opts.input}"`);
   }
-  const parse = createParser({ format: opts.format ?? 'auto', service: opts.service ?? null });
+  const parse = createParser({
+    ...opts.parser,
+    format: opts.format ?? 'auto',
+    service: opts.service ?? null,
+  });
   const source = opts.source ?? 'stdin';
   const generation = opts.generation ?? stdinGeneration();
   let kind: InputKind = opts.input;

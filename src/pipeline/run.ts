@@ -13,6 +13,7 @@ import { type GeneratorSummary, generate } from '../generator/index.js';
 import { createParser } from '../parser/index.js';
 import { type RunningServer, startServer } from '../server/index.js';
 import { openDuckDbStore } from '../storage/index.js';
+import { parserOptions } from './parser-options.js';
 import { createSources, type Source } from './sources.js';
 import { storeOptions } from './store-options.js';
 import { StoreWriter, type StoreWriterStats } from './store-writer.js';
@@ -52,6 +53,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       port: config.server.port,
       token: config.server.token,
       dataDir,
+      parser: parserOptions(config.parse),
     });
   } catch (err) {
     await store.close();
@@ -78,7 +80,11 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   }
   let collected = 0;
   const pumps = sources.map(async (source) => {
-    const parse = createParser({ format: source.format, service: source.service ?? null });
+    const parse = createParser({
+      ...parserOptions(config.parse),
+      format: source.format,
+      service: source.service ?? null,
+    });
     for await (const batch of source.batches()) {
       collected += batch.events.length;
       await writer.write(parse(batch.events), batch.ack);

@@ -11,6 +11,7 @@ import type { LogEvent } from '../core/events.js';
 
 import type { StorageEngine } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
+import type { ParserOptions } from '../parser/index.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody } from './ingest.js';
 import { runQuery, runSql } from './query-service.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Per-query engine time limit. */
   queryTimeoutMs?: number;
+  /** Zone and user patterns for lines posted to /api/ingest. */
+  parser?: ParserOptions;
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -114,6 +117,7 @@ export function createApp(opts: AppOptions): Hono {
           format: c.req.query('format'),
           source: c.req.query('source'),
           service: c.req.query('service'),
+          parser: opts.parser,
         });
       } catch (err) {
         return errorResponse(c, err);

@@ -8,7 +8,7 @@
 import { UserError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
-import { createParser } from '../parser/index.js';
+import { createParser, type ParserOptions } from '../parser/index.js';
 
 export interface IngestOptions {
   /** Parser for plain lines and raw events; default `auto`. */
@@ -16,6 +16,8 @@ export interface IngestOptions {
   /** Source id for plain lines; default `http`. */
   source?: string;
   service?: string;
+  /** Zone and user patterns for the parser. */
+  parser?: ParserOptions;
 }
 
 /** Decodes a request body into events; throws UserError naming a bad line. */
@@ -24,7 +26,11 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   if (lines.at(-1) === '') lines.pop();
   const kind = parseStreamHeader(lines[0] ?? '');
   if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
-  const parse = createParser({ format: opts.format ?? 'auto', service: opts.service ?? null });
+  const parse = createParser({
+    ...opts.parser,
+    format: opts.format ?? 'auto',
+    service: opts.service ?? null,
+  });
   if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));
   // Plain lines: each request is its own generation of the source, offsets are byte offsets in it.
   const source = opts.source ?? 'http';

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
+import type { ParserOptions } from '../parser/index.js';
 import { createApp } from './app.js';
 import { removeServerInfo, writeServerInfo } from './discovery.js';
 
@@ -14,6 +15,7 @@ export interface ListenOptions {
   token?: string;
   /** When given, `server.json` there announces the server to `logpipe query`. */
   dataDir?: string;
+  parser?: ParserOptions;
 }
 
 export interface RunningServer {
@@ -28,7 +30,7 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   if (!LOOPBACK.has(opts.host) && !opts.token) {
     throw new ConfigError('server.token', `required when binding ${opts.host} (beyond loopback)`);
   }
-  const app = createApp({ store: opts.store, token: opts.token });
+  const app = createApp({ store: opts.store, token: opts.token, parser: opts.parser });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => {

@@ -94,3 +94,48 @@ describe('store --import and --stats', () => {
     expect(r.stderr).toBe('logpipe: cannot import /nonexistent/x.log: no such file\n');
   });
 });
+
+describe('user patterns from the config', () => {
+  it('parses lines with a grok pattern named in parse.patterns', async () => {
+    const dir = tempDir();
+    const d = join(dir, 'data');
+    const cfg = join(dir, 'logpipe.yaml');
+    writeFileSync(
+      cfg,
+      [
+        `data_dir: ${d}`,
+        'parse:',
+        '  timezone: "+02:00"',
+        '  grok_patterns: { ORDERID: "ord-[0-9]{6}" }',
+        '  patterns:',
+        '    - name: shop',
+        "      grok: '%{TIMESTAMP_ISO8601:timestamp} %{LOGLEVEL:level} %{ORDERID:order} %{NUMBER:cents:int} %{GREEDYDATA:message}'",
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['store', '--config', cfg, '--quiet'], {
+      input: '2026-03-01 10:00:00 ERROR ord-123456 4599 card declined\n',
+    });
+    expect(r.stderr).toBe('');
+    const q = await runCli(['query', 'format:shop', '--data-dir', d, '--format', 'ndjson']);
+    const row = JSON.parse(q.stdout) as Record<string, unknown>;
+    expect(row).toMatchObject({
+      ts: '2026-03-01T08:00:00.000000Z',
+      level: 'error',
+      message: 'card declined',
+      fields: { order: 'ord-123456', cents: 4599 },
+    });
+  });
+
+  it('names a bad pattern in the config', async () => {
+    const dir = tempDir();
+    const cfg = join(dir, 'logpipe.yaml');
+    writeFileSync(
+      cfg,
+      `data_dir: ${join(dir, 'd')}\nparse:\n  patterns:\n    - name: bad\n      grok: '%{NOSUCH:x}'\n`,
+    );
+    const r = await runCli(['store', '--config', cfg, '--quiet'], { input: 'x\n' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^logpipe: config parse\.patterns\[0\]\.grok: .*NOSUCH/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParserConfigSchema } from '../../src/parser/config.js';
+import { ParserConfigSchema } from '../../src/core/parse-config.js';
 
 describe('ParserConfigSchema', () => {
   it('fills defaults', () => {

@@ -1,7 +1,7 @@
 /**
- * The parser's configuration: default zone for zone-less stamps and user-defined patterns (grok or
- * regex with named groups). Meant for the `parse:` section of the logpipe config; until it is
- * plugged in there, `createParser` takes the same values through ParserOptions.
+ * The `parse:` section of the config: default zone for zone-less stamps and user-defined
+ * patterns (grok or regex with named groups). `createParser` takes the same values through
+ * ParserOptions; the pipeline passes them on.
  *
  *   parse:
  *     timezone: Europe/Berlin
@@ -35,8 +35,10 @@ export const PatternSchema = z
     message: 'give exactly one of "grok" or "regex"',
   });
 
-/** The `parse:` section's parser keys. */
+/** The `parse:` section. */
 export const ParserConfigSchema = z.strictObject({
+  /** Format for sources that do not name one (`auto`: detect per source). */
+  default_format: z.string().min(1).default('auto'),
   /** Zone for timestamps without an offset: `UTC`, an offset such as `+02:00`, or an IANA name. */
   timezone: z.string().min(1).default('UTC'),
   /** Extra grok building blocks, usable as `%{NAME}` in patterns (upper case names). */
