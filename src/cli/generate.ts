@@ -12,7 +12,7 @@ import { action, intFlag } from './common.js';
 
 interface GenerateFlags {
   format: string;
-  rate: string;
+  rate?: string;
   count?: string;
   duration?: string;
   seed?: string;
@@ -46,7 +46,10 @@ export function register(program: Command): void {
     .command('generate')
     .description('Write realistic logs at an exact rate')
     .option('-f, --format <id>', `log format: ${GENERATOR_FORMATS.join(', ')}`, 'apache_combined')
-    .option('-r, --rate <n|max>', 'lines per second (fractions allowed, e.g. 0.5), or max', '100')
+    .option(
+      '-r, --rate <n|max>',
+      'lines per second (fractions allowed, e.g. 0.5), or max (default: max with --count alone, else 100)',
+    )
     .option('-n, --count <n>', 'stop after this many lines')
     .option('-d, --duration <span>', 'stop after this long, e.g. 30s, 5m, 1h30m')
     .option('--seed <n>', 'seed for reproducible output (byte-identical together with --start-time)')
@@ -132,7 +135,11 @@ function toOptions(flags: GenerateFlags): GenerateOptions {
     );
   }
   let rate: number | 'max';
-  if (flags.rate === 'max') rate = 'max';
+  // `--count N` alone means "N lines, now": pipes and tests want them at once. A stream with no
+  // end, or a duration, gets a steady 100 lines/s unless told otherwise.
+  if (flags.rate === undefined)
+    rate = flags.count !== undefined && flags.duration === undefined ? 'max' : 100;
+  else if (flags.rate === 'max') rate = 'max';
   else {
     rate = Number(flags.rate);
     if (!flags.rate.trim() || !Number.isFinite(rate) || rate <= 0) {

@@ -28,7 +28,12 @@ import {
   scanLines,
 } from './line-scanner.js';
 import { flushJoiner, type Joiner, joinLine, newJoiner } from './multiline.js';
-import { type FileCollectorOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import {
+  type CommittedPosition,
+  type FileCollectorOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from './options.js';
 
 /** The collector's counters, for logs and metrics. */
 export interface CollectorStats {
@@ -568,7 +573,7 @@ export class FileCollector {
     let start = 0;
     let skip = false;
     let source = path;
-    let generation: string;
+    let generation: string | undefined;
     if (match && !match.truncated) {
       start = match.entry.offset;
       skip = match.entry.skip;
@@ -584,12 +589,24 @@ export class FileCollector {
         this.opts.onWarning(
           `${path}: shorter than its checkpoint; it was truncated and is read from the start`,
         );
-      } else if (first && this.checkpointStatus === 'missing' && this.opts.startAt === 'end') {
-        this.cacheOwner = null; // lastLineEnd reads into the shared buffer
-        start = await lastLineEnd(fh, s.size, this.buf);
+      } else {
+        const known = await this.matchCommitted(fp, fh, s.size);
+        if (known) {
+          // 5. Content the store holds but the checkpoint had not recorded yet: carry on after it.
+          this.counts.rotations++;
+          source = known.source;
+          start = known.next;
+        } else if (first && this.checkpointStatus === 'missing' && this.opts.startAt === 'end') {
+          this.cacheOwner = null; // lastLineEnd reads into the shared buffer
+          start = await lastLineEnd(fh, s.size, this.buf);
+        }
+        if (known) {
+          generation = known.generation;
+          this.known.delete(entryKey(source, generation));
+        }
       }
-      generation = this.newGeneration(source, fp);
     }
+    generation ??= this.newGeneration(source, fp);
     const t: Tracked = {
       key,
       dev: s.dev,
@@ -672,6 +689,34 @@ export class FileCollector {
       } else if (score(c) === 3) {
         return { entry: c, truncated: true };
       }
+    }
+    return null;
+  }
+
+  /**
+   * Asks the store (when wired) for content with this fingerprint, and checks the file holds the
+   * store's last line at its offset, so a file that merely shares a first line is not taken for it.
+   */
+  private async matchCommitted(
+    fp: string,
+    fh: FileHandle,
+    size: number,
+  ): Promise<{ source: string; generation: string; next: number } | null> {
+    if (!this.opts.lookupCommitted) return null;
+    let found: CommittedPosition[];
+    try {
+      found = await this.opts.lookupCommitted(fp);
+    } catch (err) {
+      this.opts.onWarning(`cannot ask the store about a file's content: ${(err as Error).message}`);
+      return null;
+    }
+    for (const c of found) {
+      const line = Buffer.from(`${c.raw}\n`, 'utf8');
+      if (size < c.offset + line.length) continue;
+      if (!(await equalsAt(fh, c.offset + line.length, line))) continue;
+      for (const t of this.streams)
+        if (t.stamp.source === c.source && t.stamp.generation === c.generation) return null;
+      return { source: c.source, generation: c.generation, next: c.offset + line.length };
     }
     return null;
   }

@@ -12,7 +12,7 @@ export { mergeBatches } from './inputs/merge.js';
 export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';
 export type { MultilineOptions } from './multiline.js';
-export type { FileCollectorOptions } from './options.js';
+export type { CommittedPosition, FileCollectorOptions } from './options.js';
 
 /**
  * Reads every matched file once to its current end, acknowledging each batch as it arrives,

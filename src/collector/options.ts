@@ -54,13 +54,29 @@ export interface FileCollectorOptions {
   warnIfNoCheckpoint?: boolean;
   /** Join multi-line events (stack traces). Default: off, one event per line. */
   multiline?: MultilineOptions;
+  /**
+   * Asks the store what it already holds of a content fingerprint. The checkpoint always lags
+   * the store a little; a file renamed in that gap and found under its new name after a crash
+   * is recognised through this, keeps its source id, and is not stored twice.
+   */
+  lookupCommitted?: (fingerprint: string) => Promise<CommittedPosition[]>;
+}
+
+/** The last line the store committed of one source's content. */
+export interface CommittedPosition {
+  source: string;
+  generation: string;
+  /** Byte offset of that line's start. */
+  offset: number;
+  /** The line as stored (its raw text). */
+  raw: string;
 }
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<
-  Omit<FileCollectorOptions, 'format' | 'service' | 'host' | 'multiline'>
+  Omit<FileCollectorOptions, 'format' | 'service' | 'host' | 'multiline' | 'lookupCommitted'>
 > &
-  Pick<FileCollectorOptions, 'format' | 'service' | 'host'> & {
+  Pick<FileCollectorOptions, 'format' | 'service' | 'host' | 'lookupCommitted'> & {
     multiline: ReturnType<typeof compileMultiline> | null;
   };
 
@@ -102,6 +118,7 @@ export function resolveOptions(opts: FileCollectorOptions): ResolvedOptions {
     copyWaitMs: int('copyWaitMs', opts.copyWaitMs, 3000, 0),
     warnIfNoCheckpoint: opts.warnIfNoCheckpoint ?? true,
     multiline: opts.multiline ? compileMultiline(opts.multiline) : null,
+    lookupCommitted: opts.lookupCommitted,
   };
 }
 

@@ -3,8 +3,9 @@
  * exactly one `writev` is outstanding at a time, and `write` reports backpressure past a
  * high-water mark instead of buffering without bound.
  */
-import { close, existsSync, ftruncate, openSync, writev } from 'node:fs';
+import { close, existsSync, ftruncate, mkdirSync, openSync, writev } from 'node:fs';
 import { copyFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Sink } from './sink.js';
 
@@ -29,7 +30,7 @@ export class FileWriter implements Sink {
   private spares: Buffer[] = [];
   readonly broken = false;
 
-  /** Opens (creating if need be) `path` for appending; a UsageError names the path when that fails. */
+  /** Opens (creating it and its folder if need be) `path` for appending; a UsageError names the path when that fails. */
   constructor(path: string) {
     this.path = path;
     this.fd = this.open();
@@ -37,6 +38,8 @@ export class FileWriter implements Sink {
 
   private open(): number {
     try {
+      // Like most log writers, create the folder the file goes in.
+      mkdirSync(dirname(this.path), { recursive: true });
       return openSync(this.path, 'a');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;

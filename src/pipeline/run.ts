@@ -71,7 +71,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
 
   let sources: Source[];
   try {
-    sources = await createSources(config, dataDir, log);
+    sources = await createSources(config, dataDir, store, log);
   } catch (err) {
     genAbort.abort();
     await server.stop();
@@ -130,7 +130,6 @@ async function runGenerator(
 ): Promise<void> {
   summaries[index] = { lines: 0, bytes: 0, elapsedMs: 0, rate: 0 };
   try {
-    mkdirSync(dirname(resolve(g.path)), { recursive: true });
     const s = await generate({
       format: g.format,
       rate: g.rate,

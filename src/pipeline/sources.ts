@@ -1,11 +1,13 @@
 /** Builds the configured sources (file tailers, syslog listeners) behind one small interface. */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { FileCollector, SyslogInput } from '../collector/index.js';
+import { type CommittedPosition, FileCollector, SyslogInput } from '../collector/index.js';
 import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
+import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
+import { OFFSETS_TABLE } from '../storage/index.js';
 
 /** A running source: batches until stopped, acks flowing back to its checkpoint. */
 export interface Source {
@@ -20,13 +22,40 @@ export interface Source {
 }
 
 /** Creates (and, for listeners, binds) every source in the config. */
-export async function createSources(config: Config, dataDir: string, log: Logger): Promise<Source[]> {
+export async function createSources(
+  config: Config,
+  dataDir: string,
+  store: StorageEngine,
+  log: Logger,
+): Promise<Source[]> {
   const out: Source[] = [];
-  for (const s of config.sources) out.push(await createSource(s, config, dataDir, log));
+  for (const s of config.sources) out.push(await createSource(s, config, dataDir, store, log));
   return out;
 }
 
-async function createSource(s: SourceConfig, config: Config, dataDir: string, log: Logger): Promise<Source> {
+/** What the store holds of a content fingerprint: each source's last committed line. */
+function committedLookup(store: StorageEngine): (fp: string) => Promise<CommittedPosition[]> {
+  return async (fp) => {
+    const r = await store.query({
+      sql: `SELECT o.source, o.generation, l."offset", l.raw FROM ${OFFSETS_TABLE} o JOIN logs l ON l.source = o.source AND l.generation = o.generation AND l."offset" = o.next_offset - 1 WHERE o.generation = ? OR starts_with(o.generation, ?)`,
+      params: [fp, `${fp}-`],
+    });
+    return r.rows.map((row) => ({
+      source: String(row.source),
+      generation: String(row.generation),
+      offset: Number(row.offset),
+      raw: String(row.raw),
+    }));
+  };
+}
+
+async function createSource(
+  s: SourceConfig,
+  config: Config,
+  dataDir: string,
+  store: StorageEngine,
+  log: Logger,
+): Promise<Source> {
   const format = s.format === 'auto' ? config.parse.default_format : s.format;
   if (s.type === 'syslog') {
     const input = new SyslogInput({
@@ -63,6 +92,7 @@ async function createSource(s: SourceConfig, config: Config, dataDir: string, lo
         }
       : {}),
     onWarning: (m) => log.warn(m),
+    lookupCommitted: committedLookup(store),
   });
   return { name: `file ${s.paths.join(', ')}`, format, service: s.service, ...bind(collector) };
 }

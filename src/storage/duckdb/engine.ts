@@ -80,7 +80,12 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(opts.path, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    // Nothing is ever fetched from the network: extensions the build lacks stay absent.
+    const settings = { autoinstall_known_extensions: 'false' };
+    instance = await DuckDBInstance.create(
+      opts.path,
+      opts.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,
+    );
   } catch (err) {
     throw openError(opts.path, err);
   }
