@@ -4,7 +4,7 @@
  * queries meanwhile. Acks flow back from the store's commit to the collectors' checkpoints.
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Config, GeneratorConfig } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import type { StorageEngine } from '../core/storage.js';
