@@ -424,7 +424,7 @@ export class DuckDbStore implements StorageEngine {
     if (rows === 0) return 0;
     try {
       await conn.run(
-        `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+        `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, ROW_GROUP_SIZE 122880)`,
       );
       commitFile(tmp, final);
     } catch (err) {
