@@ -38,8 +38,11 @@ export class FileWriter implements Sink {
 
   private open(): number {
     try {
-      // Like most log writers, create the folder the file goes in.
-      mkdirSync(dirname(this.path), { recursive: true });
+      // Like most log writers, create the folder the file goes in; if that cannot be done, the
+      // open below fails with the reason that names the real obstacle.
+      try {
+        mkdirSync(dirname(this.path), { recursive: true });
+      } catch {}
       return openSync(this.path, 'a');
     } catch (err) {
       const e = err as NodeJS.ErrnoException;

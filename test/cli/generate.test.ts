@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
@@ -101,9 +101,19 @@ describe('logpipe generate', () => {
   });
 
   it('names the output file it cannot open', async () => {
-    const r = await runCli(['generate', '-n', '1', '-o', join(tempDir(), 'no', 'such', 'dir.log')]);
+    // A regular file where a folder should be: nothing can be created under it.
+    const blocker = join(tempDir(), 'blocker');
+    writeFileSync(blocker, '');
+    const r = await runCli(['generate', '-n', '1', '-o', join(blocker, 'such', 'dir.log')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^logpipe: cannot open output file .*dir\.log: ENOENT\n$/);
+    expect(r.stderr).toMatch(/^logpipe: cannot open output file .*dir\.log: ENOTDIR\n$/);
+  });
+
+  it('creates the folder of its output file', async () => {
+    const out = join(tempDir(), 'new', 'folder', 'app.log');
+    const r = await runCli(['generate', '-n', '3', '-o', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
   });
 
   it('stops cleanly on SIGINT, with what it wrote and a summary', async () => {

@@ -3,7 +3,12 @@ import { ParserConfigSchema } from '../../src/core/parse-config.js';
 
 describe('ParserConfigSchema', () => {
   it('fills defaults', () => {
-    expect(ParserConfigSchema.parse({})).toEqual({ timezone: 'UTC', grok_patterns: {}, patterns: [] });
+    expect(ParserConfigSchema.parse({})).toEqual({
+      default_format: 'auto',
+      timezone: 'UTC',
+      grok_patterns: {},
+      patterns: [],
+    });
   });
 
   it('accepts grok and regex patterns', () => {

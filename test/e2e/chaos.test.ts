@@ -62,7 +62,10 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
     ].join('\n'),
   );
   const runArgs = ['run', '--config', config, '--quiet'];
+  // Everything the pipelines said, for the failure message.
+  const logs: (() => string)[] = [];
   let pipeline = start(runArgs);
+  logs.push(pipeline.stderr);
   const gen = start([
     'generate',
     '--format',
@@ -91,6 +94,7 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
     pipeline.child.kill('SIGKILL');
     await pipeline.exited;
     pipeline = start(runArgs);
+    logs.push(pipeline.stderr);
   }
   expect(await gen.exited, gen.stderr()).toBe(0);
   // Let the last pipeline catch up, then stop it cleanly and check.
@@ -104,7 +108,7 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
   pipeline.child.kill('SIGINT');
   expect(await pipeline.exited, pipeline.stderr()).toBe(0);
   const r = await runCli(['verify', '--manifest', manifest, '--data-dir', dataDir]);
-  expect(r.stdout).toMatch(/^lost 0, duplicated 0: OK$/m);
+  expect(r.stdout, logs.map((l, i) => `run ${i}:\n${l()}`).join('\n')).toMatch(/^lost 0, duplicated 0: OK$/m);
   expect(r.code).toBe(0);
 }
 

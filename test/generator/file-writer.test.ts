@@ -67,6 +67,8 @@ describe('FileWriter', () => {
   });
 
   it('throws a UsageError naming a file it cannot open', () => {
-    expect(() => new FileWriter(join(tempDir(), 'no', 'x.log'))).toThrow(UsageError);
+    const blocker = join(tempDir(), 'blocker');
+    writeFileSync(blocker, '');
+    expect(() => new FileWriter(join(blocker, 'x.log'))).toThrow(UsageError);
   });
 });

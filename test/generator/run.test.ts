@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -263,10 +263,12 @@ describe('generate: file output', () => {
   });
 
   it('names the file when it cannot be opened', async () => {
-    const path = join(tempDir(), 'missing-dir', 'app.log');
+    const blocker = join(tempDir(), 'blocker');
+    writeFileSync(blocker, '');
+    const path = join(blocker, 'app.log');
     await expect(
       generate({ format: 'json', rate: 1, count: 1, output: { kind: 'file', path } }),
-    ).rejects.toThrow(/cannot open output file .*missing-dir.*ENOENT/);
+    ).rejects.toThrow(/cannot open output file .*blocker.*ENOTDIR/);
   });
 });
 

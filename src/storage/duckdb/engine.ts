@@ -492,15 +492,17 @@ export class DuckDbStore implements StorageEngine {
       report.removed_rows += Number(deleted);
     }
     if (ret.maxBytes !== undefined && this.storeDir) {
-      let total = fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`);
-      for (const p of this.partitions) total += p.bytes;
-      while (total > ret.maxBytes && this.partitions.length > 0) {
-        const oldest = this.partitions[0];
-        await this.removePartition(oldest, report);
-        total -= oldest.bytes;
+      // Measured afresh each round: removing a partition writes to the catalog (and its WAL) too.
+      const total = () =>
+        this.partitions.reduce(
+          (n, p) => n + p.bytes,
+          fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`),
+        );
+      while (total() > ret.maxBytes && this.partitions.length > 0) {
+        await this.removePartition(this.partitions[0], report);
       }
-      if (total > ret.maxBytes) {
-        this.opts.log?.warn(`the store's unsealed data alone (${total} bytes) exceeds retention.max_size`);
+      if (total() > ret.maxBytes) {
+        this.opts.log?.warn(`the store's unsealed data alone (${total()} bytes) exceeds retention.max_size`);
       }
     }
   }
