@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readServerInfo } from '../../src/server/discovery.js';
 import { openDuckDbStore, storePath } from '../../src/storage/index.js';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { waitFor } from '../helpers/wait.js';
 
 const LINES = 10_000;
 let child: ChildProcess | null = null;
@@ -18,16 +19,6 @@ afterEach(() => {
   child?.kill('SIGKILL');
   child = null;
 });
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function statusCounts(text: string): Map<number, number> {
   const counts = new Map<number, number>();
