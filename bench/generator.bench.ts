@@ -50,7 +50,7 @@ export default async function (): Promise<BenchRow[]> {
     const achieved = await measureRate(rate, seconds * 1000);
     const errPct = ((achieved - rate) / rate) * 100;
     rows.push({
-      name: `generate json at ${rate.toLocaleString('en-US')} lines/s`,
+      name: `generate apache_combined at ${rate.toLocaleString('en-US')} lines/s`,
       value: achieved,
       unit: 'lines/s',
       goal: 'within 0.5 %',
@@ -73,7 +73,7 @@ async function measureRate(rate: number, windowMs: number): Promise<number> {
   });
   const ac = new AbortController();
   const run = generate({
-    format: 'json',
+    format: 'apache_combined',
     rate,
     seed: 1,
     output: { kind: 'stream', stream: sink },
