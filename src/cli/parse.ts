@@ -8,10 +8,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
-import type { RawEvent } from '../core/events.js';
-import { readLineBatches } from '../core/lines.js';
-import { decodeRawEvent, encodeLogEvent, parseStreamHeader, streamHeader } from '../core/ndjson.js';
-import { createParser, PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
+import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
+import { PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
+import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
 import { action } from './common.js';
 
 interface ParseFlags {
@@ -88,13 +87,6 @@ async function runParse(flags: ParseFlags): Promise<void> {
     throw new UsageError(`--input expects one of ${INPUTS.join(', ')}, got "${flags.input}"`);
   }
   const cfg = flags.patterns !== undefined ? readPatterns(flags.patterns) : undefined;
-  const parse = createParser({
-    format: flags.format,
-    service: flags.service ?? null,
-    timezone: flags.timezone ?? cfg?.timezone ?? 'UTC',
-    patterns: cfg?.patterns,
-    grokPatterns: cfg?.grok_patterns,
-  });
   const out = process.stdout;
   let closed = false;
   out.on('error', (err: NodeJS.ErrnoException) => {
@@ -102,68 +94,25 @@ async function runParse(flags: ParseFlags): Promise<void> {
     if (err.code !== 'EPIPE') process.stderr.write(`logpipe: stdout: ${err.message}\n`);
     closed = true;
   });
-
-  const generation = `stdin-${Date.now().toString(36)}-${process.pid}`;
-  let raw = flags.input === 'raw';
-  let lineNo = 0;
-  let first = true;
+  const batches = readEventBatches(process.stdin, {
+    input: flags.input as InputKind,
+    format: flags.format,
+    service: flags.service,
+    source: flags.source,
+    parser: {
+      timezone: flags.timezone ?? cfg?.timezone ?? 'UTC',
+      patterns: cfg?.patterns,
+      grokPatterns: cfg?.grok_patterns,
+    },
+    refuseEvents: true,
+    onBadLine: (n, reason) =>
+      process.stderr.write(`logpipe: stdin line ${n}: ${reason}; passed on as an unknown line\n`),
+  });
   if (!out.write(`${streamHeader('log-events')}\n`)) await drained(out);
-
-  for await (const batch of readLineBatches(process.stdin)) {
+  for await (const parsed of batches) {
     if (closed) break;
-    const now = Date.now();
-    const events: RawEvent[] = [];
-    const truncated = new Set(batch.truncated);
-    for (let i = 0; i < batch.lines.length; i++) {
-      const line = batch.lines[i];
-      lineNo++;
-      if (first) {
-        first = false;
-        const kind = flags.input === 'lines' ? null : parseStreamHeader(line);
-        if (kind === 'raw-events') {
-          raw = true;
-          continue;
-        }
-        if (kind === 'log-events') {
-          throw new UsageError(
-            'stdin already carries parsed log events (a log-events header); nothing to parse',
-          );
-        }
-      }
-      if (raw) {
-        try {
-          events.push(decodeRawEvent(line));
-          continue;
-        } catch (err) {
-          process.stderr.write(
-            `logpipe: stdin line ${lineNo}: ${(err as Error).message}; passed on as an unknown line\n`,
-          );
-          events.push({
-            source: flags.source,
-            generation,
-            offset: batch.offsets[i],
-            line,
-            received_at: now,
-            format: 'unknown',
-          });
-          continue;
-        }
-      }
-      const e: RawEvent = {
-        source: flags.source,
-        generation,
-        offset: batch.offsets[i],
-        line,
-        received_at: now,
-      };
-      if (truncated.has(i)) e.truncated = true;
-      events.push(e);
-    }
-    if (events.length === 0) continue;
-    const parsed = parse(events);
     let text = '';
     for (const e of parsed) text += `${encodeLogEvent(e)}\n`;
-    if (closed) break;
     if (!out.write(text)) await drained(out);
   }
 }

@@ -25,6 +25,8 @@ export interface StdinEventsOptions {
   generation?: string;
   /** Zone and user patterns for the parser. */
   parser?: ParserOptions;
+  /** Refuse input that is already parsed (a log-events header), for `logpipe parse`. */
+  refuseEvents?: boolean;
   /** Told about each bad NDJSON line (1-based line number). */
   onBadLine?: (lineNo: number, reason: string) => void;
 }
@@ -55,9 +57,15 @@ export async function* readEventBatches(
     let start = 0;
     if (lineNo === 0) {
       const header = parseStreamHeader(batch.lines[0] ?? '');
-      if (header) start = 1;
       if (kind === 'auto')
         kind = header === 'log-events' ? 'events' : header === 'raw-events' ? 'raw' : 'lines';
+      // With `--input lines` even a header line is just a line.
+      if (header && kind !== 'lines') start = 1;
+      if (kind === 'events' && opts.refuseEvents) {
+        throw new UsageError(
+          'stdin already carries parsed log events (a log-events header); nothing to parse',
+        );
+      }
     }
     const raws: RawEvent[] = [];
     const events: LogEvent[] = [];
