@@ -12,7 +12,7 @@ import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
-import { action, intFlag } from './common.js';
+import { action, drained, intFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
 interface CollectFlags {
@@ -209,18 +209,4 @@ export async function pipeToStdout(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-function drained(out: NodeJS.WriteStream): Promise<void> {
-  return new Promise((r) => {
-    const done = () => {
-      out.off('drain', done);
-      out.off('error', done);
-      out.off('close', done);
-      r();
-    };
-    out.once('drain', done);
-    out.once('error', done);
-    out.once('close', done);
-  });
 }

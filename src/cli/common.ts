@@ -42,6 +42,21 @@ export function reportError(err: unknown): void {
   }
 }
 
+/** Waits until `out` may be written again, or is gone (closed, failed): never hangs on a dead pipe. */
+export function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('error', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('error', done);
+    out.on('close', done);
+  });
+}
+
 /** Parses a positive integer flag, or throws a UsageError naming the flag. */
 export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
   if (value === undefined) return undefined;

@@ -11,7 +11,7 @@ import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
 import { PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
 import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
-import { action } from './common.js';
+import { action, drained } from './common.js';
 
 interface ParseFlags {
   format: string;
@@ -50,21 +50,6 @@ Examples:
   logpipe collect ... | logpipe parse | logpipe store --data-dir D`,
     )
     .action(action((flags: ParseFlags) => runParse(flags)));
-}
-
-/** Waits until `out` may be written again (or is gone). */
-function drained(out: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      out.off('drain', done);
-      out.off('error', done);
-      out.off('close', done);
-      resolve();
-    };
-    out.on('drain', done);
-    out.on('error', done);
-    out.on('close', done);
-  });
 }
 
 /** Reads and checks a patterns file; every problem is a ConfigError naming the key. */

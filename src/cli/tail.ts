@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
 import { findServer } from '../server/discovery.js';
-import { action } from './common.js';
+import { action, drained } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
 interface TailFlags {
@@ -77,7 +77,7 @@ Examples:
                   width: process.stdout.columns,
                 },
               );
-              if (!process.stdout.write(out)) await new Promise((r) => process.stdout.once('drain', r));
+              if (!process.stdout.write(out)) await drained(process.stdout);
             } else if (ev.event === 'skipped') {
               process.stderr.write(`logpipe: ${JSON.parse(ev.data).skipped} events came too fast to show\n`);
             } else if (ev.event === 'error') {

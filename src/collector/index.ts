@@ -8,6 +8,7 @@ import type { FileCollectorOptions } from './options.js';
 
 export type { CheckpointEntry } from './checkpoint.js';
 export { type CollectorStats, FileCollector } from './file-collector.js';
+export { FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
 export { mergeBatches } from './inputs/merge.js';
 export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';

@@ -46,6 +46,25 @@ export const INGESTED_COLUMN = 'ingested_at';
 const promoted = new Map(PROMOTED_FIELDS.map((c) => [c.name, c]));
 const eventCols = new Map(EVENT_COLUMNS.map((c) => [c.name, c]));
 
+/**
+ * Whether a field value fits a promoted column of this type; a value that does not stays in the
+ * `fields` JSON. The store and the query's reference evaluator both follow this one rule.
+ */
+export function fitsColumn(type: ColumnType | undefined, v: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+    case 'bigint':
+      return typeof v === 'number' && Number.isSafeInteger(v);
+    case 'double':
+      return typeof v === 'number' && Number.isFinite(v);
+    default:
+      return false;
+  }
+}
+
 /** The column a query field name maps to, or undefined when it lives in the `fields` JSON. */
 export function columnFor(name: string): ColumnSpec | undefined {
   return eventCols.get(name) ?? promoted.get(name);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FINGERPRINT_BYTES, fingerprintOf } from '../collector/index.js';
 import { UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
 import type { ParserOptions } from '../parser/index.js';
@@ -29,19 +30,17 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
 }
 
-const FIRST_LINE_MAX = 4096;
-
-/** Identity of a file's content: a hash of its first line (stable as the file grows). */
+/**
+ * Identity of a file's content: the collector's fingerprint (a hash of the first line), so a file
+ * imported and later tailed at the same path is recognised as the same events. A file too short
+ * to have one yet (a single unfinished line) is identified by all of its bytes.
+ */
 export function firstLineGeneration(path: string): string {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(FIRST_LINE_MAX);
-    const n = readSync(fd, buf, 0, FIRST_LINE_MAX, 0);
-    const nl = buf.subarray(0, n).indexOf(10);
-    return createHash('sha256')
-      .update(buf.subarray(0, nl === -1 ? n : nl))
-      .digest('hex')
-      .slice(0, 16);
+    const buf = Buffer.alloc(FINGERPRINT_BYTES);
+    const head = buf.subarray(0, readSync(fd, buf, 0, FINGERPRINT_BYTES, 0));
+    return fingerprintOf(head) ?? createHash('sha256').update(head).digest('hex').slice(0, 16);
   } finally {
     closeSync(fd);
   }

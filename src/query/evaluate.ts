@@ -5,7 +5,7 @@
  * first, default limits) and returns rows shaped like the store's.
  */
 import type { FieldValue, LogEvent } from '../core/events.js';
-import { PROMOTED_FIELDS } from '../core/schema.js';
+import { fitsColumn, PROMOTED_FIELDS } from '../core/schema.js';
 import type { QueryRows } from '../core/storage.js';
 import { formatMicros } from '../core/time.js';
 import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
@@ -73,22 +73,6 @@ export function eventMatcher(ast: QueryAst): (e: LogEvent) => boolean {
 const PROMOTED = PROMOTED_FIELDS.map((c) => c.name);
 const PROMOTED_TYPE = new Map(PROMOTED_FIELDS.map((c) => [c.name, c.type]));
 
-/** Whether a field value fits its promoted column (else it stays in `fields`), as the store decides. */
-function fits(type: string | undefined, v: unknown): boolean {
-  switch (type) {
-    case 'string':
-      return typeof v === 'string';
-    case 'integer':
-      return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
-    case 'bigint':
-      return typeof v === 'number' && Number.isSafeInteger(v);
-    case 'double':
-      return typeof v === 'number' && Number.isFinite(v);
-    default:
-      return false;
-  }
-}
-
 function storedRow(e: LogEvent): Row {
   const row: Row = {
     ts: Math.trunc(e.ts),
@@ -105,10 +89,10 @@ function storedRow(e: LogEvent): Row {
   };
   for (const name of PROMOTED) {
     const v = e.fields[name];
-    row[name] = v !== undefined && fits(PROMOTED_TYPE.get(name), v) ? v : null;
+    row[name] = v !== undefined && fitsColumn(PROMOTED_TYPE.get(name), v) ? v : null;
   }
   for (const k in e.fields) {
-    if (fits(PROMOTED_TYPE.get(k), e.fields[k])) continue;
+    if (fitsColumn(PROMOTED_TYPE.get(k), e.fields[k])) continue;
     row.fields ??= {};
     row.fields[k] = e.fields[k];
   }

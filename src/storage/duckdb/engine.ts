@@ -24,7 +24,7 @@ import {
 import { StorageError } from '../../core/errors.js';
 import type { Fields, LogEvent } from '../../core/events.js';
 import type { Logger } from '../../core/log.js';
-import { EVENT_COLUMNS, PROMOTED_FIELDS } from '../../core/schema.js';
+import { EVENT_COLUMNS, fitsColumn, PROMOTED_FIELDS } from '../../core/schema.js';
 import type {
   AppendResult,
   MaintenanceReport,
@@ -572,22 +572,6 @@ const promotedNames = PROMOTED_FIELDS.map((c) => c.name);
 const promotedTypes = PROMOTED_FIELDS.map((c) => c.type);
 const promotedTypeOf = new Map(PROMOTED_FIELDS.map((c) => [c.name, c.type]));
 
-/** Whether a field value fits its promoted column; values that do not stay in the JSON column. */
-function fits(type: string, v: unknown): boolean {
-  switch (type) {
-    case 'string':
-      return typeof v === 'string';
-    case 'integer':
-      return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
-    case 'bigint':
-      return typeof v === 'number' && Number.isSafeInteger(v);
-    case 'double':
-      return typeof v === 'number' && Number.isFinite(v);
-    default:
-      return false;
-  }
-}
-
 /** Column types of a data chunk, in TABLE_COLUMNS order (JSON travels as text). */
 const CHUNK_TYPES: DuckDBType[] = TABLE_COLUMNS.map((c) => {
   switch (c.type) {
@@ -633,7 +617,7 @@ function appendEvents(a: DuckDBAppender, events: LogEvent[], ingested: DuckDBTim
         const v = f[promotedNames[p]];
         const t = promotedTypes[p];
         cols[FIRST_PROMOTED + p][i] =
-          v === undefined || !fits(t, v)
+          v === undefined || !fitsColumn(t, v)
             ? null
             : t === 'bigint'
               ? BigInt(v as number)
@@ -654,7 +638,7 @@ function restOf(f: Fields): Fields | null {
   let out: Fields | null = null;
   for (const k in f) {
     const t = promotedTypeOf.get(k);
-    if (t !== undefined && fits(t, f[k])) continue;
+    if (t !== undefined && fitsColumn(t, f[k])) continue;
     if (out === null) out = {};
     out[k] = f[k];
   }
