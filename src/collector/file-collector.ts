@@ -290,6 +290,9 @@ export class FileCollector {
           this.cachePos + this.cacheCursor !== t.readPos
         ) {
           const want = Math.min(this.buf.length, t.size - t.readPos);
+          // Keep the bytes before the read position while the buffer still holds them: a batch
+          // that ends just inside the next buffer then still knows its tail.
+          this.keepTail(t);
           this.cacheOwner = null; // the read overwrites whatever the buffer held
           const { bytesRead } = await fh.read(this.buf, 0, want, t.readPos);
           if (bytesRead === 0) break;
@@ -370,6 +373,7 @@ export class FileCollector {
   /** Remembers the bytes before the read position, from the read buffer when it holds them. */
   private keepTail(t: Tracked): void {
     if (this.cacheOwner !== t || t.tailPos === t.readPos) return;
+    if (this.cachePos + this.cacheCursor !== t.readPos) return;
     const end = this.cacheCursor;
     const n = Math.min(ANCHOR_BYTES, end);
     if (n === ANCHOR_BYTES || this.cachePos === 0) {
@@ -391,8 +395,13 @@ export class FileCollector {
     return (await readFingerprint(t.fh, this.scratch)) === t.fingerprint;
   }
 
-  /** True when `fh` holds what `t` read, up to its read position: `t` can continue in it. */
-  private async continuesIn(t: Tracked, fh: FileHandle, size: number): Promise<boolean> {
+  /**
+   * True when `fh` holds what `t` read, up to its read position: `t` can continue in it. The size
+   * is looked at now, not taken from discovery: a copy still being written when discovery saw it
+   * is complete once its original has been truncated, and that is when this is asked.
+   */
+  private async continuesIn(t: Tracked, fh: FileHandle): Promise<boolean> {
+    const { size } = await fh.stat();
     if (size < t.readPos) return false;
     if (t.readPos === 0) return true;
     return t.tailPos === t.readPos && equalsAt(fh, t.readPos, t.tail);
@@ -518,7 +527,10 @@ export class FileCollector {
     }
     let keep = false;
     try {
-      keep = await this.identify(fh, path, key, s, first);
+      // The path may name another file by now (renamed away and recreated between the stat and
+      // the open): identify the file actually opened, or leave it to the next poll.
+      const st = await fh.stat();
+      if (st.dev === s.dev && st.ino === s.ino) keep = await this.identify(fh, path, key, st, first);
     } catch (err) {
       this.warnOnce(path, `${path}: cannot read (${errCode(err)}); skipped until it can be`);
     } finally {
@@ -541,7 +553,7 @@ export class FileCollector {
     // 1. The continuation of a file let go while its acks are pending: a copytruncate copy,
     //    or a file renamed back into the globs. It carries on in the same source and generation.
     for (const t of this.streams) {
-      if (t.released && t.fingerprint === fp && (await this.continuesIn(t, fh, s.size))) {
+      if (t.released && t.fingerprint === fp && (await this.continuesIn(t, fh))) {
         this.adopt(t, fh, path, key, s);
         return true;
       }
@@ -554,7 +566,7 @@ export class FileCollector {
       if (st.size < t.readPos || !(await this.tailIntact(t))) {
         const b = this.truncated(t);
         if (b) this.parked.push(b);
-        if (await this.continuesIn(t, fh, s.size)) {
+        if (await this.continuesIn(t, fh)) {
           this.adopt(t, fh, path, key, s);
           return true;
         }
@@ -590,7 +602,7 @@ export class FileCollector {
           `${path}: shorter than its checkpoint; it was truncated and is read from the start`,
         );
       } else {
-        const known = await this.matchCommitted(fp, fh, s.size);
+        const known = await this.matchCommitted(fp, fh, (await fh.stat()).size);
         if (known) {
           // 5. Content the store holds but the checkpoint had not recorded yet: carry on after it.
           this.counts.rotations++;
@@ -607,6 +619,10 @@ export class FileCollector {
       }
     }
     generation ??= this.newGeneration(source, fp);
+    // The bytes before the start: from the checkpoint, or read now from the content just matched.
+    let tail: Buffer | null = null;
+    if (match && !match.truncated && match.entry.anchor !== '') tail = Buffer.from(match.entry.anchor, 'base64');
+    else if (start > 0) tail = await readTail(fh, start);
     const t: Tracked = {
       key,
       dev: s.dev,
@@ -632,14 +648,18 @@ export class FileCollector {
       lastChange: Date.now(),
       inGlob: true,
       deleted: false,
-      tail: match && !match.truncated ? Buffer.from(match.entry.anchor, 'base64') : Buffer.alloc(0),
-      tailPos: match && !match.truncated && match.entry.anchor !== '' ? start : -1,
+      tail: Buffer.alloc(0),
+      tailPos: -1,
       pending: [],
       ackedOffset: start,
       ackedSkip: skip,
       stalled: false,
       released: false,
     };
+    if (tail) {
+      t.tail = tail;
+      t.tailPos = start;
+    }
     this.live.set(key, t);
     this.streams.add(t);
     this.dirty = true;
@@ -902,6 +922,14 @@ async function equalsAt(fh: FileHandle, offset: number, bytes: Buffer): Promise<
   const buf = Buffer.alloc(bytes.length);
   const { bytesRead } = await fh.read(buf, 0, bytes.length, offset - bytes.length);
   return bytesRead === bytes.length && buf.equals(bytes);
+}
+
+/** The bytes just before `offset` (up to ANCHOR_BYTES), or null when the file is shorter. */
+async function readTail(fh: FileHandle, offset: number): Promise<Buffer | null> {
+  const len = Math.min(ANCHOR_BYTES, offset);
+  const buf = Buffer.alloc(len);
+  const { bytesRead } = await fh.read(buf, 0, len, offset - len);
+  return bytesRead === len ? buf : null;
 }
 
 /** True when two files hold the same bytes just before `upTo` (both sizes permitting). */
