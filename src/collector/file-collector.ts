@@ -621,7 +621,8 @@ export class FileCollector {
     generation ??= this.newGeneration(source, fp);
     // The bytes before the start: from the checkpoint, or read now from the content just matched.
     let tail: Buffer | null = null;
-    if (match && !match.truncated && match.entry.anchor !== '') tail = Buffer.from(match.entry.anchor, 'base64');
+    if (match && !match.truncated && match.entry.anchor !== '')
+      tail = Buffer.from(match.entry.anchor, 'base64');
     else if (start > 0) tail = await readTail(fh, start);
     const t: Tracked = {
       key,
