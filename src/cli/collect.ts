@@ -8,14 +8,21 @@ import {
   SyslogInput,
   stdinBatches,
 } from '../collector/index.js';
+import { loadConfig, parseScalar, validateConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
-import { action, drained, intFlag } from './common.js';
+import { action, drained, hostPort, intFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
+import { serviceLogger, untilStopped } from './service.js';
 
 interface CollectFlags {
+  config?: string;
+  set?: string[];
+  to?: string;
+  metricsHost: string;
+  metricsPort: string;
   path: string[];
   exclude: string[];
   fromEnd?: boolean;
@@ -45,6 +52,11 @@ export function register(program: Command): void {
     .command('collect')
     .description('Tail log files and emit raw events as NDJSON')
     .option('-p, --path <glob>', 'file or glob to tail, ** allowed (repeatable)', repeat, [])
+    .option('--to <url>', 'send batches over HTTP to the parser (or the store) instead of stdout')
+    .option('-c, --config <file>', "with --to: run the config file's sources (files, syslog)")
+    .option('--set <key=value>', 'with --to: override one config key (repeatable)', repeat, [])
+    .option('--metrics-host <addr>', 'with --to: address of /healthz, /metrics, /status', '127.0.0.1')
+    .option('--metrics-port <n>', 'with --to: port of /healthz, /metrics, /status (0: any)', '0')
     .option(
       '--exclude <glob>',
       'glob to leave out; without a slash it matches file names (repeatable)',
@@ -79,9 +91,61 @@ Examples:
   logpipe collect --path '/var/log/app/**/*.log' --exclude '*.gz' | logpipe parse | logpipe store
   logpipe collect --once --path access.log --format nginx_access
   logpipe collect --path 'app/*.log' --multiline java
-  logpipe collect --syslog-udp 127.0.0.1:5514 --syslog-tcp 127.0.0.1:5514 | logpipe parse`,
+  logpipe collect --syslog-udp 127.0.0.1:5514 --syslog-tcp 127.0.0.1:5514 | logpipe parse
+  logpipe collect --config logpipe.yaml --to http://127.0.0.1:7281
+
+With --to, each batch is POSTed to <url>/api/ingest and acknowledged (the checkpoint moves) only
+once the receiver answers 2xx, which it does after the store committed; failed deliveries are
+retried with backoff, one batch at a time per source so nothing commits out of order.`,
     )
-    .action(action((flags: CollectFlags) => collect(flags)));
+    .action(action((flags: CollectFlags) => (flags.to !== undefined ? collectTo(flags) : collect(flags))));
+}
+
+/** Sources from the config (and --path flags) sent over HTTP, until SIGINT/SIGTERM. */
+async function collectTo(flags: CollectFlags): Promise<void> {
+  if (flags.stdin || flags.once) throw new UsageError('--to cannot be used with --stdin or --once');
+  const overrides: Record<string, unknown> = {};
+  for (const kv of flags.set ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${kv}"`);
+    overrides[kv.slice(0, eq)] = parseScalar(kv.slice(eq + 1));
+  }
+  if (flags.dataDir) overrides.data_dir = flags.dataDir;
+  let config = loadConfig({ file: flags.config, env: process.env, overrides });
+  if (flags.path.length > 0) {
+    // --path flags add a file source to whatever the config names.
+    const extra = validateConfig({
+      sources: [
+        {
+          type: 'file',
+          paths: flags.path,
+          exclude: flags.exclude,
+          start_at: flags.fromEnd ? 'end' : 'beginning',
+          poll_interval: `${intFlag('poll-interval', flags.pollInterval, 1)}ms`,
+          ...(flags.format ? { format: flags.format } : {}),
+          ...(flags.service ? { service: flags.service } : {}),
+        },
+      ],
+    });
+    config = { ...config, sources: [...config.sources, ...extra.sources] };
+  }
+  if (config.sources.length === 0) {
+    throw new UsageError('collect --to needs sources: --config with a sources section, or --path');
+  }
+  const log = serviceLogger(config.data_dir, 'collector', flags.quiet);
+  const { startCollectService } = await import('../pipeline/collect-service.js');
+  const service = await startCollectService({
+    config,
+    to: flags.to!.replace(/\/+$/, ''),
+    token: config.server.token,
+    log,
+    opsHost: flags.metricsHost,
+    opsPort: intFlag('metrics-port', flags.metricsPort, 0)!,
+  });
+  log.info(`collector sending to ${flags.to}; status at ${service.url}/status`);
+  const sig = await Promise.race([untilStopped(), service.done.then(() => 'sources ended')]);
+  log.info(`${sig}: collector stopping`);
+  await service.stop();
 }
 
 async function collect(flags: CollectFlags): Promise<void> {
@@ -163,16 +227,6 @@ function multilineFrom(flags: CollectFlags): MultilineOptions | undefined {
     start: flags.multilineStart,
     timeoutMs: intFlag('multiline-timeout', flags.multilineTimeout, 0),
   };
-}
-
-function hostPort(flag: string, value: string): { host: string; port: number } {
-  const i = value.lastIndexOf(':');
-  const host = i > 0 ? value.slice(0, i).replace(/^\[|\]$/g, '') : '127.0.0.1';
-  const port = Number(i >= 0 ? value.slice(i + 1) : value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--${flag} expects host:port (or a port), got "${value}"`);
-  }
-  return { host, port };
 }
 
 /**

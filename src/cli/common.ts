@@ -66,3 +66,14 @@ export function intFlag(name: string, value: string | undefined, min = 0): numbe
   }
   return n;
 }
+
+/** `host:port` (or a bare port, on 127.0.0.1) from a flag; a bad one is a UsageError naming the flag. */
+export function hostPort(flag: string, value: string): { host: string; port: number } {
+  const i = value.lastIndexOf(':');
+  const host = i > 0 ? value.slice(0, i).replace(/^\[|\]$/g, '') : '127.0.0.1';
+  const port = Number(i >= 0 ? value.slice(i + 1) : value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--${flag} expects host:port (or a port), got "${value}"`);
+  }
+  return { host, port };
+}

@@ -11,9 +11,14 @@ import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
 import { PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
 import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
-import { action, drained } from './common.js';
+import { action, drained, hostPort } from './common.js';
+import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+import { serviceLogger, untilStopped } from './service.js';
 
-interface ParseFlags {
+interface ParseFlags extends ConfigFlags {
+  listen?: string;
+  to?: string;
+  quiet?: boolean;
   format: string;
   service?: string;
   timezone?: string;
@@ -26,9 +31,13 @@ const INPUTS = ['auto', 'lines', 'raw'];
 
 /** Registers `logpipe parse`. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('parse')
-    .description('Parse log lines (or collector NDJSON) into events as NDJSON')
+    .description('Parse log lines (or collector NDJSON) into events as NDJSON');
+  addConfigOptions(cmd)
+    .option('--listen <[host:]port>', 'serve: take raw-event batches over HTTP instead of stdin')
+    .option('--to <url>', 'with --listen: the store to pass parsed batches to, e.g. http://127.0.0.1:7280')
+    .option('-q, --quiet', 'with --listen: errors only on stderr')
     .option('-f, --format <id>', `parser: auto, or one of ${PARSER_FORMATS.join(', ')}`, 'auto')
     .option('--service <name>', 'service for events whose line names none')
     .option(
@@ -47,9 +56,16 @@ export function register(program: Command): void {
 Examples:
   tail -n 1000 access.log | logpipe parse --format apache_combined
   logpipe parse --patterns patterns.yaml --timezone Europe/Berlin < app.log
-  logpipe collect ... | logpipe parse | logpipe store --data-dir D`,
+  logpipe collect ... | logpipe parse | logpipe store --data-dir D
+  logpipe parse --listen 127.0.0.1:7281 --to http://127.0.0.1:7280 --config logpipe.yaml
+
+With --listen, the parser is a service (a process of logpipe up, or a container): POST
+/api/ingest takes a raw-events batch (logpipe collect --to), and the answer is the store's,
+given once the store has committed the batch. The parse section of --config applies.`,
     )
-    .action(action((flags: ParseFlags) => runParse(flags)));
+    .action(
+      action((flags: ParseFlags) => (flags.listen !== undefined ? serveParse(flags) : runParse(flags))),
+    );
 }
 
 /** Reads and checks a patterns file; every problem is a ConfigError naming the key. */
@@ -65,6 +81,41 @@ function readPatterns(file: string): ParserConfig {
   const issue = r.error.issues[0];
   const key = issue.path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
   throw new ConfigError(`parse${key}`, `${issue.message} (in ${file})`);
+}
+
+/** The parser as a service: batches in over HTTP, parsed, passed to the store. */
+async function serveParse(flags: ParseFlags): Promise<void> {
+  if (!flags.to) throw new UsageError('--listen needs --to <store url>');
+  const config = configFromFlags(flags);
+  const { host, port } = hostPort('listen', flags.listen!);
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !config.server.token) {
+    throw new ConfigError('server.token', `required when listening on ${host} (beyond loopback)`);
+  }
+  const log = serviceLogger(config.data_dir, 'parser', flags.quiet);
+  const [{ startParseService }, { parserOptions }] = await Promise.all([
+    import('../pipeline/parse-service.js'),
+    import('../pipeline/parser-options.js'),
+  ]);
+  const base = parserOptions(config.parse);
+  const cfg = flags.patterns !== undefined ? readPatterns(flags.patterns) : undefined;
+  const service = await startParseService({
+    host,
+    port,
+    to: flags.to.replace(/\/+$/, ''),
+    token: config.server.token,
+    parser: {
+      ...base,
+      ...(flags.timezone ? { timezone: flags.timezone } : {}),
+      ...(cfg ? { patterns: cfg.patterns, grokPatterns: cfg.grok_patterns } : {}),
+      ...(flags.format !== 'auto' ? { format: flags.format } : {}),
+      ...(flags.service ? { service: flags.service } : {}),
+    },
+    log,
+  });
+  log.info(`parser serving ${service.url}, passing batches to ${flags.to}`);
+  const sig = await untilStopped();
+  log.info(`${sig}: parser stopping`);
+  await service.stop();
 }
 
 async function runParse(flags: ParseFlags): Promise<void> {

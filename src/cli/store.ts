@@ -3,6 +3,7 @@
  * serves the query API meanwhile; `--stats` describes what a store holds.
  */
 
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { noAck } from '../core/events.js';
@@ -14,15 +15,17 @@ import type { RunningServer } from '../server/index.js';
 import { action, intFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
 import { progressBar } from './progress.js';
+import { serviceLogger, untilStopped } from './service.js';
 
 interface StoreFlags extends ConfigFlags {
   input: InputKind;
   format?: string;
   service?: string;
   source?: string;
-  port: string;
-  host: string;
+  port?: string;
+  host?: string;
   server: boolean;
+  serve?: boolean;
   batchSize?: string;
   import?: string[];
   stats?: boolean;
@@ -42,8 +45,9 @@ export function register(program: Command): void {
     .option('--format <id>', 'parser for raw events and plain lines (default: detect)')
     .option('--service <name>', 'service name for events that carry none')
     .option('--source <name>', 'source id for plain lines on stdin', 'stdin')
-    .option('--host <addr>', 'address the query API binds to', '127.0.0.1')
-    .option('--port <n>', 'port of the query API while storing (0: any free port)', '0')
+    .option('--serve', 'serve the API (query, ingest, metrics) until stopped, reading nothing from stdin')
+    .option('--host <addr>', 'address the API binds to (default 127.0.0.1; with --serve, server.host)')
+    .option('--port <n>', 'port of the API (default any free one; with --serve, server.port)')
     .option('--no-server', 'do not serve the query API while storing')
     .option('--batch-size <n>', 'events per append transaction (default: storage.batch_size)')
     .option('-q, --quiet', 'no progress or summary')
@@ -59,9 +63,14 @@ Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D
   logpipe store --data-dir D < access.log
   logpipe store --data-dir D --import /var/log/nginx/access.log*
-  logpipe store --data-dir D --stats`,
+  logpipe store --data-dir D --stats
+  logpipe store --serve --config logpipe.yaml      (the storage process of logpipe up)`,
     )
-    .action(action((flags: StoreFlags) => (flags.stats ? showStats(flags) : store(flags))));
+    .action(
+      action((flags: StoreFlags) =>
+        flags.stats ? showStats(flags) : flags.serve ? serve(flags) : store(flags),
+      ),
+    );
 }
 
 async function store(flags: StoreFlags): Promise<void> {
@@ -69,7 +78,7 @@ async function store(flags: StoreFlags): Promise<void> {
   const log = stderrLogger({ quiet: flags.quiet });
   const dataDir = resolve(config.data_dir);
   const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
-  const port = intFlag('port', flags.port, 0)!;
+  const port = intFlag('port', flags.port ?? '0', 0)!;
   // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
   const [
     { StoreWriter, storeOptions, parserOptions },
@@ -95,7 +104,7 @@ async function store(flags: StoreFlags): Promise<void> {
     if (flags.server)
       server = await startServer({
         store: engine,
-        host: flags.host,
+        host: flags.host ?? '127.0.0.1',
         port,
         dataDir,
         token: config.server.token,
@@ -143,6 +152,42 @@ async function store(flags: StoreFlags): Promise<void> {
       `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s`,
     );
   }
+}
+
+/** The storage process alone: owns the database, serves the API until SIGINT/SIGTERM. */
+async function serve(flags: StoreFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  const dataDir = resolve(config.data_dir);
+  const log = serviceLogger(dataDir, 'store', flags.quiet);
+  const [{ storeOptions, parserOptions }, { startServer }, { openDuckDbStore }] = await Promise.all([
+    import('../pipeline/index.js'),
+    import('../server/index.js'),
+    import('../storage/index.js'),
+  ]);
+  mkdirSync(dataDir, { recursive: true });
+  const engine = await openDuckDbStore(storeOptions(config, log));
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      store: engine,
+      host: flags.host ?? config.server.host,
+      port: intFlag('port', flags.port, 0) ?? config.server.port,
+      dataDir,
+      token: config.server.token,
+      parser: parserOptions(config.parse),
+    });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  log.info(`store serving ${server.url}; data in ${dataDir}`);
+  const sig = await untilStopped();
+  log.info(`${sig}: closing the store`);
+  await server.stop();
+  // Seal what is finished now rather than at the next start.
+  await engine.maintain().catch((err) => log.warn(`maintenance at shutdown: ${(err as Error).message}`));
+  await engine.close();
+  log.info('store closed');
 }
 
 async function showStats(flags: StoreFlags): Promise<void> {

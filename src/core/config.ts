@@ -198,11 +198,15 @@ function readYamlFile(file: string): unknown {
   }
 }
 
+/** Variables logpipe sets for its own processes, not config keys (the supervisor's restart count). */
+const INTERNAL_ENV = new Set(['LOGPIPE_RESTARTS']);
+
 /** `LOGPIPE_STORAGE__BATCH_SIZE=5000` → `{ 'storage.batch_size': 5000 }`; values read as YAML scalars. */
+
 export function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith('LOGPIPE_') || value === undefined) continue;
+    if (!name.startsWith('LOGPIPE_') || value === undefined || INTERNAL_ENV.has(name)) continue;
     const key = name.slice('LOGPIPE_'.length).toLowerCase().split('__').join('.');
     if (!key) continue;
     out[key] = parseScalar(value);

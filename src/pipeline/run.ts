@@ -11,8 +11,8 @@ import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { type GeneratorSummary, generate } from '../generator/index.js';
 import { createParser } from '../parser/index.js';
-import { type RunningServer, startServer } from '../server/index.js';
-import { openDuckDbStore } from '../storage/index.js';
+import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
+import { committedPositions, openDuckDbStore } from '../storage/index.js';
 import { parserOptions } from './parser-options.js';
 import { createSources, type Source } from './sources.js';
 import { storeOptions } from './store-options.js';
@@ -45,9 +45,15 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   const dataDir = resolve(config.data_dir);
   mkdirSync(dataDir, { recursive: true });
   const store: StorageEngine = await openDuckDbStore(storeOptions(config, log));
+  // Filled in as the parts start; /status and /metrics read them when asked.
+  let sources: Source[] = [];
+  let writer: StoreWriter | null = null;
+  let collected = 0;
+  let collectedBytes = 0;
   let server: RunningServer;
   try {
     server = await startServer({
+      counters: () => runCounters(sources, collected, collectedBytes, writer),
       store,
       host: config.server.host,
       port: config.server.port,
@@ -59,7 +65,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     await store.close();
     throw err;
   }
-  const writer = new StoreWriter(store, {
+  writer = new StoreWriter(store, {
     batchSize: config.storage.batch_size,
     flushIntervalMs: parseDuration(config.storage.flush_interval),
     log,
@@ -69,16 +75,15 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   const generated: GeneratorSummary[] = [];
   const generators = config.generators.map((g, i) => runGenerator(g, i, genAbort.signal, generated, log));
 
-  let sources: Source[];
   try {
-    sources = await createSources(config, dataDir, store, log);
+    sources = await createSources(config, dataDir, (fp) => committedPositions(store, fp), log);
   } catch (err) {
     genAbort.abort();
     await server.stop();
     await store.close();
     throw err;
   }
-  let collected = 0;
+  const w = writer;
   const pumps = sources.map(async (source) => {
     const parse = createParser({
       ...parserOptions(config.parse),
@@ -87,7 +92,8 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     });
     for await (const batch of source.batches()) {
       collected += batch.events.length;
-      await writer.write(parse(batch.events), batch.ack);
+      for (const e of batch.events) collectedBytes += e.line.length + 1;
+      await w.write(parse(batch.events), batch.ack);
     }
   });
 
@@ -101,7 +107,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     await Promise.allSettled(generators);
     for (const s of sources) s.stop();
     const pumped = await Promise.allSettled(pumps);
-    await writer.close();
+    await w.close();
     await Promise.allSettled(sources.map((s) => s.close()));
     await server.stop();
     await store.close();
@@ -115,10 +121,49 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     stats: () => ({
       generated: generated.reduce((n, s) => n + s.lines, 0),
       collected,
-      writer: writer.stats(),
+      writer: w.stats(),
     }),
     done,
   };
+}
+
+/** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */
+function runCounters(
+  sources: Source[],
+  collected: number,
+  collectedBytes: number,
+  writer: StoreWriter | null,
+): ComponentCounters[] {
+  let lag = 0;
+  let age: number | null = null;
+  for (const s of sources) {
+    const l = s.lag();
+    lag += l.bytes;
+    if (l.checkpointAgeMs !== null) age = Math.max(age ?? 0, l.checkpointAgeMs / 1000);
+  }
+  const w = writer?.stats() ?? { stored: 0, duplicates: 0, appends: 0, queued: 0, retries: 0 };
+  const base = { bytes_in: 0, bytes_out: 0, errors: 0, queue_depth: 0, last_error: null };
+  return [
+    {
+      ...base,
+      component: 'collector',
+      events_in: collected,
+      events_out: collected,
+      bytes_in: collectedBytes,
+      bytes_out: collectedBytes,
+      lag_bytes: lag,
+      checkpoint_age_s: age,
+    },
+    { ...base, component: 'parser', events_in: collected, events_out: collected },
+    {
+      ...base,
+      component: 'store',
+      events_in: w.stored + w.duplicates + w.queued,
+      events_out: w.stored,
+      errors: w.retries,
+      queue_depth: w.queued,
+    },
+  ];
 }
 
 async function runGenerator(

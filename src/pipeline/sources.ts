@@ -5,9 +5,7 @@ import { type CommittedPosition, FileCollector, SyslogInput } from '../collector
 import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
-import { OFFSETS_TABLE } from '../storage/index.js';
 
 /** A running source: batches until stopped, acks flowing back to its checkpoint. */
 export interface Source {
@@ -19,41 +17,30 @@ export interface Source {
   batches(): AsyncGenerator<Batch<RawEvent>>;
   stop(): void;
   close(): Promise<void>;
+  /** Read lag and checkpoint age, for files; zero and null for listeners. */
+  lag(): { bytes: number; checkpointAgeMs: number | null };
 }
+
+/** Asks the store what it holds of a content fingerprint (see storage/committed.ts). */
+export type CommittedLookup = (fingerprint: string) => Promise<CommittedPosition[]>;
 
 /** Creates (and, for listeners, binds) every source in the config. */
 export async function createSources(
   config: Config,
   dataDir: string,
-  store: StorageEngine,
+  lookupCommitted: CommittedLookup | null,
   log: Logger,
 ): Promise<Source[]> {
   const out: Source[] = [];
-  for (const s of config.sources) out.push(await createSource(s, config, dataDir, store, log));
+  for (const s of config.sources) out.push(await createSource(s, config, dataDir, lookupCommitted, log));
   return out;
-}
-
-/** What the store holds of a content fingerprint: each source's last committed line. */
-function committedLookup(store: StorageEngine): (fp: string) => Promise<CommittedPosition[]> {
-  return async (fp) => {
-    const r = await store.query({
-      sql: `SELECT o.source, o.generation, l."offset", l.raw FROM ${OFFSETS_TABLE} o JOIN logs l ON l.source = o.source AND l.generation = o.generation AND l."offset" = o.next_offset - 1 WHERE o.generation = ? OR starts_with(o.generation, ?)`,
-      params: [fp, `${fp}-`],
-    });
-    return r.rows.map((row) => ({
-      source: String(row.source),
-      generation: String(row.generation),
-      offset: Number(row.offset),
-      raw: String(row.raw),
-    }));
-  };
 }
 
 async function createSource(
   s: SourceConfig,
   config: Config,
   dataDir: string,
-  store: StorageEngine,
+  lookupCommitted: CommittedLookup | null,
   log: Logger,
 ): Promise<Source> {
   const format = s.format === 'auto' ? config.parse.default_format : s.format;
@@ -68,7 +55,13 @@ async function createSource(
       onWarning: (m) => log.warn(m),
     });
     const addr = await input.start();
-    return { name: `syslog ${s.protocol} ${addr}`, format, service: s.service, ...bind(input) };
+    return {
+      name: `syslog ${s.protocol} ${addr}`,
+      format,
+      service: s.service,
+      ...bind(input),
+      lag: () => ({ bytes: 0, checkpointAgeMs: null }),
+    };
   }
   const collector = new FileCollector({
     paths: s.paths,
@@ -92,9 +85,20 @@ async function createSource(
         }
       : {}),
     onWarning: (m) => log.warn(m),
-    lookupCommitted: committedLookup(store),
+    ...(lookupCommitted ? { lookupCommitted } : {}),
   });
-  return { name: `file ${s.paths.join(', ')}`, format, service: s.service, ...bind(collector) };
+  return {
+    name: `file ${s.paths.join(', ')}`,
+    format,
+    service: s.service,
+    ...bind(collector),
+    lag: () => {
+      const st = collector.stats();
+      let bytes = 0;
+      for (const n of Object.values(st.lagBytes)) bytes += n;
+      return { bytes, checkpointAgeMs: st.checkpointAgeMs };
+    },
+  };
 }
 
 function bind(x: { batches(): AsyncGenerator<Batch<RawEvent>>; stop(): void; close(): Promise<void> }) {

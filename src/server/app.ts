@@ -12,8 +12,10 @@ import type { LogEvent } from '../core/events.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
+import { committedPositions } from '../storage/committed.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody } from './ingest.js';
+import { addOpsRoutes, type ComponentCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
 import { assertTailable, followQuery } from './tail.js';
 
@@ -27,6 +29,11 @@ export interface AppOptions {
   queryTimeoutMs?: number;
   /** Zone and user patterns for lines posted to /api/ingest. */
   parser?: ParserOptions;
+  /**
+   * The counters /status and /metrics report. Default: this API's own ingest counters, as the
+   * storage process of `logpipe up` or `logpipe store --serve`.
+   */
+  counters?: () => ComponentCounters[];
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -34,8 +41,32 @@ const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 /** Builds the API app. */
 export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  const own: ComponentCounters = {
+    component: 'store',
+    events_in: 0,
+    events_out: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    errors: 0,
+    queue_depth: 0,
+    last_error: null,
+  };
+  const failed = (err: unknown) => {
+    own.errors++;
+    own.last_error = (err as Error).message ?? String(err);
+  };
+  addOpsRoutes(app, { counters: opts.counters ?? (() => [own]) });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
+
+  app.get('/api/committed', async (c) => {
+    const fp = c.req.query('fingerprint');
+    if (!fp) return errorResponse(c, new UserError('fingerprint is required'));
+    try {
+      return c.json({ positions: await committedPositions(opts.store, fp) });
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
 
   app.get('/api/query', async (c) => {
     try {
@@ -112,22 +143,32 @@ export function createApp(opts: AppOptions): Hono {
     }),
     async (c) => {
       let events: LogEvent[];
+      own.queue_depth++;
       try {
-        events = decodeIngestBody(await c.req.text(), {
+        const body = await c.req.text();
+        own.bytes_in += Buffer.byteLength(body);
+        events = decodeIngestBody(body, {
           format: c.req.query('format'),
           source: c.req.query('source'),
           service: c.req.query('service'),
           parser: opts.parser,
         });
       } catch (err) {
+        own.queue_depth--;
+        failed(err);
         return errorResponse(c, err);
       }
+      own.events_in += events.length;
       try {
         // 2xx only once the rows are committed: the sender may drop its copy then.
         const r = await opts.store.append(events);
+        own.events_out += r.stored;
         return c.json(r);
       } catch (err) {
+        failed(err);
         return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
+      } finally {
+        own.queue_depth--;
       }
     },
   );

@@ -6,6 +6,7 @@ import type { StorageEngine } from '../core/storage.js';
 import type { ParserOptions } from '../parser/index.js';
 import { createApp } from './app.js';
 import { removeServerInfo, writeServerInfo } from './discovery.js';
+import type { ComponentCounters } from './ops.js';
 
 export interface ListenOptions {
   store: StorageEngine;
@@ -16,6 +17,8 @@ export interface ListenOptions {
   /** When given, `server.json` there announces the server to `logpipe query`. */
   dataDir?: string;
   parser?: ParserOptions;
+  /** What /status and /metrics report; default the API's own ingest counters. */
+  counters?: () => ComponentCounters[];
 }
 
 export interface RunningServer {
@@ -30,7 +33,12 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   if (!LOOPBACK.has(opts.host) && !opts.token) {
     throw new ConfigError('server.token', `required when binding ${opts.host} (beyond loopback)`);
   }
-  const app = createApp({ store: opts.store, token: opts.token, parser: opts.parser });
+  const app = createApp({
+    store: opts.store,
+    token: opts.token,
+    parser: opts.parser,
+    ...(opts.counters ? { counters: opts.counters } : {}),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: opts.host, port: opts.port }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) => {

@@ -1,4 +1,6 @@
 /** The storage component's contract: engines behind core's StorageEngine interface. */
+
+export { type CommittedPosition, committedPositions } from './committed.js';
 export {
   type DuckDbStore,
   type DuckDbStoreOptions,

@@ -1,0 +1,171 @@
+/**
+ * The collector as a process of its own (`logpipe collect --to URL`, under `logpipe up` or in a
+ * container): runs the configured sources and sends each batch over HTTP to the parser (or
+ * straight to the store), acknowledging it — so moving the checkpoint — only once the receiver
+ * answers 2xx, which it does after the store committed. Each source sends one batch at a time:
+ * the store recognises re-sent events by offset order, so a later batch must never commit
+ * before an earlier one that is still being retried.
+ */
+import { resolve } from 'node:path';
+import { Hono } from 'hono';
+import type { Config } from '../core/config.js';
+import type { Batch, RawEvent } from '../core/events.js';
+import type { Logger } from '../core/log.js';
+import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
+import { addOpsRoutes, type ComponentCounters } from '../server/ops.js';
+import { type ServedApp, serveApp } from '../server/serve.js';
+import { deliver, getJson } from './http-link.js';
+import { type CommittedLookup, createSources, type Source } from './sources.js';
+
+export interface CollectServiceOptions {
+  config: Config;
+  /** Receiver base URL: the parser service or the store. */
+  to: string;
+  token?: string;
+  log: Logger;
+  /** Where /healthz, /metrics and /status are served; port 0 picks one. */
+  opsHost: string;
+  opsPort: number;
+}
+
+export interface CollectService {
+  url: string;
+  counters(): ComponentCounters;
+  /** Stops reading, waits (bounded) for batches in delivery, writes checkpoints. */
+  stop(): Promise<void>;
+  /** Resolves when every source has ended (after stop, or a source failure). */
+  done: Promise<void>;
+}
+
+/** Starts the configured sources, sending to `to`. */
+export async function startCollectService(opts: CollectServiceOptions): Promise<CollectService> {
+  const { config, log } = opts;
+  const counters: ComponentCounters = {
+    component: 'collector',
+    events_in: 0,
+    events_out: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    errors: 0,
+    queue_depth: 0,
+    lag_bytes: 0,
+    checkpoint_age_s: null,
+    last_error: null,
+  };
+  const stopping = new AbortController();
+  const lookup: CommittedLookup = async (fp) => {
+    const r = (await getJson(
+      `${opts.to}/api/committed?fingerprint=${encodeURIComponent(fp)}`,
+      opts.token,
+    )) as { positions?: { source: string; generation: string; offset: number; raw: string }[] };
+    return r.positions ?? [];
+  };
+  const sources: Source[] = await createSources(config, resolve(config.data_dir), lookup, log);
+  const app = new Hono();
+  addOpsRoutes(app, {
+    counters: () => {
+      let lag = 0;
+      let age: number | null = null;
+      for (const s of sources) {
+        const l = s.lag();
+        lag += l.bytes;
+        if (l.checkpointAgeMs !== null) age = Math.max(age ?? 0, l.checkpointAgeMs / 1000);
+      }
+      counters.lag_bytes = lag;
+      counters.checkpoint_age_s = age;
+      return [counters];
+    },
+  });
+  let served: ServedApp;
+  try {
+    served = await serveApp(app, opts.opsHost, opts.opsPort, 'collect --metrics-port');
+  } catch (err) {
+    for (const s of sources) {
+      s.stop();
+      await s.close();
+    }
+    throw err;
+  }
+
+  let lastWarned = 0;
+  const send = async (batch: Batch<RawEvent>): Promise<void> => {
+    const parts = new Array<string>(batch.events.length + 1);
+    parts[0] = streamHeader('raw-events');
+    let bytes = 0;
+    for (let i = 0; i < batch.events.length; i++) {
+      const e = batch.events[i];
+      bytes += e.line.length + 1;
+      parts[i + 1] = encodeRawEvent(e);
+    }
+    counters.events_in += batch.events.length;
+    counters.bytes_in += bytes;
+    const body = `${parts.join('\n')}\n`;
+    counters.queue_depth++;
+    try {
+      await deliver(
+        {
+          url: opts.to,
+          token: opts.token,
+          signal: stopping.signal,
+          onRetry: (err, attempt) => {
+            counters.errors++;
+            counters.last_error = err.message;
+            // One line per outage, not one per retry.
+            if (attempt === 1 || Date.now() - lastWarned > 30_000) {
+              lastWarned = Date.now();
+              log.warn(`cannot deliver to ${opts.to} (${describe(err)}); retrying`);
+            }
+          },
+        },
+        '/api/ingest',
+        body,
+      );
+      counters.events_out += batch.events.length;
+      counters.bytes_out += Buffer.byteLength(body);
+      batch.ack();
+    } catch (err) {
+      // Not delivered (stopping, or refused as malformed): not acknowledged, so read again later.
+      counters.errors++;
+      counters.last_error = (err as Error).message;
+      if (!stopping.signal.aborted) log.error((err as Error).message);
+      batch.ack(err as Error);
+    } finally {
+      counters.queue_depth--;
+    }
+  };
+
+  const pumps = sources.map(async (s) => {
+    for await (const batch of s.batches()) await send(batch);
+  });
+  const done = Promise.allSettled(pumps).then((results) => {
+    results.forEach((r, i) => {
+      if (r.status === 'rejected')
+        log.error(`source ${sources[i].name} failed: ${(r.reason as Error).message}`);
+    });
+  });
+
+  let stopped: Promise<void> | null = null;
+  return {
+    url: served.url,
+    counters: () => counters,
+    done,
+    stop: () => {
+      stopped ??= (async () => {
+        for (const s of sources) s.stop();
+        // What is being delivered gets a while to land; past that it is read again next start.
+        const grace = setTimeout(() => stopping.abort(), 10_000);
+        await done;
+        clearTimeout(grace);
+        stopping.abort();
+        await Promise.allSettled(sources.map((s) => s.close()));
+        await served.stop();
+      })();
+      return stopped;
+    },
+  };
+}
+
+function describe(err: Error): string {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  return cause?.code ?? err.message;
+}

@@ -1,0 +1,92 @@
+/**
+ * The link between component processes (`logpipe up`, containers): a batch is POSTed as NDJSON
+ * and counts as delivered only on a 2xx, which the receiver sends once the store has committed
+ * it. Failures (receiver down, restarting, store busy) are retried with backoff until delivered
+ * or the sender stops; a batch never delivered is never acknowledged, so its lines are read again.
+ */
+import { UserError } from '../core/errors.js';
+
+export interface LinkOptions {
+  /** Base URL of the receiver; batches go to `${url}/api/ingest`. */
+  url: string;
+  /** Bearer token the receiver requires, if any. */
+  token?: string;
+  /** Aborting stops retrying: `deliver` then rejects. */
+  signal: AbortSignal;
+  /** Called on each failed attempt, for logs and metrics. */
+  onRetry?: (err: Error, attempt: number) => void;
+  /** Longest wait for one attempt's answer; a paused store is waited for, a dead one is not. */
+  attemptTimeoutMs?: number;
+  /** Give up after this many attempts (default: never), rejecting with the last error. */
+  maxAttempts?: number;
+}
+
+/** A request the receiver refused as malformed: retrying the same bytes cannot help. */
+export class RejectedError extends UserError {}
+
+const MAX_BACKOFF_MS = 5000;
+
+/** POSTs `body` until a 2xx; returns the receiver's JSON answer. */
+export async function deliver(opts: LinkOptions, path: string, body: string): Promise<unknown> {
+  let backoff = 100;
+  for (let attempt = 1; ; attempt++) {
+    if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
+    try {
+      const res = await fetch(`${opts.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-ndjson',
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        },
+        body,
+        signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.attemptTimeoutMs ?? 120_000)]),
+      });
+      const text = await res.text();
+      if (res.ok) return text ? JSON.parse(text) : {};
+      const message = errorMessage(text) ?? `HTTP ${res.status}`;
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        throw new RejectedError(`${opts.url}${path} refused the batch: ${message}`);
+      }
+      throw new Error(`${opts.url}${path}: ${message}`);
+    } catch (err) {
+      if (err instanceof RejectedError) throw err;
+      if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
+      if (attempt >= (opts.maxAttempts ?? Number.POSITIVE_INFINITY)) throw err;
+      opts.onRetry?.(err as Error, attempt);
+    }
+    await sleep(backoff, opts.signal);
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+  }
+}
+
+/** GETs JSON once (no retries): for lookups that have a fallback. */
+export async function getJson(url: string, token: string | undefined, timeoutMs = 10_000): Promise<unknown> {
+  const res = await fetch(url, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${url}: ${errorMessage(text) ?? `HTTP ${res.status}`}`);
+  return JSON.parse(text);
+}
+
+function errorMessage(text: string): string | null {
+  try {
+    const j = JSON.parse(text) as { error?: { message?: string } };
+    return j.error?.message ?? null;
+  } catch {
+    return text ? text.slice(0, 200) : null;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The parser as a process of its own (`logpipe parse --listen`, one container in compose): it
+ * takes raw-event batches over HTTP, parses them, passes the events to the store, and answers
+ * the sender only with the store's answer, so a 2xx still means "committed". It keeps no queue
+ * of its own: a slow or absent store slows or fails the request, and the sender retries.
+ */
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { UserError } from '../core/errors.js';
+import type { LogEvent } from '../core/events.js';
+import type { Logger } from '../core/log.js';
+import { decodeRawEvent, encodeLogEvent, parseStreamHeader, streamHeader } from '../core/ndjson.js';
+import { createParser, type ParserOptions } from '../parser/index.js';
+import { decodeIngestBody } from '../server/ingest.js';
+import { addOpsRoutes, type ComponentCounters } from '../server/ops.js';
+import { type ServedApp, serveApp } from '../server/serve.js';
+import { deliver, getJson, RejectedError } from './http-link.js';
+
+export interface ParseServiceOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The store's base URL. */
+  to: string;
+  /** Required from senders (beyond loopback) and sent to the store. */
+  token?: string;
+  parser: ParserOptions;
+  log: Logger;
+  maxBodyBytes?: number;
+}
+
+export interface ParseService {
+  url: string;
+  counters(): ComponentCounters;
+  stop(): Promise<void>;
+}
+
+/** Starts the parser service. */
+export async function startParseService(opts: ParseServiceOptions): Promise<ParseService> {
+  const counters: ComponentCounters = {
+    component: 'parser',
+    events_in: 0,
+    events_out: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    errors: 0,
+    queue_depth: 0,
+    last_error: null,
+  };
+  // One parser for every request: format detection sticks per source across batches.
+  const parse = createParser(opts.parser);
+  const stopping = new AbortController();
+  const app = new Hono();
+  addOpsRoutes(app, { counters: () => [counters] });
+  if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
+
+  app.get('/api/committed', async (c) => {
+    const fp = c.req.query('fingerprint') ?? '';
+    try {
+      return c.json(
+        (await getJson(
+          `${opts.to}/api/committed?fingerprint=${encodeURIComponent(fp)}`,
+          opts.token,
+        )) as object,
+      );
+    } catch (err) {
+      return c.json({ error: { type: 'upstream', message: (err as Error).message } }, 502);
+    }
+  });
+
+  app.post(
+    '/api/ingest',
+    bodyLimit({
+      maxSize: opts.maxBodyBytes ?? 64 * 1024 * 1024,
+      onError: (c) => c.json({ error: { type: 'request', message: 'request body too large' } }, 413),
+    }),
+    async (c) => {
+      counters.queue_depth++;
+      try {
+        const text = await c.req.text();
+        counters.bytes_in += Buffer.byteLength(text);
+        let events: LogEvent[];
+        try {
+          events = decode(text, parse, opts.parser);
+        } catch (err) {
+          counters.errors++;
+          counters.last_error = (err as Error).message;
+          return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
+        }
+        counters.events_in += events.length;
+        const body = encodeBatch(events);
+        try {
+          // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
+          const answer = await deliver(
+            {
+              url: opts.to,
+              token: opts.token,
+              signal: stopping.signal,
+              attemptTimeoutMs: 110_000,
+              maxAttempts: 1,
+            },
+            '/api/ingest',
+            body,
+          );
+          counters.events_out += events.length;
+          counters.bytes_out += Buffer.byteLength(body);
+          return c.json(answer as object);
+        } catch (err) {
+          counters.errors++;
+          counters.last_error = (err as Error).message;
+          const status = err instanceof RejectedError ? 400 : 503;
+          return c.json({ error: { type: 'upstream', message: (err as Error).message } }, status);
+        }
+      } finally {
+        counters.queue_depth--;
+      }
+    },
+  );
+  app.notFound((c) =>
+    c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  const served: ServedApp = await serveApp(app, opts.host, opts.port, 'parse --listen');
+  return {
+    url: served.url,
+    counters: () => counters,
+    stop: async () => {
+      stopping.abort();
+      await served.stop();
+    },
+  };
+}
+
+/** Raw-event streams go through the long-lived parser; anything else as `/api/ingest` takes it. */
+function decode(
+  text: string,
+  parse: (e: ReturnType<typeof decodeRawEvent>[]) => LogEvent[],
+  parser: ParserOptions,
+): LogEvent[] {
+  const firstNl = text.indexOf('\n');
+  const first = firstNl === -1 ? text : text.slice(0, firstNl);
+  if (parseStreamHeader(first) !== 'raw-events') return decodeIngestBody(text, { parser });
+  const raws = [];
+  let at = firstNl + 1;
+  let n = 1;
+  while (firstNl !== -1 && at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end === -1) end = text.length;
+    n++;
+    if (end > at) {
+      try {
+        raws.push(decodeRawEvent(text.slice(at, end)));
+      } catch (err) {
+        throw new UserError(`line ${n}: ${(err as Error).message}`);
+      }
+    }
+    at = end + 1;
+  }
+  return parse(raws);
+}
+
+function encodeBatch(events: LogEvent[]): string {
+  const parts = new Array<string>(events.length + 1);
+  parts[0] = streamHeader('log-events');
+  for (let i = 0; i < events.length; i++) parts[i + 1] = encodeLogEvent(events[i]);
+  return `${parts.join('\n')}\n`;
+}

@@ -1,0 +1,259 @@
+/**
+ * The supervisor of `logpipe up`: runs each component as its own OS process, starts them in
+ * dependency order (each waits for the previous one to answer /healthz), restarts one that
+ * exits with exponential backoff, and stops them in reverse order on shutdown. What runs and
+ * where is kept in `<data-dir>/up.json`, which `logpipe status` reads.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+
+/** One component process. */
+export interface ChildSpec {
+  name: string;
+  /** Arguments to the logpipe CLI. */
+  args: string[];
+  /** Base URL of its /healthz and /status, when it serves them. */
+  url?: string;
+  /** `always`: restart on any exit; `on-failure`: a clean exit (exit code 0) means done. */
+  restart: 'always' | 'on-failure';
+}
+
+/** What up.json records of a component. */
+export interface ChildState {
+  name: string;
+  state: 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped' | 'done';
+  pid: number | null;
+  url?: string;
+  restarts: number;
+  started_at: string | null;
+  last_exit: string | null;
+}
+
+export interface SupervisorOptions {
+  /** The logpipe CLI entry (`dist/src/cli/main.js`). */
+  cli: string;
+  children: ChildSpec[];
+  dataDir: string;
+  log: Logger;
+  /** Aborting stops everything, in reverse order. */
+  signal: AbortSignal;
+  /** Where children's stderr lines go, prefixed with their name; default the supervisor's stderr. */
+  output?: (line: string) => void;
+  /** Longest wait for a child to answer /healthz at start. */
+  startTimeoutMs?: number;
+  /** Longest wait for a child to exit after SIGTERM before SIGKILL. */
+  stopTimeoutMs?: number;
+}
+
+interface Running {
+  spec: ChildSpec;
+  state: ChildState;
+  child: ChildProcess | null;
+  exited: Promise<void> | null;
+  /** Consecutive quick failures, for the backoff. */
+  failures: number;
+  startedMs: number;
+  timer: NodeJS.Timeout | null;
+  /** Reached `running` at least once. */
+  everRan: boolean;
+  /** The child's last line of output: the reason, when it fails. */
+  lastLine: string;
+}
+
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 10_000;
+/** A child that ran this long before exiting counts as healthy: its backoff starts over. */
+const HEALTHY_AFTER_MS = 30_000;
+
+/** The file `logpipe status` reads. */
+export function upStatePath(dataDir: string): string {
+  return join(dataDir, 'up.json');
+}
+
+/** Runs the children until the signal; resolves once all have stopped. */
+export async function supervise(opts: SupervisorOptions): Promise<void> {
+  const { log } = opts;
+  const out = opts.output ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const startedAt = new Date().toISOString();
+  const all: Running[] = opts.children.map((spec) => ({
+    spec,
+    state: {
+      name: spec.name,
+      state: 'stopped',
+      pid: null,
+      ...(spec.url ? { url: spec.url } : {}),
+      restarts: 0,
+      started_at: null,
+      last_exit: null,
+    },
+    child: null,
+    exited: null,
+    failures: 0,
+    startedMs: 0,
+    timer: null,
+    everRan: false,
+    lastLine: '',
+  }));
+  let stopping = false;
+  // A component that refuses its config (exit code 2) before ever running will refuse it again.
+  const fatal = new AbortController();
+  let fatalError: Error | null = null;
+  const signal = AbortSignal.any([opts.signal, fatal.signal]);
+
+  const save = () => {
+    const path = upStatePath(opts.dataDir);
+    try {
+      writeFileSync(
+        `${path}.tmp`,
+        `${JSON.stringify({ pid: process.pid, started_at: startedAt, components: all.map((r) => r.state) }, null, 1)}\n`,
+      );
+      renameSync(`${path}.tmp`, path);
+    } catch (err) {
+      log.warn(`cannot write ${path}: ${(err as Error).message}`);
+    }
+  };
+
+  const launch = (r: Running) => {
+    r.timer = null;
+    if (stopping) return;
+    const child = spawn(process.execPath, [opts.cli, ...r.spec.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOGPIPE_RESTARTS: String(r.state.restarts) },
+    });
+    r.child = child;
+    r.startedMs = Date.now();
+    r.state = { ...r.state, state: 'starting', pid: child.pid ?? null, started_at: new Date().toISOString() };
+    const keep = (line: string) => {
+      r.lastLine = line;
+      out(`[${r.spec.name}] ${line}`);
+    };
+    prefixLines(child.stdout!, keep);
+    prefixLines(child.stderr!, keep);
+    r.exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        const ran = (Date.now() - r.startedMs) / 1000;
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        r.child = null;
+        r.state = { ...r.state, pid: null, last_exit: `${how} after ${ran.toFixed(1)} s` };
+        if (stopping) {
+          r.state.state = 'stopped';
+        } else if (code === 2 && !r.everRan) {
+          r.state.state = 'stopped';
+          fatalError = new UserError(
+            `${r.spec.name} cannot start: ${r.lastLine.replace(/^logpipe: (error: )?/, '') || how}`,
+          );
+          fatal.abort();
+        } else if (r.spec.restart === 'on-failure' && code === 0) {
+          r.state.state = 'done';
+          log.info(`${r.spec.name} finished after ${ran.toFixed(1)} s`);
+        } else {
+          r.failures = Date.now() - r.startedMs >= HEALTHY_AFTER_MS ? 0 : r.failures + 1;
+          const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.max(0, r.failures - 1));
+          r.state.restarts++;
+          r.state.state = 'backoff';
+          log.warn(
+            `${r.spec.name} (pid ${child.pid}) ended (${how}) after ${ran.toFixed(1)} s; restarting in ${(delay / 1000).toFixed(2)} s (restart ${r.state.restarts})`,
+          );
+          r.timer = setTimeout(() => {
+            launch(r);
+            void waitHealthy(r).then(save);
+          }, delay);
+        }
+        save();
+        resolve();
+      });
+    });
+    child.once('error', (err) => log.error(`${r.spec.name}: cannot start: ${err.message}`));
+    save();
+  };
+
+  const waitHealthy = async (r: Running): Promise<boolean> => {
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+    const child = r.child;
+    while (!stopping && r.child === child && child) {
+      if (!r.spec.url || (await healthy(r.spec.url))) {
+        if (r.child !== child) return false;
+        r.state.state = 'running';
+        r.everRan = true;
+        return true;
+      }
+      if (Date.now() > deadline) {
+        log.warn(`${r.spec.name} did not answer ${r.spec.url}/healthz within the start timeout`);
+        return false;
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return false;
+  };
+
+  // Start in order: each component waits for the one before it (store, then parser, then ...).
+  for (const r of all) {
+    if (signal.aborted) break;
+    launch(r);
+    let ok = await waitHealthy(r);
+    // A child that died while starting is being restarted with backoff; wait for that attempt.
+    while (!ok && !signal.aborted && r.state.state !== 'done' && !stopping) {
+      await new Promise((res) => setTimeout(res, 200));
+      if (r.child) ok = await waitHealthy(r);
+    }
+    save();
+    if (ok) log.info(`${r.spec.name} running (pid ${r.state.pid})${r.spec.url ? ` at ${r.spec.url}` : ''}`);
+  }
+
+  await new Promise<void>((r) =>
+    signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true }),
+  );
+  stopping = true;
+  // Stop in reverse order: producers first, so everything in flight reaches the store.
+  for (const r of [...all].reverse()) {
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = null;
+    const child = r.child;
+    if (!child) {
+      if (r.state.state !== 'done') r.state.state = 'stopped';
+      continue;
+    }
+    r.state.state = 'stopping';
+    save();
+    const began = Date.now();
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => {
+      log.warn(`${r.spec.name} (pid ${child.pid}) did not stop in time; killing it`);
+      child.kill('SIGKILL');
+    }, opts.stopTimeoutMs ?? 20_000);
+    await r.exited;
+    clearTimeout(killer);
+    log.info(`stopped ${r.spec.name} (pid ${child.pid}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+  }
+  save();
+  rmSync(upStatePath(opts.dataDir), { force: true });
+  if (fatalError) throw fatalError;
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Passes a child's output on line by line, each prefixed with its name. */
+function prefixLines(stream: NodeJS.ReadableStream, out: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const text = rest + chunk;
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l !== '') out(l);
+  });
+  stream.on('end', () => {
+    if (rest !== '') out(rest);
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * What every component process serves for operators: `/healthz`, Prometheus `/metrics` and a JSON
+ * `/status` (what `logpipe status` prints). Components keep plain counters; this module reads
+ * them when asked, so the hot paths pay for nothing but an addition.
+ */
+import type { Hono } from 'hono';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** One component's counters, as its process knows them now. */
+export interface ComponentCounters {
+  /** `store`, `parser`, `collector`, `generator`, or `pipeline` for `logpipe run`. */
+  component: string;
+  events_in: number;
+  events_out: number;
+  bytes_in: number;
+  bytes_out: number;
+  errors: number;
+  /** Batches or events waiting inside the component. */
+  queue_depth: number;
+  /** Bytes known to be written to watched files and not read yet (collectors). */
+  lag_bytes?: number;
+  /** Seconds since the checkpoint was last written (collectors); null before the first. */
+  checkpoint_age_s?: number | null;
+  last_error?: string | null;
+}
+
+/** A component's status as `/status` reports it: counters, rates and identity. */
+export interface ComponentStatus extends ComponentCounters {
+  pid: number;
+  started_at: string;
+  uptime_s: number;
+  /** Times the supervisor restarted this component (from LOGPIPE_RESTARTS). */
+  restarts: number;
+  /** Events per second in and out, over the last few seconds. */
+  in_per_s: number;
+  out_per_s: number;
+}
+
+export interface OpsOptions {
+  /** The counters of every component this process runs (one, or three under `logpipe run`). */
+  counters: () => ComponentCounters[];
+}
+
+const RATE_WINDOW = 5;
+
+/** Adds /healthz, /metrics and /status to an app. */
+export function addOpsRoutes(app: Hono, opts: OpsOptions): { stop(): void } {
+  const startedAt = new Date();
+  const restarts = Number(process.env.LOGPIPE_RESTARTS ?? 0) || 0;
+  // Per component, counter samples once a second: rates over the last RATE_WINDOW seconds.
+  const samples = new Map<string, { at: number; inn: number; out: number }[]>();
+  const sample = () => {
+    const now = Date.now();
+    for (const c of opts.counters()) {
+      const list = samples.get(c.component) ?? [];
+      list.push({ at: now, inn: c.events_in, out: c.events_out });
+      if (list.length > RATE_WINDOW + 1) list.shift();
+      samples.set(c.component, list);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 1000);
+  timer.unref();
+
+  const status = (): ComponentStatus[] =>
+    opts.counters().map((c) => {
+      const list = samples.get(c.component) ?? [];
+      const first = list[0];
+      const secs = first ? (Date.now() - first.at) / 1000 : 0;
+      return {
+        ...c,
+        pid: process.pid,
+        started_at: startedAt.toISOString(),
+        uptime_s: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
+        restarts,
+        in_per_s: first && secs >= 0.5 ? Math.round((c.events_in - first.inn) / secs) : 0,
+        out_per_s: first && secs >= 0.5 ? Math.round((c.events_out - first.out) / secs) : 0,
+      };
+    });
+
+  const registry = buildRegistry(status);
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/status', (c) => c.json({ components: status() }));
+  app.get('/metrics', async (c) => {
+    const body = await registry.metrics();
+    return c.body(body, 200, { 'content-type': registry.contentType });
+  });
+  return { stop: () => clearInterval(timer) };
+}
+
+/** The Prometheus registry: process defaults plus one series per component for each counter. */
+function buildRegistry(status: () => ComponentStatus[]): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'logpipe_' });
+  const labelNames = ['component'] as const;
+  // Counters are set from the components' own totals at scrape time: reset, then add the total.
+  const counter = (name: string, help: string, pick: (s: ComponentStatus) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of status()) this.inc({ component: s.component }, pick(s));
+      },
+    });
+  const gauge = (name: string, help: string, pick: (s: ComponentStatus) => number | null | undefined) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of status()) {
+          const v = pick(s);
+          if (v !== null && v !== undefined) this.set({ component: s.component }, v);
+        }
+      },
+    });
+  counter('logpipe_events_in_total', 'Events (lines) received by the component.', (s) => s.events_in);
+  counter('logpipe_events_out_total', 'Events passed on (or stored) by the component.', (s) => s.events_out);
+  counter('logpipe_bytes_in_total', 'Bytes received by the component.', (s) => s.bytes_in);
+  counter('logpipe_bytes_out_total', 'Bytes passed on by the component.', (s) => s.bytes_out);
+  counter(
+    'logpipe_errors_total',
+    'Errors: failed deliveries, rejected requests, failed appends.',
+    (s) => s.errors,
+  );
+  gauge('logpipe_queue_depth', 'Batches or events waiting inside the component.', (s) => s.queue_depth);
+  gauge('logpipe_lag_bytes', 'Bytes written to watched files and not read yet.', (s) => s.lag_bytes);
+  gauge(
+    'logpipe_checkpoint_age_seconds',
+    'Seconds since the collector last wrote its checkpoint.',
+    (s) => s.checkpoint_age_s,
+  );
+  gauge('logpipe_restarts', 'Times the supervisor restarted this component.', (s) => s.restarts);
+  gauge('logpipe_uptime_seconds', 'Seconds since the component process started.', (s) => s.uptime_s);
+  return registry;
+}

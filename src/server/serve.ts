@@ -1,0 +1,34 @@
+/** Binds a hono app to a socket: the one way every logpipe process serves HTTP. */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { ConfigError } from '../core/errors.js';
+
+export interface ServedApp {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Serves `app` on host:port (0: any free port); a port in use is a ConfigError naming `key`. */
+export async function serveApp(app: Hono, host: string, port: number, key: string): Promise<ServedApp> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(new ConfigError(key, `port ${port} on ${host} is already in use (set another, or 0 for any)`));
+      } else reject(err);
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${h}:${addr.port}`,
+    port: addr.port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}
