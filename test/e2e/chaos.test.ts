@@ -2,21 +2,26 @@
  * Where log agents lose data: rotation under load while the agent is killed. 200,000 lines are
  * written with rotation every 20,000 lines; `logpipe run` (collector, parser and store in one
  * process) is killed with SIGKILL three times at random moments and restarted; `logpipe verify`
- * must then report 0 lost, 0 duplicated. Once for rename rotation, once for copytruncate.
+ * must then report 0 lost, 0 duplicated. Once for rename rotation, once for copytruncate, and
+ * once with the store process killed instead (under `logpipe up`, which restarts it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { killAll, startLogpipe, upComponents, verifyUntil } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const LINES = 200_000;
 const ROTATE_EVERY = 20_000;
 const RATE = 25_000;
 
 const children: ChildProcess[] = [];
+const upDirs: string[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
+  killAll(upDirs.splice(0));
 });
 
 function start(args: string[]): {
@@ -112,6 +117,77 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
   expect(r.code).toBe(0);
 }
 
+/** The same rotation under load, with the store process killed instead (under `logpipe up`). */
+async function chaosStore(seed: number): Promise<void> {
+  const dir = tempDir();
+  const dataDir = join(dir, 'data');
+  const log = join(dir, 'logs', 'app.log');
+  const manifest = join(dir, 'manifest.json');
+  const config = join(dir, 'logpipe.yaml');
+  writeFileSync(
+    config,
+    [
+      `data_dir: ${dataDir}`,
+      'sources:',
+      `  - { type: file, paths: ["${join(dir, 'logs')}/app.log*"], poll_interval: 50ms }`,
+      'server: { port: 0 }',
+      '',
+    ].join('\n'),
+  );
+  upDirs.push(dataDir);
+  const pipeline = startLogpipe(['up', '--config', config, '--quiet']);
+  const running = (name: string) =>
+    upComponents(dataDir).find((c) => c.name === name && c.state === 'running');
+  await waitFor('logpipe up running', async () => running('collector'), 60_000);
+  const gen = start([
+    'generate',
+    '--format',
+    'apache_combined',
+    '--seed',
+    String(seed),
+    '--rate',
+    String(RATE),
+    '--count',
+    String(LINES),
+    '-o',
+    log,
+    '--rotate-lines',
+    String(ROTATE_EVERY),
+    '--rotate-mode',
+    'rename',
+    '--rotate-keep',
+    '20',
+    '--manifest',
+    manifest,
+  ]);
+  const random = prng(seed);
+  for (let k = 0; k < 3; k++) {
+    await new Promise((r) => setTimeout(r, 700 + random() * 1800));
+    const store = await waitFor('the store running', async () => running('store'), 60_000);
+    process.kill(store.pid!, 'SIGKILL');
+    await waitFor(
+      'the store restarted',
+      async () => {
+        const s = running('store');
+        return s && s.pid !== store.pid ? s : undefined;
+      },
+      60_000,
+    );
+  }
+  expect(await gen.exited, gen.stderr()).toBe(0);
+  const v = await verifyUntil(manifest, dataDir, 120_000);
+  expect(
+    { ok: v.ok, lost: v.lost, duplicated: v.duplicated },
+    `${v.text}\n${pipeline.output().slice(-4000)}`,
+  ).toEqual({
+    ok: true,
+    lost: 0,
+    duplicated: 0,
+  });
+  pipeline.child.kill('SIGINT');
+  expect(await pipeline.exited, pipeline.output().slice(-4000)).toBe(0);
+}
+
 describe('chaos: rotation under load, agent killed', () => {
   it('rename rotation, three SIGKILLs: 0 lost, 0 duplicated', async () => {
     await chaos('rename', 11);
@@ -119,5 +195,9 @@ describe('chaos: rotation under load, agent killed', () => {
 
   it('copytruncate rotation, three SIGKILLs: 0 lost, 0 duplicated', async () => {
     await chaos('copytruncate', 12);
+  }, 240_000);
+
+  it('rename rotation, the store killed three times under logpipe up: 0 lost, 0 duplicated', async () => {
+    await chaosStore(13);
   }, 240_000);
 });
