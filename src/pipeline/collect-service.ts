@@ -37,6 +37,9 @@ export interface CollectService {
   done: Promise<void>;
 }
 
+/** Events per request at most: several collector batches travel together under load. */
+const MAX_REQUEST_EVENTS = 20_000;
+
 /** Starts the configured sources, sending to `to`. */
 export async function startCollectService(opts: CollectServiceOptions): Promise<CollectService> {
   const { config, log } = opts;
@@ -88,19 +91,22 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
   }
 
   let lastWarned = 0;
-  const send = async (batch: Batch<RawEvent>): Promise<void> => {
-    const parts = new Array<string>(batch.events.length + 1);
-    parts[0] = streamHeader('raw-events');
+  /** Sends batches as one request; acks each once delivered, or fails each when not. */
+  const send = async (batches: Batch<RawEvent>[]): Promise<void> => {
+    const parts: string[] = [streamHeader('raw-events')];
     let bytes = 0;
-    for (let i = 0; i < batch.events.length; i++) {
-      const e = batch.events[i];
-      bytes += e.line.length + 1;
-      parts[i + 1] = encodeRawEvent(e);
+    let events = 0;
+    for (const b of batches) {
+      events += b.events.length;
+      for (const e of b.events) {
+        bytes += e.line.length + 1;
+        parts.push(encodeRawEvent(e));
+      }
     }
-    counters.events_in += batch.events.length;
+    counters.events_in += events;
     counters.bytes_in += bytes;
     const body = `${parts.join('\n')}\n`;
-    counters.queue_depth++;
+    counters.queue_depth += batches.length;
     try {
       await deliver(
         {
@@ -120,22 +126,56 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
         '/api/ingest',
         body,
       );
-      counters.events_out += batch.events.length;
+      counters.events_out += events;
       counters.bytes_out += Buffer.byteLength(body);
-      batch.ack();
+      for (const b of batches) b.ack();
     } catch (err) {
       // Not delivered (stopping, or refused as malformed): not acknowledged, so read again later.
       counters.errors++;
       counters.last_error = (err as Error).message;
       if (!stopping.signal.aborted) log.error((err as Error).message);
-      batch.ack(err as Error);
+      for (const b of batches) b.ack(err as Error);
     } finally {
-      counters.queue_depth--;
+      counters.queue_depth -= batches.length;
     }
   };
 
+  // Per source, reading runs ahead of sending (as far as the collector's in-flight bound lets
+  // it), and whatever has been read while a request was out goes in the next one: under load
+  // requests grow, which is what makes the store's appends cheap.
   const pumps = sources.map(async (s) => {
-    for await (const batch of s.batches()) await send(batch);
+    const queue: Batch<RawEvent>[] = [];
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const poke = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const reader = (async () => {
+      try {
+        for await (const batch of s.batches()) {
+          queue.push(batch);
+          poke();
+        }
+      } finally {
+        ended = true;
+        poke();
+      }
+    })();
+    for (;;) {
+      while (queue.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+      if (queue.length === 0) break;
+      const take: Batch<RawEvent>[] = [];
+      let n = 0;
+      while (queue.length > 0 && (take.length === 0 || n + queue[0].events.length <= MAX_REQUEST_EVENTS)) {
+        const b = queue.shift()!;
+        n += b.events.length;
+        take.push(b);
+      }
+      await send(take);
+    }
+    await reader;
   });
   const done = Promise.allSettled(pumps).then((results) => {
     results.forEach((r, i) => {

@@ -6,11 +6,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config, GeneratorConfig } from '../core/config.js';
+import type { RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { type GeneratorSummary, generate } from '../generator/index.js';
-import { createParser } from '../parser/index.js';
+import { createParser, createParserPool } from '../parser/index.js';
 import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
 import { committedPositions, openDuckDbStore } from '../storage/index.js';
 import { parserOptions } from './parser-options.js';
@@ -84,16 +85,25 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     throw err;
   }
   const w = writer;
+  // With parse.workers, batches are parsed on worker threads (each source on one worker, so its
+  // format detection sticks); results come back in order, so acks still flow in order.
+  const pool =
+    config.parse.workers > 0
+      ? createParserPool({ ...parserOptions(config.parse), threads: config.parse.workers })
+      : null;
   const pumps = sources.map(async (source) => {
-    const parse = createParser({
+    const inline = createParser({
       ...parserOptions(config.parse),
       format: source.format,
       service: source.service ?? null,
     });
+    const parse = pool
+      ? (events: RawEvent[]) => pool.parse(withHints(events, source))
+      : (events: RawEvent[]) => inline(events);
     for await (const batch of source.batches()) {
       collected += batch.events.length;
       for (const e of batch.events) collectedBytes += e.line.length + 1;
-      await w.write(parse(batch.events), batch.ack);
+      await w.write(await parse(batch.events), batch.ack);
     }
   });
 
@@ -107,6 +117,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     await Promise.allSettled(generators);
     for (const s of sources) s.stop();
     const pumped = await Promise.allSettled(pumps);
+    await pool?.close();
     await w.close();
     await Promise.allSettled(sources.map((s) => s.close()));
     await server.stop();
@@ -125,6 +136,16 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     }),
     done,
   };
+}
+
+/** Stamps the source's configured format and service on events that carry none, for a worker. */
+function withHints(events: RawEvent[], source: Source): RawEvent[] {
+  if (source.format === 'auto' && source.service === undefined) return events;
+  return events.map((e) => ({
+    ...e,
+    ...(e.format === undefined && source.format !== 'auto' ? { format: source.format } : {}),
+    ...(e.service === undefined && source.service !== undefined ? { service: source.service } : {}),
+  }));
 }
 
 /** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */

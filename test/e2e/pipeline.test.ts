@@ -33,74 +33,78 @@ function statusCounts(text: string): Map<number, number> {
 }
 
 describe('logpipe run, end to end', () => {
-  it('stores every generated line exactly once, with the right statuses', async () => {
-    const dir = tempDir();
-    const dataDir = join(dir, 'data');
-    const logFile = join(dir, 'logs', 'access.log');
-    const config = join(dir, 'logpipe.yaml');
-    writeFileSync(
-      config,
-      [
-        `data_dir: ${dataDir}`,
-        'generators:',
-        `  - { format: apache_combined, path: ${logFile}, rate: max, count: ${LINES}, seed: 42 }`,
-        'sources:',
-        `  - { type: file, paths: ["${join(dir, 'logs')}/*.log"], poll_interval: 50ms }`,
-        'storage: { flush_interval: 100ms }',
-        'server: { port: 0 }',
-        '',
-      ].join('\n'),
-    );
-    child = spawn(process.execPath, [CLI, 'run', '--config', config, '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
-
-    const url = await waitFor('the API', async () => readServerInfo(dataDir)?.url);
-    const rows = await waitFor('all lines stored', async () => {
-      const stats = (await (await fetch(`${url}/api/stats`)).json()) as { rows: number };
-      return stats.rows >= LINES ? stats.rows : undefined;
-    });
-    expect(rows).toBe(LINES);
-
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    child = null;
-
-    const expected = statusCounts(readFileSync(logFile, 'utf8'));
-    const store = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
-    try {
-      const r = await store.query({
-        sql: 'SELECT status, count(*) AS n, count(DISTINCT "offset") AS offsets, min(format) AS f FROM logs GROUP BY status',
-        params: [],
+  it.each([0, 2])(
+    'stores every generated line exactly once, with the right statuses (parse.workers: %i)',
+    async (workers) => {
+      const dir = tempDir();
+      const dataDir = join(dir, 'data');
+      const logFile = join(dir, 'logs', 'access.log');
+      const config = join(dir, 'logpipe.yaml');
+      writeFileSync(
+        config,
+        [
+          `data_dir: ${dataDir}`,
+          'generators:',
+          `  - { format: apache_combined, path: ${logFile}, rate: max, count: ${LINES}, seed: 42 }`,
+          'sources:',
+          `  - { type: file, paths: ["${join(dir, 'logs')}/*.log"], poll_interval: 50ms }`,
+          'storage: { flush_interval: 100ms }',
+          `parse: { workers: ${workers} }`,
+          'server: { port: 0 }',
+          '',
+        ].join('\n'),
+      );
+      child = spawn(process.execPath, [CLI, 'run', '--config', config, '--quiet'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      const stored = new Map(r.rows.map((row) => [row.status as number, row.n as number]));
-      expect(stored).toEqual(expected);
-      for (const row of r.rows) {
-        expect(row.offsets).toBe(row.n);
-        expect(row.f).toBe('apache_combined');
-      }
-    } finally {
-      await store.close();
-    }
+      let stderr = '';
+      child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      const exited = new Promise<number | null>((r) => child!.on('exit', (code) => r(code)));
 
-    // The query command agrees, reading the store directly now that no process owns it.
-    const fives = [...expected].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-    const q = await runCli([
-      'query',
-      'status>=500',
-      '--data-dir',
-      dataDir,
-      '--format',
-      'ndjson',
-      '--limit',
-      '100000',
-    ]);
-    expect(q.stderr).toBe('');
-    expect(q.stdout.split('\n').filter(Boolean)).toHaveLength(fives);
-  });
+      const url = await waitFor('the API', async () => readServerInfo(dataDir)?.url);
+      const rows = await waitFor('all lines stored', async () => {
+        const stats = (await (await fetch(`${url}/api/stats`)).json()) as { rows: number };
+        return stats.rows >= LINES ? stats.rows : undefined;
+      });
+      expect(rows).toBe(LINES);
+
+      child.kill('SIGINT');
+      expect(await exited, stderr).toBe(0);
+      child = null;
+
+      const expected = statusCounts(readFileSync(logFile, 'utf8'));
+      const store = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+      try {
+        const r = await store.query({
+          sql: 'SELECT status, count(*) AS n, count(DISTINCT "offset") AS offsets, min(format) AS f FROM logs GROUP BY status',
+          params: [],
+        });
+        const stored = new Map(r.rows.map((row) => [row.status as number, row.n as number]));
+        expect(stored).toEqual(expected);
+        for (const row of r.rows) {
+          expect(row.offsets).toBe(row.n);
+          expect(row.f).toBe('apache_combined');
+        }
+      } finally {
+        await store.close();
+      }
+
+      // The query command agrees, reading the store directly now that no process owns it.
+      const fives = [...expected].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
+      const q = await runCli([
+        'query',
+        'status>=500',
+        '--data-dir',
+        dataDir,
+        '--format',
+        'ndjson',
+        '--limit',
+        '100000',
+      ]);
+      expect(q.stderr).toBe('');
+      expect(q.stdout.split('\n').filter(Boolean)).toHaveLength(fives);
+    },
+  );
 
   it('answers queries over HTTP while it runs', async () => {
     const dir = tempDir();
