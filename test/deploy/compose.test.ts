@@ -92,7 +92,17 @@ describe('docker-compose.yml', () => {
       '--config',
       CONFIG,
     ]);
-    expect(s.collector.command).toEqual(['collect', '--config', CONFIG, '--to', 'http://parser:7281']);
+    expect(s.collector.command).toEqual([
+      'collect',
+      '--config',
+      CONFIG,
+      '--to',
+      'http://parser:7281',
+      '--metrics-host',
+      '0.0.0.0',
+      '--metrics-port',
+      '7282',
+    ]);
     expect(s.generator.command).toEqual([
       'generate',
       '--format',
@@ -139,6 +149,7 @@ describe('docker-compose.yml', () => {
     expect(s.collector.depends_on).toMatchObject({ parser: { condition: 'service_healthy' } });
     expect(s.store.healthcheck!.test!.join(' ')).toContain('http://127.0.0.1:7280/healthz');
     expect(s.parser.healthcheck!.test!.join(' ')).toContain('http://127.0.0.1:7281/healthz');
+    expect(s.collector.healthcheck!.test!.join(' ')).toContain('http://127.0.0.1:7282/healthz');
   });
 
   it('refuses to start without LOGPIPE_TOKEN rather than run the API unguarded', () => {
