@@ -14,13 +14,14 @@ import {
   type OutputFormat,
   parseQuery,
 } from '../query/index.js';
-import { findServer, type ServerInfo } from '../server/discovery.js';
+import { chooseServer, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse } from '../server/index.js';
 import { action, intFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
 interface QueryFlags {
   dataDir?: string;
+  server?: string;
   since?: string;
   from?: string;
   to?: string;
@@ -37,6 +38,10 @@ export function register(program: Command): void {
     .description('Search and analyse stored events with the query language')
     .argument('[query]', "query text, e.g. 'status>=500 path:/api/*' (default: everything)", '*')
     .option('-d, --data-dir <dir>', 'data directory (env LOGPIPE_DATA_DIR; default ./logpipe-data)')
+    .option(
+      '--server <url>',
+      "ask this logpipe server (e.g. a container's published port); token from LOGPIPE_TOKEN",
+    )
     .option('-s, --since <time>', 'only events newer than this: 15m, 2h, 7d, or a time')
     .option('--from <time>', 'start of the time range (ISO 8601, or 2h for two hours ago)')
     .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
@@ -97,7 +102,7 @@ function explainText(r: QueryResponse): string {
 }
 
 async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): Promise<QueryResponse> {
-  const server = await findServer(dataDir);
+  const server = await chooseServer(dataDir, flags.server);
   if (server) return executeRemote(server, req, flags);
   // The engine is loaded only when no storage process answers.
   const [{ openDuckDbStore, storePath }, { runQuery, runSql }] = await Promise.all([

@@ -4,12 +4,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
-import { findServer } from '../server/discovery.js';
+import { chooseServer } from '../server/discovery.js';
 import { action, drained } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
 interface TailFlags {
   dataDir?: string;
+  server?: string;
   format?: string;
   color?: boolean;
 }
@@ -20,6 +21,10 @@ export function register(program: Command): void {
     .description('Follow new events matching a search, live')
     .argument('[query]', "a search, e.g. 'level:error service:api' (default: everything)", '*')
     .option('-d, --data-dir <dir>', 'data directory of a running pipeline (env LOGPIPE_DATA_DIR)')
+    .option(
+      '--server <url>',
+      "ask this logpipe server (e.g. a container's published port); token from LOGPIPE_TOKEN",
+    )
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .addHelpText(
@@ -40,7 +45,7 @@ Examples:
         }
         parseQuery(text);
         const dataDir = resolve(dataDirFromFlags(flags));
-        const server = await findServer(dataDir);
+        const server = await chooseServer(dataDir, flags.server);
         if (!server) {
           throw new UsageError(
             `no pipeline is running for ${dataDir}; start \`logpipe run\` (tail follows a live store)`,

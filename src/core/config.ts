@@ -198,8 +198,11 @@ function readYamlFile(file: string): unknown {
   }
 }
 
-/** Variables logpipe sets for its own processes, not config keys (the supervisor's restart count). */
-const INTERNAL_ENV = new Set(['LOGPIPE_RESTARTS']);
+/**
+ * LOGPIPE_ variables that are not config keys: the supervisor's restart count for its children,
+ * and the token clients (`query --server`, compose) send.
+ */
+const INTERNAL_ENV = new Set(['LOGPIPE_RESTARTS', 'LOGPIPE_TOKEN']);
 
 /** `LOGPIPE_STORAGE__BATCH_SIZE=5000` → `{ 'storage.batch_size': 5000 }`; values read as YAML scalars. */
 

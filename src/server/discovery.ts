@@ -4,6 +4,7 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
 
 export interface ServerInfo {
   pid: number;
@@ -60,4 +61,22 @@ function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The server to ask: the one named by `--server URL` (with the token from LOGPIPE_TOKEN), which
+ * must answer; otherwise the one announced in the data dir, if it answers; otherwise null.
+ */
+export async function chooseServer(dataDir: string, url?: string): Promise<ServerInfo | null> {
+  if (url === undefined) return findServer(dataDir);
+  const base = url.replace(/\/+$/, '');
+  try {
+    const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    throw new UsageError(`no logpipe server answers at ${base} (${cause ?? (err as Error).message})`);
+  }
+  const token = process.env.LOGPIPE_TOKEN;
+  return { pid: 0, url: base, started_at: '', ...(token ? { token } : {}) };
 }

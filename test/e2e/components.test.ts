@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { killAll, type Proc, startLogpipe, verifyUntil } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -104,6 +104,21 @@ describe('components as separate processes', () => {
     ).toEqual({ ok: true, lost: 0, duplicated: 0 });
     // The collector said plainly that the parser was away, and carried on once it was back.
     expect(collector.output()).toMatch(/cannot deliver to http:\/\/127\.0\.0\.1:\d+ .*retrying/);
+
+    // A client with no access to the data dir (another container, another host) names the server.
+    const q = await runCli([
+      'query',
+      '--server',
+      storeUrl,
+      '--data-dir',
+      join(dir, 'elsewhere'),
+      '--format',
+      'json',
+      '--sql',
+      'SELECT count(*) AS n FROM logs',
+    ]);
+    expect(q.code, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toEqual([{ n: 20_000 }]);
 
     await stop(collector);
     await stop(parser);
