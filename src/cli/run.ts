@@ -1,10 +1,10 @@
 /** `logpipe run`: the whole pipeline in one process, from a config file or the built-in demo. */
 import type { Command } from 'commander';
-import { stderrLogger } from '../core/log.js';
 import { demoConfig } from '../pipeline/demo.js';
 import type { PipelineStats } from '../pipeline/index.js';
 import { action } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+import { serviceLogger } from './service.js';
 
 interface RunFlags extends ConfigFlags {
   quiet?: boolean;
@@ -31,7 +31,7 @@ Examples:
     .action(
       action(async (flags: RunFlags) => {
         const config = configFromFlags(flags, demoConfig());
-        const log = stderrLogger({ quiet: flags.quiet });
+        const log = serviceLogger(config.data_dir, 'run', flags.quiet);
         const ac = new AbortController();
         const stop = () => {
           if (!ac.signal.aborted) log.info('stopping: committing what was read ...');
