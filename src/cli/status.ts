@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
 import { readServerInfo } from '../server/discovery.js';
 import type { ComponentStatus } from '../server/ops.js';
@@ -49,8 +48,14 @@ store --serve) and asks each component's /status. Exits 1 when nothing runs for 
 async function status(flags: StatusFlags): Promise<void> {
   const dataDir = resolve(dataDirFromFlags(flags));
   const rows = await collectRows(dataDir);
-  if (rows === null)
-    throw new UserError(`nothing is running for ${dataDir} (start it with logpipe up or logpipe run)`);
+  if (rows === null) {
+    // Not a usage error (exit code 2): nothing running is an answer, exit code 1 as --help says.
+    process.stderr.write(
+      `logpipe: nothing is running for ${dataDir} (start it with logpipe up or logpipe run)\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);
     return;

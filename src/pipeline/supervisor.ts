@@ -103,7 +103,10 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   let fatalError: Error | null = null;
   const signal = AbortSignal.any([opts.signal, fatal.signal]);
 
+  // Set once up.json is removed: a health check still pending then must not write it again.
+  let finished = false;
   const save = () => {
+    if (finished) return;
     const path = upStatePath(opts.dataDir);
     try {
       writeFileSync(
@@ -140,7 +143,9 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
         r.state = { ...r.state, pid: null, last_exit: `${how} after ${ran.toFixed(1)} s` };
         if (stopping) {
           r.state.state = 'stopped';
-        } else if (code === 2 && !r.everRan) {
+        } else if (code === 2 && (!r.everRan || !r.spec.url)) {
+          // Exit code 2 is a refused config or usage: restarting cannot help. A child without a
+          // health URL (a generator) counts as running at once, so for it any exit 2 is final.
           r.state.state = 'stopped';
           fatalError = new UserError(
             `${r.spec.name} cannot start: ${r.lastLine.replace(/^logpipe: (error: )?/, '') || how}`,
@@ -229,6 +234,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     log.info(`stopped ${r.spec.name} (pid ${child.pid}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
   }
   save();
+  finished = true;
   rmSync(upStatePath(opts.dataDir), { force: true });
   if (fatalError) throw fatalError;
 }

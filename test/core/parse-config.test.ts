@@ -8,6 +8,7 @@ describe('ParserConfigSchema', () => {
       timezone: 'UTC',
       grok_patterns: {},
       patterns: [],
+      workers: 0,
     });
   });
 

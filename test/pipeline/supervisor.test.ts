@@ -252,7 +252,9 @@ describe('supervise', () => {
   it('leaves no up.json behind when stopped while a restarted child is still starting', async () => {
     const base = newRun();
     const run = start(base, [
-      await child(base, 'parser', { args: ['--healthy-after', '500', '--exit-after', '700', '--exit-code', '1'] }),
+      await child(base, 'parser', {
+        args: ['--healthy-after', '500', '--exit-after', '700', '--exit-code', '1'],
+      }),
     ]);
     await waitFor(
       'the parser starting again',
