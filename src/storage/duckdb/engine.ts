@@ -95,8 +95,11 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   }
   let instance: DuckDBInstance;
   try {
-    // Nothing is ever fetched from the network: extensions the build lacks stay absent.
-    const settings = { autoinstall_known_extensions: 'false' };
+    // Nothing is ever fetched from the network: extensions the build lacks stay absent. The WAL
+    // is checkpointed into the database file at 256 MB rather than DuckDB's 16 MB: at 10,000-event
+    // appends the default checkpointed every few commits, and ingest under `logpipe run` went
+    // from 39k to 58k lines/s without it (recovery after a crash replays at most 256 MB).
+    const settings = { autoinstall_known_extensions: 'false', checkpoint_threshold: '256MB' };
     instance = await DuckDBInstance.create(
       opts.path,
       opts.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,
