@@ -73,6 +73,8 @@ export interface StorageEngine {
   stats(): Promise<StoreStats>;
   /** The ingest stamp of the last committed append: rows committed later get a larger one. */
   watermark(): number;
+  /** Time ranges (epoch µs) of the sealed partitions, oldest first; empty when there are none. */
+  sealedRanges(): { minUs: number; maxUs: number }[];
   /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */
   maintain(): Promise<MaintenanceReport>;
   close(): Promise<void>;

@@ -56,6 +56,9 @@ function fakeStore(opts: { failTimes?: number } = {}) {
         newest: null,
       };
     },
+    sealedRanges() {
+      return [];
+    },
     watermark() {
       return 0;
     },

@@ -211,6 +211,10 @@ export class DuckDbStore implements StorageEngine {
     }
   }
 
+  sealedRanges(): { minUs: number; maxUs: number }[] {
+    return this.partitions.map((p) => ({ minUs: p.minUs, maxUs: p.maxUs }));
+  }
+
   append(events: LogEvent[]): Promise<AppendResult> {
     if (this.opts.readOnly) return Promise.reject(new StorageError('the store is open read-only'));
     return this.serial(() => this.appendNow(events));

@@ -1,0 +1,102 @@
+/**
+ * Plain searches read the newest partitions first and stop there when those hold a full page of
+ * matches. The answer must be exactly what a scan of everything gives: the newest matches.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LogEvent } from '../../src/core/events.js';
+import { runQuery } from '../../src/server/query-service.js';
+import { type DuckDbStore, openDuckDbStore } from '../../src/storage/duckdb/engine.js';
+import { tempDir } from '../helpers/cli.js';
+
+const HOUR = 3_600_000;
+const T0 = Date.UTC(2026, 0, 2, 0, 0, 0);
+const HOURS = 8;
+const PER_HOUR = 200;
+
+let store: DuckDbStore | null = null;
+afterEach(async () => {
+  await store?.close();
+  store = null;
+});
+
+function ev(i: number, tsMs: number): LogEvent {
+  return {
+    ts: tsMs * 1000,
+    level: i % 10 === 0 ? 'error' : 'info',
+    service: 'api',
+    host: 'h1',
+    source: '/var/log/app.log',
+    generation: 'g',
+    offset: i,
+    format: 'json',
+    // One rare word in the oldest hour only, so its search has to reach the oldest partition.
+    message: i === 3 ? 'event with the rare word zeppelin' : `event number ${i}`,
+    fields: {},
+    raw: `event ${i}`,
+  };
+}
+
+async function sealedStore(): Promise<DuckDbStore> {
+  const clock = { now: T0 + HOURS * HOUR + 30 * 60_000 };
+  const s = await openDuckDbStore({
+    path: join(tempDir(), 'logs.duckdb'),
+    now: () => clock.now,
+    sealAfterMs: 60_000,
+  });
+  const events: LogEvent[] = [];
+  for (let h = 0; h <= HOURS; h++) {
+    for (let k = 0; k < PER_HOUR; k++) {
+      const i = h * PER_HOUR + k;
+      events.push(ev(i, T0 + h * HOUR + Math.floor((k * HOUR) / PER_HOUR)));
+    }
+  }
+  await s.append(events);
+  await s.maintain();
+  expect(s.sealedRanges().length).toBe(HOURS); // hour HOURS is still open, in the active table
+  return s;
+}
+
+async function offsets(s: DuckDbStore, q: string, limit?: number, fromUs?: number): Promise<number[]> {
+  const r = await runQuery(s, { q, limit, fromUs });
+  return r.rows.map((row) => Number(String(row.raw).slice('event '.length)));
+}
+
+/** The newest matches by a plain SQL scan of everything. */
+async function reference(s: DuckDbStore, where: string, limit: number): Promise<number[]> {
+  const r = await s.query({
+    sql: `SELECT "offset" FROM logs WHERE ${where} ORDER BY ts DESC, "offset" DESC LIMIT ${limit}`,
+    params: [],
+  });
+  return r.rows.map((row) => Number(row.offset));
+}
+
+describe('newest-first search', () => {
+  it('answers a common match from the newest partitions, exactly as a full scan would', async () => {
+    store = await sealedStore();
+    expect(await offsets(store, 'level:error', 30)).toEqual(await reference(store, "level = 'error'", 30));
+    expect(await offsets(store, '*', 100)).toEqual(await reference(store, 'true', 100));
+    // ... having read the two newest partitions (and the active table) only.
+    const r = await runQuery(store, { q: 'level:error', limit: 30 });
+    expect(r.scan).toEqual({ partitions_scanned: 2, partitions_skipped: HOURS - 2 });
+  });
+
+  it('falls back to everything when the newest partitions hold less than a page', async () => {
+    store = await sealedStore();
+    expect(await offsets(store, 'zeppelin', 10)).toEqual([3]);
+    expect((await runQuery(store, { q: 'zeppelin', limit: 10 })).scan?.partitions_scanned).toBe(HOURS);
+    // More errors wanted than the newest window holds: the page reaches into older hours.
+    const many = HOURS * 20;
+    expect(await offsets(store, 'level:error', many)).toEqual(
+      await reference(store, "level = 'error'", many),
+    );
+  });
+
+  it('respects a time range that starts inside the window', async () => {
+    store = await sealedStore();
+    const from = (T0 + (HOURS - 1) * HOUR + HOUR / 2) * 1000;
+    expect(await offsets(store, 'level:error', 1000, from)).toEqual(
+      await reference(store, `level = 'error' AND ts >= make_timestamp(${from}::BIGINT)`, 1000),
+    );
+  });
+});
