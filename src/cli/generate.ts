@@ -8,9 +8,12 @@ import {
   type GeneratorSummary,
   generate,
 } from '../generator/index.js';
+import type { ComponentCounters } from '../server/ops.js';
 import { action, intFlag } from './common.js';
 
 interface GenerateFlags {
+  metricsHost: string;
+  metricsPort?: string;
   format: string;
   rate?: string;
   count?: string;
@@ -81,6 +84,8 @@ export function register(program: Command): void {
     .option('--overlong-lines <pct>', 'noise: percent of lines padded to --overlong-bytes')
     .option('--overlong-bytes <size>', 'length of an overlong line (default 1100000)')
     .option('--invalid-utf8 <pct>', 'noise: percent of lines with invalid UTF-8 bytes in them')
+    .option('--metrics-port <n>', 'serve /healthz, /metrics and /status on this port while running (0: any)')
+    .option('--metrics-host <addr>', 'address for --metrics-port', '127.0.0.1')
     .addHelpText(
       'after',
       `
@@ -111,8 +116,22 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   process.once('SIGTERM', stop);
   const tty = Boolean(process.stderr.isTTY);
   let progressShown = false;
-  if (tty) {
+  // Under logpipe up (or on request), what has been written so far, for /status and /metrics.
+  const counters = {
+    component: 'generator',
+    events_in: 0,
+    events_out: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    errors: 0,
+    queue_depth: 0,
+  };
+  const ops = flags.metricsPort !== undefined ? await serveOps(flags, counters) : null;
+  if (tty || ops) {
     opts.onProgress = (s) => {
+      counters.events_out = s.lines;
+      counters.bytes_out = s.bytes;
+      if (!tty) return;
       progressShown = true;
       process.stderr.write(`\r\x1b[K${describe(s)}`);
     };
@@ -124,7 +143,24 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await ops?.stop();
   }
+}
+
+/** Serves the ops routes over the generator's counters. */
+async function serveOps(
+  flags: GenerateFlags,
+  counters: ComponentCounters,
+): Promise<{ stop(): Promise<void> }> {
+  const port = intFlag('metrics-port', flags.metricsPort, 0)!;
+  const [{ Hono }, { addOpsRoutes }, { serveApp }] = await Promise.all([
+    import('hono'),
+    import('../server/ops.js'),
+    import('../server/serve.js'),
+  ]);
+  const app = new Hono();
+  addOpsRoutes(app, { counters: () => [counters] });
+  return serveApp(app, flags.metricsHost, port, 'generate --metrics-port');
 }
 
 /** Translates flags into library options, naming the flag on any bad value. */

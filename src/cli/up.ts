@@ -127,14 +127,21 @@ async function childSpecs(
       },
     );
   }
-  config.generators.forEach((g, i) => {
+  for (const [i, g] of config.generators.entries()) {
+    const port = await freePort();
     const args = ['generate', '--format', g.format, '--rate', String(g.rate), '-o', g.path];
     if (g.count !== undefined) args.push('--count', String(g.count));
     if (g.duration !== undefined) args.push('--duration', g.duration);
     if (g.seed !== undefined) args.push('--seed', String(g.seed));
+    args.push('--metrics-port', String(port));
     // A generator that finished its count is done; one that crashed starts again.
-    specs.push({ name: `generator ${g.name ?? i + 1}`, args, restart: 'on-failure' });
-  });
+    specs.push({
+      name: `generator ${g.name ?? i + 1}`,
+      args,
+      url: `http://127.0.0.1:${port}`,
+      restart: 'on-failure',
+    });
+  }
   return specs;
 }
 
