@@ -179,7 +179,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
     const child = r.child;
     while (!stopping && r.child === child && child) {
-      if (!r.spec.url || (await healthy(r.spec.url))) {
+      if (!r.spec.url || (await healthy(r.spec.url, child.pid))) {
         if (r.child !== child) return false;
         r.state.state = 'running';
         r.everRan = true;
@@ -239,11 +239,20 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   if (fatalError) throw fatalError;
 }
 
-async function healthy(url: string): Promise<boolean> {
+/**
+ * True when the process answering at `url` is this child: its /status names the child's pid. A
+ * /healthz alone would also pass for another process already holding the port (another store),
+ * and the child, refused the port, would then be restarted forever instead of reported.
+ */
+async function healthy(url: string, pid: number | undefined): Promise<boolean> {
   try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-    await res.body?.cancel();
-    return res.ok;
+    const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1000) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      return false;
+    }
+    const body = (await res.json()) as { components?: { pid?: number }[] };
+    return (body.components ?? []).some((c) => c.pid === pid);
   } catch {
     return false;
   }

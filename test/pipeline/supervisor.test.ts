@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -354,6 +355,45 @@ describe('supervise', () => {
     expect(seq(run, 'start')).toEqual(['start store', 'start parser']);
     expect(seq(run, 'stop')).toEqual(['stop store']);
     expect(existsSync(upStatePath(run.dir))).toBe(false);
+  });
+
+  it('does not take another process on the port for the child: a refused port is reported, not retried', async () => {
+    const base = newRun();
+    // Something else (another store) already answers on the port the child was given.
+    const other = createHttpServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.url === '/status' ? JSON.stringify({ components: [{ pid: 1 }] }) : '{"status":"ok"}');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', () => r()));
+    const port = (other.address() as { port: number }).port;
+    try {
+      const store: ChildSpec = {
+        name: 'store',
+        args: [
+          '--name',
+          'store',
+          '--order-file',
+          base.orderFile,
+          '--exit-after',
+          '300',
+          '--exit-code',
+          '2',
+          '--say',
+          `logpipe: config server.port: port ${port} on 127.0.0.1 is already in use`,
+        ],
+        url: `http://127.0.0.1:${port}`,
+        restart: 'always',
+      };
+      const run = start(base, [store]);
+      const err = await run.done.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as Error).message).toBe(
+        `store cannot start: config server.port: port ${port} on 127.0.0.1 is already in use`,
+      );
+      expect(seq(run, 'start')).toEqual(['start store']);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 
   it('restarts a child that exits 2 after it has run', async () => {
