@@ -42,7 +42,8 @@ export async function deliver(opts: LinkOptions, path: string, body: string): Pr
         signal: AbortSignal.any([opts.signal, AbortSignal.timeout(opts.attemptTimeoutMs ?? 120_000)]),
       });
       const text = await res.text();
-      if (res.ok) return text ? JSON.parse(text) : {};
+      // Accepted is accepted: an answer that is not JSON must not make the batch go again.
+      if (res.ok) return parseOr(text, {});
       const message = errorMessage(text) ?? `HTTP ${res.status}`;
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
         throw new RejectedError(`${opts.url}${path} refused the batch: ${message}`);
@@ -79,7 +80,16 @@ function errorMessage(text: string): string | null {
   }
 }
 
+function parseOr(text: string, fallback: unknown): unknown {
+  try {
+    return text ? JSON.parse(text) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
     function done() {

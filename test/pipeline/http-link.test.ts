@@ -87,6 +87,24 @@ describe('deliver', () => {
     expect(r.got[0].headers.authorization).toBeUndefined();
   });
 
+  it('takes a 2xx whose body is not JSON as delivered, sending the batch once', async () => {
+    const r = await receiver((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    });
+    const out = await deliver({ url: r.url, signal: new AbortController().signal }, '/api/ingest', BODY);
+    expect(out).toEqual({});
+    expect(r.got).toHaveLength(1);
+  });
+
+  it('stops when aborted from the retry callback, sending nothing more', async () => {
+    const r = await receiver((_, res) => answer(res, 503, { error: { message: 'busy' } }));
+    const ac = new AbortController();
+    const p = deliver({ url: r.url, signal: ac.signal, onRetry: () => ac.abort() }, '/api/ingest', BODY);
+    await expect(p).rejects.toThrow(/stopped before the batch was delivered/);
+    expect(r.got).toHaveLength(1);
+  });
+
   it('retries a 503 with backoff until the receiver accepts, reporting each failure', async () => {
     const r = await receiver((_, res, n) =>
       n <= 2
