@@ -66,7 +66,8 @@ export default async function bench(): Promise<BenchRow[]> {
   c.closeSync();
   inst.closeSync();
   const filled = (performance.now() - t0) / 1000;
-  const owner = await openDuckDbStore({ path, now: () => now, sealAfterMs: 0 });
+  // The memory limit a store gets from the default config (storage.memory_limit: 1GB).
+  const owner = await openDuckDbStore({ path, now: () => now, sealAfterMs: 0, memoryLimitBytes: 1e9 });
   const t1 = performance.now();
   const sealed = await owner.maintain();
   const sealSecs = (performance.now() - t1) / 1000;

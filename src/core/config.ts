@@ -106,6 +106,8 @@ export const StorageConfigSchema = z.strictObject({
   retention: duration.optional(),
   /** The oldest partitions are deleted while the store is larger than this (absent: no limit). */
   max_size: size.optional(),
+  /** Memory DuckDB may use for caching and queries; beyond it, work spills to disk. */
+  memory_limit: size.default('1GB'),
   /** How often sealing and retention run. */
   maintenance_interval: duration.default('30s'),
 });

@@ -20,6 +20,7 @@ export function storeOptions(config: Config, log?: Logger): DuckDbStoreOptions {
         : {}),
     },
     maintenanceIntervalMs: parseDuration(s.maintenance_interval),
+    memoryLimitBytes: typeof s.memory_limit === 'number' ? s.memory_limit : parseSize(s.memory_limit),
     log,
   };
 }

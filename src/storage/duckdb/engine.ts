@@ -67,6 +67,8 @@ export interface DuckDbStoreOptions {
   path: string;
   /** Open without taking the write lock (fails while another process owns the file). */
   readOnly?: boolean;
+  /** DuckDB's memory limit in bytes (caches and query work; beyond it, work spills to disk). */
+  memoryLimitBytes?: number;
   /** Width of a time partition; default one hour. */
   partitionMs?: number;
   /** A window is sealed once it ended this long ago, leaving late events time to arrive; default 5 min. */
@@ -99,7 +101,13 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
     // is checkpointed into the database file at 256 MB rather than DuckDB's 16 MB: at 10,000-event
     // appends the default checkpointed every few commits, and ingest under `logpipe run` went
     // from 39k to 58k lines/s without it (recovery after a crash replays at most 256 MB).
-    const settings = { autoinstall_known_extensions: 'false', checkpoint_threshold: '256MB' };
+    const settings: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      checkpoint_threshold: '256MB',
+      ...(opts.memoryLimitBytes
+        ? { memory_limit: `${Math.floor(opts.memoryLimitBytes / 1024 / 1024)}MiB` }
+        : {}),
+    };
     instance = await DuckDBInstance.create(
       opts.path,
       opts.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,

@@ -23,6 +23,16 @@ function ev(offset: number, extra: Partial<LogEvent> = {}): LogEvent {
 }
 
 describe('DuckDB store', () => {
+  it('runs DuckDB within the configured memory limit', async () => {
+    const store = await openDuckDbStore({ path: ':memory:', memoryLimitBytes: 256 * 1024 * 1024 });
+    try {
+      const r = await store.query({ sql: "SELECT current_setting('memory_limit') AS m", params: [] });
+      expect(r.rows[0].m).toBe('256.0 MiB');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('stores a batch and reads it back with typed columns and fields', async () => {
     const store = await openDuckDbStore({ path: ':memory:' });
     const r = await store.append([ev(0), ev(10, { fields: { status: 503, latency_ms: 12.5, note: 'x' } })]);
