@@ -8,13 +8,13 @@ import {
   SyslogInput,
   stdinBatches,
 } from '../collector/index.js';
-import { loadConfig, parseScalar, validateConfig } from '../core/config.js';
+import { validateConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
-import { action, drained, hostPort, intFlag } from './common.js';
-import { dataDirFromFlags } from './config-flags.js';
+import { action, baseUrl, drained, hostPort, intFlag } from './common.js';
+import { configFromFlags, dataDirFromFlags } from './config-flags.js';
 import { serviceLogger, untilStopped } from './service.js';
 
 interface CollectFlags {
@@ -104,14 +104,8 @@ retried with backoff, one batch at a time per source so nothing commits out of o
 /** Sources from the config (and --path flags) sent over HTTP, until SIGINT/SIGTERM. */
 async function collectTo(flags: CollectFlags): Promise<void> {
   if (flags.stdin || flags.once) throw new UsageError('--to cannot be used with --stdin or --once');
-  const overrides: Record<string, unknown> = {};
-  for (const kv of flags.set ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set expects key=value, got "${kv}"`);
-    overrides[kv.slice(0, eq)] = parseScalar(kv.slice(eq + 1));
-  }
-  if (flags.dataDir) overrides.data_dir = flags.dataDir;
-  let config = loadConfig({ file: flags.config, env: process.env, overrides });
+  const to = baseUrl('to', flags.to!);
+  let config = configFromFlags(flags);
   if (flags.path.length > 0) {
     // --path flags add a file source to whatever the config names.
     const extra = validateConfig({
@@ -136,7 +130,7 @@ async function collectTo(flags: CollectFlags): Promise<void> {
   const { startCollectService } = await import('../pipeline/collect-service.js');
   const service = await startCollectService({
     config,
-    to: flags.to!.replace(/\/+$/, ''),
+    to,
     token: config.server.token,
     log,
     opsHost: flags.metricsHost,

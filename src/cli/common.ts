@@ -77,3 +77,17 @@ export function hostPort(flag: string, value: string): { host: string; port: num
   }
   return { host, port };
 }
+
+/** An http(s) base URL from a flag, without a trailing slash; a bad one is a UsageError naming the flag. */
+export function baseUrl(flag: string, value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`--${flag} expects a URL such as http://127.0.0.1:7280, got "${value}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new UsageError(`--${flag} expects an http:// or https:// URL, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}

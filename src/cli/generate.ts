@@ -117,20 +117,13 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   const tty = Boolean(process.stderr.isTTY);
   let progressShown = false;
   // Under logpipe up (or on request), what has been written so far, for /status and /metrics.
-  const counters = {
-    component: 'generator',
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-  };
-  const ops = flags.metricsPort !== undefined ? await serveOps(flags, counters) : null;
+  const ops = flags.metricsPort !== undefined ? await serveOps(flags) : null;
   if (tty || ops) {
     opts.onProgress = (s) => {
-      counters.events_out = s.lines;
-      counters.bytes_out = s.bytes;
+      if (ops) {
+        ops.counters.events_out = s.lines;
+        ops.counters.bytes_out = s.bytes;
+      }
       if (!tty) return;
       progressShown = true;
       process.stderr.write(`\r\x1b[K${describe(s)}`);
@@ -150,17 +143,19 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
 /** Serves the ops routes over the generator's counters. */
 async function serveOps(
   flags: GenerateFlags,
-  counters: ComponentCounters,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<{ counters: ComponentCounters; stop(): Promise<void> }> {
   const port = intFlag('metrics-port', flags.metricsPort, 0)!;
-  const [{ Hono }, { addOpsRoutes }, { serveApp }] = await Promise.all([
+  // Loaded only when asked for: a plain `generate` starts without the HTTP stack.
+  const [{ Hono }, { addOpsRoutes, newCounters }, { serveApp }] = await Promise.all([
     import('hono'),
     import('../server/ops.js'),
     import('../server/serve.js'),
   ]);
+  const counters = newCounters('generator');
   const app = new Hono();
   addOpsRoutes(app, { counters: () => [counters] });
-  return serveApp(app, flags.metricsHost, port, 'generate --metrics-port');
+  const served = await serveApp(app, flags.metricsHost, port, 'generate --metrics-port');
+  return { counters, stop: () => served.stop() };
 }
 
 /** Translates flags into library options, naming the flag on any bad value. */

@@ -11,7 +11,7 @@ import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
 import { PARSER_FORMATS, type ParserConfig, ParserConfigSchema } from '../parser/index.js';
 import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
-import { action, drained, hostPort } from './common.js';
+import { action, baseUrl, drained, hostPort } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
 import { serviceLogger, untilStopped } from './service.js';
 
@@ -86,11 +86,11 @@ function readPatterns(file: string): ParserConfig {
 /** The parser as a service: batches in over HTTP, parsed, passed to the store. */
 async function serveParse(flags: ParseFlags): Promise<void> {
   if (!flags.to) throw new UsageError('--listen needs --to <store url>');
+  const to = baseUrl('to', flags.to);
   const config = configFromFlags(flags);
   const { host, port } = hostPort('listen', flags.listen!);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host) && !config.server.token) {
-    throw new ConfigError('server.token', `required when listening on ${host} (beyond loopback)`);
-  }
+  const { requireTokenBeyondLoopback } = await import('../server/serve.js');
+  requireTokenBeyondLoopback(host, config.server.token);
   const log = serviceLogger(config.data_dir, 'parser', flags.quiet);
   const [{ startParseService }, { parserOptions }] = await Promise.all([
     import('../pipeline/parse-service.js'),
@@ -101,7 +101,7 @@ async function serveParse(flags: ParseFlags): Promise<void> {
   const service = await startParseService({
     host,
     port,
-    to: flags.to.replace(/\/+$/, ''),
+    to,
     token: config.server.token,
     parser: {
       ...base,

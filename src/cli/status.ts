@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatBytes } from '../core/units.js';
-import { readServerInfo } from '../server/discovery.js';
+import { pidAlive, readServerInfo } from '../server/discovery.js';
 import type { ComponentStatus } from '../server/ops.js';
 import { action } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
@@ -179,13 +179,4 @@ async function fetchStatus(url: string, token?: string): Promise<ComponentStatus
   });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return ((await res.json()) as { components: ComponentStatus[] }).components;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -12,10 +12,10 @@ import type { Config } from '../core/config.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
-import { addOpsRoutes, type ComponentCounters } from '../server/ops.js';
+import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
 import { deliver, getJson } from './http-link.js';
-import { type CommittedLookup, createSources, type Source } from './sources.js';
+import { type CommittedLookup, createSources, type Source, sourcesLag } from './sources.js';
 
 export interface CollectServiceOptions {
   config: Config;
@@ -43,18 +43,7 @@ const MAX_REQUEST_EVENTS = 20_000;
 /** Starts the configured sources, sending to `to`. */
 export async function startCollectService(opts: CollectServiceOptions): Promise<CollectService> {
   const { config, log } = opts;
-  const counters: ComponentCounters = {
-    component: 'collector',
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-    lag_bytes: 0,
-    checkpoint_age_s: null,
-    last_error: null,
-  };
+  const counters: ComponentCounters = { ...newCounters('collector'), lag_bytes: 0, checkpoint_age_s: null };
   const stopping = new AbortController();
   const lookup: CommittedLookup = async (fp) => {
     const r = (await getJson(
@@ -67,15 +56,8 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
   const app = new Hono();
   addOpsRoutes(app, {
     counters: () => {
-      let lag = 0;
-      let age: number | null = null;
-      for (const s of sources) {
-        const l = s.lag();
-        lag += l.bytes;
-        if (l.checkpointAgeMs !== null) age = Math.max(age ?? 0, l.checkpointAgeMs / 1000);
-      }
-      counters.lag_bytes = lag;
-      counters.checkpoint_age_s = age;
+      const { lag_bytes, checkpoint_age_s } = sourcesLag(sources);
+      Object.assign(counters, { lag_bytes, checkpoint_age_s });
       return [counters];
     },
   });
@@ -114,8 +96,7 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
           token: opts.token,
           signal: stopping.signal,
           onRetry: (err, attempt) => {
-            counters.errors++;
-            counters.last_error = err.message;
+            countError(counters, err);
             // One line per outage, not one per retry.
             if (attempt === 1 || Date.now() - lastWarned > 30_000) {
               lastWarned = Date.now();
@@ -131,8 +112,7 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
       for (const b of batches) b.ack();
     } catch (err) {
       // Not delivered (stopping, or refused as malformed): not acknowledged, so read again later.
-      counters.errors++;
-      counters.last_error = (err as Error).message;
+      countError(counters, err);
       if (!stopping.signal.aborted) log.error((err as Error).message);
       for (const b of batches) b.ack(err as Error);
     } finally {

@@ -7,13 +7,12 @@
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
-import { UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import { decodeRawEvent, encodeLogEvent, parseStreamHeader, streamHeader } from '../core/ndjson.js';
+import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import { decodeIngestBody } from '../server/ingest.js';
-import { addOpsRoutes, type ComponentCounters } from '../server/ops.js';
+import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
 import { deliver, getJson, RejectedError } from './http-link.js';
 
@@ -38,16 +37,7 @@ export interface ParseService {
 
 /** Starts the parser service. */
 export async function startParseService(opts: ParseServiceOptions): Promise<ParseService> {
-  const counters: ComponentCounters = {
-    component: 'parser',
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-    last_error: null,
-  };
+  const counters: ComponentCounters = newCounters('parser');
   // One parser for every request: format detection sticks per source across batches.
   const parse = createParser(opts.parser);
   const stopping = new AbortController();
@@ -82,10 +72,9 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         counters.bytes_in += Buffer.byteLength(text);
         let events: LogEvent[];
         try {
-          events = decode(text, parse, opts.parser);
+          events = decodeIngestBody(text, { parse });
         } catch (err) {
-          counters.errors++;
-          counters.last_error = (err as Error).message;
+          countError(counters, err);
           return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
         }
         counters.events_in += events.length;
@@ -107,8 +96,7 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
           counters.bytes_out += Buffer.byteLength(body);
           return c.json(answer as object);
         } catch (err) {
-          counters.errors++;
-          counters.last_error = (err as Error).message;
+          countError(counters, err);
           const status = err instanceof RejectedError ? 400 : 503;
           return c.json({ error: { type: 'upstream', message: (err as Error).message } }, status);
         }
@@ -130,34 +118,6 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
       await served.stop();
     },
   };
-}
-
-/** Raw-event streams go through the long-lived parser; anything else as `/api/ingest` takes it. */
-function decode(
-  text: string,
-  parse: (e: ReturnType<typeof decodeRawEvent>[]) => LogEvent[],
-  parser: ParserOptions,
-): LogEvent[] {
-  const firstNl = text.indexOf('\n');
-  const first = firstNl === -1 ? text : text.slice(0, firstNl);
-  if (parseStreamHeader(first) !== 'raw-events') return decodeIngestBody(text, { parser });
-  const raws = [];
-  let at = firstNl + 1;
-  let n = 1;
-  while (firstNl !== -1 && at < text.length) {
-    let end = text.indexOf('\n', at);
-    if (end === -1) end = text.length;
-    n++;
-    if (end > at) {
-      try {
-        raws.push(decodeRawEvent(text.slice(at, end)));
-      } catch (err) {
-        throw new UserError(`line ${n}: ${(err as Error).message}`);
-      }
-    }
-    at = end + 1;
-  }
-  return parse(raws);
 }
 
 function encodeBatch(events: LogEvent[]): string {

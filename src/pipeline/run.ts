@@ -15,7 +15,7 @@ import { createParser, createParserPool } from '../parser/index.js';
 import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
 import { committedPositions, openDuckDbStore } from '../storage/index.js';
 import { parserOptions } from './parser-options.js';
-import { createSources, type Source } from './sources.js';
+import { createSources, type Source, sourcesLag } from './sources.js';
 import { storeOptions } from './store-options.js';
 import { StoreWriter, type StoreWriterStats } from './store-writer.js';
 
@@ -50,11 +50,10 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   let sources: Source[] = [];
   let writer: StoreWriter | null = null;
   let collected = 0;
-  let collectedBytes = 0;
   let server: RunningServer;
   try {
     server = await startServer({
-      counters: () => runCounters(sources, collected, collectedBytes, writer),
+      counters: () => runCounters(sources, collected, writer),
       store,
       host: config.server.host,
       port: config.server.port,
@@ -102,7 +101,6 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       : (events: RawEvent[]) => inline(events);
     for await (const batch of source.batches()) {
       collected += batch.events.length;
-      for (const e of batch.events) collectedBytes += e.line.length + 1;
       await w.write(await parse(batch.events), batch.ack);
     }
   });
@@ -149,31 +147,20 @@ function withHints(events: RawEvent[], source: Source): RawEvent[] {
 }
 
 /** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */
-function runCounters(
-  sources: Source[],
-  collected: number,
-  collectedBytes: number,
-  writer: StoreWriter | null,
-): ComponentCounters[] {
-  let lag = 0;
-  let age: number | null = null;
-  for (const s of sources) {
-    const l = s.lag();
-    lag += l.bytes;
-    if (l.checkpointAgeMs !== null) age = Math.max(age ?? 0, l.checkpointAgeMs / 1000);
-  }
+function runCounters(sources: Source[], collected: number, writer: StoreWriter | null): ComponentCounters[] {
   const w = writer?.stats() ?? { stored: 0, duplicates: 0, appends: 0, queued: 0, retries: 0 };
   const base = { bytes_in: 0, bytes_out: 0, errors: 0, queue_depth: 0, last_error: null };
+  const { bytes_read, lag_bytes, checkpoint_age_s } = sourcesLag(sources);
   return [
     {
       ...base,
       component: 'collector',
       events_in: collected,
       events_out: collected,
-      bytes_in: collectedBytes,
-      bytes_out: collectedBytes,
-      lag_bytes: lag,
-      checkpoint_age_s: age,
+      bytes_in: bytes_read,
+      bytes_out: bytes_read,
+      lag_bytes,
+      checkpoint_age_s,
     },
     { ...base, component: 'parser', events_in: collected, events_out: collected },
     {

@@ -17,8 +17,8 @@ export interface Source {
   batches(): AsyncGenerator<Batch<RawEvent>>;
   stop(): void;
   close(): Promise<void>;
-  /** Read lag and checkpoint age, for files; zero and null for listeners. */
-  lag(): { bytes: number; checkpointAgeMs: number | null };
+  /** Bytes read so far; for files also the read lag and the checkpoint's age (null for listeners). */
+  stats(): { bytesRead: number; lagBytes: number; checkpointAgeMs: number | null };
 }
 
 /** Asks the store what it holds of a content fingerprint (see storage/committed.ts). */
@@ -60,7 +60,7 @@ async function createSource(
       format,
       service: s.service,
       ...bind(input),
-      lag: () => ({ bytes: 0, checkpointAgeMs: null }),
+      stats: () => ({ bytesRead: input.stats().bytes, lagBytes: 0, checkpointAgeMs: null }),
     };
   }
   const collector = new FileCollector({
@@ -92,11 +92,11 @@ async function createSource(
     format,
     service: s.service,
     ...bind(collector),
-    lag: () => {
+    stats: () => {
       const st = collector.stats();
-      let bytes = 0;
-      for (const n of Object.values(st.lagBytes)) bytes += n;
-      return { bytes, checkpointAgeMs: st.checkpointAgeMs };
+      let lagBytes = 0;
+      for (const n of Object.values(st.lagBytes)) lagBytes += n;
+      return { bytesRead: st.bytes, lagBytes, checkpointAgeMs: st.checkpointAgeMs };
     },
   };
 }
@@ -108,4 +108,22 @@ function bind(x: { batches(): AsyncGenerator<Batch<RawEvent>>; stop(): void; clo
 /** A stable checkpoint file name per file source: its globs, hashed. */
 function checkpointName(s: FileSourceConfig): string {
   return `file-${createHash('sha256').update(JSON.stringify(s.paths)).digest('hex').slice(0, 16)}`;
+}
+
+/** All sources' bytes read and read lag (summed) and their oldest checkpoint's age (s), for metrics. */
+export function sourcesLag(sources: Source[]): {
+  bytes_read: number;
+  lag_bytes: number;
+  checkpoint_age_s: number | null;
+} {
+  let read = 0;
+  let lag = 0;
+  let age: number | null = null;
+  for (const s of sources) {
+    const st = s.stats();
+    read += st.bytesRead;
+    lag += st.lagBytes;
+    if (st.checkpointAgeMs !== null) age = Math.max(age ?? 0, st.checkpointAgeMs / 1000);
+  }
+  return { bytes_read: read, lag_bytes: lag, checkpoint_age_s: age };
 }

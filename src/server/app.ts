@@ -15,7 +15,7 @@ import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/committed.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody } from './ingest.js';
-import { addOpsRoutes, type ComponentCounters } from './ops.js';
+import { addOpsRoutes, type ComponentCounters, countError, newCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
 import { assertTailable, followQuery } from './tail.js';
 
@@ -41,20 +41,7 @@ const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
 /** Builds the API app. */
 export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
-  const own: ComponentCounters = {
-    component: 'store',
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-    last_error: null,
-  };
-  const failed = (err: unknown) => {
-    own.errors++;
-    own.last_error = (err as Error).message ?? String(err);
-  };
+  const own: ComponentCounters = newCounters('store');
   addOpsRoutes(app, { counters: opts.counters ?? (() => [own]) });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
 
@@ -155,7 +142,7 @@ export function createApp(opts: AppOptions): Hono {
         });
       } catch (err) {
         own.queue_depth--;
-        failed(err);
+        countError(own, err);
         return errorResponse(c, err);
       }
       own.events_in += events.length;
@@ -165,7 +152,7 @@ export function createApp(opts: AppOptions): Hono {
         own.events_out += r.stored;
         return c.json(r);
       } catch (err) {
-        failed(err);
+        countError(own, err);
         return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
       } finally {
         own.queue_depth--;

@@ -54,7 +54,8 @@ export async function findServer(dataDir: string, timeoutMs = 1000): Promise<Ser
   }
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this pid exists (one we may not signal counts). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -8,7 +8,7 @@
 import { UserError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
-import { createParser, type ParserOptions } from '../parser/index.js';
+import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
 
 export interface IngestOptions {
   /** Parser for plain lines and raw events; default `auto`. */
@@ -18,6 +18,8 @@ export interface IngestOptions {
   service?: string;
   /** Zone and user patterns for the parser. */
   parser?: ParserOptions;
+  /** A long-lived parser to use instead of one made for this body (detection then sticks per source). */
+  parse?: BatchParser;
 }
 
 /** Decodes a request body into events; throws UserError naming a bad line. */
@@ -26,11 +28,13 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   if (lines.at(-1) === '') lines.pop();
   const kind = parseStreamHeader(lines[0] ?? '');
   if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
-  const parse = createParser({
-    ...opts.parser,
-    format: opts.format ?? 'auto',
-    service: opts.service ?? null,
-  });
+  const parse =
+    opts.parse ??
+    createParser({
+      ...opts.parser,
+      format: opts.format ?? 'auto',
+      service: opts.service ?? null,
+    });
   if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));
   // Plain lines: each request is its own generation of the source, offsets are byte offsets in it.
   const source = opts.source ?? 'http';

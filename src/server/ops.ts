@@ -24,6 +24,26 @@ export interface ComponentCounters {
   last_error?: string | null;
 }
 
+/** A component's counters at zero. */
+export function newCounters(component: string): ComponentCounters {
+  return {
+    component,
+    events_in: 0,
+    events_out: 0,
+    bytes_in: 0,
+    bytes_out: 0,
+    errors: 0,
+    queue_depth: 0,
+    last_error: null,
+  };
+}
+
+/** Counts a failure: one more error, and its message as the last one. */
+export function countError(c: ComponentCounters, err: unknown): void {
+  c.errors++;
+  c.last_error = (err as Error)?.message ?? String(err);
+}
+
 /** A component's status as `/status` reports it: counters, rates and identity. */
 export interface ComponentStatus extends ComponentCounters {
   pid: number;

@@ -10,6 +10,15 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Refuses to serve beyond loopback without a bearer token (ConfigError on `server.token`). */
+export function requireTokenBeyondLoopback(host: string, token: string | undefined): void {
+  if (!LOOPBACK.has(host) && !token) {
+    throw new ConfigError('server.token', `required when binding ${host} (beyond loopback)`);
+  }
+}
+
 /** Serves `app` on host:port (0: any free port); a port in use is a ConfigError naming `key`. */
 export async function serveApp(app: Hono, host: string, port: number, key: string): Promise<ServedApp> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -48,6 +48,19 @@ describe('logpipe collect', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 
+  it('--to with something that is not a URL fails with one line naming the flag', async () => {
+    const dir = tempDir();
+    for (const [args, cmd] of [
+      [['collect', '--path', join(dir, '*.log'), '--to', 'parser:7281'], 'collect'],
+      [['parse', '--listen', '0', '--to', 'store'], 'parse'],
+    ] as const) {
+      const r = await runCli([...args, '--data-dir', dir]);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr.trim().split('\n'), cmd).toHaveLength(1);
+      expect(r.stderr).toMatch(/--to expects/);
+    }
+  });
+
   it('follows until SIGTERM, then writes its checkpoint', async () => {
     const dir = tempDir();
     const f = join(dir, 'app.log');
