@@ -1,21 +1,12 @@
 /** `logpipe generate --metrics-port`: what it has written so far, on /status and /metrics. */
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { killAll, startLogpipe } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 afterEach(() => killAll());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('logpipe generate --metrics-port', () => {
   it('reports lines written on /status and /metrics while it runs, and stops serving at the end', async () => {

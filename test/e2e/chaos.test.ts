@@ -49,11 +49,10 @@ function prng(seed: number): () => number {
   };
 }
 
-async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<void> {
+/** A data dir, a config tailing `logs/app.log*` into it, and where the log and manifest go. */
+function setup(): { dataDir: string; log: string; manifest: string; config: string } {
   const dir = tempDir();
   const dataDir = join(dir, 'data');
-  const log = join(dir, 'logs', 'app.log');
-  const manifest = join(dir, 'manifest.json');
   const config = join(dir, 'logpipe.yaml');
   writeFileSync(
     config,
@@ -66,12 +65,12 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
       '',
     ].join('\n'),
   );
-  const runArgs = ['run', '--config', config, '--quiet'];
-  // Everything the pipelines said, for the failure message.
-  const logs: (() => string)[] = [];
-  let pipeline = start(runArgs);
-  logs.push(pipeline.stderr);
-  const gen = start([
+  return { dataDir, log: join(dir, 'logs', 'app.log'), manifest: join(dir, 'manifest.json'), config };
+}
+
+/** 200,000 seeded lines at 25,000/s, rotated every 20,000 in `mode`, with a manifest. */
+function generate(mode: 'rename' | 'copytruncate', seed: number, log: string, manifest: string) {
+  return start([
     'generate',
     '--format',
     'apache_combined',
@@ -92,6 +91,16 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
     '--manifest',
     manifest,
   ]);
+}
+
+async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<void> {
+  const { dataDir, log, manifest, config } = setup();
+  const runArgs = ['run', '--config', config, '--quiet'];
+  // Everything the pipelines said, for the failure message.
+  const logs: (() => string)[] = [];
+  let pipeline = start(runArgs);
+  logs.push(pipeline.stderr);
+  const gen = generate(mode, seed, log, manifest);
   const random = prng(seed);
   for (let k = 0; k < 3; k++) {
     // Somewhere in the middle of the run, at an unpredictable moment.
@@ -119,47 +128,13 @@ async function chaos(mode: 'rename' | 'copytruncate', seed: number): Promise<voi
 
 /** The same rotation under load, with the store process killed instead (under `logpipe up`). */
 async function chaosStore(seed: number): Promise<void> {
-  const dir = tempDir();
-  const dataDir = join(dir, 'data');
-  const log = join(dir, 'logs', 'app.log');
-  const manifest = join(dir, 'manifest.json');
-  const config = join(dir, 'logpipe.yaml');
-  writeFileSync(
-    config,
-    [
-      `data_dir: ${dataDir}`,
-      'sources:',
-      `  - { type: file, paths: ["${join(dir, 'logs')}/app.log*"], poll_interval: 50ms }`,
-      'server: { port: 0 }',
-      '',
-    ].join('\n'),
-  );
+  const { dataDir, log, manifest, config } = setup();
   upDirs.push(dataDir);
   const pipeline = startLogpipe(['up', '--config', config, '--quiet']);
   const running = (name: string) =>
     upComponents(dataDir).find((c) => c.name === name && c.state === 'running');
   await waitFor('logpipe up running', async () => running('collector'), 60_000);
-  const gen = start([
-    'generate',
-    '--format',
-    'apache_combined',
-    '--seed',
-    String(seed),
-    '--rate',
-    String(RATE),
-    '--count',
-    String(LINES),
-    '-o',
-    log,
-    '--rotate-lines',
-    String(ROTATE_EVERY),
-    '--rotate-mode',
-    'rename',
-    '--rotate-keep',
-    '20',
-    '--manifest',
-    manifest,
-  ]);
+  const gen = generate('rename', seed, log, manifest);
   const random = prng(seed);
   for (let k = 0; k < 3; k++) {
     await new Promise((r) => setTimeout(r, 700 + random() * 1800));

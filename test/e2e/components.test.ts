@@ -4,23 +4,14 @@
  * while the application keeps writing, then starting it again, loses and duplicates nothing.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { killAll, type Proc, startLogpipe, verifyUntil } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 afterEach(() => killAll());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthy(url: string): Promise<true | undefined> {
   const res = await fetch(`${url}/healthz`);

@@ -2,11 +2,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readServerInfo } from '../../src/server/discovery.js';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 let child: ChildProcess | null = null;
@@ -14,16 +15,6 @@ afterEach(() => {
   child?.kill('SIGKILL');
   child = null;
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('network inputs', () => {
   it('stores syslog over UDP, TCP (newline and octet-counted) and HTTP lines', async () => {

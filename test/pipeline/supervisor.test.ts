@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { type ChildSpec, type ChildState, supervise, upStatePath } from '../../src/pipeline/supervisor.js';
 import { tempDir } from '../helpers/cli.js';
+import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/wait.js';
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/fake-component.mjs');
@@ -47,16 +47,6 @@ function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
   } catch {}
-}
-
-/** A port free now on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const addr = s.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** A fixture child: `name`, serving /healthz on a free port unless `health: false`. */
