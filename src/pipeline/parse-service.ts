@@ -6,11 +6,11 @@
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import type { LogEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
+import { encodeLogEventMicros, streamHeader } from '../core/ndjson.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
+import { limitBody } from '../server/body-limit.js';
 import { decodeIngestBody } from '../server/ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
@@ -59,52 +59,45 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
     }
   });
 
-  app.post(
-    '/api/ingest',
-    bodyLimit({
-      maxSize: opts.maxBodyBytes ?? 64 * 1024 * 1024,
-      onError: (c) => c.json({ error: { type: 'request', message: 'request body too large' } }, 413),
-    }),
-    async (c) => {
-      counters.queue_depth++;
+  app.post('/api/ingest', limitBody(opts.maxBodyBytes ?? 64 * 1024 * 1024), async (c) => {
+    counters.queue_depth++;
+    try {
+      const text = await c.req.text();
+      counters.bytes_in += Buffer.byteLength(text);
+      let events: LogEvent[];
       try {
-        const text = await c.req.text();
-        counters.bytes_in += Buffer.byteLength(text);
-        let events: LogEvent[];
-        try {
-          events = decodeIngestBody(text, { parse });
-        } catch (err) {
-          countError(counters, err);
-          return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
-        }
-        counters.events_in += events.length;
-        const body = encodeBatch(events);
-        try {
-          // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
-          const answer = await deliver(
-            {
-              url: opts.to,
-              token: opts.token,
-              signal: stopping.signal,
-              attemptTimeoutMs: 110_000,
-              maxAttempts: 1,
-            },
-            '/api/ingest',
-            body,
-          );
-          counters.events_out += events.length;
-          counters.bytes_out += Buffer.byteLength(body);
-          return c.json(answer as object);
-        } catch (err) {
-          countError(counters, err);
-          const status = err instanceof RejectedError ? 400 : 503;
-          return c.json({ error: { type: 'upstream', message: (err as Error).message } }, status);
-        }
-      } finally {
-        counters.queue_depth--;
+        events = decodeIngestBody(text, { parse });
+      } catch (err) {
+        countError(counters, err);
+        return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
       }
-    },
-  );
+      counters.events_in += events.length;
+      const body = encodeBatch(events);
+      try {
+        // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
+        const answer = await deliver(
+          {
+            url: opts.to,
+            token: opts.token,
+            signal: stopping.signal,
+            attemptTimeoutMs: 110_000,
+            maxAttempts: 1,
+          },
+          '/api/ingest',
+          body,
+        );
+        counters.events_out += events.length;
+        counters.bytes_out += Buffer.byteLength(body);
+        return c.json(answer as object);
+      } catch (err) {
+        countError(counters, err);
+        const status = err instanceof RejectedError ? 400 : 503;
+        return c.json({ error: { type: 'upstream', message: (err as Error).message } }, status);
+      }
+    } finally {
+      counters.queue_depth--;
+    }
+  });
   app.notFound((c) =>
     c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
@@ -123,6 +116,6 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
 function encodeBatch(events: LogEvent[]): string {
   const parts = new Array<string>(events.length + 1);
   parts[0] = streamHeader('log-events');
-  for (let i = 0; i < events.length; i++) parts[i + 1] = encodeLogEvent(events[i]);
+  for (let i = 0; i < events.length; i++) parts[i + 1] = encodeLogEventMicros(events[i]);
   return `${parts.join('\n')}\n`;
 }

@@ -4,7 +4,6 @@
  */
 import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { QueryError, UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
@@ -13,6 +12,7 @@ import type { StorageEngine } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/committed.js';
+import { limitBody } from './body-limit.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody } from './ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from './ops.js';
@@ -122,43 +122,36 @@ export function createApp(opts: AppOptions): Hono {
     });
   });
 
-  app.post(
-    '/api/ingest',
-    bodyLimit({
-      maxSize: opts.maxBodyBytes ?? DEFAULT_MAX_BODY,
-      onError: (c) => c.json({ error: { type: 'request', message: 'request body too large' } }, 413),
-    }),
-    async (c) => {
-      let events: LogEvent[];
-      own.queue_depth++;
-      try {
-        const body = await c.req.text();
-        own.bytes_in += Buffer.byteLength(body);
-        events = decodeIngestBody(body, {
-          format: c.req.query('format'),
-          source: c.req.query('source'),
-          service: c.req.query('service'),
-          parser: opts.parser,
-        });
-      } catch (err) {
-        own.queue_depth--;
-        countError(own, err);
-        return errorResponse(c, err);
-      }
-      own.events_in += events.length;
-      try {
-        // 2xx only once the rows are committed: the sender may drop its copy then.
-        const r = await opts.store.append(events);
-        own.events_out += r.stored;
-        return c.json(r);
-      } catch (err) {
-        countError(own, err);
-        return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
-      } finally {
-        own.queue_depth--;
-      }
-    },
-  );
+  app.post('/api/ingest', limitBody(opts.maxBodyBytes ?? DEFAULT_MAX_BODY), async (c) => {
+    let events: LogEvent[];
+    own.queue_depth++;
+    try {
+      const body = await c.req.text();
+      own.bytes_in += Buffer.byteLength(body);
+      events = decodeIngestBody(body, {
+        format: c.req.query('format'),
+        source: c.req.query('source'),
+        service: c.req.query('service'),
+        parser: opts.parser,
+      });
+    } catch (err) {
+      own.queue_depth--;
+      countError(own, err);
+      return errorResponse(c, err);
+    }
+    own.events_in += events.length;
+    try {
+      // 2xx only once the rows are committed: the sender may drop its copy then.
+      const r = await opts.store.append(events);
+      own.events_out += r.stored;
+      return c.json(r);
+    } catch (err) {
+      countError(own, err);
+      return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
+    } finally {
+      own.queue_depth--;
+    }
+  });
 
   app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
   app.notFound((c) =>
