@@ -186,7 +186,12 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
         return true;
       }
       if (Date.now() > deadline) {
-        log.warn(`${r.spec.name} did not answer ${r.spec.url}/healthz within the start timeout`);
+        // Alive but never answering is hung (a stuck open, a wedged port): left alone it would
+        // hold the start forever. Killed, it counts as a crash and is restarted with backoff.
+        log.error(
+          `${r.spec.name} (pid ${child.pid}) did not answer ${r.spec.url}/status within ${((opts.startTimeoutMs ?? 60_000) / 1000).toFixed(1)} s; killing it to start it again`,
+        );
+        child.kill('SIGKILL');
         return false;
       }
       await new Promise((res) => setTimeout(res, 100));

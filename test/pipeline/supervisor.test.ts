@@ -413,6 +413,25 @@ describe('supervise', () => {
     expect(run.log.lines.some((l) => l.includes('did not stop in time; killing it'))).toBe(true);
   });
 
+  it('kills a child that never answers within the start timeout and starts it again', async () => {
+    const base = newRun();
+    const run = start(base, [await child(base, 'hung', { args: ['--healthy-after', '600000'] })], {
+      startTimeoutMs: 400,
+    });
+    await waitFor(
+      'a second start',
+      async () => (notes(run).filter((n) => n.what === 'start').length >= 2 ? true : undefined),
+      8000,
+    );
+    const starts = notes(run).filter((n) => n.what === 'start');
+    expect(starts[0].pid).not.toBe(starts[1].pid);
+    expect(() => process.kill(starts[0].pid, 0)).toThrow();
+    expect(starts[1].restarts).toBe('1');
+    expect(run.log.lines.some((l) => l.includes('hung') && l.includes('killing it to start it again'))).toBe(
+      true,
+    );
+  });
+
   it('resolves at once when aborted before starting, leaving no up.json', async () => {
     const base = newRun();
     const ac = new AbortController();
