@@ -5,6 +5,12 @@
  * placeholder position instead: values travel as parameters, never inside the SQL.
  */
 
+/**
+ * Where time buckets are counted from: 2000-01-03 00:00 UTC, a Monday (DuckDB's `time_bucket`
+ * origin), so that minute, hour and day buckets start on round times and week buckets on Mondays.
+ */
+export const TIME_BUCKET_ORIGIN_US = Date.UTC(2000, 0, 3) * 1000;
+
 export interface Dialect {
   readonly name: string;
   /** The events table. */
@@ -29,8 +35,13 @@ export interface Dialect {
   regexParam(expr: string, ignoreCase: boolean): string;
   /** A number rendered as text, as the reference evaluator renders it for wildcard matches. */
   numberText(expr: string): string;
-  /** The start of the `intervalUs`-wide bucket holding timestamp `expr`. */
-  timeBucket(expr: string, intervalUs: number): string;
+  /**
+   * A whole number naming the `intervalUs`-wide bucket that holds timestamp `expr`, buckets counted
+   * from TIME_BUCKET_ORIGIN_US. Queries group by this key and turn it into a time only per group.
+   */
+  timeBucketKey(expr: string, intervalUs: number): string;
+  /** The start (a timestamp) of the bucket that `timeBucketKey` named `key`. */
+  timeBucketStart(key: string, intervalUs: number): string;
   /** Continuous (interpolated) quantile `q` in 0..1 of `expr`. */
   quantile(expr: string, q: number): string;
   /** Number of distinct non-null values of `expr`. */

@@ -9,6 +9,7 @@ import { fitsColumn, PROMOTED_FIELDS } from '../core/schema.js';
 import type { QueryRows } from '../core/storage.js';
 import { formatMicros } from '../core/time.js';
 import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
+import { TIME_BUCKET_ORIGIN_US } from './dialect.js';
 import { isNumericColumn } from './fields.js';
 import {
   DEFAULT_EVENT_LIMIT,
@@ -22,9 +23,6 @@ type Row = Record<string, unknown> & { fields: Record<string, FieldValue> | null
 
 /** A value with its type, so timestamps print as ISO text and JSON values compare as JSON text. */
 type Cell = { t: 'time'; v: number } | { t: 'json'; v: FieldValue } | { t: 'plain'; v: unknown };
-
-/** `time_bucket`'s origin for intervals without months or days: 2000-01-03 00:00 UTC. */
-const BUCKET_ORIGIN_US = Date.UTC(2000, 0, 3) * 1000;
 
 /** Runs a query over events the way the store would. */
 export function evaluateQuery(ast: QueryAst, events: readonly LogEvent[], opts: PlanOptions = {}): QueryRows {
@@ -342,7 +340,7 @@ function aggregateStage(rel: Relation, s: Extract<Stage, { type: 'stats' | 'time
       const ts = r.ts as number;
       keys.time = {
         t: 'time',
-        v: BUCKET_ORIGIN_US + Math.floor((ts - BUCKET_ORIGIN_US) / s.intervalUs) * s.intervalUs,
+        v: TIME_BUCKET_ORIGIN_US + Math.floor((ts - TIME_BUCKET_ORIGIN_US) / s.intervalUs) * s.intervalUs,
       };
     }
     for (const k of keyCols) keys[k.name] = readCol(r, k.col);

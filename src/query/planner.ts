@@ -236,25 +236,9 @@ function applyStage(d: Dialect, rel: Relation, s: Stage): Relation {
     case 'stats':
     case 'timechart': {
       const src = sourceOf(d, rel);
-      const keys: string[] = [];
-      const cols: string[] = [];
-      if (s.type === 'timechart') {
-        const bucket = d.timeBucket(d.ident('ts'), s.intervalUs);
-        keys.push(bucket);
-        cols.push(`${bucket} AS ${d.ident('time')}`);
-      }
-      for (const b of s.by) {
-        const v = colValue(d, resolveCol(rel, b));
-        keys.push(v);
-        cols.push(`${v} AS ${d.ident(refName(b))}`);
-      }
-      for (const a of s.aggs) {
-        const arg = a.field === null ? null : resolveCol(rel, a.field);
-        cols.push(`${aggregateSql(d, a, arg)} AS ${d.ident(a.name)}`);
-      }
-      const groupBy = keys.length > 0 ? ` GROUP BY ${keys.join(', ')}` : '';
-      const select = cat(frag(`SELECT ${cols.join(', ')} FROM `), src.from, src.where, frag(groupBy));
-      const outNames = [...(s.type === 'timechart' ? ['time'] : []), ...s.by.map(refName)];
+      const keys = groupKeys(d, rel, s);
+      const select = groupSelect(d, rel, src, keys, s.aggs);
+      const outNames = keys.map((k) => k.name);
       const order = outNames.map((n) => `${d.ident(n)} ASC NULLS LAST`);
       return { kind: 'table', select, order, limit: null, aggregated: true, projection: null };
     }
@@ -274,6 +258,51 @@ function applyStage(d: Dialect, rel: Relation, s: Stage): Relation {
       return { kind: 'table', select, order, limit: s.n, aggregated: true, projection: null };
     }
   }
+}
+
+/** A group key of an aggregating stage: what it groups by, and what its output column shows. */
+interface GroupKey {
+  name: string;
+  sql: string;
+  /** The output value from the key's value (a time bucket's start from its number). */
+  output(key: string): string;
+}
+
+/** The group keys of a stats or timechart stage: the time bucket first, then the `by` columns. */
+function groupKeys(
+  d: Dialect,
+  rel: Relation,
+  s: Extract<Stage, { type: 'stats' | 'timechart' }>,
+): GroupKey[] {
+  const keys: GroupKey[] = [];
+  if (s.type === 'timechart') {
+    const iv = s.intervalUs;
+    keys.push({
+      name: 'time',
+      sql: d.timeBucketKey(d.ident('ts'), iv),
+      output: (k) => d.timeBucketStart(k, iv),
+    });
+  }
+  for (const b of s.by)
+    keys.push({ name: refName(b), sql: colValue(d, resolveCol(rel, b)), output: (k) => k });
+  return keys;
+}
+
+/** One GROUP BY computing every aggregate. */
+function groupSelect(
+  d: Dialect,
+  rel: Relation,
+  src: { from: Frag; where: Frag },
+  keys: GroupKey[],
+  aggs: Aggregate[],
+): Frag {
+  const cols = keys.map((k) => `${k.output(k.sql)} AS ${d.ident(k.name)}`);
+  for (const a of aggs) {
+    const arg = a.field === null ? null : resolveCol(rel, a.field);
+    cols.push(`${aggregateSql(d, a, arg)} AS ${d.ident(a.name)}`);
+  }
+  const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((k) => k.sql).join(', ')}` : '';
+  return cat(frag(`SELECT ${cols.join(', ')} FROM `), src.from, src.where, frag(groupBy));
 }
 
 /** What a stage's column reference reads in `rel`. */

@@ -141,10 +141,20 @@ describe('planQuery: pipes', () => {
     expect(p.params).toEqual([1, 500]);
   });
 
-  it('compiles timechart with a bucket column', () => {
+  it('compiles timechart grouping by a bucket number, turned into a time per group', () => {
     const p = plan('* | timechart 5m count by level');
+    // 5m buckets from 2000-01-03 are 5m buckets from the epoch; before it, `//` must floor.
+    const us = 'epoch_us("ts")';
+    const iv = 'CAST(300000000 AS BIGINT)';
+    const key = `(CASE WHEN ${us} >= 0 THEN ${us} // ${iv} ELSE (${us} - 299999999) // ${iv} END)`;
     expect(p.sql).toBe(
-      'SELECT time_bucket(to_microseconds(CAST(300000000 AS BIGINT)), "ts") AS "time", "level" AS "level", count(*) AS "count" FROM "logs" GROUP BY time_bucket(to_microseconds(CAST(300000000 AS BIGINT)), "ts"), "level" ORDER BY "time" ASC NULLS LAST, "level" ASC NULLS LAST LIMIT 10000',
+      `SELECT make_timestamp(${key} * ${iv}) AS "time", "level" AS "level", count(*) AS "count" FROM "logs" GROUP BY ${key}, "level" ORDER BY "time" ASC NULLS LAST, "level" ASC NULLS LAST LIMIT 10000`,
+    );
+    // 7m buckets are not: they start at 2000-01-03 mod 7m = 6m past a multiple of 7m.
+    const iv7 = 'CAST(420000000 AS BIGINT)';
+    const key7 = `(CASE WHEN ${us} >= 360000000 THEN (${us} - 360000000) // ${iv7} ELSE (${us} - 779999999) // ${iv7} END)`;
+    expect(plan('* | timechart 7m count').sql).toBe(
+      `SELECT make_timestamp(${key7} * ${iv7} + 360000000) AS "time", count(*) AS "count" FROM "logs" GROUP BY ${key7} ORDER BY "time" ASC NULLS LAST LIMIT 10000`,
     );
   });
 

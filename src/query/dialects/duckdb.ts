@@ -1,5 +1,5 @@
-/** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, time_bucket). */
-import { type Dialect, jsonKeyPathLiteral, numberLiteral } from '../dialect.js';
+/** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
+import { type Dialect, jsonKeyPathLiteral, numberLiteral, TIME_BUCKET_ORIGIN_US } from '../dialect.js';
 
 /** The DuckDB dialect over the `logs` table. */
 export const duckdbDialect: Dialect = {
@@ -22,8 +22,37 @@ export const duckdbDialect: Dialect = {
   regexParam: (expr, ignoreCase) =>
     ignoreCase ? `regexp_matches(${expr}, ?, 'i')` : `regexp_matches(${expr}, ?)`,
   numberText: (expr) => `CAST(${expr} AS VARCHAR)`,
-  timeBucket: (expr, intervalUs) =>
-    `time_bucket(to_microseconds(CAST(${numberLiteral(intervalUs)} AS BIGINT)), ${expr})`,
+  timeBucketKey: (expr, intervalUs) => {
+    // Integer division of epoch microseconds: about 30 % less CPU per row than time_bucket()
+    // (bench/query.bench.ts, timechart). Buckets start at shift + k * interval, shift being the
+    // origin's remainder. `//` truncates towards zero, so times before `shift` take the other
+    // branch, which floors; a CASE costs less here than a remainder-based correction.
+    const us = `epoch_us(${expr})`;
+    const shift = bucketShift(intervalUs);
+    const iv = bigintLiteral(intervalUs);
+    const floored = minus(us, shift + intervalUs - 1);
+    return `(CASE WHEN ${us} >= ${numberLiteral(shift)} THEN ${minus(us, shift)} // ${iv} ELSE ${floored} // ${iv} END)`;
+  },
+  timeBucketStart: (key, intervalUs) => {
+    const shift = bucketShift(intervalUs);
+    const start = `${key} * ${bigintLiteral(intervalUs)}`;
+    return `make_timestamp(${shift === 0 ? start : `${start} + ${numberLiteral(shift)}`})`;
+  },
   quantile: (expr, q) => `quantile_cont(${expr}, ${numberLiteral(q)})`,
   countDistinct: (expr) => `count(DISTINCT ${expr})`,
 };
+
+/** The origin modulo the interval: buckets start at `shift + k * interval`, as from the origin. */
+function bucketShift(intervalUs: number): number {
+  return ((TIME_BUCKET_ORIGIN_US % intervalUs) + intervalUs) % intervalUs;
+}
+
+/** `expr - n`, or `expr` when n is 0. */
+function minus(expr: string, n: number): string {
+  return n === 0 ? expr : `(${expr} - ${numberLiteral(n)})`;
+}
+
+/** A whole number as a BIGINT (an interval too large for one fails, as time_bucket did). */
+function bigintLiteral(n: number): string {
+  return `CAST(${numberLiteral(n)} AS BIGINT)`;
+}
