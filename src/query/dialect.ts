@@ -42,7 +42,11 @@ export interface Dialect {
   timeBucketKey(expr: string, intervalUs: number): string;
   /** The start (a timestamp) of the bucket that `timeBucketKey` named `key`. */
   timeBucketStart(key: string, intervalUs: number): string;
-  /** Continuous (interpolated) quantile `q` in 0..1 of `expr`. */
+  /**
+   * Continuous quantile `q` in 0..1 of `expr`: at position (n - 1) * q among the sorted values,
+   * interpolated as lo * (1 - f) + hi * f (DuckDB's quantile_cont; the evaluator does the same
+   * arithmetic).
+   */
   quantile(expr: string, q: number): string;
   /** Number of distinct non-null values of `expr`. */
   countDistinct(expr: string): string;
@@ -71,7 +75,17 @@ export function jsonKeyPathLiteral(key: string): string {
   return `'$."${key}"'`;
 }
 
-/** A non-negative number rendered into SQL (limits, intervals, quantiles); refuses anything else. */
+/**
+ * A finite number as a floating-point literal (exponent form) that the engine reads back as exactly
+ * this double. A plain `0.9990000000000001` is a DECIMAL to DuckDB, which rounds on its way to a
+ * double; `9.990000000000001e-1` is a DOUBLE, parsed exactly.
+ */
+export function doubleLiteral(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`not a safe SQL number: ${n}`);
+  return n.toExponential();
+}
+
+/** A non-negative number rendered into SQL (limits, intervals); refuses anything else. */
 export function numberLiteral(n: number): string {
   if (!Number.isFinite(n) || n < 0) throw new Error(`not a safe SQL number: ${n}`);
   return String(n);

@@ -401,11 +401,14 @@ function aggregate(a: Aggregate, col: Col | null, rows: Row[]): Cell | null {
     case 'percentile': {
       const ns = numbersOf(rows, col).sort((x, y) => x - y);
       if (ns.length === 0) return null;
-      // Linear interpolation between closest ranks, as quantile_cont does.
+      // Linear interpolation between closest ranks, with quantile_cont's very arithmetic, so
+      // that results agree to the last bit: lo + (hi - lo) * f can differ from it by one ulp.
       const pos = (ns.length - 1) * a.quantile!;
       const lo = Math.floor(pos);
       const hi = Math.ceil(pos);
-      return plain(ns[lo] + (ns[hi] - ns[lo]) * (pos - lo));
+      if (lo === hi) return plain(ns[lo]);
+      const f = pos - lo;
+      return plain(ns[lo] * (1 - f) + ns[hi] * f);
     }
   }
 }

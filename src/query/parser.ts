@@ -532,7 +532,9 @@ function parseAgg(p: Cursor, scope: Scope): Aggregate {
   let quantile: number | undefined;
   const pm = /^p(\d{1,2}(?:\.\d+)?)$/.exec(t.text);
   if (!fn && pm) {
-    quantile = Number(pm[1]) / 100;
+    // The double nearest to the digits as written (p99.9 is 0.999), which is also the one the
+    // engine reads; 99.9 / 100 would be 0.9990000000000001.
+    quantile = Number(`${pm[1]}e-2`);
     if (quantile <= 0 || quantile >= 1) throw p.error(`a percentile must be between p0 and p100`, t.pos);
     fn = 'percentile';
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonKeyPathLiteral, likePattern, numberLiteral } from '../../src/query/dialect.js';
+import { doubleLiteral, jsonKeyPathLiteral, likePattern, numberLiteral } from '../../src/query/dialect.js';
 
 describe('dialect helpers', () => {
   it('escapes LIKE patterns, turning * into % only when asked', () => {
@@ -14,6 +14,14 @@ describe('dialect helpers', () => {
     for (const bad of [`a'`, 'a"', 'a b', '', '1a', "x') OR 1=1 --"]) {
       expect(() => jsonKeyPathLiteral(bad), bad).toThrow(/unsafe JSON key/);
     }
+  });
+
+  it('renders doubles in exponent form, which reads back as exactly the same double', () => {
+    for (const x of [0.5, 0.99, 0.999, 0.9990000000000001, 0.9998999999999999, 1e-7, 123.456, -2.5]) {
+      expect(doubleLiteral(x)).toMatch(/e/);
+      expect(Number(doubleLiteral(x))).toBe(x);
+    }
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) expect(() => doubleLiteral(bad)).toThrow();
   });
 
   it('renders only finite, non-negative numbers', () => {

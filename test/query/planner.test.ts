@@ -160,9 +160,11 @@ describe('planQuery: pipes', () => {
 
   it('compiles stats aggregates', () => {
     const p = plan('latency_ms>0 | stats p50(latency_ms), p99(latency_ms), count by service');
+    // Quantiles as exponent literals: DOUBLEs to DuckDB, read back as exactly these doubles.
     expect(p.sql).toContain(
-      'SELECT "service" AS "service", quantile_cont("latency_ms", 0.5) AS "p50(latency_ms)", quantile_cont("latency_ms", 0.99) AS "p99(latency_ms)", count(*) AS "count" FROM "logs" WHERE ("latency_ms" > ?) GROUP BY "service"',
+      'SELECT "service" AS "service", quantile_cont("latency_ms", 5e-1) AS "p50(latency_ms)", quantile_cont("latency_ms", 9.9e-1) AS "p99(latency_ms)", count(*) AS "count" FROM "logs" WHERE ("latency_ms" > ?) GROUP BY "service"',
     );
+    expect(plan('* | stats p99.9(latency_ms)').sql).toContain('quantile_cont("latency_ms", 9.99e-1)');
     const q = plan('* | stats sum(bytes), avg(code), min(ts), max(code), distinct(user), count(user) as n');
     expect(q.sql).toBe(
       `SELECT sum("bytes") AS "sum(bytes)", avg(${JN('code')}) AS "avg(code)", min("ts") AS "min(ts)", max(${JN('code')}) AS "max(code)", count(DISTINCT json_extract("fields", '$."user"')) AS "distinct(user)", count(json_extract("fields", '$."user"')) AS "n" FROM "logs" LIMIT 10000`,

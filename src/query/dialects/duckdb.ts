@@ -1,5 +1,11 @@
 /** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
-import { type Dialect, jsonKeyPathLiteral, numberLiteral, TIME_BUCKET_ORIGIN_US } from '../dialect.js';
+import {
+  type Dialect,
+  doubleLiteral,
+  jsonKeyPathLiteral,
+  numberLiteral,
+  TIME_BUCKET_ORIGIN_US,
+} from '../dialect.js';
 
 /** The DuckDB dialect over the `logs` table. */
 export const duckdbDialect: Dialect = {
@@ -38,7 +44,7 @@ export const duckdbDialect: Dialect = {
     const start = `${key} * ${bigintLiteral(intervalUs)}`;
     return `make_timestamp(${shift === 0 ? start : `${start} + ${numberLiteral(shift)}`})`;
   },
-  quantile: (expr, q) => `quantile_cont(${expr}, ${numberLiteral(q)})`,
+  quantile: (expr, q) => `quantile_cont(${expr}, ${doubleLiteral(q)})`,
   countDistinct: (expr) => `count(DISTINCT ${expr})`,
 };
 
