@@ -44,8 +44,8 @@ export interface Dialect {
   timeBucketStart(key: string, intervalUs: number): string;
   /**
    * Continuous quantile `q` in 0..1 of `expr`: at position (n - 1) * q among the sorted values,
-   * interpolated as lo * (1 - f) + hi * f (DuckDB's quantile_cont; the evaluator does the same
-   * arithmetic).
+   * interpolated as lo * (1 - f) + hi * f (DuckDB's quantile_cont; the evaluator and the planner's
+   * percentiles from value counts do the same arithmetic).
    */
   quantile(expr: string, q: number): string;
   /** Number of distinct non-null values of `expr`. */

@@ -159,16 +159,83 @@ describe('planQuery: pipes', () => {
   });
 
   it('compiles stats aggregates', () => {
-    const p = plan('latency_ms>0 | stats p50(latency_ms), p99(latency_ms), count by service');
+    const p = plan('latency_ms>0 | stats p50(latency_ms), p99(latency_ms), count by service', {
+      percentiles: 'sort',
+    });
     // Quantiles as exponent literals: DOUBLEs to DuckDB, read back as exactly these doubles.
     expect(p.sql).toContain(
       'SELECT "service" AS "service", quantile_cont("latency_ms", 5e-1) AS "p50(latency_ms)", quantile_cont("latency_ms", 9.9e-1) AS "p99(latency_ms)", count(*) AS "count" FROM "logs" WHERE ("latency_ms" > ?) GROUP BY "service"',
     );
-    expect(plan('* | stats p99.9(latency_ms)').sql).toContain('quantile_cont("latency_ms", 9.99e-1)');
+    expect(plan('* | stats p99.9(latency_ms)', { percentiles: 'sort' }).sql).toContain(
+      'quantile_cont("latency_ms", 9.99e-1)',
+    );
     const q = plan('* | stats sum(bytes), avg(code), min(ts), max(code), distinct(user), count(user) as n');
     expect(q.sql).toBe(
       `SELECT sum("bytes") AS "sum(bytes)", avg(${JN('code')}) AS "avg(code)", min("ts") AS "min(ts)", max(${JN('code')}) AS "max(code)", count(DISTINCT json_extract("fields", '$."user"')) AS "distinct(user)", count(json_extract("fields", '$."user"')) AS "n" FROM "logs" LIMIT 10000`,
     );
+  });
+
+  it('compiles percentiles from value counts: counts per value, running totals, ranks', () => {
+    const p = plan('latency_ms>0 | stats p99(latency_ms), count by service', { percentiles: 'counts' });
+    const counts =
+      'SELECT "service" AS "#k0", CAST("latency_ms" AS DOUBLE) AS "#v", count(*) AS "#n" FROM "logs" WHERE ("latency_ms" > ?) GROUP BY "service", CAST("latency_ms" AS DOUBLE)';
+    const nonNull = 'sum(CASE WHEN "#v" IS NOT NULL THEN "#n" END)';
+    const running = `SELECT *, ${nonNull} OVER (PARTITION BY "#k0" ORDER BY "#v") AS "#upto", ${nonNull} OVER (PARTITION BY "#k0") AS "#total" FROM (${counts}) AS "#c"`;
+    const pos = (n: string) => `(CAST(${n} - 1 AS DOUBLE) * 9.9e-1)`;
+    const ranked = `SELECT "#k0", CAST(coalesce(sum("#n"), 0) AS BIGINT) AS "#count", ${pos('max("#total")')} AS "#pos0", min(CASE WHEN "#upto" > floor(${pos('"#total"')}) THEN "#v" END) AS "#lo0", min(CASE WHEN "#upto" > ceil(${pos('"#total"')}) THEN "#v" END) AS "#hi0" FROM (${running}) AS "#t" GROUP BY "#k0"`;
+    const f = '("#pos0" - floor("#pos0"))';
+    expect(p.sql).toBe(
+      `SELECT "#k0" AS "service", CASE WHEN floor("#pos0") = ceil("#pos0") THEN "#lo0" ELSE "#lo0" * (1 - ${f}) + "#hi0" * ${f} END AS "p99(latency_ms)", "#count" AS "count" FROM (${ranked}) AS "#r" ORDER BY "service" ASC NULLS LAST LIMIT 10000`,
+    );
+    expect(p.params).toEqual([0]);
+    // Without groups: one partition, and one row even over no rows.
+    const all = plan('* | stats p50(latency_ms)', { percentiles: 'counts' }).sql;
+    expect(all).toContain(
+      'OVER (ORDER BY "#v") AS "#upto", sum(CASE WHEN "#v" IS NOT NULL THEN "#n" END) OVER () AS',
+    );
+    expect(all).toMatch(/\) AS "#t"\) AS "#r" LIMIT 10000$/);
+  });
+
+  it('compiles percentiles in auto with a sample deciding between counts and the quantile', () => {
+    const p = plan('latency_ms>0 | stats p50(latency_ms), p99(latency_ms) by service');
+    const few = '"#s"."#few"';
+    expect(p.sql).toContain(
+      `SELECT "service" AS "#k0", CASE WHEN ${few} THEN CAST("latency_ms" AS DOUBLE) END AS "#v", count(*) AS "#n", quantile_cont(CASE WHEN ${few} THEN NULL ELSE "latency_ms" END, 5e-1) AS "#q0", quantile_cont(CASE WHEN ${few} THEN NULL ELSE "latency_ms" END, 9.9e-1) AS "#q1" FROM "logs", (`,
+    );
+    expect(p.sql).toContain(
+      'SELECT coalesce(count(*) * 8 <= sum("#n") AND count(CASE WHEN "#n" = 1 THEN 1 END) * 1024 <= sum("#n"), FALSE) AS "#few" FROM (SELECT "#k0", "#v", count(*) AS "#n" FROM (SELECT "service" AS "#k0", "latency_ms" AS "#v" FROM "logs" WHERE ("latency_ms" > ?) LIMIT 65536) AS "#p" GROUP BY "#k0", "#v") AS "#d") AS "#s" WHERE ("latency_ms" > ?) GROUP BY "service", CASE WHEN "#s"."#few" THEN CAST("latency_ms" AS DOUBLE) END',
+    );
+    expect(p.sql).toContain('max("#q1") AS "#q1"');
+    expect(p.sql).toContain('SELECT "#k0" AS "service", coalesce("#q0", CASE WHEN floor("#pos0")');
+    // The filter runs in the sample and in the query: its parameters twice, in order.
+    expect(p.params).toEqual([0, 0]);
+    expect(p.sql.split('?').length - 1).toBe(2);
+  });
+
+  it('counts only percentiles of one value, with plain counts beside them', () => {
+    const counted = (q: string) => plan(q, { percentiles: 'counts' }).sql.includes('"#v"');
+    expect(counted('* | stats p50(latency_ms), p99(latency_ms) as slow, count, count as n by service')).toBe(
+      true,
+    );
+    expect(counted('* | stats p99(code) by user')).toBe(true);
+    expect(plan('* | stats p99(code)', { percentiles: 'counts' }).sql).toContain(
+      `CAST(${JN('code')} AS DOUBLE) AS "#v"`,
+    );
+    expect(counted('* | count by path | stats p50(count)')).toBe(true);
+    expect(counted('* | timechart 1m p99(latency_ms) by level')).toBe(true);
+    expect(counted('* | stats p50(latency_ms), p50(bytes)')).toBe(false);
+    expect(counted('* | stats p50(latency_ms), avg(latency_ms)')).toBe(false);
+    expect(counted('* | stats p50(latency_ms), count(latency_ms)')).toBe(false);
+    expect(counted('* | stats count by service')).toBe(false);
+    expect(plan('* | stats p50(latency_ms)', { percentiles: 'sort' }).sql).not.toContain('"#v"');
+  });
+
+  it('turns a counted timechart bucket into its time per group', () => {
+    const p = plan('* | timechart 1m p99(latency_ms) by level', { percentiles: 'counts' });
+    expect(p.sql).toMatch(
+      /^SELECT make_timestamp\("#k0" \* CAST\(60000000 AS BIGINT\)\) AS "time", "#k1" AS "level", /,
+    );
+    expect(p.sql).toContain('PARTITION BY "#k0", "#k1"');
   });
 
   it('compiles top, skipping missing values', () => {
