@@ -11,6 +11,7 @@ import { formatMicros } from '../core/time.js';
 import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
 import { TIME_BUCKET_ORIGIN_US } from './dialect.js';
 import { isNumericColumn } from './fields.js';
+import { lowerLikeStore } from './lowercase.js';
 import {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,
@@ -130,13 +131,13 @@ function evalExpr(e: Expr, r: Row): boolean | null {
     case 'not':
       return !(evalExpr(e.expr, r) ?? false);
     case 'text': {
-      const needle = e.text.toLowerCase();
+      const needle = lowerLikeStore(e.text);
       const hay = [r.message as string | null, r.raw as string | null];
       if (e.wildcard) {
         const re = likeRegex(`*${needle}*`, false);
-        return orNull(hay.map((h) => (h === null ? null : re.test(h.toLowerCase()))));
+        return orNull(hay.map((h) => (h === null ? null : re.test(lowerLikeStore(h)))));
       }
-      return orNull(hay.map((h) => (h === null ? null : h.toLowerCase().includes(needle))));
+      return orNull(hay.map((h) => (h === null ? null : lowerLikeStore(h).includes(needle))));
     }
     case 'regex': {
       const target = e.field ? fieldText(r, e.field) : (r.message as string | null);

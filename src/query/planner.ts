@@ -11,6 +11,7 @@ import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './as
 import { type Dialect, doubleLiteral, likePattern, numberLiteral } from './dialect.js';
 import { duckdbDialect } from './dialects/duckdb.js';
 import { isNumericColumn } from './fields.js';
+import { lowerLikeStore } from './lowercase.js';
 
 type Param = SqlQuery['params'][number];
 
@@ -157,7 +158,7 @@ function exprSql(d: Dialect, e: Expr): Frag | null {
 function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'not' }>): Frag {
   switch (e.type) {
     case 'text': {
-      const needle = e.text.toLowerCase();
+      const needle = lowerLikeStore(e.text);
       // Text without letters (an IP, a number, an id of digits) needs no lower(), which is most of
       // the cost of a scan: a plain contains() runs about 4x faster.
       const caseless = needle === e.text.toUpperCase();
@@ -167,6 +168,20 @@ function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'no
         const pat = `%${likePattern(needle, true)}%`;
         const esc = pat.includes('\\');
         return frag(`(${d.likeParam(msg, esc)} OR ${d.likeParam(raw, esc)})`, pat, pat);
+      }
+      const run = caselessRun(needle);
+      if (!caseless && run !== null) {
+        // Any case-insensitive match holds the term's digits and punctuation verbatim, and a
+        // plain contains() is cheap: lower() then runs only on the rows that pass it.
+        const m = d.ident('message');
+        const r = d.ident('raw');
+        return frag(
+          `((${d.containsParam(m)} AND ${d.containsParam(msg)}) OR (${d.containsParam(r)} AND ${d.containsParam(raw)}))`,
+          run,
+          needle,
+          run,
+          needle,
+        );
       }
       return frag(`(${d.containsParam(msg)} OR ${d.containsParam(raw)})`, needle, needle);
     }
@@ -671,6 +686,27 @@ function timeBounds(filter: Expr, opts: PlanOptions): QueryPlan['range'] {
 
 function refName(c: ColumnRef): string {
   return c.kind === 'field' ? c.field.name : c.name;
+}
+
+/**
+ * The longest run (two characters or more) of ASCII digits, punctuation and spaces in a
+ * lowercased term, or null. No other character lowercases to one of these, so any text whose
+ * lowercase holds the term holds the run as it is.
+ */
+export function caselessRun(needle: string): string | null {
+  let best = '';
+  let start = -1;
+  for (let i = 0; i <= needle.length; i++) {
+    const c = i < needle.length ? needle.charCodeAt(i) : -1;
+    const plain = c >= 0x20 && c < 0x7f && !(c >= 0x61 && c <= 0x7a) && !(c >= 0x41 && c <= 0x5a);
+    if (plain) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      if (i - start > best.length) best = needle.slice(start, i);
+      start = -1;
+    }
+  }
+  return best.length >= 2 ? best : null;
 }
 
 function frag(sql: string, ...params: Param[]): Frag {
