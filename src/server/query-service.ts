@@ -40,18 +40,23 @@ export async function runQuery(store: StorageEngine, req: QueryRequest): Promise
   const ast = parseQuery(req.q);
   // A plain search wants the newest matches only: try the newest partitions first. If they hold
   // a full page of matches, those are the newest of all (everything else is older), and the rest
-  // of the store is never read. Otherwise the whole range is searched, as it would have been.
+  // of the store is never read. Otherwise the rest of the page comes from before the window,
+  // which is read then, and only then.
   if (ast.stages.length === 0) {
     const t0 = newestWindowStart(store, req);
     if (t0 !== null) {
       const wanted = req.limit ?? DEFAULT_EVENT_LIMIT;
-      const plan = planQuery(ast, { fromUs: t0, toUs: req.toUs, limit: req.limit });
-      const result = await store.query(plan, {
-        maxRows: MAX_ROWS,
-        timeoutMs: req.timeoutMs,
-        range: plan.range,
+      const plan = planQuery(ast, { fromUs: t0, toUs: req.toUs, limit: wanted });
+      const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
+      const newest = await store.query(plan, { ...opts, range: plan.range });
+      if (newest.rows.length >= wanted) return respond(plan, newest, req);
+      const olderPlan = planQuery(ast, { fromUs: req.fromUs, toUs: t0, limit: wanted - newest.rows.length });
+      // `to` is exclusive: the partition that starts at t0 holds nothing for this part.
+      const older = await store.query(olderPlan, {
+        ...opts,
+        range: { ...olderPlan.range, toUs: Math.min(olderPlan.range.toUs ?? t0, t0 - 1) },
       });
-      if (result.rows.length >= wanted) return respond(plan, result, req);
+      return respondBoth(plan, newest, olderPlan, older, req);
     }
   }
   const plan = planQuery(ast, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit });
@@ -78,6 +83,33 @@ function newestWindowStart(store: StorageEngine, req: QueryRequest): number | nu
   const newest = [...inRange].sort((a, b) => b.maxUs - a.maxUs).slice(0, NEWEST_WINDOW_PARTITIONS);
   const t0 = Math.min(...newest.map((r) => r.minUs));
   return req.fromUs !== undefined && req.fromUs > t0 ? null : t0;
+}
+
+/** One answer from the newest window's rows followed by the older ones (all older by `ts`). */
+function respondBoth(
+  plan: QueryPlan,
+  newest: QueryRows,
+  olderPlan: QueryPlan,
+  older: QueryRows,
+  req: QueryRequest,
+): QueryResponse {
+  const scanned = (newest.scan?.partitions_scanned ?? 0) + (older.scan?.partitions_scanned ?? 0);
+  const all = (newest.scan?.partitions_scanned ?? 0) + (newest.scan?.partitions_skipped ?? 0);
+  return {
+    kind: plan.kind,
+    columns: newest.columns,
+    rows: [...newest.rows, ...older.rows],
+    elapsed_ms: newest.elapsed_ms + older.elapsed_ms,
+    ...(newest.scan
+      ? { scan: { partitions_scanned: scanned, partitions_skipped: Math.max(0, all - scanned) } }
+      : {}),
+    ...(req.explain
+      ? {
+          sql: `-- the newest partitions first\n${plan.sql};\n-- then older ones, for the rest of the page\n${olderPlan.sql}`,
+          params: [...plan.params, ...olderPlan.params],
+        }
+      : {}),
+  };
 }
 
 function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest): QueryResponse {

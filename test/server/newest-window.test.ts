@@ -84,7 +84,21 @@ describe('newest-first search', () => {
   it('falls back to everything when the newest partitions hold less than a page', async () => {
     store = await sealedStore();
     expect(await offsets(store, 'zeppelin', 10)).toEqual([3]);
-    expect((await runQuery(store, { q: 'zeppelin', limit: 10 })).scan?.partitions_scanned).toBe(HOURS);
+    expect((await runQuery(store, { q: 'zeppelin', limit: 10 })).scan).toEqual({
+      partitions_scanned: HOURS,
+      partitions_skipped: 0,
+    });
+    // The window is not read twice: the rest of the page comes from before it, as explain shows.
+    const explained = await runQuery(store, { q: 'zeppelin', limit: 10, explain: true });
+    expect(explained.sql).toMatch(
+      /^-- the newest partitions first\n[^]*;\n-- then older ones, for the rest of the page\n/,
+    );
+    expect(explained.rows).toHaveLength(1);
+    // A `ts` term that ends before the window narrows the older part, not widened back to it.
+    expect(await offsets(store, 'zeppelin ts<2026-01-02T02:00:00Z', 10)).toEqual([3]);
+    expect(await offsets(store, 'event ts<2026-01-02T00:00:01Z', 5)).toEqual(
+      await reference(store, `ts < TIMESTAMP '2026-01-02 00:00:01'`, 5),
+    );
     // More errors wanted than the newest window holds: the page reaches into older hours.
     const many = HOURS * 20;
     expect(await offsets(store, 'level:error', many)).toEqual(
