@@ -10,24 +10,13 @@ import {
   planQuery,
 } from '../../src/query/index.js';
 import { openDuckDbStore } from '../../src/storage/index.js';
+import { testEvent } from '../helpers/events.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 0, 0) * 1000;
 const MODES = ['counts', 'auto', 'sort'] as const;
 
 function event(i: number, service: string | null, fields: Fields, dtUs = i * 1_000_000): LogEvent {
-  return {
-    ts: T0 + dtUs,
-    level: 'info',
-    service,
-    host: 'h',
-    source: 'a.log',
-    generation: 'g',
-    offset: i,
-    format: 'json',
-    message: 'm',
-    fields,
-    raw: 'm',
-  };
+  return testEvent(i, { ts: T0 + dtUs, service, fields });
 }
 
 /** Runs `q` on the store in every percentile mode; each answer must equal the evaluator's, bit for bit. */

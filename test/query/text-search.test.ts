@@ -5,6 +5,7 @@ import type { StorageEngine } from '../../src/core/storage.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
 import { caselessRun } from '../../src/query/planner.js';
 import { openDuckDbStore } from '../../src/storage/index.js';
+import { testEvent } from '../helpers/events.js';
 
 const T0 = Date.UTC(2026, 0, 2) * 1000;
 
@@ -37,19 +38,9 @@ const PIECES = [
 const text = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 8 }).map((a) => a.join(''));
 
 function events(pairs: [string, string][]): LogEvent[] {
-  return pairs.map(([message, raw], i) => ({
-    ts: T0 + i * 1_000_000,
-    level: 'info',
-    service: 'api',
-    host: null,
-    source: 'src',
-    generation: 'g',
-    offset: i,
-    format: 'json',
-    message,
-    fields: {},
-    raw: `${raw} #${i}`,
-  }));
+  return pairs.map(([message, raw], i) =>
+    testEvent(i, { ts: T0 + i * 1_000_000, service: 'api', host: null, message, raw: `${raw} #${i}` }),
+  );
 }
 
 /** A phrase query for `term`, quotes and backslashes escaped. */

@@ -4,6 +4,7 @@ import type { LogEvent } from '../../src/core/events.js';
 import { TIME_BUCKET_ORIGIN_US } from '../../src/query/dialect.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
 import { openDuckDbStore } from '../../src/storage/index.js';
+import { testEvent } from '../helpers/events.js';
 
 const INTERVALS: [string, number][] = [
   ['1us', 1],
@@ -19,19 +20,7 @@ const INTERVALS: [string, number][] = [
 ];
 
 function event(i: number, ts: number, service: string): LogEvent {
-  return {
-    ts,
-    level: 'info',
-    service,
-    host: 'h',
-    source: 'a.log',
-    generation: 'g',
-    offset: i,
-    format: 'json',
-    message: 'm',
-    fields: {},
-    raw: 'm',
-  };
+  return testEvent(i, { ts, service });
 }
 
 const YEAR_US = 365.25 * 86_400_000_000;
