@@ -33,13 +33,10 @@ export async function deliver(opts: LinkOptions, path: string, body: string): Pr
   let backoff = 100;
   for (let attempt = 1; ; attempt++) {
     if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
+    const limitMs = opts.attemptTimeoutMs ?? 120_000;
+    const timeout = AbortSignal.timeout(limitMs);
     try {
-      const res = await post(
-        `${opts.url}${path}`,
-        body,
-        opts.token,
-        AbortSignal.any([opts.signal, AbortSignal.timeout(opts.attemptTimeoutMs ?? 120_000)]),
-      );
+      const res = await post(`${opts.url}${path}`, body, opts.token, AbortSignal.any([opts.signal, timeout]));
       const text = res.text;
       // Accepted is accepted: an answer that is not JSON must not make the batch go again.
       if (res.ok) return parseOr(text, {});
@@ -51,8 +48,11 @@ export async function deliver(opts: LinkOptions, path: string, body: string): Pr
     } catch (err) {
       if (err instanceof RejectedError) throw err;
       if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
-      if (attempt >= (opts.maxAttempts ?? Number.POSITIVE_INFINITY)) throw err;
-      opts.onRetry?.(err as Error, attempt);
+      const failure = timeout.aborted
+        ? new Error(`${opts.url}${path}: no answer within ${(limitMs / 1000).toFixed(1)} s`)
+        : (err as Error);
+      if (attempt >= (opts.maxAttempts ?? Number.POSITIVE_INFINITY)) throw failure;
+      opts.onRetry?.(failure, attempt);
     }
     await sleep(backoff, opts.signal);
     backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);

@@ -1,59 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { deliver, getJson, RejectedError } from '../../src/pipeline/http-link.js';
 import { freePort } from '../helpers/ports.js';
+import { answer, closeReceivers, type Receiver, receiver } from '../helpers/receiver.js';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Handler = (req: Received, res: ServerResponse, n: number) => void;
-
-const servers: Server[] = [];
-
-/** A receiver on 127.0.0.1 that records every request and answers with `handler`. */
-async function receiver(handler: Handler, port = 0): Promise<{ url: string; got: Received[] }> {
-  const got: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      got.push(r);
-      handler(r, res, got.length);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, got };
-}
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
-
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
+afterEach(closeReceivers);
 
 const BODY = '{"$logpipe":"raw-events","version":1}\n{"line":"a"}\n';
 
@@ -164,7 +115,7 @@ describe('deliver', () => {
     const port = await freePort();
     const retries: number[] = [];
     let started: Promise<unknown> | null = null;
-    let r: { url: string; got: Received[] } | null = null;
+    let r: Receiver | null = null;
     const out = await deliver(
       {
         url: `http://127.0.0.1:${port}`,
@@ -246,7 +197,7 @@ describe('deliver', () => {
         '/api/ingest',
         BODY,
       ),
-    ).rejects.toThrow();
+    ).rejects.toThrow(/\/api\/ingest: no answer within 0\.2 s$/);
     expect(r.got).toHaveLength(2);
   });
 });
