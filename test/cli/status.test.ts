@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectRows, formatStatus, type StatusRow } from '../../src/cli/status.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { writeServerInfo } from '../../src/server/discovery.js';
-import { addOpsRoutes, type ComponentCounters, type ComponentStatus } from '../../src/server/ops.js';
+import {
+  addOpsRoutes,
+  type ComponentCounters,
+  type ComponentStatus,
+  newCounters,
+} from '../../src/server/ops.js';
 import { type ServedApp, serveApp } from '../../src/server/serve.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 
@@ -28,13 +33,7 @@ function dir(): string {
 
 function status(over: Partial<ComponentStatus> = {}): ComponentStatus {
   return {
-    component: 'x',
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
+    ...newCounters('x'),
     pid: 1,
     started_at: '2026-01-01T00:00:00.000Z',
     uptime_s: 0,
@@ -55,16 +54,7 @@ async function component(...counters: ComponentCounters[]): Promise<ServedApp> {
 }
 
 function counters(component: string, over: Partial<ComponentCounters> = {}): ComponentCounters {
-  return {
-    component,
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-    ...over,
-  };
+  return { ...newCounters(component), ...over };
 }
 
 /** The pid of a process that has exited. */

@@ -6,11 +6,10 @@
  * once with the store process killed instead (under `logpipe up`, which restarts it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, runCli, tempDir } from '../helpers/cli.js';
-import { killAll, startLogpipe, upComponents, verifyUntil } from '../helpers/processes.js';
+import { CLI, runCli, tailConfig } from '../helpers/cli.js';
+import { expectExactlyOnce, killAll, startLogpipe, upComponents } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 const LINES = 200_000;
@@ -51,20 +50,10 @@ function prng(seed: number): () => number {
 
 /** A data dir, a config tailing `logs/app.log*` into it, and where the log and manifest go. */
 function setup(): { dataDir: string; log: string; manifest: string; config: string } {
-  const dir = tempDir();
-  const dataDir = join(dir, 'data');
-  const config = join(dir, 'logpipe.yaml');
-  writeFileSync(
-    config,
-    [
-      `data_dir: ${dataDir}`,
-      'sources:',
-      `  - { type: file, paths: ["${join(dir, 'logs')}/app.log*"], poll_interval: 50ms }`,
-      'storage: { flush_interval: 100ms }',
-      'server: { port: 0 }',
-      '',
-    ].join('\n'),
-  );
+  const { dir, dataDir, config } = tailConfig('app.log*', {
+    poll: '50ms',
+    extra: ['storage: { flush_interval: 100ms }', 'server: { port: 0 }'],
+  });
   return { dataDir, log: join(dir, 'logs', 'app.log'), manifest: join(dir, 'manifest.json'), config };
 }
 
@@ -150,15 +139,7 @@ async function chaosStore(seed: number): Promise<void> {
     );
   }
   expect(await gen.exited, gen.stderr()).toBe(0);
-  const v = await verifyUntil(manifest, dataDir, 120_000);
-  expect(
-    { ok: v.ok, lost: v.lost, duplicated: v.duplicated },
-    `${v.text}\n${pipeline.output().slice(-4000)}`,
-  ).toEqual({
-    ok: true,
-    lost: 0,
-    duplicated: 0,
-  });
+  await expectExactlyOnce(manifest, dataDir, 120_000, pipeline.output().slice(-4000));
   pipeline.child.kill('SIGINT');
   expect(await pipeline.exited, pipeline.output().slice(-4000)).toBe(0);
 }

@@ -3,12 +3,11 @@
  * `store --serve`, `parse --listen --to`, `collect --to`. Stopping the collector or the parser
  * while the application keeps writing, then starting it again, loses and duplicates nothing.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { runCli, tailConfig } from '../helpers/cli.js';
 import { freePort } from '../helpers/ports.js';
-import { killAll, type Proc, startLogpipe, verifyUntil } from '../helpers/processes.js';
+import { expectExactlyOnce, killAll, type Proc, startLogpipe } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 afterEach(() => killAll());
@@ -25,18 +24,7 @@ async function stop(p: Proc): Promise<void> {
 
 describe('components as separate processes', () => {
   it('collector and parser each stopped and started again while lines keep coming: 0 lost, 0 duplicated', async () => {
-    const dir = tempDir();
-    const dataDir = join(dir, 'data');
-    const config = join(dir, 'logpipe.yaml');
-    writeFileSync(
-      config,
-      [
-        `data_dir: ${dataDir}`,
-        'sources:',
-        `  - { type: file, paths: ["${join(dir, 'logs')}/*.log"], poll_interval: 100ms }`,
-        '',
-      ].join('\n'),
-    );
+    const { dir, dataDir, config } = tailConfig('*.log');
     const [storePort, parserPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const storeUrl = `http://127.0.0.1:${storePort}`;
     const parserUrl = `http://127.0.0.1:${parserPort}`;
@@ -88,11 +76,7 @@ describe('components as separate processes', () => {
     await waitFor('parser again', () => healthy(parserUrl));
 
     expect(await gen.exited, gen.output()).toBe(0);
-    const v = await verifyUntil(manifest, dataDir, 60_000);
-    expect(
-      { ok: v.ok, lost: v.lost, duplicated: v.duplicated },
-      `${v.text}\n${collector.output()}\n${parser.output()}`,
-    ).toEqual({ ok: true, lost: 0, duplicated: 0 });
+    await expectExactlyOnce(manifest, dataDir, 60_000, `${collector.output()}\n${parser.output()}`);
     // The collector said plainly that the parser was away, and carried on once it was back.
     expect(collector.output()).toMatch(/cannot deliver to http:\/\/127\.0\.0\.1:\d+ .*retrying/);
 

@@ -7,38 +7,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/cli.js';
+import { tailConfig } from '../helpers/cli.js';
 import {
+  expectExactlyOnce,
   killAll,
   rssMiB,
   startLogpipe,
   type UpComponent,
   upComponents,
-  verifyUntil,
 } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
-const EXACT = { ok: true, lost: 0, duplicated: 0 };
 const dataDirs: string[] = [];
 afterEach(() => killAll(dataDirs.splice(0)));
 
 /** A config tailing `<dir>/logs/*.log` into `<dir>/data`; the generators are started by the tests. */
 function setup(): { dir: string; dataDir: string; config: string } {
-  const dir = tempDir();
-  const dataDir = join(dir, 'data');
-  const config = join(dir, 'logpipe.yaml');
-  writeFileSync(
-    config,
-    [
-      `data_dir: ${dataDir}`,
-      'sources:',
-      `  - { type: file, paths: ["${join(dir, 'logs')}/*.log*"], poll_interval: 100ms }`,
-      'server: { port: 0 }',
-      '',
-    ].join('\n'),
-  );
-  dataDirs.push(dataDir);
-  return { dir, dataDir, config };
+  const c = tailConfig('*.log*', { extra: ['server: { port: 0 }'] });
+  dataDirs.push(c.dataDir);
+  return c;
 }
 
 /** Starts `logpipe up` and waits until store, parser and collector run. */
@@ -88,10 +75,7 @@ describe('logpipe up', () => {
     for (const rate of [10, 50, 100, 200]) {
       const { g, manifest } = generate(dir, `rate-${rate}`, rate, 10);
       expect(await g.exited, g.output()).toBe(0);
-      const v = await verifyUntil(manifest, dataDir, 30_000);
-      expect({ ok: v.ok, lost: v.lost, duplicated: v.duplicated }, `at ${rate} lines/s: ${v.text}`).toEqual(
-        EXACT,
-      );
+      await expectExactlyOnce(manifest, dataDir, 30_000, `at ${rate} lines/s`);
     }
     pipeline.child.kill('SIGINT');
     expect(await pipeline.exited, pipeline.output()).toBe(0);
@@ -123,11 +107,7 @@ describe('logpipe up', () => {
       );
     }
     expect(await g.exited, g.output()).toBe(0);
-    const v = await verifyUntil(manifest, dataDir, 120_000);
-    expect(
-      { ok: v.ok, lost: v.lost, duplicated: v.duplicated },
-      `${v.text}\n${pipeline.output().slice(-4000)}`,
-    ).toEqual(EXACT);
+    await expectExactlyOnce(manifest, dataDir, 120_000, pipeline.output().slice(-4000));
     pipeline.child.kill('SIGINT');
     expect(await pipeline.exited, pipeline.output().slice(-4000)).toBe(0);
   }, 300_000);
@@ -156,11 +136,7 @@ describe('logpipe up', () => {
     // The store was not restarted for being paused: it is the same process, and it drains.
     expect(component(dataDir, 'store').pid).toBe(store.pid);
     expect(await g.exited, g.output()).toBe(0);
-    const v = await verifyUntil(manifest, dataDir, 120_000);
-    expect(
-      { ok: v.ok, lost: v.lost, duplicated: v.duplicated },
-      `${v.text}\n${pipeline.output().slice(-4000)}`,
-    ).toEqual(EXACT);
+    await expectExactlyOnce(manifest, dataDir, 120_000, pipeline.output().slice(-4000));
     pipeline.child.kill('SIGINT');
     expect(await pipeline.exited, pipeline.output().slice(-4000)).toBe(0);
   }, 240_000);

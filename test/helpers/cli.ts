@@ -1,6 +1,6 @@
 /** Runs the built `logpipe` executable in a child process, as a user would. */
 import { type SpawnOptions, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -47,4 +47,28 @@ export function runCli(
 /** A fresh temporary directory for one test. */
 export function tempDir(prefix = 'logpipe-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A temp dir with a config tailing `<dir>/logs/<glob>` into `<dir>/data`, plus any further YAML
+ * lines (`storage: …`); the config's path and the data dir are returned with the dir.
+ */
+export function tailConfig(
+  glob: string,
+  opts: { poll?: string; extra?: string[] } = {},
+): { dir: string; dataDir: string; config: string } {
+  const dir = tempDir();
+  const dataDir = join(dir, 'data');
+  const config = join(dir, 'logpipe.yaml');
+  writeFileSync(
+    config,
+    [
+      `data_dir: ${dataDir}`,
+      'sources:',
+      `  - { type: file, paths: ["${join(dir, 'logs')}/${glob}"], poll_interval: ${opts.poll ?? '100ms'} }`,
+      ...(opts.extra ?? []),
+      '',
+    ].join('\n'),
+  );
+  return { dir, dataDir, config };
 }

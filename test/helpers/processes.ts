@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { CLI, runCli } from './cli.js';
 
 export interface Proc {
@@ -96,4 +97,19 @@ export async function verifyUntil(manifest: string, dataDir: string, timeoutMs: 
     if (verdict.ok || verdict.duplicated > 0 || Date.now() > deadline) return verdict;
     await new Promise((res) => setTimeout(res, 500));
   }
+}
+
+/** Waits for `logpipe verify` and expects every line stored exactly once; `context` explains a failure. */
+export async function expectExactlyOnce(
+  manifest: string,
+  dataDir: string,
+  timeoutMs: number,
+  context = '',
+): Promise<void> {
+  const v = await verifyUntil(manifest, dataDir, timeoutMs);
+  expect({ ok: v.ok, lost: v.lost, duplicated: v.duplicated }, `${v.text}\n${context}`).toEqual({
+    ok: true,
+    lost: 0,
+    duplicated: 0,
+  });
 }

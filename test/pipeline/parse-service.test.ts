@@ -1,63 +1,21 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RawEvent } from '../../src/core/events.js';
 import { memoryLogger } from '../../src/core/log.js';
 import { decodeLogEvent, encodeRawEvent, parseStreamHeader, streamHeader } from '../../src/core/ndjson.js';
 import { type ParseService, startParseService } from '../../src/pipeline/parse-service.js';
 import type { ComponentStatus } from '../../src/server/ops.js';
-
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
+import { answer, closeReceivers, type Received, receiver } from '../helpers/receiver.js';
 
 type Reply = (req: Received, res: ServerResponse) => void;
 
-const servers: Server[] = [];
 const services: ParseService[] = [];
-
-/** A stand-in for the store: records what it is sent, answers with `reply`. */
-async function fakeStore(reply: Reply): Promise<{ url: string; got: Received[]; setReply(r: Reply): void }> {
-  const got: Received[] = [];
-  let current = reply;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const r = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      got.push(r);
-      current(r, res);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    got,
-    setReply: (r) => {
-      current = r;
-    },
-  };
-}
 
 /** Answers an ingest with the count of events in the stream it got, as the store does. */
 const storedAll: Reply = (req, res) => {
   const n = req.body.split('\n').filter((l) => l !== '').length - 1;
-  json(res, 200, { stored: n, duplicates: 0 });
+  answer(res, 200, { stored: n, duplicates: 0 });
 };
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 async function parser(to: string, token?: string): Promise<ParseService> {
   const s = await startParseService({
@@ -74,15 +32,7 @@ async function parser(to: string, token?: string): Promise<ParseService> {
 
 afterEach(async () => {
   await Promise.all(services.splice(0).map((s) => s.stop()));
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
+  await closeReceivers();
 });
 
 const LINES = [
@@ -108,7 +58,7 @@ function post(url: string, body: string, headers: Record<string, string> = {}): 
 
 describe('parse service', () => {
   it('parses a raw-events batch, passes log events to the store and answers with its answer', async () => {
-    const store = await fakeStore((_, res) => json(res, 200, { stored: 2, duplicates: 0 }));
+    const store = await receiver((_, res) => answer(res, 200, { stored: 2, duplicates: 0 }));
     const p = await parser(store.url);
     const res = await post(p.url, rawBatch(LINES));
     expect(res.status).toBe(200);
@@ -132,14 +82,14 @@ describe('parse service', () => {
   });
 
   it('passes the store answer through as it is (duplicates included)', async () => {
-    const store = await fakeStore((_, res) => json(res, 200, { stored: 0, duplicates: 2 }));
+    const store = await receiver((_, res) => answer(res, 200, { stored: 0, duplicates: 2 }));
     const p = await parser(store.url);
     const res = await post(p.url, rawBatch(LINES));
     expect(await res.json()).toEqual({ stored: 0, duplicates: 2 });
   });
 
   it('parses plain lines too', async () => {
-    const store = await fakeStore(storedAll);
+    const store = await receiver(storedAll);
     const p = await parser(store.url);
     const res = await post(p.url, `${LINES.join('\n')}\n`);
     expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
@@ -152,8 +102,8 @@ describe('parse service', () => {
   });
 
   it('answers 503 when the store fails, once, leaving retries to the sender', async () => {
-    const store = await fakeStore((_, res) =>
-      json(res, 503, { error: { type: 'storage', message: 'disk full' } }),
+    const store = await receiver((_, res) =>
+      answer(res, 503, { error: { type: 'storage', message: 'disk full' } }),
     );
     const p = await parser(store.url);
     const res = await post(p.url, rawBatch(LINES));
@@ -167,24 +117,16 @@ describe('parse service', () => {
   });
 
   it('answers 503 when the store is not there', async () => {
-    const store = await fakeStore(storedAll);
+    const store = await receiver(storedAll);
     const p = await parser(store.url);
     // The store goes away.
-    await Promise.all(
-      servers.splice(0).map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            s.closeAllConnections();
-            s.close(() => resolve());
-          }),
-      ),
-    );
+    await closeReceivers();
     const res = await post(p.url, rawBatch(LINES));
     expect(res.status).toBe(503);
   });
 
   it('answers 400 when the store refuses the batch', async () => {
-    const store = await fakeStore((_, res) => json(res, 400, { error: { type: 'request', message: 'no' } }));
+    const store = await receiver((_, res) => answer(res, 400, { error: { type: 'request', message: 'no' } }));
     const p = await parser(store.url);
     const res = await post(p.url, rawBatch(LINES));
     expect(res.status).toBe(400);
@@ -192,7 +134,7 @@ describe('parse service', () => {
   });
 
   it('refuses a bad line with 400 naming it, sending nothing to the store', async () => {
-    const store = await fakeStore(storedAll);
+    const store = await receiver(storedAll);
     const p = await parser(store.url);
     const body = `${streamHeader('raw-events')}\n${encodeRawEvent(raw(0, LINES[0]))}\n{"no_line":1}\n`;
     const res = await post(p.url, body);
@@ -209,7 +151,7 @@ describe('parse service', () => {
 
   it('proxies /api/committed to the store', async () => {
     const positions = [{ source: '/logs/web.log', generation: 'fp 1', offset: 100, raw: LINES[1] }];
-    const store = await fakeStore((_, res) => json(res, 200, { positions }));
+    const store = await receiver((_, res) => answer(res, 200, { positions }));
     const p = await parser(store.url);
     const res = await fetch(`${p.url}/api/committed?fingerprint=${encodeURIComponent('fp 1')}`);
     expect(res.status).toBe(200);
@@ -219,7 +161,7 @@ describe('parse service', () => {
   });
 
   it('answers /api/committed with 502 when the store fails it', async () => {
-    const store = await fakeStore((_, res) => json(res, 500, { error: { message: 'db locked' } }));
+    const store = await receiver((_, res) => answer(res, 500, { error: { message: 'db locked' } }));
     const p = await parser(store.url);
     const res = await fetch(`${p.url}/api/committed?fingerprint=fp1`);
     expect(res.status).toBe(502);
@@ -227,8 +169,8 @@ describe('parse service', () => {
   });
 
   it('requires the token from senders and passes it to the store', async () => {
-    const store = await fakeStore((req, res) =>
-      req.url.startsWith('/api/committed') ? json(res, 200, { positions: [] }) : storedAll(req, res),
+    const store = await receiver((req, res) =>
+      req.url.startsWith('/api/committed') ? answer(res, 200, { positions: [] }) : storedAll(req, res),
     );
     const p = await parser(store.url, 'tok');
     expect((await post(p.url, rawBatch(LINES))).status).toBe(401);
@@ -246,7 +188,7 @@ describe('parse service', () => {
   });
 
   it('counts events and bytes in /status', async () => {
-    const store = await fakeStore(storedAll);
+    const store = await receiver(storedAll);
     const p = await parser(store.url);
     const body = rawBatch(LINES);
     await post(p.url, body);
@@ -268,7 +210,7 @@ describe('parse service', () => {
   });
 
   it('answers 404 as JSON for an unknown route', async () => {
-    const store = await fakeStore(storedAll);
+    const store = await receiver(storedAll);
     const p = await parser(store.url);
     const res = await fetch(`${p.url}/api/nothing`);
     expect(res.status).toBe(404);

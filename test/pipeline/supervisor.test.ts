@@ -142,6 +142,15 @@ function allIn(dir: string, state: ChildState['state']): Promise<UpFile> {
   );
 }
 
+/** Waits until up.json counts a restart of the first component. */
+function firstRestart(dir: string): Promise<true> {
+  return waitFor(
+    'a restart',
+    async () => ((upFile(dir)?.components[0].restarts ?? 0) >= 1 ? true : undefined),
+    8000,
+  );
+}
+
 describe('supervise', () => {
   it('starts children in order, each once the one before answers /healthz, and records them in up.json', async () => {
     const base = newRun();
@@ -267,11 +276,7 @@ describe('supervise', () => {
     const run = start(base, [
       await child(base, 'store', { args: ['--exit-after', '200', '--exit-code', '0'] }),
     ]);
-    await waitFor(
-      'a restart',
-      async () => ((upFile(run.dir)?.components[0].restarts ?? 0) >= 1 ? true : undefined),
-      8000,
-    );
+    await firstRestart(run.dir);
     run.ac.abort();
     await run.done;
   });
@@ -391,11 +396,7 @@ describe('supervise', () => {
     const run = start(base, [
       await child(base, 'store', { args: ['--exit-after', '400', '--exit-code', '2'] }),
     ]);
-    await waitFor(
-      'a restart',
-      async () => ((upFile(run.dir)?.components[0].restarts ?? 0) >= 1 ? true : undefined),
-      8000,
-    );
+    await firstRestart(run.dir);
     run.ac.abort();
     await run.done;
   });

@@ -3,20 +3,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RawEvent } from '../../src/core/events.js';
 import { encodeRawEvent, streamHeader } from '../../src/core/ndjson.js';
 import { createApp } from '../../src/server/app.js';
-import { addOpsRoutes, type ComponentCounters, type ComponentStatus } from '../../src/server/ops.js';
+import {
+  addOpsRoutes,
+  type ComponentCounters,
+  type ComponentStatus,
+  newCounters,
+} from '../../src/server/ops.js';
 import { openDuckDbStore } from '../../src/storage/index.js';
 
 function counters(component: string, over: Partial<ComponentCounters> = {}): ComponentCounters {
-  return {
-    component,
-    events_in: 0,
-    events_out: 0,
-    bytes_in: 0,
-    bytes_out: 0,
-    errors: 0,
-    queue_depth: 0,
-    ...over,
-  };
+  return { ...newCounters(component), ...over };
 }
 
 async function statusOf(app: Hono): Promise<ComponentStatus[]> {
