@@ -73,6 +73,11 @@ export interface StorageEngine {
   stats(): Promise<StoreStats>;
   /** The ingest stamp of the last committed append: rows committed later get a larger one. */
   watermark(): number;
+  /**
+   * The next offset not yet stored of each (source, generation) whose generation is `generation`
+   * or starts with `generation-`: what a collector may resume after.
+   */
+  committedOffsets(generation: string): { source: string; generation: string; next: number }[];
   /** Time ranges (epoch µs) of the sealed partitions, oldest first; empty when there are none. */
   sealedRanges(): { minUs: number; maxUs: number }[];
   /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */

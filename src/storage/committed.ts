@@ -5,7 +5,6 @@
  * source id instead of storing the file again.
  */
 import type { StorageEngine } from '../core/storage.js';
-import { OFFSETS_TABLE } from './duckdb/schema.js';
 
 /** One source's last committed line of some content. */
 export interface CommittedPosition {
@@ -15,14 +14,25 @@ export interface CommittedPosition {
   raw: string;
 }
 
-/** The last committed line of each (source, generation) whose generation is this fingerprint. */
+/**
+ * The last committed line of each (source, generation) whose generation is this fingerprint. The
+ * offsets come from the store's own record (rows still in segment files included), the lines
+ * from a query.
+ */
 export async function committedPositions(
   store: StorageEngine,
   fingerprint: string,
 ): Promise<CommittedPosition[]> {
+  const known = store.committedOffsets(fingerprint).filter((o) => o.next > 0);
+  if (known.length === 0) return [];
+  const params: (string | number)[] = [];
+  const tuples = known.map((o) => {
+    params.push(o.source, o.generation, o.next - 1);
+    return '(source = ? AND generation = ? AND "offset" = ?)';
+  });
   const r = await store.query({
-    sql: `SELECT o.source, o.generation, l."offset", l.raw FROM ${OFFSETS_TABLE} o JOIN logs l ON l.source = o.source AND l.generation = o.generation AND l."offset" = o.next_offset - 1 WHERE o.generation = ? OR starts_with(o.generation, ?)`,
-    params: [fingerprint, `${fingerprint}-`],
+    sql: `SELECT source, generation, "offset", raw FROM logs WHERE ${tuples.join(' OR ')}`,
+    params,
   });
   return r.rows.map((row) => ({
     source: String(row.source),

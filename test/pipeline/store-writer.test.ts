@@ -45,6 +45,9 @@ function fakeStore(opts: { failTimes?: number } = {}) {
     async query() {
       return { columns: [], rows: [], elapsed_ms: 0 };
     },
+    committedOffsets() {
+      return [];
+    },
     async stats() {
       return {
         rows: 0,

@@ -36,6 +36,23 @@ export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
 ];
 
+/** Columns that always hold a value. */
+export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([
+  'ts',
+  'level',
+  'source',
+  'generation',
+  'offset',
+  'format',
+  'raw',
+]);
+
+/**
+ * Store-wide values kept with the rows: `merged_segment` names the newest segment file whose
+ * rows are in the active table (segments up to it are deleted, never merged twice).
+ */
+export const META_TABLE = 'store_meta';
+
 /** Quotes an identifier for DuckDB (`offset` and friends are keywords). */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -45,12 +62,13 @@ export function quoteIdent(name: string): string {
 export function createSchemaSql(): string[] {
   const cols = TABLE_COLUMNS.map((c) => {
     const type = c.name === FIELDS_COLUMN ? 'JSON' : SQL_TYPE[c.type];
-    const notNull = ['ts', 'level', 'source', 'generation', 'offset', 'format', 'raw'].includes(c.name);
+    const notNull = NOT_NULL_COLUMNS.has(c.name);
     return `${quoteIdent(c.name)} ${type}${notNull ? ' NOT NULL' : ''}`;
   });
   return [
     `CREATE TABLE IF NOT EXISTS ${ACTIVE_TABLE} (${cols.join(', ')})`,
     `CREATE TABLE IF NOT EXISTS ${PARTITIONS_TABLE} (file VARCHAR PRIMARY KEY, min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, bytes BIGINT NOT NULL, raw_bytes BIGINT NOT NULL, levels JSON, services JSON, sealed_at TIMESTAMP NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
+    `CREATE TABLE IF NOT EXISTS ${META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
   ];
 }
