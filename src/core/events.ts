@@ -60,7 +60,7 @@ export type Ack = (err?: Error) => void;
 /** A batch of events travelling together, with its acknowledgement. */
 export interface Batch<E> {
   events: E[];
-  /** Resolved by the store after COMMIT (or by the pipe writer after flush); checkpoints follow it. */
+  /** Resolved by the store once the rows are durable (or by the pipe writer after flush); checkpoints follow it. */
   ack: Ack;
 }
 

@@ -66,7 +66,7 @@ export interface QueryOptions {
 
 /** One storage engine instance; `append` resolves only once the rows are durable. */
 export interface StorageEngine {
-  /** Appends a batch in one transaction, skipping events already stored; resolves after COMMIT. */
+  /** Appends a batch, skipping events already stored; resolves once the rows are durable. */
   append(events: LogEvent[]): Promise<AppendResult>;
   /** Runs a read-only query. */
   query(q: SqlQuery, opts?: QueryOptions): Promise<QueryRows>;

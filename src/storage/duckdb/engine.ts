@@ -1,8 +1,9 @@
 /**
- * The embedded store on DuckDB. One process owns the database file and appends batches in
- * transactions; each transaction also moves the per-source committed offsets, so a batch re-sent
- * after a crash is recognised and skipped (exactly once). Finished time windows are sealed into
- * Parquet partitions, retention removes the oldest, and queries read the active table and the
+ * The embedded store on DuckDB. One process owns the store. Each appended batch becomes a segment
+ * file (see segments.ts) carrying the per-source committed offsets, so a batch re-sent after a
+ * crash is recognised and skipped (exactly once); background merges move segments into the
+ * active table in large transactions. Finished time windows are sealed into Parquet partitions,
+ * retention removes the oldest, and queries read the active table, the segments and the
  * partitions their time range can touch, alongside ingest.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -21,7 +22,7 @@ import type {
   StoreStats,
 } from '../../core/storage.js';
 import { formatMicros } from '../../core/time.js';
-import { encodeParquet } from '../parquet/writer.js';
+import { encodeParquetParts } from '../parquet/writer.js';
 import { appendEvents, eventColumns, SEGMENT_SCHEMA } from './event-columns.js';
 import {
   commitFile,
@@ -80,11 +81,18 @@ export interface DuckDbStoreOptions {
 }
 
 const DEFAULT_MAX_ROWS = 10_000;
-/** A merge starts once this many rows or files wait in segments. */
-const MERGE_ROWS = 100_000;
-const MERGE_FILES = 64;
-/** Appends wait for the merge while this many rows are unmerged (disk used by segments stays bounded). */
-const MAX_UNMERGED_ROWS = 500_000;
+/**
+ * When segments are merged. Merging costs DuckDB 3.5-6 us a row, so a burst is left in segments
+ * (queries read them at full speed) and merged once ingest pauses, once the oldest waiting
+ * segment is this old, or once this many files or bytes wait. Appends wait for the merge while
+ * the unmerged bytes are over the cap, which bounds the disk that segments (uncompressed, about
+ * 2.5 times the raw text) take.
+ */
+const MERGE_IDLE_MS = 1_000;
+const MERGE_AGE_MS = 30_000;
+const MERGE_FILES = 256;
+const MERGE_BYTES = 256 * 1024 * 1024;
+const MAX_UNMERGED_BYTES = 1024 * 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 30_000;
 const HOUR_MS = 3_600_000;
 
@@ -166,7 +174,10 @@ export class DuckDbStore implements StorageEngine {
   private schemaMissing = false;
   /** Segments written but not yet merged into the active table, oldest first. */
   private segments: Segment[] = [];
-  private unmergedRows = 0;
+  private unmergedBytes = 0;
+  /** When the last segment was written (monotonic ms), for merging once ingest pauses. */
+  private lastAppendAt = 0;
+  private mergeTimer: NodeJS.Timeout | null = null;
   /** Sequence number of the next segment; always above every merged one. */
   private nextSeq = 1;
   /** Highest ingest stamp among rows in the active table: sealing moves rows up to it. */
@@ -220,6 +231,12 @@ export class DuckDbStore implements StorageEngine {
     this.lastIngestUs = Number(last.getRowsJson()[0]?.[0] ?? 0);
     this.mergedIngestUs = this.lastIngestUs;
     if (this.storeDir) await this.loadSegments();
+    if (this.storeDir && !this.opts.readOnly) {
+      this.mergeTimer = setInterval(() => {
+        if (!this.merging && this.mergeDue()) this.mergeInBackground();
+      }, MERGE_IDLE_MS);
+      this.mergeTimer.unref();
+    }
     if (!this.opts.readOnly && this.storeDir) {
       const orphans = removeOrphans(this.storeDir, new Set(this.partitions.map((p) => p.file)));
       if (orphans.length > 0)
@@ -274,8 +291,15 @@ export class DuckDbStore implements StorageEngine {
       const full = join(dir, file);
       const [rows, ingestedUs] = byFile.get(full) ?? [0, 0];
       const offsets = offsetsOf.get(full) ?? [];
-      this.segments.push({ file, rows, bytes: fileSize(full), ingestedUs, offsets });
-      this.unmergedRows += rows;
+      this.segments.push({
+        file,
+        rows,
+        bytes: fileSize(full),
+        ingestedUs,
+        offsets,
+        writtenAt: performance.now(),
+      });
+      this.unmergedBytes += fileSize(full);
       for (const [key, next] of offsets) {
         if (next > (this.committed.get(key) ?? 0)) this.committed.set(key, next);
       }
@@ -345,32 +369,47 @@ export class DuckDbStore implements StorageEngine {
     ingestUs: number,
   ): Promise<void> {
     const offsets = [...moved];
-    const data = encodeParquet(SEGMENT_SCHEMA, eventColumns(fresh, ingestUs), fresh.length, {
+    const parts = encodeParquetParts(SEGMENT_SCHEMA, eventColumns(fresh, ingestUs), fresh.length, {
       [OFFSETS_KEY]: JSON.stringify(offsets),
     });
     const file = segmentFile(this.nextSeq);
     try {
-      await writeSegment(this.storeDir!, file, data);
+      await writeSegment(this.storeDir!, file, parts);
     } catch (err) {
       throw writeError('append', this.opts.path, err);
     }
     this.nextSeq++;
-    this.segments.push({ file, rows: fresh.length, bytes: data.length, ingestedUs: ingestUs, offsets });
-    this.unmergedRows += fresh.length;
+    let bytes = 0;
+    for (const p of parts) bytes += p.length;
+    const now = performance.now();
+    this.segments.push({ file, rows: fresh.length, bytes, ingestedUs: ingestUs, offsets, writtenAt: now });
+    this.unmergedBytes += bytes;
+    this.lastAppendAt = now;
   }
 
   /**
    * Starts a merge once enough segments wait, and holds the append (so the caller's queue backs
-   * up) while too many rows are unmerged.
+   * up) while too many bytes are unmerged.
    */
   private async afterSegment(): Promise<void> {
-    if (this.unmergedRows >= MERGE_ROWS || this.segments.length >= MERGE_FILES) {
-      this.mergeOnce().catch((err) =>
-        this.opts.log?.warn(`merging segments failed: ${(err as Error).message}`),
-      );
+    if (this.segments.length >= MERGE_FILES || this.unmergedBytes >= MERGE_BYTES || this.mergeDue()) {
+      this.mergeInBackground();
     }
-    // A failed merge is logged above and retried by the next append; this one is stored already.
-    if (this.unmergedRows >= MAX_UNMERGED_ROWS) await this.mergeOnce().catch(() => {});
+    // A failed merge is logged and retried later; this append is stored already.
+    if (this.unmergedBytes >= MAX_UNMERGED_BYTES) await this.mergeOnce().catch(() => {});
+  }
+
+  /** Ingest has paused, or the oldest segment has waited long enough. */
+  private mergeDue(): boolean {
+    if (this.segments.length === 0) return false;
+    const now = performance.now();
+    return now - this.lastAppendAt >= MERGE_IDLE_MS || now - this.segments[0].writtenAt >= MERGE_AGE_MS;
+  }
+
+  private mergeInBackground(): void {
+    this.mergeOnce().catch((err) =>
+      this.opts.log?.warn(`merging segments failed: ${(err as Error).message}`),
+    );
   }
 
   /** In-memory stores: the batch goes through DuckDB's appender, offsets in the same transaction. */
@@ -471,7 +510,7 @@ export class DuckDbStore implements StorageEngine {
     }
     this.segments.splice(0, batch.length);
     for (const s of batch) {
-      this.unmergedRows -= s.rows;
+      this.unmergedBytes -= s.bytes;
       this.dropFile(s.file);
     }
     this.mergedIngestUs = Math.max(this.mergedIngestUs, last.ingestedUs);
@@ -815,6 +854,7 @@ export class DuckDbStore implements StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
+    if (this.mergeTimer) clearInterval(this.mergeTimer);
     await this.maintaining?.catch(() => {});
     await this.chain;
     await this.background;

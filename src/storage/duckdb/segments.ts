@@ -8,7 +8,7 @@
  * files' removal leaves files that the next open deletes, never merges twice.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The folder segments live in, relative to the store directory. */
@@ -24,6 +24,8 @@ export interface Segment {
   ingestedUs: number;
   /** Next offset per `source \0 generation` after this segment's rows. */
   offsets: [string, number][];
+  /** When this process wrote or found it (monotonic ms). */
+  writtenAt: number;
 }
 
 /** Footer key holding a segment's offsets (JSON pairs of `source \0 generation` and next offset). */
@@ -44,13 +46,13 @@ export function seqOf(file: string): number {
  * Writes a segment durably: a temp file, fsync'd, renamed into place, and the folder fsync'd so
  * the rename survives a power cut. A failure removes the temp file and rethrows.
  */
-export async function writeSegment(storeDir: string, file: string, data: Uint8Array): Promise<void> {
+export async function writeSegment(storeDir: string, file: string, parts: Uint8Array[]): Promise<void> {
   const final = join(storeDir, file);
   const tmp = `${final}.tmp`;
   try {
     const fh = await open(tmp, 'w');
     try {
-      await fh.writeFile(data);
+      await writeAll(fh, parts);
       await fh.sync();
     } finally {
       await fh.close();
@@ -69,6 +71,34 @@ export async function writeSegment(storeDir: string, file: string, data: Uint8Ar
     }
   } catch {
     // Some filesystems refuse fsync on directories; the rename is still atomic.
+  }
+}
+
+/**
+ * A gathering write that finishes: `writev` may write less than asked (a disk filling up) without
+ * an error, so the rest is written again until done or the write fails.
+ */
+async function writeAll(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
+  let rest = parts;
+  for (;;) {
+    let want = 0;
+    for (const p of rest) want += p.length;
+    if (want === 0) return;
+    const { bytesWritten } = await fh.writev(rest);
+    if (bytesWritten === want) return;
+    if (bytesWritten === 0) throw new Error('ENOSPC: no space left on device (a write made no progress)');
+    // Drop what was written and go on from there.
+    let skip = bytesWritten;
+    const next: Uint8Array[] = [];
+    for (const p of rest) {
+      if (skip >= p.length) {
+        skip -= p.length;
+        continue;
+      }
+      next.push(skip > 0 ? p.subarray(skip) : p);
+      skip = 0;
+    }
+    rest = next;
   }
 }
 
