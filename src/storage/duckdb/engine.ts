@@ -22,7 +22,7 @@ import type {
   StoreStats,
 } from '../../core/storage.js';
 import { formatMicros } from '../../core/time.js';
-import { encodeParquetParts } from '../parquet/writer.js';
+import { parquetEncoder } from '../parquet/writer.js';
 import { appendEvents, eventColumns, SEGMENT_SCHEMA } from './event-columns.js';
 import {
   commitFile,
@@ -186,6 +186,7 @@ export class DuckDbStore implements StorageEngine {
   private background: Promise<unknown> = Promise.resolve();
   private merging: Promise<void> | null = null;
   private mergeConn: DuckDBConnection | null = null;
+  private readonly encoder = parquetEncoder();
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -369,18 +370,18 @@ export class DuckDbStore implements StorageEngine {
     ingestUs: number,
   ): Promise<void> {
     const offsets = [...moved];
-    const parts = encodeParquetParts(SEGMENT_SCHEMA, eventColumns(fresh, ingestUs), fresh.length, {
+    // Appends run one at a time, so the encoder's buffer is written out before it is reused.
+    const data = this.encoder.encode(SEGMENT_SCHEMA, eventColumns(fresh, ingestUs), fresh.length, {
       [OFFSETS_KEY]: JSON.stringify(offsets),
     });
     const file = segmentFile(this.nextSeq);
     try {
-      await writeSegment(this.storeDir!, file, parts);
+      await writeSegment(this.storeDir!, file, [data]);
     } catch (err) {
       throw writeError('append', this.opts.path, err);
     }
     this.nextSeq++;
-    let bytes = 0;
-    for (const p of parts) bytes += p.length;
+    const bytes = data.length;
     const now = performance.now();
     this.segments.push({ file, rows: fresh.length, bytes, ingestedUs: ingestUs, offsets, writtenAt: now });
     this.unmergedBytes += bytes;

@@ -70,60 +70,104 @@ export function encodeParquet(
   rows: number,
   meta: Record<string, string> = {},
 ): Buffer {
-  return Buffer.concat(encodeParquetParts(schema, columns, rows, meta));
+  return Buffer.from(parquetEncoder().encode(schema, columns, rows, meta));
 }
 
-/** The same file as the pieces it is made of, in order, for a gathering write (no copy). */
-export function encodeParquetParts(
+/**
+ * Buffers an encoder reuses from one file to the next: the file being built and one string
+ * column's UTF-8 bytes. A file of a few MB a batch allocated once instead of every time spared
+ * the garbage collector a quarter of ingest's time.
+ */
+interface EncoderState {
+  file: Buffer;
+  used: number;
+  scratch: Buffer;
+}
+
+function put(st: EncoderState, bytes: Uint8Array): void {
+  if (st.used + bytes.length > st.file.length) {
+    const next = Buffer.allocUnsafe(Math.max(st.file.length * 2, st.used + bytes.length));
+    st.file.copy(next, 0, 0, st.used);
+    st.file = next;
+  }
+  st.file.set(bytes, st.used);
+  st.used += bytes.length;
+}
+
+/** Encodes files one after another into reused buffers. */
+export interface ParquetEncoder {
+  /** The file's bytes, valid until the next call (write them out before encoding again). */
+  encode(
+    schema: readonly ParquetColumn[],
+    columns: readonly ColumnValues[],
+    rows: number,
+    meta?: Record<string, string>,
+  ): Uint8Array;
+}
+
+/** A new encoder with its own buffers (one per writer: calls must not interleave). */
+export function parquetEncoder(): ParquetEncoder {
+  const st: EncoderState = {
+    file: Buffer.allocUnsafe(1 << 20),
+    used: 0,
+    scratch: Buffer.allocUnsafe(1 << 20),
+  };
+  return { encode: (schema, columns, rows, meta = {}) => encodeInto(st, schema, columns, rows, meta) };
+}
+
+function encodeInto(
+  st: EncoderState,
   schema: readonly ParquetColumn[],
   columns: readonly ColumnValues[],
   rows: number,
-  meta: Record<string, string> = {},
-): Uint8Array[] {
-  const parts: Uint8Array[] = [MAGIC];
-  let offset = MAGIC.length;
+  meta: Record<string, string>,
+): Uint8Array {
+  st.used = 0;
+  put(st, MAGIC);
   const chunks: { offset: number; size: number; encoding: number }[] = [];
   for (let c = 0; c < schema.length; c++) {
     const col = schema[c];
-    const page = encodePage(col, columns[c], rows);
-    const header = pageHeader(rows, page.body.length, page.encoding);
-    chunks.push({ offset, size: header.length + page.body.length, encoding: page.encoding });
-    parts.push(header, page.body);
-    offset += header.length + page.body.length;
+    const page = encodePage(st, col, columns[c], rows);
+    let size = 0;
+    for (const piece of page.body) size += piece.length;
+    const header = pageHeader(rows, size, page.encoding);
+    chunks.push({ offset: st.used, size: header.length + size, encoding: page.encoding });
+    put(st, header);
+    for (const piece of page.body) put(st, piece);
   }
   const footer = fileMetaData(schema, chunks, rows, meta);
   const tail = Buffer.alloc(4);
   tail.writeUInt32LE(footer.length, 0);
-  parts.push(footer, tail, MAGIC);
-  return parts;
+  put(st, footer);
+  put(st, tail);
+  put(st, MAGIC);
+  return st.file.subarray(0, st.used);
 }
 
+/** A column's data page body, as pieces to copy out in order (some are views of `scratch`). */
 function encodePage(
+  st: EncoderState,
   col: ParquetColumn,
   values: ColumnValues,
   rows: number,
-): { body: Uint8Array; encoding: number } {
+): { body: Uint8Array[]; encoding: number } {
   if (values.length !== rows) throw new Error(`column ${col.name}: ${values.length} values for ${rows} rows`);
   let present = values as readonly (string | number)[];
-  let levels: Uint8Array | null = null;
+  const body: Uint8Array[] = [];
   if (!col.required) {
     const r = definitionLevels(values, rows);
-    levels = r.levels;
+    body.push(r.levels);
     if (r.nulls > 0)
       present = (values as readonly (string | number | null)[]).filter((v) => v !== null) as never;
   } else if (values.indexOf(null as never) !== -1) {
     throw new Error(`column ${col.name} is required but holds a null`);
   }
-  const isString = col.type === 'string' || col.type === 'json';
-  const data = isString
-    ? deltaLengthByteArray(present as readonly string[])
-    : plainNumbers(col.type, present as readonly number[]);
-  const encoding = isString ? ENCODING.DELTA_LENGTH_BYTE_ARRAY : ENCODING.PLAIN;
-  if (!levels) return { body: data, encoding };
-  const body = new Uint8Array(levels.length + data.length);
-  body.set(levels, 0);
-  body.set(data, levels.length);
-  return { body, encoding };
+  if (col.type === 'string' || col.type === 'json') {
+    body.push(...deltaLengthByteArray(st, present as readonly string[]));
+    return { body, encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY };
+  }
+  body.push(plainNumbers(col.type, present as readonly number[]));
+  return { body, encoding: ENCODING.PLAIN };
 }
 
 /**
@@ -189,16 +233,13 @@ function littleEndian(bytes: Uint8Array, width: number): Uint8Array {
   return bytes;
 }
 
-/** Reused between calls: the UTF-8 bytes of one string column before they are copied out. */
-let scratch = Buffer.allocUnsafe(1 << 20);
-
 /**
  * DELTA_LENGTH_BYTE_ARRAY: every value's byte length (delta-binary-packed), then all the bytes
  * back to back. Each string is encoded straight into a reused buffer (one `write` a value,
  * measured 8x faster than joining the column and encoding the result once), and the byte counts
  * `write` returns are the lengths.
  */
-function deltaLengthByteArray(values: readonly string[]): Uint8Array {
+function deltaLengthByteArray(st: EncoderState, values: readonly string[]): [Uint8Array, Uint8Array] {
   const n = values.length;
   const lengths = new Int32Array(n);
   let pos = 0;
@@ -209,11 +250,12 @@ function deltaLengthByteArray(values: readonly string[]): Uint8Array {
   for (let i = 0; i < n; i++) {
     const v = values[i];
     // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
-    if (pos + v.length * 3 > scratch.length) {
-      const next = Buffer.allocUnsafe(Math.max(scratch.length * 2, pos + v.length * 3));
-      scratch.copy(next, 0, 0, pos);
-      scratch = next;
+    if (pos + v.length * 3 > st.scratch.length) {
+      const next = Buffer.allocUnsafe(Math.max(st.scratch.length * 2, pos + v.length * 3));
+      st.scratch.copy(next, 0, 0, pos);
+      st.scratch = next;
     }
+    const scratch = st.scratch;
     if (v === prev) {
       scratch.copyWithin(pos, prevAt, prevAt + prevLen);
       lengths[i] = prevLen;
@@ -229,10 +271,7 @@ function deltaLengthByteArray(values: readonly string[]): Uint8Array {
   }
   const o = thriftOut(64 + n * 2);
   deltaBinaryPacked(o, lengths);
-  const out = new Uint8Array(o.pos + pos);
-  out.set(o.bytes.subarray(0, o.pos), 0);
-  out.set(scratch.subarray(0, pos), o.pos);
-  return out;
+  return [o.bytes.subarray(0, o.pos), st.scratch.subarray(0, pos)];
 }
 
 const BLOCK = 128;
