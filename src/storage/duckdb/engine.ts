@@ -75,6 +75,8 @@ export interface DuckDbStoreOptions {
   retention?: RetentionOptions;
   /** Runs maintenance (sealing, retention) this often; off when absent. */
   maintenanceIntervalMs?: number;
+  /** When segments are merged; the defaults suit most stores (see MERGE_DEFAULTS). */
+  merge?: Partial<MergeOptions>;
   /** The clock, epoch ms (tests move it). */
   now?: () => number;
   log?: Logger;
@@ -84,15 +86,31 @@ const DEFAULT_MAX_ROWS = 10_000;
 /**
  * When segments are merged. Merging costs DuckDB 3.5-6 us a row, so a burst is left in segments
  * (queries read them at full speed) and merged once ingest pauses, once the oldest waiting
- * segment is this old, or once this many files or bytes wait. Appends wait for the merge while
+ * segment is old enough, or once enough files or bytes wait. Appends wait for the merge while
  * the unmerged bytes are over the cap, which bounds the disk that segments (uncompressed, about
  * 2.5 times the raw text) take.
  */
-const MERGE_IDLE_MS = 1_000;
-const MERGE_AGE_MS = 30_000;
-const MERGE_FILES = 256;
-const MERGE_BYTES = 256 * 1024 * 1024;
-const MAX_UNMERGED_BYTES = 1024 * 1024 * 1024;
+export interface MergeOptions {
+  /** Merge once no append came for this long. */
+  idleMs: number;
+  /** Merge once the oldest waiting segment is this old. */
+  ageMs: number;
+  /** Merge once this many segment files wait. */
+  files: number;
+  /** Merge once this many segment bytes wait. */
+  bytes: number;
+  /** Appends wait for the merge while this many segment bytes wait. */
+  maxBytes: number;
+}
+
+/** Merge triggers for a store that is not told otherwise. */
+export const MERGE_DEFAULTS: MergeOptions = {
+  idleMs: 1_000,
+  ageMs: 30_000,
+  files: 256,
+  bytes: 256 * 1024 * 1024,
+  maxBytes: 1024 * 1024 * 1024,
+};
 const DEFAULT_TIMEOUT_MS = 30_000;
 const HOUR_MS = 3_600_000;
 
@@ -187,6 +205,7 @@ export class DuckDbStore implements StorageEngine {
   private merging: Promise<void> | null = null;
   private mergeConn: DuckDBConnection | null = null;
   private readonly encoder = parquetEncoder();
+  private readonly mergeOpts: MergeOptions;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -195,6 +214,7 @@ export class DuckDbStore implements StorageEngine {
   ) {
     this.storeDir = opts.path === ':memory:' ? null : dirname(opts.path);
     this.now = opts.now ?? Date.now;
+    this.mergeOpts = { ...MERGE_DEFAULTS, ...opts.merge };
   }
 
   /** Loads offsets and the partition catalog; the owner also clears orphans left by a crash. */
@@ -233,9 +253,12 @@ export class DuckDbStore implements StorageEngine {
     this.mergedIngestUs = this.lastIngestUs;
     if (this.storeDir) await this.loadSegments();
     if (this.storeDir && !this.opts.readOnly) {
-      this.mergeTimer = setInterval(() => {
-        if (!this.merging && this.mergeDue()) this.mergeInBackground();
-      }, MERGE_IDLE_MS);
+      this.mergeTimer = setInterval(
+        () => {
+          if (!this.merging && this.mergeDue()) this.mergeInBackground();
+        },
+        Math.min(this.mergeOpts.idleMs, this.mergeOpts.ageMs),
+      );
       this.mergeTimer.unref();
     }
     if (!this.opts.readOnly && this.storeDir) {
@@ -393,18 +416,22 @@ export class DuckDbStore implements StorageEngine {
    * up) while too many bytes are unmerged.
    */
   private async afterSegment(): Promise<void> {
-    if (this.segments.length >= MERGE_FILES || this.unmergedBytes >= MERGE_BYTES || this.mergeDue()) {
+    const m = this.mergeOpts;
+    if (this.segments.length >= m.files || this.unmergedBytes >= m.bytes || this.mergeDue()) {
       this.mergeInBackground();
     }
     // A failed merge is logged and retried later; this append is stored already.
-    if (this.unmergedBytes >= MAX_UNMERGED_BYTES) await this.mergeOnce().catch(() => {});
+    if (this.unmergedBytes >= m.maxBytes) await this.mergeOnce().catch(() => {});
   }
 
   /** Ingest has paused, or the oldest segment has waited long enough. */
   private mergeDue(): boolean {
     if (this.segments.length === 0) return false;
     const now = performance.now();
-    return now - this.lastAppendAt >= MERGE_IDLE_MS || now - this.segments[0].writtenAt >= MERGE_AGE_MS;
+    return (
+      now - this.lastAppendAt >= this.mergeOpts.idleMs ||
+      now - this.segments[0].writtenAt >= this.mergeOpts.ageMs
+    );
   }
 
   private mergeInBackground(): void {

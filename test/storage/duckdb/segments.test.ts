@@ -2,7 +2,7 @@
  * The segment write path: appended batches are Parquet files, queryable at once, merged into the
  * active table in the background, never counted twice, and recovered after a crash.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../src/core/events.js';
@@ -179,6 +179,48 @@ describe('store segments', () => {
       await store.merge();
       expect(sorted(await committedPositions(store, 'g1'))).toEqual(expected);
       expect(await committedPositions(store, 'other')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('holds appends while too many segment bytes wait, so segments never outgrow the cap', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const maxBytes = 60_000;
+    const never = 3_600_000;
+    const store = await openDuckDbStore({
+      path: join(dir, 'logs.duckdb'),
+      merge: { maxBytes, idleMs: never, ageMs: never, files: 1_000_000, bytes: Number.MAX_SAFE_INTEGER },
+    });
+    try {
+      let merges = 0;
+      let before = segmentFiles(dir).length;
+      for (let i = 0; i < 40; i++) {
+        await store.append(range(i * 100, 100));
+        const files = segmentFiles(dir);
+        const bytes = files.reduce((n, f) => n + statSync(join(dir, 'segments', f)).size, 0);
+        expect(bytes).toBeLessThan(maxBytes);
+        if (files.length < before) merges++;
+        before = files.length;
+      }
+      expect(merges).toBeGreaterThan(0);
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 4000, d: 4000 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('merges by itself once appends pause', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), merge: { idleMs: 50 } });
+    try {
+      await store.append(range(0, 10));
+      await store.append(range(10, 10));
+      const deadline = Date.now() + 10_000;
+      while (segmentFiles(dir).length > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(segmentFiles(dir)).toEqual([]);
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 20, d: 20 });
     } finally {
       await store.close();
     }
