@@ -34,9 +34,11 @@ export interface AppendResult {
 
 export interface StoreStats {
   rows: number;
-  /** Rows still in the active (unsealed) table. */
+  /** Rows not yet sealed: in the active table or in segment files. */
   active_rows: number;
   partitions: number;
+  /** Segment files (appended batches) waiting to be merged into the active table. */
+  segments: number;
   bytes_on_disk: number;
   /** Bytes of the original lines (with their newlines) the store holds. */
   raw_bytes: number;

@@ -52,6 +52,7 @@ function fakeStore(opts: { failTimes?: number } = {}) {
       return {
         rows: 0,
         active_rows: 0,
+        segments: 0,
         partitions: 0,
         bytes_on_disk: 0,
         raw_bytes: 0,

@@ -704,6 +704,7 @@ export class DuckDbStore implements StorageEngine {
       rows,
       active_rows: active,
       partitions: this.partitions.length,
+      segments: this.segments.length,
       bytes_on_disk: bytes,
       raw_bytes: rawBytes,
       oldest: Number.isFinite(minUs) ? formatMicros(minUs) : null,

@@ -66,6 +66,7 @@ describe('store segments', () => {
       const stats = await store.stats();
       expect(stats.rows).toBe(10);
       expect(stats.active_rows).toBe(10);
+      expect(stats.segments).toBe(2);
     } finally {
       await store.close();
     }
@@ -81,6 +82,7 @@ describe('store segments', () => {
       expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 400, d: 400 });
       const stats = await store.stats();
       expect(stats.rows).toBe(400);
+      expect(stats.segments).toBe(0);
     } finally {
       await store.close();
     }
