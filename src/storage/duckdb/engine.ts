@@ -205,6 +205,8 @@ export class DuckDbStore implements StorageEngine {
   private merging: Promise<void> | null = null;
   private mergeConn: DuckDBConnection | null = null;
   private readonly encoder = parquetEncoder();
+  /** Serialises a query's list-and-snapshot step with seal and removal commits (see withCatalog). */
+  private catalog: Promise<unknown> = Promise.resolve();
   private readonly mergeOpts: MergeOptions;
 
   constructor(
@@ -561,17 +563,30 @@ export class DuckDbStore implements StorageEngine {
     const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ing = opts.ingested;
-    const files = this.partitions
-      .filter((p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs))
-      .map((p) => p.file);
-    const segments = this.segments.map((s) => s.file);
-    for (const f of files) this.hold(f);
-    for (const f of segments) this.hold(f);
     const conn = await this.instance.connect();
+    let files: string[] = [];
+    let segments: string[] = [];
+    let partitionCount = 0;
     const started = performance.now();
     const timer = setTimeout(() => conn.interrupt(), timeoutMs);
     try {
       if (this.schemaMissing) await this.createTempSchema(conn);
+      // The file lists and the query's snapshot are taken together, so a seal committing in
+      // between cannot hide the rows it moved (gone from the table, its file not listed).
+      await this.withCatalog(async () => {
+        files = this.partitions
+          .filter(
+            (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
+          )
+          .map((p) => p.file);
+        segments = this.segments.map((s) => s.file);
+        partitionCount = this.partitions.length;
+        for (const f of files) this.hold(f);
+        for (const f of segments) this.hold(f);
+        await conn.run('BEGIN TRANSACTION');
+        // DuckDB fixes a transaction's snapshot when it first reads a table.
+        await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
+      });
       await conn.run(this.viewSql(files, segments, ing));
       const reader = await conn.streamAndReadUntil(q.sql, maxRows, q.params);
       const { columns, rows } = readRows(reader, maxRows);
@@ -579,7 +594,7 @@ export class DuckDbStore implements StorageEngine {
         columns,
         rows,
         elapsed_ms: performance.now() - started,
-        scan: { partitions_scanned: files.length, partitions_skipped: this.partitions.length - files.length },
+        scan: { partitions_scanned: files.length, partitions_skipped: partitionCount - files.length },
       };
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
@@ -588,10 +603,21 @@ export class DuckDbStore implements StorageEngine {
       throw new StorageError(`query failed: ${msg.split('\n')[0]}`, { cause: err });
     } finally {
       clearTimeout(timer);
+      await conn.run('ROLLBACK').catch(() => {});
       conn.closeSync();
       for (const f of files) this.release(f);
       for (const f of segments) this.release(f);
     }
+  }
+
+  /**
+   * Runs `fn` while no query takes its file lists and snapshot, and no seal or removal commits
+   * and updates the lists: each sees the other whole.
+   */
+  private withCatalog<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.catalog.then(fn);
+    this.catalog = next.catch(() => {});
+    return next;
   }
 
   /** Keeps a file on disk while a query reads it. */
@@ -807,37 +833,40 @@ export class DuckDbStore implements StorageEngine {
       markerUs: marker,
     };
     try {
-      await this.onWriter(async () => {
-        await this.writer.run('BEGIN TRANSACTION');
-        try {
-          await this.writer.run(
-            `INSERT INTO ${PARTITIONS_TABLE} VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now())`,
-            [
-              part.file,
-              part.minUs,
-              part.maxUs,
-              part.rows,
-              part.bytes,
-              part.rawBytes,
-              jsonText(summary.levels),
-              jsonText(summary.services),
-            ],
-          );
-          await this.writer.run(`DELETE FROM ${ACTIVE_TABLE} WHERE ${where}`);
-          await this.writer.run('COMMIT');
-        } catch (err) {
-          await this.writer.run('ROLLBACK').catch(() => {});
-          throw err;
-        }
-      });
+      await this.withCatalog(() =>
+        this.onWriter(async () => {
+          await this.writer.run('BEGIN TRANSACTION');
+          try {
+            await this.writer.run(
+              `INSERT INTO ${PARTITIONS_TABLE} VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now())`,
+              [
+                part.file,
+                part.minUs,
+                part.maxUs,
+                part.rows,
+                part.bytes,
+                part.rawBytes,
+                jsonText(summary.levels),
+                jsonText(summary.services),
+              ],
+            );
+            await this.writer.run(`DELETE FROM ${ACTIVE_TABLE} WHERE ${where}`);
+            await this.writer.run('COMMIT');
+          } catch (err) {
+            await this.writer.run('ROLLBACK').catch(() => {});
+            throw err;
+          }
+          // Listed in the same step as the commit (see withCatalog).
+          this.partitions.push(part);
+          this.partitions.sort((a, b) => a.minUs - b.minUs);
+        }),
+      );
     } catch (err) {
       rmSync(final, { force: true });
       throw new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
         cause: err,
       });
     }
-    this.partitions.push(part);
-    this.partitions.sort((a, b) => a.minUs - b.minUs);
     return rows;
   }
 
@@ -872,8 +901,10 @@ export class DuckDbStore implements StorageEngine {
   }
 
   private async removePartition(p: Partition, report: MaintenanceReport): Promise<void> {
-    await this.onWriter(() => this.writer.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [p.file]));
-    this.partitions = this.partitions.filter((x) => x !== p);
+    await this.withCatalog(async () => {
+      await this.onWriter(() => this.writer.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [p.file]));
+      this.partitions = this.partitions.filter((x) => x !== p);
+    });
     this.dropFile(p.file);
     report.removed++;
     report.removed_rows += p.rows;

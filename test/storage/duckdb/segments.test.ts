@@ -119,6 +119,51 @@ describe('store segments', () => {
     }
   });
 
+  it('seals, merges and answers queries side by side without losing or doubling a row', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const hour = 3_600_000;
+    const t0 = Date.UTC(2026, 0, 2);
+    const clock = { now: t0 + 3 * hour };
+    const store = await openDuckDbStore({
+      path: join(dir, 'logs.duckdb'),
+      now: () => clock.now,
+      sealAfterMs: 0,
+      merge: { files: 3, idleMs: 20 },
+    });
+    try {
+      const total = 3000;
+      // Event times spread over three hours, so every pass has finished windows to seal.
+      const at = (i: number) => ev(i, { ts: (t0 + Math.floor((i * 3 * hour) / total)) * 1000 });
+      let appended = 0;
+      const writes = (async () => {
+        for (let i = 0; i < total; i += 100) {
+          await store.append(Array.from({ length: 100 }, (_, k) => at(i + k)));
+          appended = i + 100;
+        }
+      })();
+      const passes = (async () => {
+        while (appended < total) {
+          await store.maintain();
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+      while (appended < total) {
+        const before = appended;
+        const r = (await store.query({ sql: COUNT, params: [] })).rows[0] as { n: number; d: number };
+        expect(r.n).toBe(r.d);
+        expect(r.n).toBeGreaterThanOrEqual(before);
+      }
+      await Promise.all([writes, passes]);
+      await store.maintain();
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: total, d: total });
+      const stats = await store.stats();
+      expect(stats.partitions).toBeGreaterThan(0);
+      expect(stats.rows).toBe(total);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps unmerged segments and their offsets across a reopen', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
