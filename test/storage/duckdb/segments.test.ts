@@ -37,6 +37,8 @@ function segmentFiles(dir: string): string[] {
 }
 
 const COUNT = 'SELECT count(*) AS n, count(DISTINCT "offset") AS d FROM logs';
+/** Segments stay unmerged through a close (as after a long burst), for the tests of reopening. */
+const KEEP_AT_CLOSE = { onCloseBytes: -1, idleMs: 3_600_000 };
 
 describe('store segments', () => {
   it('answers queries from segments before any merge, with every column intact', async () => {
@@ -167,7 +169,7 @@ describe('store segments', () => {
   it('keeps unmerged segments and their offsets across a reopen', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
-    let store = await openDuckDbStore({ path });
+    let store = await openDuckDbStore({ path, merge: KEEP_AT_CLOSE });
     await store.append(range(0, 20));
     await store.close();
     expect(segmentFiles(dir)).toHaveLength(1);
@@ -210,7 +212,7 @@ describe('store segments', () => {
   it('tells a collector the last stored line of content still in segments, merged or not', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
-    let store = await openDuckDbStore({ path });
+    let store = await openDuckDbStore({ path, merge: KEEP_AT_CLOSE });
     await store.append(range(0, 10));
     await store.append(range(10, 5).map((e) => ({ ...e, source: '/var/log/a.log.1', generation: 'g1-2' })));
     const expected = [
@@ -273,10 +275,27 @@ describe('store segments', () => {
     }
   });
 
+  it('merges a few waiting segments when it closes, leaving a tidy store', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const path = join(dir, 'logs.duckdb');
+    const store = await openDuckDbStore({ path, merge: { idleMs: 3_600_000 } });
+    await store.append(range(0, 30));
+    await store.append(range(30, 30));
+    expect(segmentFiles(dir)).toHaveLength(2);
+    await store.close();
+    expect(segmentFiles(dir)).toEqual([]);
+    const reader = await openDuckDbStore({ path, readOnly: true });
+    try {
+      expect((await reader.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 60, d: 60 });
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('lets a read-only opener see unmerged segments', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
-    const store = await openDuckDbStore({ path });
+    const store = await openDuckDbStore({ path, merge: KEEP_AT_CLOSE });
     await store.append(range(0, 12));
     await store.close();
     const reader = await openDuckDbStore({ path, readOnly: true });
