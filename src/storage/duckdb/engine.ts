@@ -174,6 +174,13 @@ function openError(path: string, err: unknown): StorageError {
 
 type OffsetKey = string;
 
+/** What a query's view reads: the partitions known then, the files it picked, the segments. */
+interface ViewLease {
+  partitions: Partition[];
+  files: string[];
+  segments: string[];
+}
+
 export class DuckDbStore implements StorageEngine {
   /** Next offset not yet stored, per `source \0 generation`; the store is the only writer. */
   private readonly committed = new Map<OffsetKey, number>();
@@ -195,6 +202,7 @@ export class DuckDbStore implements StorageEngine {
   private schemaMissing = false;
   /** Segments written but not yet merged into the active table, oldest first. */
   private segments: Segment[] = [];
+  /** Bytes of the segment files in `segments`. */
   private unmergedBytes = 0;
   /** When the last segment was written (monotonic ms), for merging once ingest pauses. */
   private lastAppendAt = 0;
@@ -306,11 +314,11 @@ export class DuckDbStore implements StorageEngine {
     this.nextSeq = Math.max(mergedSeq, ...files.map(seqOf)) + 1;
     if (files.length === 0) return;
     const list = files.map((f) => sqlString(join(dir, f))).join(', ');
-    const counts = await this.writer.runAndReadAll(
-      `SELECT filename, count(*), epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true) GROUP BY filename`,
+    const stamps = await this.writer.runAndReadAll(
+      `SELECT filename, epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true) GROUP BY filename`,
     );
-    const byFile = new Map<string, [number, number]>();
-    for (const [name, n, ing] of counts.getRowsJson()) byFile.set(String(name), [Number(n), Number(ing)]);
+    const ingestedOf = new Map<string, number>();
+    for (const [name, ing] of stamps.getRowsJson()) ingestedOf.set(String(name), Number(ing));
     const kv = await this.writer.runAndReadAll(
       `SELECT file_name, decode(value) FROM parquet_kv_metadata([${list}]) WHERE decode(key) = '${OFFSETS_KEY}'`,
     );
@@ -318,17 +326,11 @@ export class DuckDbStore implements StorageEngine {
     for (const [name, value] of kv.getRowsJson()) offsetsOf.set(String(name), JSON.parse(String(value)));
     for (const file of files) {
       const full = join(dir, file);
-      const [rows, ingestedUs] = byFile.get(full) ?? [0, 0];
+      const ingestedUs = ingestedOf.get(full) ?? 0;
       const offsets = offsetsOf.get(full) ?? [];
-      this.segments.push({
-        file,
-        rows,
-        bytes: fileSize(full),
-        ingestedUs,
-        offsets,
-        writtenAt: performance.now(),
-      });
-      this.unmergedBytes += fileSize(full);
+      const bytes = fileSize(full);
+      this.segments.push({ file, bytes, ingestedUs, offsets, writtenAt: performance.now() });
+      this.unmergedBytes += bytes;
       for (const [key, next] of offsets) {
         if (next > (this.committed.get(key) ?? 0)) this.committed.set(key, next);
       }
@@ -404,15 +406,14 @@ export class DuckDbStore implements StorageEngine {
     });
     const file = segmentFile(this.nextSeq);
     try {
-      await writeSegment(this.storeDir!, file, [data]);
+      await writeSegment(this.storeDir!, file, data);
     } catch (err) {
       throw writeError('append', this.opts.path, err);
     }
     this.nextSeq++;
-    const bytes = data.length;
     const now = performance.now();
-    this.segments.push({ file, rows: fresh.length, bytes, ingestedUs: ingestUs, offsets, writtenAt: now });
-    this.unmergedBytes += bytes;
+    this.segments.push({ file, bytes: data.length, ingestedUs: ingestUs, offsets, writtenAt: now });
+    this.unmergedBytes += data.length;
     this.lastAppendAt = now;
   }
 
@@ -549,12 +550,6 @@ export class DuckDbStore implements StorageEngine {
     this.mergedIngestUs = Math.max(this.mergedIngestUs, last.ingestedUs);
   }
 
-  private segmentBytes(): number {
-    let n = 0;
-    for (const s of this.segments) n += s.bytes;
-    return n;
-  }
-
   /** Deletes a file of the store now, or when the last query reading it is done. */
   private dropFile(file: string): void {
     if (this.inUse.has(file)) this.unlinkLater.add(file);
@@ -567,37 +562,26 @@ export class DuckDbStore implements StorageEngine {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ing = opts.ingested;
     const conn = await this.instance.connect();
-    let files: string[] = [];
-    let segments: string[] = [];
-    let partitionCount = 0;
+    const lease: ViewLease = { files: [], segments: [], partitions: [] };
     const started = performance.now();
     const timer = setTimeout(() => conn.interrupt(), timeoutMs);
     try {
-      if (this.schemaMissing) await this.createTempSchema(conn);
-      // The file lists and the query's snapshot are taken together, so a seal committing in
-      // between cannot hide the rows it moved (gone from the table, its file not listed).
-      await this.withCatalog(async () => {
-        files = this.partitions
-          .filter(
-            (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
-          )
-          .map((p) => p.file);
-        segments = this.segments.map((s) => s.file);
-        partitionCount = this.partitions.length;
-        for (const f of files) this.hold(f);
-        for (const f of segments) this.hold(f);
-        await conn.run('BEGIN TRANSACTION');
-        // DuckDB fixes a transaction's snapshot when it first reads a table.
-        await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
-      });
-      await conn.run(this.viewSql(files, segments, ing));
+      await this.openView(
+        conn,
+        lease,
+        (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
+        ing,
+      );
       const reader = await conn.streamAndReadUntil(q.sql, maxRows, q.params);
       const { columns, rows } = readRows(reader, maxRows);
       return {
         columns,
         rows,
         elapsed_ms: performance.now() - started,
-        scan: { partitions_scanned: files.length, partitions_skipped: partitionCount - files.length },
+        scan: {
+          partitions_scanned: lease.files.length,
+          partitions_skipped: lease.partitions.length - lease.files.length,
+        },
       };
     } catch (err) {
       const msg = (err as Error).message ?? String(err);
@@ -606,11 +590,42 @@ export class DuckDbStore implements StorageEngine {
       throw new StorageError(`query failed: ${msg.split('\n')[0]}`, { cause: err });
     } finally {
       clearTimeout(timer);
-      await conn.run('ROLLBACK').catch(() => {});
-      conn.closeSync();
-      for (const f of files) this.release(f);
-      for (const f of segments) this.release(f);
+      await this.closeView(conn, lease);
     }
+  }
+
+  /**
+   * Makes the view `logs` on `conn`: the active table, the unmerged segments and the partitions
+   * `pick` keeps. The file lists and the connection's snapshot are taken together, so a seal
+   * committing in between cannot hide the rows it moved (gone from the table, its file not
+   * listed). The files stay on disk until `closeView`.
+   */
+  private async openView(
+    conn: DuckDBConnection,
+    lease: ViewLease,
+    pick: (p: Partition) => boolean,
+    ingested?: { afterUs: number; upToUs: number },
+  ): Promise<void> {
+    if (this.schemaMissing) await this.createTempSchema(conn);
+    await this.withCatalog(async () => {
+      lease.partitions = this.partitions;
+      lease.files = this.partitions.filter(pick).map((p) => p.file);
+      lease.segments = this.segments.map((s) => s.file);
+      for (const f of lease.files) this.hold(f);
+      for (const f of lease.segments) this.hold(f);
+      await conn.run('BEGIN TRANSACTION');
+      // DuckDB fixes a transaction's snapshot when it first reads a table.
+      await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
+    });
+    await conn.run(this.viewSql(lease.files, lease.segments, ingested));
+  }
+
+  /** Ends what `openView` began and closes the connection. */
+  private async closeView(conn: DuckDBConnection, lease: ViewLease): Promise<void> {
+    await conn.run('ROLLBACK').catch(() => {});
+    conn.closeSync();
+    for (const f of lease.files) this.release(f);
+    for (const f of lease.segments) this.release(f);
   }
 
   /**
@@ -680,49 +695,30 @@ export class DuckDbStore implements StorageEngine {
 
   async stats(): Promise<StoreStats> {
     if (this.closed) throw new StorageError('the store is closed');
-    const reader = await this.instance.connect();
+    // The active table and the segments, through the view queries use (no partition files:
+    // their summaries are in the catalog).
+    const conn = await this.instance.connect();
+    const lease: ViewLease = { files: [], segments: [], partitions: [] };
     let r: Record<string, unknown>;
     try {
-      if (this.schemaMissing) await this.createTempSchema(reader);
+      await this.openView(conn, lease, () => false);
       r = readRows(
-        await reader.runAndReadAll(
-          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw FROM ${ACTIVE_TABLE}`,
+        await conn.runAndReadAll(
+          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw FROM ${LOGS_TABLE}`,
         ),
       ).rows[0];
     } finally {
-      reader.closeSync();
+      await this.closeView(conn, lease);
     }
-    let active = Number(r.n);
+    const active = Number(r.n);
     let rawBytes = Number(r.raw);
     let minUs = r.mn === null ? Number.POSITIVE_INFINITY : Number(r.mn);
     let maxUs = r.mx === null ? Number.NEGATIVE_INFINITY : Number(r.mx);
-    let bytes = this.storeDir ? fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) : 0;
-    const segments = this.segments.map((s) => s.file);
-    if (segments.length > 0) {
-      for (const f of segments) this.hold(f);
-      try {
-        const list = segments.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
-        const conn = await this.instance.connect();
-        try {
-          const q = readRows(
-            await conn.runAndReadAll(
-              `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw FROM read_parquet([${list}], filename = true) WHERE filename > ${sqlString(`${this.storeDir}/`)} || (SELECT coalesce(max(value), '') FROM ${META_TABLE} WHERE key = 'merged_segment')`,
-            ),
-          ).rows[0];
-          active += Number(q.n);
-          rawBytes += Number(q.raw);
-          if (q.mn !== null) minUs = Math.min(minUs, Number(q.mn));
-          if (q.mx !== null) maxUs = Math.max(maxUs, Number(q.mx));
-        } finally {
-          conn.closeSync();
-        }
-      } finally {
-        for (const f of segments) this.release(f);
-      }
-      bytes += this.segmentBytes();
-    }
+    let bytes = this.storeDir
+      ? fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unmergedBytes
+      : 0;
     let rows = active;
-    for (const p of this.partitions) {
+    for (const p of lease.partitions) {
       rows += p.rows;
       rawBytes += p.rawBytes;
       bytes += p.bytes;
@@ -732,8 +728,8 @@ export class DuckDbStore implements StorageEngine {
     return {
       rows,
       active_rows: active,
-      partitions: this.partitions.length,
-      segments: this.segments.length,
+      partitions: lease.partitions.length,
+      segments: lease.segments.length,
       bytes_on_disk: bytes,
       raw_bytes: rawBytes,
       oldest: Number.isFinite(minUs) ? formatMicros(minUs) : null,
@@ -892,7 +888,7 @@ export class DuckDbStore implements StorageEngine {
       const total = () =>
         this.partitions.reduce(
           (n, p) => n + p.bytes,
-          fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.segmentBytes(),
+          fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unmergedBytes,
         );
       while (total() > ret.maxBytes && this.partitions.length > 0) {
         await this.removePartition(this.partitions[0], report);

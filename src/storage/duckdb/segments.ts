@@ -8,7 +8,7 @@
  * files' removal leaves files that the next open deletes, never merges twice.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The folder segments live in, relative to the store directory. */
@@ -18,7 +18,6 @@ export const SEGMENTS_DIR = 'segments';
 export interface Segment {
   /** Path relative to the store directory. */
   file: string;
-  rows: number;
   bytes: number;
   /** The ingest stamp (epoch µs) of every row in the file. */
   ingestedUs: number;
@@ -46,13 +45,15 @@ export function seqOf(file: string): number {
  * Writes a segment durably: a temp file, fsync'd, renamed into place, and the folder fsync'd so
  * the rename survives a power cut. A failure removes the temp file and rethrows.
  */
-export async function writeSegment(storeDir: string, file: string, parts: Uint8Array[]): Promise<void> {
+export async function writeSegment(storeDir: string, file: string, data: Uint8Array): Promise<void> {
   const final = join(storeDir, file);
   const tmp = `${final}.tmp`;
   try {
     const fh = await open(tmp, 'w');
     try {
-      await writeAll(fh, parts);
+      // writeFile goes on after a short write (a disk filling up) until done or failed, so no
+      // half-written file is ever renamed into place.
+      await fh.writeFile(data);
       await fh.sync();
     } finally {
       await fh.close();
@@ -71,34 +72,6 @@ export async function writeSegment(storeDir: string, file: string, parts: Uint8A
     }
   } catch {
     // Some filesystems refuse fsync on directories; the rename is still atomic.
-  }
-}
-
-/**
- * A gathering write that finishes: `writev` may write less than asked (a disk filling up) without
- * an error, so the rest is written again until done or the write fails.
- */
-async function writeAll(fh: FileHandle, parts: Uint8Array[]): Promise<void> {
-  let rest = parts;
-  for (;;) {
-    let want = 0;
-    for (const p of rest) want += p.length;
-    if (want === 0) return;
-    const { bytesWritten } = await fh.writev(rest);
-    if (bytesWritten === want) return;
-    if (bytesWritten === 0) throw new Error('ENOSPC: no space left on device (a write made no progress)');
-    // Drop what was written and go on from there.
-    let skip = bytesWritten;
-    const next: Uint8Array[] = [];
-    for (const p of rest) {
-      if (skip >= p.length) {
-        skip -= p.length;
-        continue;
-      }
-      next.push(skip > 0 ? p.subarray(skip) : p);
-      skip = 0;
-    }
-    rest = next;
   }
 }
 
