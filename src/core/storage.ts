@@ -66,10 +66,27 @@ export interface QueryOptions {
   ingested?: { afterUs: number; upToUs: number };
 }
 
+/**
+ * Events gathered for one append, held in the engine's own write form (for DuckDB stores: the
+ * segment's columns as bytes), so the caller can drop the events as soon as they are added.
+ */
+export interface WriteBatch {
+  /** Adds events after those already added. */
+  add(events: readonly LogEvent[]): void;
+  /** Events added so far. */
+  readonly size: number;
+}
+
 /** One storage engine instance; `append` resolves only once the rows are durable. */
 export interface StorageEngine {
-  /** Appends a batch, skipping events already stored; resolves once the rows are durable. */
-  append(events: LogEvent[]): Promise<AppendResult>;
+  /** An empty batch of this engine's, to fill with `add` and hand to `append`. */
+  batch(): WriteBatch;
+  /**
+   * Appends events, or a batch from `batch()`, skipping events already stored; resolves once the
+   * rows are durable. A batch whose append failed may be appended again; once one succeeded the
+   * batch is spent.
+   */
+  append(events: LogEvent[] | WriteBatch): Promise<AppendResult>;
   /** Runs a read-only query. */
   query(q: SqlQuery, opts?: QueryOptions): Promise<QueryRows>;
   stats(): Promise<StoreStats>;
@@ -85,4 +102,25 @@ export interface StorageEngine {
   /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */
   maintain(): Promise<MaintenanceReport>;
   close(): Promise<void>;
+}
+
+/** A batch that keeps the events as they are, for engines that take events themselves. */
+export function eventBatch(): WriteBatch & { readonly events: LogEvent[] } {
+  const events: LogEvent[] = [];
+  return {
+    events,
+    add(more) {
+      for (const e of more) events.push(e);
+    },
+    get size() {
+      return events.length;
+    },
+  };
+}
+
+/** The events of `input` when it is an array or an `eventBatch()`; undefined for other batches. */
+export function batchEvents(input: LogEvent[] | WriteBatch): LogEvent[] | undefined {
+  if (Array.isArray(input)) return input;
+  const events = (input as { events?: unknown }).events;
+  return Array.isArray(events) ? (events as LogEvent[]) : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import type { Ack, LogEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import type { StorageEngine } from '../core/storage.js';
+import type { StorageEngine, WriteBatch } from '../core/storage.js';
 
 export interface StoreWriterOptions {
   /** Events per append, at least (whole input batches are never split). */
@@ -26,19 +26,21 @@ export interface StoreWriterStats {
   retries: number;
 }
 
-interface Item {
-  events: LogEvent[];
-  ack: Ack;
+/** One append in the making: a store batch and the acks of the input batches it holds. */
+interface Pending {
+  batch: WriteBatch;
+  acks: Ack[];
 }
 
 const MAX_BACKOFF_MS = 5000;
 
 export class StoreWriter {
-  private readonly queue: Item[] = [];
+  /** The batch taking writes; it moves to `ready` when full or when the flush interval passes. */
+  private current: Pending | null = null;
+  private readonly ready: Pending[] = [];
   private queued = 0;
   private running: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private due = false; // the flush interval has passed for what is queued
   private closing = false;
   private roomWaiters: (() => void)[] = [];
   private readonly highWater: number;
@@ -57,17 +59,27 @@ export class StoreWriter {
     this.highWater = opts.highWater ?? opts.batchSize * 4;
   }
 
-  /** Queues a batch; resolves once it is accepted (not yet committed: `ack` tells that). */
+  /**
+   * Queues a batch; resolves once it is accepted (not yet committed: `ack` tells that). The
+   * events go into the store's batch at once, in its write form, so the caller's copies can be
+   * dropped while they wait.
+   */
   async write(events: LogEvent[], ack: Ack): Promise<void> {
     if (this.closing) throw new Error('store writer is closed');
     while (this.queued >= this.highWater) await new Promise<void>((r) => this.roomWaiters.push(r));
-    this.queue.push({ events, ack });
+    if (this.closing) throw new Error('store writer is closed');
+    if (this.current === null) this.current = { batch: this.store.batch(), acks: [] };
+    const cur = this.current;
+    cur.batch.add(events);
+    cur.acks.push(ack);
     this.queued += events.length;
-    if (this.queued >= this.opts.batchSize) this.kick();
-    else if (!this.timer) {
+    if (cur.batch.size >= this.opts.batchSize) {
+      this.seal();
+      this.kick();
+    } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        this.due = true;
+        this.seal();
         this.kick();
       }, this.opts.flushIntervalMs);
     }
@@ -76,8 +88,7 @@ export class StoreWriter {
   /** Appends everything queued, then stops taking writes. */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.seal();
     this.kick();
     while (this.running) await this.running;
   }
@@ -86,48 +97,51 @@ export class StoreWriter {
     return { ...this.counters, queued: this.queued };
   }
 
+  /** Hands the batch taking writes to the append queue. */
+  private seal(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.current === null) return;
+    this.ready.push(this.current);
+    this.current = null;
+  }
+
   private kick(): void {
     if (this.running) return;
     this.running = this.drain().finally(() => {
       this.running = null;
-      if (this.queue.length > 0 && (this.closing || this.queued >= this.opts.batchSize)) this.kick();
+      if (this.ready.length > 0) this.kick();
     });
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0 && (this.closing || this.due || this.queued >= this.opts.batchSize)) {
-      const items: Item[] = [];
-      let n = 0;
-      while (this.queue.length > 0 && n < this.opts.batchSize) {
-        const item = this.queue.shift()!;
-        items.push(item);
-        n += item.events.length;
-      }
-      const events = items.length === 1 ? items[0].events : items.flatMap((i) => i.events);
-      await this.appendWithRetry(events, items);
+    while (this.ready.length > 0) {
+      const p = this.ready[0];
+      const n = p.batch.size;
+      await this.appendWithRetry(p);
+      this.ready.shift();
       this.queued -= n;
-      if (this.queue.length === 0) this.due = false;
       const waiters = this.roomWaiters;
       this.roomWaiters = [];
       for (const w of waiters) w();
     }
   }
 
-  private async appendWithRetry(events: LogEvent[], items: Item[]): Promise<void> {
+  private async appendWithRetry(p: Pending): Promise<void> {
     let backoff = 100;
     for (;;) {
       try {
-        const r = events.length > 0 ? await this.store.append(events) : { stored: 0, duplicates: 0 };
+        const r = await this.store.append(p.batch);
         this.counters.stored += r.stored;
         this.counters.duplicates += r.duplicates;
         this.counters.appends++;
-        for (const i of items) i.ack();
+        for (const ack of p.acks) ack();
         return;
       } catch (err) {
         this.counters.retries++;
         this.opts.log?.warn(`store append failed, retrying in ${backoff} ms: ${(err as Error).message}`);
         if (this.closing && this.counters.retries > 20) {
-          for (const i of items) i.ack(err as Error);
+          for (const ack of p.acks) ack(err as Error);
           throw err;
         }
         await new Promise((r) => setTimeout(r, backoff));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
-import type { AppendResult, StorageEngine } from '../../src/core/storage.js';
+import { type AppendResult, batchEvents, eventBatch, type StorageEngine } from '../../src/core/storage.js';
 import { StoreWriter } from '../../src/pipeline/store-writer.js';
 
 function ev(offset: number): LogEvent {
@@ -33,7 +33,9 @@ function fakeStore(opts: { failTimes?: number } = {}) {
     release() {
       open();
     },
-    async append(events): Promise<AppendResult> {
+    batch: eventBatch,
+    async append(input): Promise<AppendResult> {
+      const events = batchEvents(input)!;
       await gate;
       if (failures > 0) {
         failures--;

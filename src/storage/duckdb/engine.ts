@@ -20,10 +20,21 @@ import type {
   SqlQuery,
   StorageEngine,
   StoreStats,
+  WriteBatch,
 } from '../../core/storage.js';
 import { formatMicros } from '../../core/time.js';
+import { keepRows } from '../parquet/column-buffers.js';
 import { parquetEncoder } from '../parquet/writer.js';
-import { appendEvents, eventColumns, SEGMENT_SCHEMA } from './event-columns.js';
+import {
+  addEvents,
+  appendEvents,
+  type EventRows,
+  eventRows,
+  newRows,
+  resetEventRows,
+  SEGMENT_SCHEMA,
+  setIngested,
+} from './event-columns.js';
 import {
   commitFile,
   ensureDir,
@@ -174,6 +185,16 @@ function openError(path: string, err: unknown): StorageError {
 
 type OffsetKey = string;
 
+/** What a batch from `batch()` holds: encoded rows for segment stores, events for in-memory ones. */
+interface BatchContent {
+  rows: EventRows | null;
+  events: LogEvent[] | null;
+  spent: boolean;
+}
+
+/** Encoded batches kept for reuse once appended, so their buffers are allocated once. */
+const SPARE_BATCHES = 4;
+
 /** What a query's view reads: the partitions known then, the files it picked, the segments. */
 interface ViewLease {
   partitions: Partition[];
@@ -216,6 +237,8 @@ export class DuckDbStore implements StorageEngine {
   private merging: Promise<void> | null = null;
   private mergeConn: DuckDBConnection | null = null;
   private readonly encoder = parquetEncoder();
+  private readonly batches = new WeakMap<WriteBatch, BatchContent>();
+  private readonly spareRows: EventRows[] = [];
   /** Serialises a query's list-and-snapshot step with seal and removal commits (see withCatalog). */
   private catalog: Promise<unknown> = Promise.resolve();
   private readonly mergeOpts: MergeOptions;
@@ -354,9 +377,46 @@ export class DuckDbStore implements StorageEngine {
     return this.partitions.map((p) => ({ minUs: p.minUs, maxUs: p.maxUs }));
   }
 
-  append(events: LogEvent[]): Promise<AppendResult> {
+  batch(): WriteBatch {
+    const content: BatchContent = this.storeDir
+      ? { rows: this.spareRows.pop() ?? eventRows(), events: null, spent: false }
+      : { rows: null, events: [], spent: false };
+    const batch: WriteBatch = {
+      add(events) {
+        if (content.spent) throw new Error('this batch was appended already');
+        if (content.rows) addEvents(content.rows, events);
+        else for (const e of events) content.events!.push(e);
+      },
+      get size() {
+        return content.rows ? content.rows.columns.rows : content.events!.length;
+      },
+    };
+    this.batches.set(batch, content);
+    return batch;
+  }
+
+  append(input: LogEvent[] | WriteBatch): Promise<AppendResult> {
     if (this.opts.readOnly) return Promise.reject(new StorageError('the store is open read-only'));
-    return this.serial(() => this.appendNow(events));
+    let content: BatchContent | undefined;
+    if (Array.isArray(input)) {
+      const b = this.batch();
+      b.add(input);
+      content = this.batches.get(b);
+    } else {
+      content = this.batches.get(input);
+      if (content === undefined) return Promise.reject(new Error('append: not a batch of this store'));
+      if (content.spent) return Promise.reject(new Error('append: this batch was appended already'));
+    }
+    const c = content!;
+    return this.serial(async () => {
+      const r = await this.appendNow(c);
+      c.spent = true;
+      if (c.rows && this.spareRows.length < SPARE_BATCHES) {
+        resetEventRows(c.rows);
+        this.spareRows.push(c.rows);
+      }
+      return r;
+    });
   }
 
   /** Runs `fn` after every write queued before it. */
@@ -366,10 +426,12 @@ export class DuckDbStore implements StorageEngine {
     return next;
   }
 
-  private async appendNow(events: LogEvent[]): Promise<AppendResult> {
+  private async appendNow(c: BatchContent): Promise<AppendResult> {
     if (this.closed) throw new StorageError('the store is closed');
+    if (c.rows) return this.appendSegment(c.rows);
     // Decide which events are new before touching the database, so a failed transaction can be
     // retried with the same decision.
+    const events = c.events!;
     const moved = new Map<OffsetKey, number>();
     const fresh: LogEvent[] = [];
     for (const e of events) {
@@ -384,24 +446,31 @@ export class DuckDbStore implements StorageEngine {
       fresh.push(e);
     }
     if (fresh.length === 0) return { stored: 0, duplicates: events.length };
-    const ingestUs = Math.max(this.now() * 1000, this.lastIngestUs + 1);
-    if (this.storeDir) await this.appendSegment(fresh, moved, ingestUs);
-    else await this.appendRows(fresh, moved, ingestUs);
+    const ingestUs = this.nextIngestUs();
+    await this.appendRows(fresh, moved, ingestUs);
     this.lastIngestUs = ingestUs;
     for (const [key, next] of moved) this.committed.set(key, next);
-    if (this.storeDir) await this.afterSegment();
     return { stored: fresh.length, duplicates: events.length - fresh.length };
   }
 
-  /** Writes the batch as a segment file with its offsets in the footer; durable on return. */
-  private async appendSegment(
-    fresh: LogEvent[],
-    moved: Map<OffsetKey, number>,
-    ingestUs: number,
-  ): Promise<void> {
+  private nextIngestUs(): number {
+    return Math.max(this.now() * 1000, this.lastIngestUs + 1);
+  }
+
+  /**
+   * Writes the new rows as a segment file with their offsets in the footer; durable on return.
+   * Which rows are new is decided against the committed offsets as the write starts (appends run
+   * one at a time), and the rows are left as they were, so a failed write can be retried.
+   */
+  private async appendSegment(rows: EventRows): Promise<AppendResult> {
+    const total = rows.columns.rows;
+    const { keep, fresh, moved } = newRows(rows, this.committed);
+    if (fresh === 0) return { stored: 0, duplicates: total };
+    const ingestUs = this.nextIngestUs();
+    setIngested(rows, ingestUs);
     const offsets = [...moved];
     // Appends run one at a time, so the encoder's buffer is written out before it is reused.
-    const data = this.encoder.encode(SEGMENT_SCHEMA, eventColumns(fresh, ingestUs), fresh.length, {
+    const data = this.encoder.encode(SEGMENT_SCHEMA, keep ? keepRows(rows.columns, keep) : rows.columns, {
       [OFFSETS_KEY]: JSON.stringify(offsets),
     });
     const file = segmentFile(this.nextSeq);
@@ -415,6 +484,10 @@ export class DuckDbStore implements StorageEngine {
     this.segments.push({ file, bytes: data.length, ingestedUs: ingestUs, offsets, writtenAt: now });
     this.unmergedBytes += data.length;
     this.lastAppendAt = now;
+    this.lastIngestUs = ingestUs;
+    for (const [key, next] of moved) this.committed.set(key, next);
+    await this.afterSegment();
+    return { stored: fresh, duplicates: total - fresh };
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
- * Events turned into the table's columns: one array of plain values per column, in
- * TABLE_COLUMNS order. Both write paths start here: segment files (Parquet written by logpipe)
- * and the DuckDB appender that in-memory stores use.
+ * Events turned into the table's columns, in TABLE_COLUMNS order. Segment files (Parquet written
+ * by logpipe) take them as byte buffers filled as events arrive (`addEvents`); the DuckDB
+ * appender that in-memory stores use takes arrays of plain values (`eventColumns`).
  */
 import {
   BIGINT,
@@ -17,6 +17,16 @@ import {
 } from '@duckdb/node-api';
 import type { Fields, LogEvent } from '../../core/events.js';
 import { EVENT_COLUMNS, FIELDS_COLUMN, fitsColumn, PROMOTED_FIELDS } from '../../core/schema.js';
+import {
+  type ColumnBuffers,
+  columnBuffers,
+  type NumberColumn,
+  putNumber,
+  putString,
+  reserveRows,
+  resetColumns,
+  type StringColumn,
+} from '../parquet/column-buffers.js';
 import type { ColumnValues, ParquetColumn, ParquetType } from '../parquet/writer.js';
 import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 
@@ -72,6 +82,179 @@ function restOf(f: Fields): Fields | null {
     out[k] = f[k];
   }
   return out;
+}
+
+/**
+ * Rows on their way into a segment: the columns in byte form, plus what deduplication needs of
+ * each row (its offset is in the `offset` column).
+ */
+export interface EventRows {
+  columns: ColumnBuffers;
+  /** Per row, the index in `keys` of its `source \0 generation`; -1 for events without identity. */
+  keyOf: Int32Array;
+  keys: string[];
+  keyIndex: Map<string, number>;
+  lastSource: string | null;
+  lastGeneration: string | null;
+  lastKey: number;
+}
+
+const INGESTED = WIDTH - 1;
+const FIELDS = WIDTH - 2;
+const OFFSET = 6;
+const promotedSlot = new Map(PROMOTED_FIELDS.map((c, p) => [c.name, p]));
+const seen = new Uint8Array(PROMOTED_FIELDS.length);
+
+/** Empty rows, ready for `addEvents`. */
+export function eventRows(capacity = 1024): EventRows {
+  return {
+    columns: columnBuffers(
+      TABLE_COLUMNS.map((c) => (c.type === 'string' ? 'string' : 'number')),
+      capacity,
+    ),
+    keyOf: new Int32Array(Math.max(16, capacity)),
+    keys: [],
+    keyIndex: new Map(),
+    lastSource: null,
+    lastGeneration: null,
+    lastKey: -1,
+  };
+}
+
+/** Empties rows for reuse, keeping their buffers. */
+export function resetEventRows(r: EventRows): void {
+  resetColumns(r.columns);
+  r.keys = [];
+  r.keyIndex.clear();
+  r.lastSource = null;
+  r.lastGeneration = null;
+  r.lastKey = -1;
+}
+
+/**
+ * Encodes events onto the end of `r`: strings become UTF-8 bytes at once, so the events can be
+ * dropped while the rows wait for their append. Same values as `eventColumns`, in one pass over
+ * each event's fields.
+ */
+export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
+  const b = r.columns;
+  reserveRows(b, events.length);
+  if (r.keyOf.length < b.capacity) {
+    const keyOf = new Int32Array(b.capacity);
+    keyOf.set(r.keyOf.subarray(0, b.rows));
+    r.keyOf = keyOf;
+  }
+  const c = b.columns;
+  const ts = c[0] as NumberColumn;
+  const level = c[1] as StringColumn;
+  const service = c[2] as StringColumn;
+  const host = c[3] as StringColumn;
+  const source = c[4] as StringColumn;
+  const generation = c[5] as StringColumn;
+  const offset = c[OFFSET] as NumberColumn;
+  const format = c[7] as StringColumn;
+  const message = c[8] as StringColumn;
+  const raw = c[9] as StringColumn;
+  const fields = c[FIELDS] as StringColumn;
+  const np = PROMOTED_FIELDS.length;
+  let i = b.rows;
+  for (let k = 0; k < events.length; k++, i++) {
+    const e = events[k];
+    putNumber(ts, i, Math.trunc(e.ts));
+    putString(level, i, e.level);
+    putString(service, i, e.service ?? null);
+    putString(host, i, e.host ?? null);
+    putString(source, i, e.source);
+    putString(generation, i, e.generation);
+    putNumber(offset, i, e.offset);
+    putString(format, i, e.format);
+    putString(message, i, e.message);
+    putString(raw, i, e.raw);
+    r.keyOf[i] = keyOf(r, e.source, e.generation);
+    seen.fill(0);
+    let rest: Fields | null = null;
+    const f = e.fields;
+    for (const name in f) {
+      const v = f[name];
+      const p = promotedSlot.get(name);
+      if (p !== undefined && fitsColumn(promotedTypes[p], v)) {
+        const col = c[FIRST_PROMOTED + p];
+        if (col.kind === 'string') putString(col, i, v as string);
+        else putNumber(col, i, v as number);
+        seen[p] = 1;
+        continue;
+      }
+      if (rest === null) rest = {};
+      rest[name] = v;
+    }
+    for (let p = 0; p < np; p++) {
+      if (seen[p] !== 0) continue;
+      const col = c[FIRST_PROMOTED + p];
+      if (col.kind === 'string') putString(col, i, null);
+      else putNumber(col, i, null);
+    }
+    putString(fields, i, rest === null ? null : JSON.stringify(rest));
+  }
+  b.rows = i;
+}
+
+function keyOf(r: EventRows, source: string, generation: string): number {
+  if (generation === '') return -1;
+  if (source === r.lastSource && generation === r.lastGeneration) return r.lastKey;
+  const key = `${source}\0${generation}`;
+  let k = r.keyIndex.get(key);
+  if (k === undefined) {
+    k = r.keys.length;
+    r.keys.push(key);
+    r.keyIndex.set(key, k);
+  }
+  r.lastSource = source;
+  r.lastGeneration = generation;
+  r.lastKey = k;
+  return k;
+}
+
+/** Stamps every row with the ingest time (epoch µs). */
+export function setIngested(r: EventRows, ingestedUs: number): void {
+  const col = r.columns.columns[INGESTED] as NumberColumn;
+  col.values.fill(ingestedUs, 0, r.columns.rows);
+  col.present.fill(1, 0, r.columns.rows);
+}
+
+/**
+ * Which rows are new against `committed` (next offset per `source \0 generation`), in order,
+ * and the next offsets once they are stored. `keep` is null when every row is new.
+ */
+export function newRows(
+  r: EventRows,
+  committed: ReadonlyMap<string, number>,
+): { keep: Uint8Array | null; fresh: number; moved: Map<string, number> } {
+  const n = r.columns.rows;
+  const offsets = (r.columns.columns[OFFSET] as NumberColumn).values;
+  const next = r.keys.map((k) => committed.get(k) ?? 0);
+  const touched = new Uint8Array(r.keys.length);
+  let keep: Uint8Array | null = null;
+  let fresh = 0;
+  for (let i = 0; i < n; i++) {
+    const k = r.keyOf[i];
+    if (k >= 0) {
+      const off = offsets[i];
+      if (off < next[k]) {
+        if (keep === null) {
+          keep = new Uint8Array(n);
+          keep.fill(1, 0, i);
+        }
+        continue;
+      }
+      next[k] = off + 1;
+      touched[k] = 1;
+    }
+    fresh++;
+    if (keep !== null) keep[i] = 1;
+  }
+  const moved = new Map<string, number>();
+  for (let k = 0; k < r.keys.length; k++) if (touched[k]) moved.set(r.keys[k], next[k]);
+  return { keep, fresh, moved };
 }
 
 const PARQUET_TYPE: Record<string, ParquetType> = {

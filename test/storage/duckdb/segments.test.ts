@@ -322,4 +322,53 @@ describe('store segments', () => {
       await store.close();
     }
   });
+  it('appends a batch filled in several adds, skipping rows already stored, and spends it', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb') });
+    try {
+      await store.append(range(0, 5));
+      const b = store.batch();
+      b.add(range(3, 4)); // 3 and 4 are stored already
+      b.add([ev(0, { source: '/var/log/b.log' }), ev(7, { source: '/var/log/b.log' })]);
+      b.add(range(7, 3));
+      expect(b.size).toBe(9);
+      expect(await store.append(b)).toEqual({ stored: 7, duplicates: 2 });
+      const r = await store.query({
+        sql: 'SELECT source, "offset", status, raw FROM logs ORDER BY source, "offset"',
+        params: [],
+      });
+      expect(r.rows.map((x) => `${x.source}:${x.offset}`)).toEqual([
+        ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((o) => `/var/log/a.log:${o}`),
+        '/var/log/b.log:0',
+        '/var/log/b.log:7',
+      ]);
+      expect(r.rows[6]).toEqual({ source: '/var/log/a.log', offset: 6, status: 200, raw: 'line 6 ✓' });
+      // A batch whose append succeeded is spent; a fresh one takes the spare buffers.
+      await expect(store.append(b)).rejects.toThrow(/appended already/);
+      expect(() => b.add(range(20, 1))).toThrow(/appended already/);
+      const again = store.batch();
+      again.add(range(10, 2));
+      expect(await store.append(again)).toEqual({ stored: 2, duplicates: 0 });
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 14, d: 12 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('appends a batch again after its write failed, with nothing stored twice', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb') });
+    try {
+      const b = store.batch();
+      b.add(range(0, 4));
+      mkdirSync(join(dir, 'segments', '000000000001.parquet.tmp'));
+      await expect(store.append(b)).rejects.toThrow(/append failed/);
+      rmSync(join(dir, 'segments', '000000000001.parquet.tmp'), { recursive: true });
+      expect(await store.append(b)).toEqual({ stored: 4, duplicates: 0 });
+      expect(await store.append(range(2, 4))).toEqual({ stored: 2, duplicates: 2 });
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: 6, d: 6 });
+    } finally {
+      await store.close();
+    }
+  });
 });

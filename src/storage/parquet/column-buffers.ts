@@ -1,0 +1,180 @@
+/**
+ * Columns filled a value at a time, in the byte form a Parquet page needs: strings as their UTF-8
+ * bytes back to back with a length each, numbers in a Float64Array. Strings are encoded the moment
+ * they arrive, so the JavaScript strings (and the events holding them) can be dropped at once:
+ * rows waiting to be written live outside the heap instead of being copied by every scavenge.
+ */
+
+/** A string column: value i is `data[start_i, start_i + lengths[i])`; a length of -1 is a null. */
+export interface StringColumn {
+  kind: 'string';
+  data: Buffer;
+  /** Bytes of `data` in use. */
+  used: number;
+  lengths: Int32Array;
+  /** The last value written, and where: runs of one value (a batch's source, level) copy bytes. */
+  prev: string | null;
+  prevAt: number;
+  prevLen: number;
+}
+
+/** A numeric column: `present[i]` is 0 for a null. Integers stay exact up to 2^53. */
+export interface NumberColumn {
+  kind: 'number';
+  values: Float64Array;
+  present: Uint8Array;
+}
+
+export type BufferedColumn = StringColumn | NumberColumn;
+
+/** Columns of equal length; `rows` values are set in each. */
+export interface ColumnBuffers {
+  rows: number;
+  capacity: number;
+  columns: BufferedColumn[];
+}
+
+/** Empty columns, one per entry of `kinds`, with room for `capacity` rows before they grow. */
+export function columnBuffers(kinds: readonly ('string' | 'number')[], capacity = 1024): ColumnBuffers {
+  const cap = Math.max(16, capacity);
+  return {
+    rows: 0,
+    capacity: cap,
+    columns: kinds.map((k) =>
+      k === 'string'
+        ? {
+            kind: 'string' as const,
+            data: Buffer.allocUnsafe(cap * 32),
+            used: 0,
+            lengths: new Int32Array(cap),
+            prev: null,
+            prevAt: 0,
+            prevLen: 0,
+          }
+        : { kind: 'number' as const, values: new Float64Array(cap), present: new Uint8Array(cap) },
+    ),
+  };
+}
+
+/** Empties the columns for reuse, keeping their memory. */
+export function resetColumns(b: ColumnBuffers): void {
+  b.rows = 0;
+  for (const c of b.columns) {
+    if (c.kind === 'string') {
+      c.used = 0;
+      c.prev = null;
+    }
+  }
+}
+
+/** Makes room for `more` rows beyond `rows`. */
+export function reserveRows(b: ColumnBuffers, more: number): void {
+  const need = b.rows + more;
+  if (need <= b.capacity) return;
+  let cap = b.capacity * 2;
+  while (cap < need) cap *= 2;
+  for (const c of b.columns) {
+    if (c.kind === 'string') {
+      const lengths = new Int32Array(cap);
+      lengths.set(c.lengths.subarray(0, b.rows));
+      c.lengths = lengths;
+    } else {
+      const values = new Float64Array(cap);
+      values.set(c.values.subarray(0, b.rows));
+      c.values = values;
+      const present = new Uint8Array(cap);
+      present.set(c.present.subarray(0, b.rows));
+      c.present = present;
+    }
+  }
+  b.capacity = cap;
+}
+
+/** Sets row `i` of a string column (rows are written in order; `null` for none). */
+export function putString(c: StringColumn, i: number, v: string | null): void {
+  if (v === null) {
+    c.lengths[i] = -1;
+    return;
+  }
+  if (v === c.prev) {
+    // The same string object or text as the last value: copy its bytes, no UTF-8 encoding.
+    if (c.used + c.prevLen > c.data.length) growData(c, c.prevLen);
+    c.data.copyWithin(c.used, c.prevAt, c.prevAt + c.prevLen);
+    c.lengths[i] = c.prevLen;
+    c.used += c.prevLen;
+    return;
+  }
+  // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
+  if (c.used + v.length * 3 > c.data.length) growData(c, v.length * 3);
+  const w = c.data.write(v, c.used);
+  c.lengths[i] = w;
+  c.prev = v;
+  c.prevAt = c.used;
+  c.prevLen = w;
+  c.used += w;
+}
+
+/** Sets row `i` of a numeric column (`null` for none). */
+export function putNumber(c: NumberColumn, i: number, v: number | null): void {
+  if (v === null) {
+    c.present[i] = 0;
+    c.values[i] = 0;
+    return;
+  }
+  c.values[i] = v;
+  c.present[i] = 1;
+}
+
+function growData(c: StringColumn, more: number): void {
+  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
+  c.data.copy(next, 0, 0, c.used);
+  c.data = next;
+}
+
+/** Where each value of a string column starts in `data`. */
+export function stringStarts(c: StringColumn, rows: number): Int32Array {
+  const starts = new Int32Array(rows);
+  let pos = 0;
+  for (let i = 0; i < rows; i++) {
+    starts[i] = pos;
+    const len = c.lengths[i];
+    if (len > 0) pos += len;
+  }
+  return starts;
+}
+
+/** A copy of the rows whose `keep` flag is set, in order. */
+export function keepRows(b: ColumnBuffers, keep: Uint8Array): ColumnBuffers {
+  let n = 0;
+  for (let i = 0; i < b.rows; i++) if (keep[i]) n++;
+  const out = columnBuffers(
+    b.columns.map((c) => c.kind),
+    n,
+  );
+  for (let c = 0; c < b.columns.length; c++) {
+    const from = b.columns[c];
+    const to = out.columns[c];
+    if (from.kind === 'string' && to.kind === 'string') {
+      const starts = stringStarts(from, b.rows);
+      let j = 0;
+      for (let i = 0; i < b.rows; i++) {
+        if (!keep[i]) continue;
+        const len = from.lengths[i];
+        to.lengths[j++] = len;
+        if (len <= 0) continue;
+        if (to.used + len > to.data.length) growData(to, len);
+        from.data.copy(to.data, to.used, starts[i], starts[i] + len);
+        to.used += len;
+      }
+    } else if (from.kind === 'number' && to.kind === 'number') {
+      let j = 0;
+      for (let i = 0; i < b.rows; i++) {
+        if (!keep[i]) continue;
+        to.values[j] = from.values[i];
+        to.present[j++] = from.present[i];
+      }
+    }
+  }
+  out.rows = n;
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * The two ways events become columns agree: `addEvents` (bytes, for segment files, filled in
+ * several calls and filtered for duplicates) holds exactly the values `eventColumns` (plain
+ * arrays, for DuckDB's appender) computes, for any events.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { FieldValue, LogEvent } from '../../../src/core/events.js';
+import {
+  addEvents,
+  eventColumns,
+  eventRows,
+  newRows,
+  resetEventRows,
+  setIngested,
+} from '../../../src/storage/duckdb/event-columns.js';
+import type { ColumnBuffers } from '../../../src/storage/parquet/column-buffers.js';
+import { keepRows, stringStarts } from '../../../src/storage/parquet/column-buffers.js';
+
+/** The values held in byte form, read back as eventColumns gives them. */
+function decoded(b: ColumnBuffers): (string | number | null)[][] {
+  return b.columns.map((c) => {
+    const out: (string | number | null)[] = [];
+    if (c.kind === 'string') {
+      const starts = stringStarts(c, b.rows);
+      for (let i = 0; i < b.rows; i++) {
+        const len = c.lengths[i];
+        out.push(len < 0 ? null : c.data.toString('utf8', starts[i], starts[i] + len));
+      }
+    } else {
+      for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
+    }
+    return out;
+  });
+}
+
+const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.integer(),
+  fc.double({ noNaN: false }),
+  fc.boolean(),
+  fc.constant(3_000_000_000),
+  fc.constant(2 ** 60),
+);
+const fieldName = fc.constantFrom(
+  'status',
+  'method',
+  'path',
+  'bytes',
+  'latency_ms',
+  'client_ip',
+  'trace_id',
+  'user',
+  'x.y',
+);
+
+const event: fc.Arbitrary<LogEvent> = fc.record({
+  ts: fc.integer({ min: -1e15, max: 4e15 }),
+  level: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown' as const),
+  service: fc.option(fc.constantFrom('web', 'api', 'ünï'), { nil: null }),
+  host: fc.option(fc.string({ maxLength: 8 }), { nil: null }),
+  source: fc.constantFrom('/a.log', '/b.log'),
+  generation: fc.constantFrom('g1', 'g2', ''),
+  offset: fc.nat({ max: 50 }),
+  format: fc.constantFrom('apache_combined', 'json', 'unknown'),
+  message: fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fields: fc.dictionary(fieldName, fieldValue, { maxKeys: 5 }),
+  raw: fc.string({ unit: 'binary', maxLength: 60 }),
+});
+
+describe('event columns', () => {
+  it('holds the same values in byte form as eventColumns, across several adds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(event, { maxLength: 12 }), { maxLength: 5 }), (batches) => {
+        const rows = eventRows(16); // small, so the buffers have to grow
+        for (const b of batches) addEvents(rows, b);
+        setIngested(rows, 1_700_000_000_000_000);
+        const all = batches.flat();
+        expect(rows.columns.rows).toBe(all.length);
+        expect(decoded(rows.columns)).toEqual(eventColumns(all, 1_700_000_000_000_000));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('starts empty again after a reset, reusing its buffers', () => {
+    const rows = eventRows(16);
+    const one = fc.sample(event, 40);
+    addEvents(rows, one);
+    resetEventRows(rows);
+    const two = fc.sample(event, 7);
+    addEvents(rows, two);
+    setIngested(rows, 5);
+    expect(decoded(rows.columns)).toEqual(eventColumns(two, 5));
+    expect(rows.keys.length).toBeLessThanOrEqual(4);
+  });
+
+  it('keeps the rows not yet stored, in order, and tells the next offsets', () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 30 }), fc.nat({ max: 30 }), (events, upTo) => {
+        const rows = eventRows(16);
+        addEvents(rows, events);
+        setIngested(rows, 9);
+        const committed = new Map([[`/a.log\0g1`, upTo]]);
+        // The rule the in-memory path follows, event by event.
+        const expected: LogEvent[] = [];
+        const next = new Map(committed);
+        for (const e of events) {
+          if (e.generation !== '') {
+            const key = `${e.source}\0${e.generation}`;
+            if (e.offset < (next.get(key) ?? 0)) continue;
+            next.set(key, e.offset + 1);
+          }
+          expected.push(e);
+        }
+        const { keep, fresh, moved } = newRows(rows, committed);
+        expect(fresh).toBe(expected.length);
+        const kept = keep ? keepRows(rows.columns, keep) : rows.columns;
+        expect(decoded(kept)).toEqual(eventColumns(expected, 9));
+        for (const [key, n] of moved) expect(next.get(key)).toBe(n);
+        for (const [key, n] of next)
+          if (!committed.has(key) || committed.get(key) !== n) expect(moved.get(key)).toBe(n);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
