@@ -17,7 +17,8 @@ export function thriftOut(capacity = 1024): ThriftOut {
   return { bytes: new Uint8Array(capacity), pos: 0 };
 }
 
-function reserve(o: ThriftOut, n: number): void {
+/** Makes room for `n` more bytes at `o.pos`. */
+export function reserve(o: ThriftOut, n: number): void {
   if (o.pos + n <= o.bytes.length) return;
   const next = new Uint8Array(Math.max(o.bytes.length * 2, o.pos + n));
   next.set(o.bytes.subarray(0, o.pos));

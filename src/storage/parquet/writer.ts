@@ -21,6 +21,7 @@ import {
   i32Field,
   i64Field,
   listField,
+  reserve,
   stringElem,
   stringField,
   structField,
@@ -281,7 +282,7 @@ function deltaBinaryPacked(o: ThriftOut, values: ArrayLike<number>): void {
   writeVarint(o, MINIBLOCKS);
   writeVarint(o, values.length);
   writeZigzag(o, values.length > 0 ? values[0] : 0);
-  const deltas = new Array<number>(BLOCK);
+  const deltas = new Float64Array(BLOCK);
   for (let start = 1; start < values.length; start += BLOCK) {
     const n = Math.min(BLOCK, values.length - start);
     let min = Number.POSITIVE_INFINITY;
@@ -304,21 +305,37 @@ function deltaBinaryPacked(o: ThriftOut, values: ArrayLike<number>): void {
       const w = widths[m];
       if (w === 0) continue;
       // 32 values of w bits each, least significant bit first; the last miniblock pads with 0.
-      const body = new Uint8Array(w * 4);
+      reserve(o, w * 4);
+      const out = o.bytes;
+      let p = o.pos;
       let acc = 0;
       let bits = 0;
-      let p = 0;
-      for (let i = m * PER_MINI; i < (m + 1) * PER_MINI; i++) {
-        const v = i < n ? deltas[i] - min : 0;
-        acc += v * 2 ** bits;
-        bits += w;
-        while (bits >= 8) {
-          body[p++] = acc % 256;
-          acc = Math.floor(acc / 256);
-          bits -= 8;
+      const from = m * PER_MINI;
+      if (w <= 24) {
+        // Fewer than 8 bits wait in `acc` between values, so w + 7 bits fit in 32.
+        for (let i = from; i < from + PER_MINI; i++) {
+          const v = i < n ? deltas[i] - min : 0;
+          acc = (acc | (v << bits)) >>> 0;
+          bits += w;
+          while (bits >= 8) {
+            out[p++] = acc & 255;
+            acc >>>= 8;
+            bits -= 8;
+          }
+        }
+      } else {
+        for (let i = from; i < from + PER_MINI; i++) {
+          const v = i < n ? deltas[i] - min : 0;
+          acc += v * 2 ** bits;
+          bits += w;
+          while (bits >= 8) {
+            out[p++] = acc % 256;
+            acc = Math.floor(acc / 256);
+            bits -= 8;
+          }
         }
       }
-      writeRaw(o, body);
+      o.pos = p;
     }
   }
 }
