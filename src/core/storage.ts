@@ -71,10 +71,21 @@ export interface QueryOptions {
  * segment's columns as bytes), so the caller can drop the events as soon as they are added.
  */
 export interface WriteBatch {
-  /** Adds events after those already added. */
-  add(events: readonly LogEvent[]): void;
+  /** Adds events (or events already encoded for this engine) after those already added. */
+  add(events: readonly LogEvent[] | EncodedEvents): void;
   /** Events added so far. */
   readonly size: number;
+}
+
+/**
+ * Events already turned into an engine's write form, ahead of their append and often on another
+ * thread (`logpipe run` parses and encodes on worker threads). Opaque outside that engine, which
+ * refuses an `encoding` it does not know.
+ */
+export interface EncodedEvents {
+  readonly encoding: string;
+  /** Events encoded. */
+  readonly count: number;
 }
 
 /** One storage engine instance; `append` resolves only once the rows are durable. */
@@ -110,7 +121,9 @@ export function eventBatch(): WriteBatch & { readonly events: LogEvent[] } {
   return {
     events,
     add(more) {
-      for (const e of more) events.push(e);
+      if (!Array.isArray(more))
+        throw new Error(`cannot take events encoded as ${(more as EncodedEvents).encoding}`);
+      for (const e of more as readonly LogEvent[]) events.push(e);
     },
     get size() {
       return events.length;

@@ -24,12 +24,23 @@ export interface LinkOptions {
 }
 
 /** A request the receiver refused as malformed: retrying the same bytes cannot help. */
-export class RejectedError extends UserError {}
+export class RejectedError extends UserError {
+  constructor(
+    message: string,
+    /** The HTTP status of the refusal (415: the receiver does not take this media type). */
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
 
 const MAX_BACKOFF_MS = 5000;
 
+/** A request body: NDJSON text, or bytes of another media type. */
+export type LinkBody = string | { bytes: Uint8Array; contentType: string };
+
 /** POSTs `body` until a 2xx; returns the receiver's JSON answer. */
-export async function deliver(opts: LinkOptions, path: string, body: string): Promise<unknown> {
+export async function deliver(opts: LinkOptions, path: string, body: LinkBody): Promise<unknown> {
   let backoff = 100;
   for (let attempt = 1; ; attempt++) {
     if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
@@ -42,7 +53,7 @@ export async function deliver(opts: LinkOptions, path: string, body: string): Pr
       if (res.ok) return parseOr(text, {});
       const message = errorMessage(text) ?? `HTTP ${res.status}`;
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        throw new RejectedError(`${opts.url}${path} refused the batch: ${message}`);
+        throw new RejectedError(`${opts.url}${path} refused the batch: ${message}`, res.status);
       }
       throw new Error(`${opts.url}${path}: ${message}`);
     } catch (err) {
@@ -68,11 +79,12 @@ const agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive
  */
 function post(
   url: string,
-  body: string,
+  body: LinkBody,
   token: string | undefined,
   signal: AbortSignal,
 ): Promise<{ status: number; ok: boolean; text: string }> {
-  const data = Buffer.from(body, 'utf8');
+  const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body.bytes;
+  const contentType = typeof body === 'string' ? 'application/x-ndjson' : body.contentType;
   const tls = url.startsWith('https:');
   return new Promise((resolve, reject) => {
     const req = (tls ? httpsRequest : httpRequest)(
@@ -82,7 +94,7 @@ function post(
         agent: tls ? agents.https : agents.http,
         signal,
         headers: {
-          'content-type': 'application/x-ndjson',
+          'content-type': contentType,
           'content-length': data.length,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },

@@ -14,7 +14,15 @@ import { limitBody } from '../server/body-limit.js';
 import { decodeIngestBody } from '../server/ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
-import { deliver, getJson, RejectedError } from './http-link.js';
+import {
+  addEvents,
+  type EncodedRows,
+  eventRows,
+  resetEventRows,
+  SEGMENT_ENCODING,
+} from '../storage/duckdb/event-columns.js';
+import { ROWS_MEDIA_TYPE, serializeRows } from '../storage/duckdb/rows-wire.js';
+import { deliver, getJson, type LinkBody, RejectedError } from './http-link.js';
 
 export interface ParseServiceOptions {
   host: string;
@@ -40,6 +48,17 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   const counters: ComponentCounters = newCounters('parser');
   // One parser for every request: format detection sticks per source across batches.
   const parse = createParser(opts.parser);
+  // Events go to the store as segment rows, encoded here (the store then copies bytes instead of
+  // decoding JSON and encoding each string again), unless it answers that it cannot take them.
+  let encodedRows = true;
+  const rows = eventRows();
+  const rowsBody = (events: LogEvent[]): LinkBody => {
+    // Filled and serialised with no await between: concurrent requests never share it.
+    resetEventRows(rows);
+    addEvents(rows, events);
+    const encoded: EncodedRows = { encoding: SEGMENT_ENCODING, count: events.length, rows };
+    return { bytes: Buffer.concat(serializeRows(encoded)), contentType: ROWS_MEDIA_TYPE };
+  };
   const stopping = new AbortController();
   const app = new Hono();
   addOpsRoutes(app, { counters: () => [counters] });
@@ -72,10 +91,9 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
       }
       counters.events_in += events.length;
-      const body = encodeBatch(events);
-      try {
+      const send = (body: LinkBody): Promise<unknown> =>
         // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
-        const answer = await deliver(
+        deliver(
           {
             url: opts.to,
             token: opts.token,
@@ -86,8 +104,21 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
           '/api/ingest',
           body,
         );
+      let body: LinkBody = encodedRows ? rowsBody(events) : encodeBatch(events);
+      try {
+        let answer: unknown;
+        try {
+          answer = await send(body);
+        } catch (err) {
+          if (!(typeof body !== 'string' && err instanceof RejectedError && err.status === 415)) throw err;
+          // A store that does not take encoded rows (another engine) gets events as NDJSON.
+          encodedRows = false;
+          opts.log.info(`${opts.to} does not take encoded rows; sending events as NDJSON from now on`);
+          body = encodeBatch(events);
+          answer = await send(body);
+        }
         counters.events_out += events.length;
-        counters.bytes_out += Buffer.byteLength(body);
+        counters.bytes_out += typeof body === 'string' ? Buffer.byteLength(body) : body.bytes.length;
         return c.json(answer as object);
       } catch (err) {
         countError(counters, err);

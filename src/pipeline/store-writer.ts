@@ -6,7 +6,7 @@
  */
 import type { Ack, LogEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import type { StorageEngine, WriteBatch } from '../core/storage.js';
+import type { EncodedEvents, StorageEngine, WriteBatch } from '../core/storage.js';
 
 export interface StoreWriterOptions {
   /** Events per append, at least (whole input batches are never split). */
@@ -60,11 +60,11 @@ export class StoreWriter {
   }
 
   /**
-   * Queues a batch; resolves once it is accepted (not yet committed: `ack` tells that). The
-   * events go into the store's batch at once, in its write form, so the caller's copies can be
-   * dropped while they wait.
+   * Queues a batch (events, or events a worker encoded for this store); resolves once it is
+   * accepted (not yet committed: `ack` tells that). The events go into the store's batch at once,
+   * in its write form, so the caller's copies can be dropped while they wait.
    */
-  async write(events: LogEvent[], ack: Ack): Promise<void> {
+  async write(events: readonly LogEvent[] | EncodedEvents, ack: Ack): Promise<void> {
     if (this.closing) throw new Error('store writer is closed');
     while (this.queued >= this.highWater) await new Promise<void>((r) => this.roomWaiters.push(r));
     if (this.closing) throw new Error('store writer is closed');
@@ -72,7 +72,7 @@ export class StoreWriter {
     const cur = this.current;
     cur.batch.add(events);
     cur.acks.push(ack);
-    this.queued += events.length;
+    this.queued += Array.isArray(events) ? events.length : (events as EncodedEvents).count;
     if (cur.batch.size >= this.opts.batchSize) {
       this.seal();
       this.kick();

@@ -6,7 +6,9 @@ export interface Received {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
+  /** The body as UTF-8 text (see `bytes` for binary bodies). */
   body: string;
+  bytes: Buffer;
 }
 
 /** Answers the `n`th request (from 1). */
@@ -29,11 +31,13 @@ export async function receiver(handler: Handler, port = 0): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const bytes = Buffer.concat(chunks);
       const r = {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: bytes.toString('utf8'),
+        bytes,
       };
       got.push(r);
       current(r, res, got.length);

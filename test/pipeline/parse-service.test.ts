@@ -5,16 +5,17 @@ import { memoryLogger } from '../../src/core/log.js';
 import { decodeLogEvent, encodeRawEvent, parseStreamHeader, streamHeader } from '../../src/core/ndjson.js';
 import { type ParseService, startParseService } from '../../src/pipeline/parse-service.js';
 import type { ComponentStatus } from '../../src/server/ops.js';
+import { ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
 import { answer, closeReceivers, type Received, receiver } from '../helpers/receiver.js';
+import { sentEvents } from '../helpers/rows.js';
 
 type Reply = (req: Received, res: ServerResponse) => void;
 
 const services: ParseService[] = [];
 
-/** Answers an ingest with the count of events in the stream it got, as the store does. */
+/** Answers an ingest with the count of events in the body it got, as the store does. */
 const storedAll: Reply = (req, res) => {
-  const n = req.body.split('\n').filter((l) => l !== '').length - 1;
-  answer(res, 200, { stored: n, duplicates: 0 });
+  answer(res, 200, { stored: sentEvents(req).length, duplicates: 0 });
 };
 
 async function parser(to: string, token?: string): Promise<ParseService> {
@@ -67,9 +68,9 @@ describe('parse service', () => {
     expect(store.got).toHaveLength(1);
     const sent = store.got[0];
     expect(sent).toMatchObject({ method: 'POST', url: '/api/ingest' });
-    const lines = sent.body.split('\n').filter((l) => l !== '');
-    expect(parseStreamHeader(lines[0])).toBe('log-events');
-    const events = lines.slice(1).map(decodeLogEvent);
+    // Encoded for the store's segments: no JSON to decode, no strings to encode again there.
+    expect(sent.headers['content-type']).toBe(ROWS_MEDIA_TYPE);
+    const events = sentEvents(sent);
     expect(events.map((e) => [e.format, e.fields.status, e.fields.path, e.level])).toEqual([
       ['apache_combined', 200, '/a', 'info'],
       ['apache_combined', 503, '/b', 'error'],
@@ -93,12 +94,33 @@ describe('parse service', () => {
     const p = await parser(store.url);
     const res = await post(p.url, `${LINES.join('\n')}\n`);
     expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
-    const events = store.got[0].body
-      .split('\n')
-      .filter((l) => l !== '')
-      .slice(1)
-      .map(decodeLogEvent);
+    const events = sentEvents(store.got[0]);
     expect(events.map((e) => e.fields.status)).toEqual([200, 503]);
+  });
+
+  it('sends NDJSON log events once the store answers that it cannot take encoded rows', async () => {
+    const store = await receiver((req, res) => {
+      if (String(req.headers['content-type']).startsWith(ROWS_MEDIA_TYPE)) {
+        answer(res, 415, { error: { type: 'request', message: 'cannot take rows' } });
+      } else answer(res, 200, { stored: sentEvents(req).length, duplicates: 0 });
+    });
+    const p = await parser(store.url);
+    expect(await (await post(p.url, rawBatch(LINES))).json()).toEqual({ stored: 2, duplicates: 0 });
+    expect(await (await post(p.url, rawBatch(LINES.slice(1)))).json()).toEqual({ stored: 1, duplicates: 0 });
+    // The first batch went again as NDJSON at once; the next went as NDJSON straight away.
+    expect(store.got.map((g) => g.headers['content-type'])).toEqual([
+      ROWS_MEDIA_TYPE,
+      'application/x-ndjson',
+      'application/x-ndjson',
+    ]);
+    const lines = store.got[1].body.split('\n').filter((l) => l !== '');
+    expect(parseStreamHeader(lines[0])).toBe('log-events');
+    expect(
+      lines
+        .slice(1)
+        .map(decodeLogEvent)
+        .map((e) => e.fields.path),
+    ).toEqual(['/a', '/b']);
   });
 
   it('answers 503 when the store fails, once, leaving retries to the sender', async () => {
@@ -204,7 +226,7 @@ describe('parse service', () => {
       pid: process.pid,
     });
     expect(s.bytes_in).toBe(Buffer.byteLength(body) + Buffer.byteLength(rawBatch(LINES.slice(0, 1))));
-    expect(s.bytes_out).toBe(store.got.reduce((n, g) => n + Buffer.byteLength(g.body), 0));
+    expect(s.bytes_out).toBe(store.got.reduce((n, g) => n + g.bytes.length, 0));
     const metrics = await (await fetch(`${p.url}/metrics`)).text();
     expect(metrics.split('\n')).toContain('logpipe_events_in_total{component="parser"} 3');
   });

@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
 import { encodeLogEvent, streamHeader } from '../../src/core/ndjson.js';
 import { createApp } from '../../src/server/app.js';
+import { addEvents, eventRows, SEGMENT_ENCODING } from '../../src/storage/duckdb/event-columns.js';
+import { ROWS_MEDIA_TYPE, serializeRows } from '../../src/storage/duckdb/rows-wire.js';
 import { openDuckDbStore } from '../../src/storage/index.js';
+import { tempDir } from '../helpers/cli.js';
 
 function ev(offset: number, status: number): LogEvent {
   return {
@@ -48,6 +52,53 @@ describe('HTTP API', () => {
     expect(await res.json()).toEqual({ stored: 0, duplicates: 2 });
     expect((await store.stats()).rows).toBe(2);
     await store.close();
+  });
+
+  it('ingests encoded rows into segments, skips re-sent ones, and refuses them where it cannot', async () => {
+    const dir = tempDir('logpipe-app-rows-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb') });
+    const app = createApp({ store });
+    const rows = eventRows(4);
+    addEvents(rows, [ev(0, 200), ev(1, 503)]);
+    const body = Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 2, rows }));
+    const post = (target: typeof app, b: Uint8Array) =>
+      target.request('/api/ingest', {
+        method: 'POST',
+        headers: { 'content-type': ROWS_MEDIA_TYPE },
+        body: b,
+      });
+    try {
+      let res = await post(app, body);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
+      res = await post(app, body);
+      expect(await res.json()).toEqual({ stored: 0, duplicates: 2 });
+      const q = await store.query({
+        sql: 'SELECT "offset", status, level, raw FROM logs ORDER BY 1',
+        params: [],
+      });
+      expect(q.rows).toEqual([
+        { offset: 0, status: 200, level: 'info', raw: 'raw 0' },
+        { offset: 1, status: 503, level: 'error', raw: 'raw 1' },
+      ]);
+      // A malformed body is refused with what is wrong, and nothing of it is kept.
+      res = await post(app, body.subarray(0, body.length - 8));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^bad segment rows: /,
+      );
+    } finally {
+      await store.close();
+    }
+    // An in-memory store appends events, not segment rows: the sender is told to send events.
+    const mem = await setup();
+    try {
+      const res = await post(mem.app, body);
+      expect(res.status).toBe(415);
+      expect((await mem.store.stats()).rows).toBe(0);
+    } finally {
+      await mem.store.close();
+    }
   });
 
   it('rejects a bad ingest line naming it, storing nothing of that request', async () => {

@@ -14,6 +14,7 @@ import type { LogEvent } from '../../core/events.js';
 import type { Logger } from '../../core/log.js';
 import type {
   AppendResult,
+  EncodedEvents,
   MaintenanceReport,
   QueryOptions,
   QueryRows,
@@ -25,13 +26,16 @@ import type {
 import { formatMicros } from '../../core/time.js';
 import { keepRows } from '../parquet/column-buffers.js';
 import { parquetEncoder } from '../parquet/writer.js';
+import { appendEvents } from './event-chunks.js';
 import {
   addEvents,
-  appendEvents,
+  appendRows,
+  type EncodedRows,
   type EventRows,
   eventRows,
   newRows,
   resetEventRows,
+  SEGMENT_ENCODING,
   SEGMENT_SCHEMA,
   setIngested,
 } from './event-columns.js';
@@ -384,8 +388,14 @@ export class DuckDbStore implements StorageEngine {
     const batch: WriteBatch = {
       add(events) {
         if (content.spent) throw new Error('this batch was appended already');
-        if (content.rows) addEvents(content.rows, events);
-        else for (const e of events) content.events!.push(e);
+        if (!Array.isArray(events)) {
+          const enc = events as EncodedEvents;
+          if (enc.encoding !== SEGMENT_ENCODING || !content.rows) {
+            throw new Error(`this store cannot take rows encoded as ${enc.encoding}`);
+          }
+          appendRows(content.rows, (enc as EncodedRows).rows);
+        } else if (content.rows) addEvents(content.rows, events as readonly LogEvent[]);
+        else for (const e of events as readonly LogEvent[]) content.events!.push(e);
       },
       get size() {
         return content.rows ? content.rows.columns.rows : content.events!.length;

@@ -44,7 +44,8 @@ export function columnBuffers(kinds: readonly ('string' | 'number')[], capacity 
       k === 'string'
         ? {
             kind: 'string' as const,
-            data: Buffer.allocUnsafe(cap * 32),
+            // Never from Node's shared pool: these buffers may be moved to another thread.
+            data: Buffer.allocUnsafeSlow(cap * 32),
             used: 0,
             lengths: new Int32Array(cap),
             prev: null,
@@ -125,8 +126,15 @@ export function putNumber(c: NumberColumn, i: number, v: number | null): void {
   c.present[i] = 1;
 }
 
+/** Copies bytes onto the end of a string column's data (their lengths are set by the caller). */
+export function appendBytes(c: StringColumn, bytes: Uint8Array): void {
+  if (c.used + bytes.length > c.data.length) growData(c, bytes.length);
+  c.data.set(bytes, c.used);
+  c.used += bytes.length;
+}
+
 function growData(c: StringColumn, more: number): void {
-  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
+  const next = Buffer.allocUnsafeSlow(Math.max(c.data.length * 2, c.used + more));
   c.data.copy(next, 0, 0, c.used);
   c.data = next;
 }

@@ -1,0 +1,165 @@
+/**
+ * Segment rows as bytes on the wire, so `logpipe parse` can hand the store rows it has already
+ * encoded instead of events as JSON: the store then copies buffers where it would decode JSON
+ * and encode every string again (under `logpipe up` those were most of the store's work).
+ *
+ * Layout: `LPR1`, a u32 header length, the JSON header, then, each starting at a multiple of 8
+ * bytes, the rows' key indexes (i32) and per column either its string lengths (i32) and bytes, or
+ * its values (f64) and presence flags (u8). Numbers are in the sender's byte order, which the
+ * header names. The receiver checks everything before a row is kept: a malformed body is refused
+ * with a message, never stored.
+ */
+import { isUtf8 } from 'node:buffer';
+import { UserError } from '../../core/errors.js';
+import type { ColumnBuffers, NumberColumn, StringColumn } from '../parquet/column-buffers.js';
+import { type EncodedRows, type EventRows, SEGMENT_ENCODING } from './event-columns.js';
+import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
+
+/** The media type of a request body holding encoded rows. */
+export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
+
+const MAGIC = 'LPR1';
+const LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+/** Rows in one body, at most: a bound on what a header can make the receiver allocate. */
+const MAX_ROWS = 10_000_000;
+
+interface Header {
+  encoding: string;
+  rows: number;
+  le: boolean;
+  keys: string[];
+  /** Per column: `s<bytes used>` for strings, `n` for numbers. */
+  columns: string[];
+}
+
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** The body for `rows`, as pieces to send in order. */
+export function serializeRows(encoded: EncodedRows): Buffer[] {
+  const r = encoded.rows;
+  const n = r.columns.rows;
+  const header: Header = {
+    encoding: SEGMENT_ENCODING,
+    rows: n,
+    le: LE,
+    keys: r.keys,
+    columns: r.columns.columns.map((c) => (c.kind === 'string' ? `s${c.used}` : 'n')),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const head = Buffer.alloc(pad8(8 + json.length));
+  head.write(MAGIC, 0, 'latin1');
+  head.writeUInt32LE(json.length, 4);
+  json.copy(head, 8);
+  const out: Buffer[] = [head];
+  const section = (a: ArrayBufferView, bytes: number): void => {
+    out.push(Buffer.from(a.buffer, a.byteOffset, bytes));
+    if (pad8(bytes) !== bytes) out.push(Buffer.alloc(pad8(bytes) - bytes));
+  };
+  section(r.keyOf, n * 4);
+  for (const c of r.columns.columns) {
+    if (c.kind === 'string') {
+      section(c.lengths, n * 4);
+      section(c.data, c.used);
+    } else {
+      section(c.values, n * 8);
+      section(c.present, n);
+    }
+  }
+  return out;
+}
+
+/** Reads a body written by `serializeRows`; throws UserError naming what is wrong. */
+export function deserializeRows(body: Uint8Array): EncodedRows {
+  // Typed arrays need their element alignment: sections sit at multiples of 8 from the start.
+  const buf = body.byteOffset % 8 === 0 ? body : Uint8Array.prototype.slice.call(body);
+  const bad = (what: string): never => {
+    throw new UserError(`bad segment rows: ${what}`);
+  };
+  if (buf.length < 8 || Buffer.from(buf.buffer, buf.byteOffset, 4).toString('latin1') !== MAGIC) {
+    bad('the body does not start with LPR1');
+  }
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const hlen = view.getUint32(4, true);
+  if (8 + hlen > buf.length) bad('the header runs past the body');
+  let h: Header;
+  try {
+    h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, hlen).toString('utf8')) as Header;
+  } catch {
+    return bad('the header is not JSON');
+  }
+  if (h.encoding !== SEGMENT_ENCODING) bad(`encoding ${String(h.encoding)}, expected ${SEGMENT_ENCODING}`);
+  if (h.le !== LE) bad('numbers are in the other byte order');
+  const n = h.rows;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ROWS) bad(`row count ${String(n)}`);
+  if (!Array.isArray(h.keys) || h.keys.some((k) => typeof k !== 'string' || !k.includes('\0'))) {
+    bad('keys must be "source\\0generation" strings');
+  }
+  if (!Array.isArray(h.columns) || h.columns.length !== TABLE_COLUMNS.length) {
+    bad(
+      `${Array.isArray(h.columns) ? h.columns.length : 'no'} columns, the table has ${TABLE_COLUMNS.length}`,
+    );
+  }
+  let pos = pad8(8 + hlen);
+  const take = (bytes: number, what: string): number => {
+    if (pos + bytes > buf.length) bad(`${what} runs past the body`);
+    const at = buf.byteOffset + pos;
+    pos += pad8(bytes);
+    return at;
+  };
+  const keyOf = new Int32Array(buf.buffer, take(n * 4, 'the key indexes'), n);
+  for (let i = 0; i < n; i++) {
+    if (keyOf[i] < -1 || keyOf[i] >= h.keys.length) bad(`row ${i} names key ${keyOf[i]}`);
+  }
+  const columns: (StringColumn | NumberColumn)[] = [];
+  for (let c = 0; c < TABLE_COLUMNS.length; c++) {
+    const spec = TABLE_COLUMNS[c];
+    const kind = String(h.columns[c]);
+    const required = NOT_NULL_COLUMNS.has(spec.name);
+    if (spec.type === 'string') {
+      const used = Number(kind.slice(1));
+      if (kind[0] !== 's' || !Number.isInteger(used) || used < 0)
+        bad(`column ${spec.name} should hold strings`);
+      const lengths = new Int32Array(buf.buffer, take(n * 4, `column ${spec.name}`), n);
+      const data = Buffer.from(buf.buffer, take(used, `column ${spec.name}`), used);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const len = lengths[i];
+        if (len < -1 || (len === -1 && required)) bad(`column ${spec.name}, row ${i}: length ${len}`);
+        if (len > 0) sum += len;
+      }
+      if (sum !== used) bad(`column ${spec.name}: lengths add up to ${sum} of ${used} bytes`);
+      if (!isUtf8(data)) bad(`column ${spec.name} is not UTF-8`);
+      columns.push({ kind: 'string', data, used, lengths, prev: null, prevAt: 0, prevLen: 0 });
+    } else {
+      if (kind !== 'n') bad(`column ${spec.name} should hold numbers`);
+      const values = new Float64Array(buf.buffer, take(n * 8, `column ${spec.name}`), n);
+      const present = new Uint8Array(buf.buffer, take(n, `column ${spec.name}`), n);
+      const whole = spec.type !== 'double';
+      for (let i = 0; i < n; i++) {
+        const p = present[i];
+        if (p > 1 || (p === 0 && required)) bad(`column ${spec.name}, row ${i}: missing`);
+        if (p === 1 && !fits(spec.type, values[i], whole)) bad(`column ${spec.name}, row ${i}: ${values[i]}`);
+      }
+      columns.push({ kind: 'number', values, present });
+    }
+  }
+  if (buf.length > pos) bad('bytes left after the last column');
+  const cols: ColumnBuffers = { rows: n, capacity: n, columns };
+  const rows: EventRows = {
+    columns: cols,
+    keyOf,
+    keys: h.keys,
+    keyIndex: new Map(h.keys.map((k, i) => [k, i])),
+    lastSource: null,
+    lastGeneration: null,
+    lastKey: -1,
+  };
+  return { encoding: SEGMENT_ENCODING, count: n, rows };
+}
+
+function fits(type: string, v: number, whole: boolean): boolean {
+  if (!Number.isFinite(v)) return false;
+  if (!whole) return true;
+  if (type === 'integer') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+  return Number.isSafeInteger(v);
+}

@@ -1,0 +1,59 @@
+/** Reads segment rows (as `logpipe parse` sends them to the store) back as events, for tests. */
+import type { Fields, LogEvent } from '../../src/core/events.js';
+import { decodeLogEvent } from '../../src/core/ndjson.js';
+import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
+import { TABLE_COLUMNS } from '../../src/storage/duckdb/schema.js';
+import { stringStarts } from '../../src/storage/parquet/column-buffers.js';
+import type { Received } from './receiver.js';
+
+/** The events a request body carries: encoded rows, or a log-events NDJSON stream. */
+export function sentEvents(r: Received): LogEvent[] {
+  if (String(r.headers['content-type']).startsWith(ROWS_MEDIA_TYPE)) return rowsToEvents(r.bytes);
+  return r.body
+    .split('\n')
+    .filter((l) => l !== '')
+    .slice(1)
+    .map(decodeLogEvent);
+}
+
+/** Decodes a rows body into events, promoted columns folded back into `fields`. */
+export function rowsToEvents(body: Uint8Array): LogEvent[] {
+  const { rows } = deserializeRows(body);
+  const b = rows.columns;
+  const values = b.columns.map((c) => {
+    const out: (string | number | null)[] = [];
+    if (c.kind === 'string') {
+      const starts = stringStarts(c, b.rows);
+      for (let i = 0; i < b.rows; i++) {
+        out.push(c.lengths[i] < 0 ? null : c.data.toString('utf8', starts[i], starts[i] + c.lengths[i]));
+      }
+    } else {
+      for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
+    }
+    return out;
+  });
+  const col = (name: string) => values[TABLE_COLUMNS.findIndex((c) => c.name === name)];
+  const events: LogEvent[] = [];
+  for (let i = 0; i < b.rows; i++) {
+    const rest = col('fields')[i];
+    const fields: Fields = rest === null ? {} : (JSON.parse(rest as string) as Fields);
+    for (const name of ['status', 'method', 'path', 'bytes', 'latency_ms', 'client_ip', 'trace_id']) {
+      const v = col(name)[i];
+      if (v !== null) fields[name] = v;
+    }
+    events.push({
+      ts: col('ts')[i] as number,
+      level: col('level')[i] as LogEvent['level'],
+      service: col('service')[i] as string | null,
+      host: col('host')[i] as string | null,
+      source: col('source')[i] as string,
+      generation: col('generation')[i] as string,
+      offset: col('offset')[i] as number,
+      format: col('format')[i] as string,
+      message: col('message')[i] as string,
+      fields,
+      raw: col('raw')[i] as string,
+    });
+  }
+  return events;
+}

@@ -1,0 +1,88 @@
+/**
+ * Encoded rows on the wire (`logpipe parse` → store): what goes in comes out, and a body that is
+ * not what it claims is refused with a message naming what is wrong, before anything is stored.
+ */
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/core/errors.js';
+import type { LogEvent } from '../../../src/core/events.js';
+import { addEvents, eventRows, SEGMENT_ENCODING } from '../../../src/storage/duckdb/event-columns.js';
+import { deserializeRows, serializeRows } from '../../../src/storage/duckdb/rows-wire.js';
+import { rowsToEvents } from '../../helpers/rows.js';
+
+function ev(offset: number, extra: Partial<LogEvent> = {}): LogEvent {
+  return {
+    ts: Date.UTC(2026, 0, 2) * 1000 + offset,
+    level: 'info',
+    service: offset % 2 ? 'web' : null,
+    host: null,
+    source: '/a.log',
+    generation: 'g1',
+    offset,
+    format: 'apache_combined',
+    message: `GET /p/${offset} ✓`,
+    fields: { status: 200 + offset, path: `/p/${offset}`, latency_ms: 1.5, region: 'eu' },
+    raw: `line ${offset} ünï`,
+    ...extra,
+  };
+}
+
+function body(events: LogEvent[]): Buffer {
+  const rows = eventRows(4);
+  addEvents(rows, events);
+  return Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: events.length, rows }));
+}
+
+describe('rows on the wire', () => {
+  it('gives back the events that were encoded, at any alignment of the body', () => {
+    const events = [ev(0), ev(1), ev(2, { generation: '' }), ev(3, { source: '/b.log', fields: {} })];
+    const b = body(events);
+    expect(b.length % 8).toBe(0);
+    expect(rowsToEvents(b)).toEqual(events);
+    const shifted = Buffer.alloc(b.length + 3);
+    b.copy(shifted, 3);
+    expect(rowsToEvents(shifted.subarray(3))).toEqual(events);
+    const r = deserializeRows(b);
+    expect(r.count).toBe(4);
+    expect(r.rows.keys).toEqual(['/a.log\0g1', '/b.log\0g1']);
+    expect([...r.rows.keyOf]).toEqual([0, 0, -1, 1]);
+    expect(rowsToEvents(body([]))).toEqual([]);
+  });
+
+  it('refuses a body that is not what it claims, naming what is wrong', () => {
+    const good = body([ev(0), ev(1)]);
+    const refuse = (b: Uint8Array, message: RegExp) => {
+      expect(() => deserializeRows(b)).toThrow(UserError);
+      expect(() => deserializeRows(b)).toThrow(message);
+    };
+    refuse(Buffer.from('{"hello":1}'), /does not start with LPR1/);
+    refuse(good.subarray(0, good.length - 16), /runs past the body/);
+    refuse(Buffer.concat([good, Buffer.alloc(8)]), /bytes left/);
+    const hlen = good.readUInt32LE(4);
+    const header = JSON.parse(good.toString('utf8', 8, 8 + hlen));
+    const withHeader = (h: object): Buffer => {
+      const json = Buffer.from(JSON.stringify(h));
+      const padded = Buffer.alloc(json.length <= hlen ? hlen : 0, ' ');
+      if (json.length > hlen) throw new Error('header grew');
+      json.copy(padded);
+      const b = Buffer.from(good);
+      padded.copy(b, 8);
+      return b;
+    };
+    refuse(withHeader({ ...header, encoding: 'other' }), /encoding other/);
+    refuse(withHeader({ ...header, rows: 3 }), /row 2 names key|runs past the body|lengths add up/);
+    refuse(withHeader({ ...header, keys: ['no-separator'] }), /keys/);
+    refuse(withHeader({ ...header, columns: header.columns.slice(1) }), /columns, the table has/);
+    // A string that is not UTF-8: the raw column's bytes are the last of the strings in the body.
+    const bad = Buffer.from(good);
+    const at = bad.indexOf(Buffer.from('line 1'));
+    bad[at] = 0xff;
+    refuse(bad, /column raw is not UTF-8/);
+    // A null where the table requires a value (raw is column 9; an empty raw keeps the byte count).
+    const rows = eventRows(4);
+    addEvents(rows, [ev(0, { raw: '' })]);
+    const raw = rows.columns.columns[9];
+    if (raw.kind !== 'string') throw new Error('raw should be a string column');
+    raw.lengths[0] = -1;
+    refuse(Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 1, rows })), /column raw, row 0/);
+  });
+});
