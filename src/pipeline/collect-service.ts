@@ -12,9 +12,10 @@ import type { Config } from '../core/config.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
+import { encodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
-import { deliver, getJson } from './http-link.js';
+import { deliver, getJson, type LinkBody, RejectedError } from './http-link.js';
 import { type CommittedLookup, createSources, type Source, sourcesLag } from './sources.js';
 
 export interface CollectServiceOptions {
@@ -74,41 +75,50 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
 
   let lastWarned = 0;
   /** Sends batches as one request; acks each once delivered, or fails each when not. */
+  // Lines go out as one raw-lines body (text and typed arrays, no JSON a line) unless the
+  // receiver answers that it cannot take them: then as NDJSON raw events, for good.
+  let rawLines = true;
   const send = async (batches: Batch<RawEvent>[]): Promise<void> => {
-    const parts: string[] = [streamHeader('raw-events')];
+    const all: RawEvent[] = [];
     let bytes = 0;
-    let events = 0;
     for (const b of batches) {
-      events += b.events.length;
       for (const e of b.events) {
         bytes += e.line.length + 1;
-        parts.push(encodeRawEvent(e));
+        all.push(e);
       }
     }
+    const events = all.length;
     counters.events_in += events;
     counters.bytes_in += bytes;
-    const body = `${parts.join('\n')}\n`;
+    const link = {
+      url: opts.to,
+      token: opts.token,
+      signal: stopping.signal,
+      onRetry: (err: Error, attempt: number) => {
+        countError(counters, err);
+        // One line per outage, not one per retry.
+        if (attempt === 1 || Date.now() - lastWarned > 30_000) {
+          lastWarned = Date.now();
+          log.warn(`cannot deliver to ${opts.to} (${describe(err)}); retrying`);
+        }
+      },
+    };
     counters.queue_depth += batches.length;
     try {
-      await deliver(
-        {
-          url: opts.to,
-          token: opts.token,
-          signal: stopping.signal,
-          onRetry: (err, attempt) => {
-            countError(counters, err);
-            // One line per outage, not one per retry.
-            if (attempt === 1 || Date.now() - lastWarned > 30_000) {
-              lastWarned = Date.now();
-              log.warn(`cannot deliver to ${opts.to} (${describe(err)}); retrying`);
-            }
-          },
-        },
-        '/api/ingest',
-        body,
-      );
+      let body: LinkBody = rawLines
+        ? { bytes: encodeRawLines(all), contentType: RAW_LINES_MEDIA_TYPE }
+        : ndjsonBody(all);
+      try {
+        await deliver(link, '/api/ingest', body);
+      } catch (err) {
+        if (!(typeof body !== 'string' && err instanceof RejectedError && err.status === 415)) throw err;
+        rawLines = false;
+        log.info(`${opts.to} does not take raw lines; sending NDJSON raw events from now on`);
+        body = ndjsonBody(all);
+        await deliver(link, '/api/ingest', body);
+      }
+      counters.bytes_out += typeof body === 'string' ? Buffer.byteLength(body) : body.bytes.length;
       counters.events_out += events;
-      counters.bytes_out += Buffer.byteLength(body);
       for (const b of batches) b.ack();
     } catch (err) {
       // Not delivered (stopping, or refused as malformed): not acknowledged, so read again later.
@@ -188,4 +198,12 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
 function describe(err: Error): string {
   const cause = (err as { cause?: { code?: string } }).cause;
   return cause?.code ?? err.message;
+}
+
+/** Raw events as an NDJSON stream, for receivers that do not take raw-lines bodies. */
+function ndjsonBody(events: readonly RawEvent[]): string {
+  const parts = new Array<string>(events.length + 1);
+  parts[0] = streamHeader('raw-events');
+  for (let i = 0; i < events.length; i++) parts[i + 1] = encodeRawEvent(events[i]);
+  return `${parts.join('\n')}\n`;
 }

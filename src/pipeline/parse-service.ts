@@ -9,9 +9,10 @@ import { bearerAuth } from 'hono/bearer-auth';
 import type { LogEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { encodeLogEventMicros, streamHeader } from '../core/ndjson.js';
+import { RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import { limitBody } from '../server/body-limit.js';
-import { decodeIngestBody } from '../server/ingest.js';
+import { decodeIngestBody, decodeRawLinesBody } from '../server/ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
 import {
@@ -81,11 +82,17 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   app.post('/api/ingest', limitBody(opts.maxBodyBytes ?? 64 * 1024 * 1024), async (c) => {
     counters.queue_depth++;
     try {
-      const text = await c.req.text();
-      counters.bytes_in += Buffer.byteLength(text);
       let events: LogEvent[];
       try {
-        events = decodeIngestBody(text, { parse });
+        if (c.req.header('content-type')?.startsWith(RAW_LINES_MEDIA_TYPE)) {
+          const body = new Uint8Array(await c.req.arrayBuffer());
+          counters.bytes_in += body.length;
+          events = decodeRawLinesBody(body, { parse });
+        } else {
+          const text = await c.req.text();
+          counters.bytes_in += Buffer.byteLength(text);
+          events = decodeIngestBody(text, { parse });
+        }
       } catch (err) {
         countError(counters, err);
         return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);

@@ -1,13 +1,14 @@
 /**
  * What `POST /api/ingest` accepts: a log-events stream (from `logpipe parse`), a raw-events
- * stream (from `logpipe collect`), or plain log lines — NDJSON application logs included — which
- * are parsed here. A bad line in an events stream rejects the whole request, naming the line,
+ * stream or a raw-lines body (from `logpipe collect`), or plain log lines — NDJSON application
+ * logs included — which are parsed here. A bad line in an events stream rejects the whole request, naming the line,
  * so the sender can fix and resend it; plain lines are never rejected (unknown ones are kept).
  */
 
 import { UserError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
+import { decodeRawLines } from '../core/raw-lines.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
 
 export interface IngestOptions {
@@ -28,13 +29,7 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   if (lines.at(-1) === '') lines.pop();
   const kind = parseStreamHeader(lines[0] ?? '');
   if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
-  const parse =
-    opts.parse ??
-    createParser({
-      ...opts.parser,
-      format: opts.format ?? 'auto',
-      service: opts.service ?? null,
-    });
+  const parse = parserFor(opts);
   if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));
   // Plain lines: each request is its own generation of the source, offsets are byte offsets in it.
   const source = opts.source ?? 'http';
@@ -48,6 +43,22 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
     offset += Buffer.byteLength(line) + 1;
   }
   return parse(raws);
+}
+
+/** Parses a raw-lines body (from `logpipe collect`); throws UserError naming what is wrong. */
+export function decodeRawLinesBody(body: Uint8Array, opts: IngestOptions = {}): LogEvent[] {
+  return parserFor(opts)(decodeRawLines(body));
+}
+
+function parserFor(opts: IngestOptions): BatchParser {
+  return (
+    opts.parse ??
+    createParser({
+      ...opts.parser,
+      format: opts.format ?? 'auto',
+      service: opts.service ?? null,
+    })
+  );
 }
 
 function decodeAll<T>(lines: string[], decode: (line: string) => T): T[] {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
 import { encodeLogEvent, streamHeader } from '../../src/core/ndjson.js';
+import { encodeRawLines, RAW_LINES_MEDIA_TYPE } from '../../src/core/raw-lines.js';
 import { createApp } from '../../src/server/app.js';
 import { addEvents, eventRows, SEGMENT_ENCODING } from '../../src/storage/duckdb/event-columns.js';
 import { ROWS_MEDIA_TYPE, serializeRows } from '../../src/storage/duckdb/rows-wire.js';
@@ -98,6 +99,43 @@ describe('HTTP API', () => {
       expect((await mem.store.stats()).rows).toBe(0);
     } finally {
       await mem.store.close();
+    }
+  });
+
+  it('parses raw lines from a collector and stores them, refusing a malformed body', async () => {
+    const { app, store } = await setup();
+    const lines = [
+      '127.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "GET /a HTTP/1.1" 200 10 "-" "curl/8"',
+      '10.0.0.2 - bob [10/Oct/2026:13:55:37 +0000] "POST /b HTTP/1.1" 503 12 "-" "curl/8"',
+    ];
+    const body = encodeRawLines(
+      lines.map((line, i) => ({ source: '/w.log', generation: 'fp', offset: i * 90, line, received_at: 0 })),
+    );
+    const post = (b: Uint8Array) =>
+      app.request('/api/ingest', {
+        method: 'POST',
+        headers: { 'content-type': RAW_LINES_MEDIA_TYPE },
+        body: b,
+      });
+    try {
+      let res = await post(body);
+      expect(await res.json()).toEqual({ stored: 2, duplicates: 0 });
+      const q = await store.query({
+        sql: 'SELECT "offset", status, path, format FROM logs ORDER BY 1',
+        params: [],
+      });
+      expect(q.rows).toEqual([
+        { offset: 0, status: 200, path: '/a', format: 'apache_combined' },
+        { offset: 90, status: 503, path: '/b', format: 'apache_combined' },
+      ]);
+      res = await post(body.subarray(0, 30));
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /^bad raw lines: /,
+      );
+      expect((await store.stats()).rows).toBe(2);
+    } finally {
+      await store.close();
     }
   });
 

@@ -1,0 +1,178 @@
+/**
+ * Raw events as one binary body, for the link from `logpipe collect` to the parser (or a store)
+ * under `logpipe up`: the lines travel as one block of UTF-8 text with their lengths, and the
+ * rest (identity, offsets, receive times) as typed arrays, instead of one JSON object a line that
+ * the sender writes and the receiver parses. A receiver that does not know this media type
+ * answers 415 and the sender goes back to NDJSON.
+ *
+ * Layout: `LPL1`, a u32 header length, the JSON header (row count, the distinct sources and
+ * generations, the rare per-line extras), then, each at a multiple of 8 bytes, the lines' key
+ * indexes (i32), offsets and receive times (f64), lengths in UTF-16 code units (i32), and the
+ * lines' text. Numbers are in the sender's byte order, which the header names.
+ */
+import { UserError } from './errors.js';
+import type { RawEvent } from './events.js';
+
+/** The media type of a request body of raw lines. */
+export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
+
+const MAGIC = 'LPL1';
+const LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const MAX_LINES = 10_000_000;
+
+type Extras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
+
+interface Header {
+  n: number;
+  le: boolean;
+  sources: string[];
+  generations: string[];
+  /** [line index, extras] for the lines that carry any. */
+  extras: [number, Extras][];
+}
+
+const pad8 = (n: number): number => (n + 7) & ~7;
+
+/** The body for `events` (one or more batches' worth, in order). */
+export function encodeRawLines(events: readonly RawEvent[]): Buffer {
+  const n = events.length;
+  const keyOf = new Int32Array(n);
+  const offsets = new Float64Array(n);
+  const received = new Float64Array(n);
+  const lengths = new Int32Array(n);
+  const lines = new Array<string>(n);
+  const sources: string[] = [];
+  const generations: string[] = [];
+  const extras: [number, Extras][] = [];
+  let lastSource: string | null = null;
+  let lastGeneration: string | null = null;
+  let key = -1;
+  for (let i = 0; i < n; i++) {
+    const e = events[i];
+    if (e.source !== lastSource || e.generation !== lastGeneration) {
+      key = -1;
+      for (let k = 0; k < sources.length; k++) {
+        if (sources[k] === e.source && generations[k] === e.generation) key = k;
+      }
+      if (key < 0) {
+        key = sources.length;
+        sources.push(e.source);
+        generations.push(e.generation);
+      }
+      lastSource = e.source;
+      lastGeneration = e.generation;
+    }
+    keyOf[i] = key;
+    offsets[i] = e.offset;
+    received[i] = e.received_at;
+    lengths[i] = e.line.length;
+    lines[i] = e.line;
+    if (
+      e.format !== undefined ||
+      e.host !== undefined ||
+      e.service !== undefined ||
+      e.truncated !== undefined
+    ) {
+      extras.push([i, { format: e.format, host: e.host, service: e.service, truncated: e.truncated }]);
+    }
+  }
+  const header: Header = { n, le: LE, sources, generations, extras };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const text = Buffer.from(lines.join(''), 'utf8');
+  const headAt = 8;
+  const keysAt = pad8(headAt + json.length);
+  const offsetsAt = keysAt + pad8(n * 4);
+  const receivedAt = offsetsAt + n * 8;
+  const lengthsAt = receivedAt + n * 8;
+  const textAt = lengthsAt + pad8(n * 4);
+  const out = Buffer.alloc(textAt + text.length);
+  out.write(MAGIC, 0, 'latin1');
+  out.writeUInt32LE(json.length, 4);
+  json.copy(out, headAt);
+  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  out.set(bytes(keyOf), keysAt);
+  out.set(bytes(offsets), offsetsAt);
+  out.set(bytes(received), receivedAt);
+  out.set(bytes(lengths), lengthsAt);
+  text.copy(out, textAt);
+  return out;
+}
+
+/** Reads a body written by `encodeRawLines`; throws UserError naming what is wrong. */
+export function decodeRawLines(body: Uint8Array): RawEvent[] {
+  // Typed arrays need their element alignment: sections sit at multiples of 8 from the start.
+  const buf = body.byteOffset % 8 === 0 ? body : Uint8Array.prototype.slice.call(body);
+  const bad = (what: string): never => {
+    throw new UserError(`bad raw lines: ${what}`);
+  };
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 8 || b.toString('latin1', 0, 4) !== MAGIC) bad('the body does not start with LPL1');
+  const hlen = b.readUInt32LE(4);
+  if (8 + hlen > b.length) bad('the header runs past the body');
+  let h: Header;
+  try {
+    h = JSON.parse(b.toString('utf8', 8, 8 + hlen)) as Header;
+  } catch {
+    return bad('the header is not JSON');
+  }
+  if (h.le !== LE) bad('numbers are in the other byte order');
+  const n = h.n;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LINES) bad(`line count ${String(n)}`);
+  const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  if (!strings(h.sources) || !strings(h.generations) || h.sources.length !== h.generations.length) {
+    bad('sources and generations must be lists of strings of one length');
+  }
+  if (!Array.isArray(h.extras)) bad('extras must be a list');
+  const keysAt = pad8(8 + hlen);
+  const offsetsAt = keysAt + pad8(n * 4);
+  const receivedAt = offsetsAt + n * 8;
+  const lengthsAt = receivedAt + n * 8;
+  const textAt = lengthsAt + pad8(n * 4);
+  if (textAt > b.length) bad('the line table runs past the body');
+  const keyOf = new Int32Array(b.buffer, b.byteOffset + keysAt, n);
+  const offsets = new Float64Array(b.buffer, b.byteOffset + offsetsAt, n);
+  const received = new Float64Array(b.buffer, b.byteOffset + receivedAt, n);
+  const lengths = new Int32Array(b.buffer, b.byteOffset + lengthsAt, n);
+  const text = b.toString('utf8', textAt);
+  const events = new Array<RawEvent>(n);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const k = keyOf[i];
+    const len = lengths[i];
+    if (k < 0 || k >= h.sources.length) bad(`line ${i} names source ${k}`);
+    if (len < 0 || pos + len > text.length) bad(`line ${i}: length ${len} runs past the text`);
+    const offset = offsets[i];
+    if (!Number.isSafeInteger(offset) || offset < 0) bad(`line ${i}: offset ${offset}`);
+    if (!Number.isFinite(received[i])) bad(`line ${i}: receive time ${received[i]}`);
+    events[i] = {
+      source: h.sources[k],
+      generation: h.generations[k],
+      offset,
+      line: text.slice(pos, pos + len),
+      received_at: received[i],
+    };
+    pos += len;
+  }
+  if (pos !== text.length) bad(`the lines' lengths add up to ${pos} of ${text.length} characters`);
+  for (const x of h.extras) {
+    const i = Array.isArray(x) ? x[0] : undefined;
+    const extra = Array.isArray(x) ? x[1] : undefined;
+    if (
+      typeof i !== 'number' ||
+      !Number.isInteger(i) ||
+      i < 0 ||
+      i >= n ||
+      typeof extra !== 'object' ||
+      extra === null
+    ) {
+      bad('extras must be [line, {format, host, service, truncated}] pairs');
+    }
+    const e = events[i as number];
+    const { format, host, service, truncated } = extra as Extras;
+    if (typeof format === 'string') e.format = format;
+    if (typeof host === 'string') e.host = host;
+    if (typeof service === 'string') e.service = service;
+    if (truncated === true) e.truncated = true;
+  }
+  return events;
+}

@@ -1,0 +1,92 @@
+/**
+ * Raw lines on the wire (`logpipe collect` → parser or store): any lines (Unicode, embedded
+ * newlines from multiline joins, empty ones) come back as they went, with their identity and
+ * extras; a body that is not what it claims is refused naming what is wrong.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/core/errors.js';
+import type { RawEvent } from '../../src/core/events.js';
+import { decodeRawLines, encodeRawLines } from '../../src/core/raw-lines.js';
+
+const rawEvent: fc.Arbitrary<RawEvent> = fc
+  .record({
+    source: fc.constantFrom('/var/log/a.log', '/var/log/b.log', 'syslog:udp:514'),
+    generation: fc.constantFrom('fp1', 'fp2', ''),
+    offset: fc.nat({ max: 2 ** 40 }),
+    line: fc.string({ unit: 'grapheme', maxLength: 80 }),
+    received_at: fc.integer({ min: 0, max: 2 ** 45 }),
+    format: fc.option(fc.constantFrom('json', 'syslog_rfc5424'), { nil: undefined }),
+    host: fc.option(fc.constantFrom('edge-1', 'ünï'), { nil: undefined }),
+    service: fc.option(fc.constantFrom('web'), { nil: undefined }),
+    truncated: fc.option(fc.constant(true as const), { nil: undefined }),
+  })
+  .map((e) => {
+    // Absent extras are absent, as the collector leaves them.
+    const out: RawEvent = {
+      source: e.source,
+      generation: e.generation,
+      offset: e.offset,
+      line: e.line,
+      received_at: e.received_at,
+    };
+    if (e.format !== undefined) out.format = e.format;
+    if (e.host !== undefined) out.host = e.host;
+    if (e.service !== undefined) out.service = e.service;
+    if (e.truncated !== undefined) out.truncated = e.truncated;
+    return out;
+  });
+
+describe('raw lines on the wire', () => {
+  it('give back the events that went in, at any alignment of the body', () => {
+    fc.assert(
+      fc.property(fc.array(rawEvent, { maxLength: 40 }), fc.nat({ max: 7 }), (events, shift) => {
+        const body = encodeRawLines(events);
+        const moved = Buffer.alloc(body.length + shift);
+        body.copy(moved, shift);
+        expect(decodeRawLines(moved.subarray(shift))).toEqual(events);
+      }),
+      { numRuns: 200 },
+    );
+    const joined: RawEvent = {
+      source: 's',
+      generation: 'g',
+      offset: 7,
+      line: 'Traceback:\n  at x\r\n  at y',
+      received_at: 1,
+    };
+    expect(decodeRawLines(encodeRawLines([joined]))).toEqual([joined]);
+  });
+
+  it('refuse a body that is not what it claims, naming what is wrong', () => {
+    const events: RawEvent[] = [
+      { source: 's', generation: 'g', offset: 0, line: 'first line', received_at: 1 },
+      { source: 's', generation: 'g', offset: 11, line: 'second ✓', received_at: 1 },
+    ];
+    const good = encodeRawLines(events);
+    const refuse = (b: Uint8Array, message: RegExp) => {
+      expect(() => decodeRawLines(b)).toThrow(UserError);
+      expect(() => decodeRawLines(b)).toThrow(message);
+    };
+    refuse(Buffer.from('{"$logpipe":"raw-events"}'), /does not start with LPL1/);
+    refuse(good.subarray(0, 40), /runs past the body/);
+    refuse(good.subarray(0, good.length - 3), /lengths add up|runs past the text/);
+    refuse(Buffer.concat([good, Buffer.from('extra')]), /lengths add up to 18 of 23/);
+    const hlen = good.readUInt32LE(4);
+    const header = JSON.parse(good.toString('utf8', 8, 8 + hlen));
+    const pad8 = (n: number) => (n + 7) & ~7;
+    const withHeader = (h: object): Buffer => {
+      // The same line table and text after another header, laid out as the encoder would.
+      const json = Buffer.from(JSON.stringify(h));
+      const head = Buffer.alloc(pad8(8 + json.length));
+      head.write('LPL1', 0, 'latin1');
+      head.writeUInt32LE(json.length, 4);
+      json.copy(head, 8);
+      return Buffer.concat([head, good.subarray(pad8(8 + hlen))]);
+    };
+    refuse(withHeader({ ...header, sources: [], generations: [] }), /line 0 names source 0/);
+    refuse(withHeader({ ...header, sources: [1], generations: ['g'] }), /lists of strings/);
+    refuse(withHeader({ ...header, n: -1 }), /line count -1/);
+    refuse(withHeader({ ...header, extras: [[5, {}]] }), /extras must be/);
+  });
+});

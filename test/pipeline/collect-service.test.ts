@@ -1,0 +1,96 @@
+/**
+ * The collector as a process of its own (`logpipe collect --to`): its batches go out as raw-lines
+ * bodies, and as NDJSON raw events to a receiver that answers it cannot take those.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/core/config.js';
+import type { RawEvent } from '../../src/core/events.js';
+import { memoryLogger } from '../../src/core/log.js';
+import { decodeRawEvent, parseStreamHeader } from '../../src/core/ndjson.js';
+import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../../src/core/raw-lines.js';
+import { type CollectService, startCollectService } from '../../src/pipeline/collect-service.js';
+import { tempDir } from '../helpers/cli.js';
+import { answer, closeReceivers, type Received, receiver } from '../helpers/receiver.js';
+import { waitFor } from '../helpers/wait.js';
+
+const services: CollectService[] = [];
+afterEach(async () => {
+  await Promise.all(services.splice(0).map((s) => s.stop()));
+  await closeReceivers();
+});
+
+/** Resolves once `cond` holds (10 s at most). */
+function until(what: string, cond: () => boolean): Promise<true> {
+  return waitFor(what, async () => (cond() ? true : undefined), 10_000);
+}
+
+/** The raw events a request carried, in either format (none for the collector's lookups). */
+function received(r: Received): RawEvent[] {
+  if (r.method !== 'POST') return [];
+  if (String(r.headers['content-type']).startsWith(RAW_LINES_MEDIA_TYPE)) return decodeRawLines(r.bytes);
+  const lines = r.body.split('\n').filter((l) => l !== '');
+  expect(parseStreamHeader(lines[0])).toBe('raw-events');
+  return lines.slice(1).map(decodeRawEvent);
+}
+
+async function collector(dir: string, to: string): Promise<CollectService> {
+  const config = validateConfig({
+    data_dir: join(dir, 'data'),
+    sources: [{ type: 'file', paths: [join(dir, '*.log')] }],
+  });
+  const s = await startCollectService({ config, to, log: memoryLogger(), opsHost: '127.0.0.1', opsPort: 0 });
+  services.push(s);
+  return s;
+}
+
+const LINES = ['alpha ✓', 'beta', '', 'gamma "quoted"'];
+
+describe('collect service', () => {
+  it('sends each batch as raw lines, with every line, its offset and its identity', async () => {
+    const dir = tempDir('logpipe-collect-svc-');
+    writeFileSync(join(dir, 'app.log'), `${LINES.join('\n')}\n`);
+    const store = await receiver((req, res) =>
+      answer(res, 200, { stored: received(req).length, duplicates: 0 }),
+    );
+    await collector(dir, store.url);
+    await until('every line', () => store.got.flatMap(received).length >= LINES.length);
+    const posts = store.got.filter((g) => g.method === 'POST');
+    expect(posts[0].headers['content-type']).toBe(RAW_LINES_MEDIA_TYPE);
+    const events = store.got.flatMap(received);
+    expect(events.map((e) => e.line)).toEqual(LINES);
+    expect(events.map((e) => e.offset)).toEqual([0, 10, 15, 16]);
+    expect(new Set(events.map((e) => e.source))).toEqual(new Set([join(dir, 'app.log')]));
+  });
+
+  it('falls back to NDJSON raw events for good once the receiver answers 415', async () => {
+    const dir = tempDir('logpipe-collect-svc-');
+    writeFileSync(join(dir, 'app.log'), `${LINES.join('\n')}\n`);
+    const store = await receiver((req, res) => {
+      if (req.method !== 'POST') answer(res, 200, { positions: [] });
+      else if (String(req.headers['content-type']).startsWith(RAW_LINES_MEDIA_TYPE)) {
+        answer(res, 415, { error: { type: 'request', message: 'raw lines not taken here' } });
+      } else answer(res, 200, { stored: received(req).length, duplicates: 0 });
+    });
+    const s = await collector(dir, store.url);
+    await until(
+      'the appended line',
+      () => store.got.filter((g) => g.headers['content-type'] === 'application/x-ndjson').length >= 1,
+    );
+    writeFileSync(join(dir, 'app.log'), `${LINES.join('\n')}\nmore\n`);
+    await until(
+      'the appended line',
+      () =>
+        store.got.filter((g) => g.headers['content-type'] === 'application/x-ndjson').flatMap(received)
+          .length >= 5,
+    );
+    const posts = store.got.filter((g) => g.method === 'POST');
+    const types = posts.map((g) => g.headers['content-type']);
+    expect(types[0]).toBe(RAW_LINES_MEDIA_TYPE);
+    expect(types.slice(1).every((t) => t === 'application/x-ndjson')).toBe(true);
+    const delivered = posts.slice(1).flatMap(received);
+    expect(delivered.map((e) => e.line)).toEqual([...LINES, 'more']);
+    expect(s.counters().errors).toBe(0);
+  });
+});
