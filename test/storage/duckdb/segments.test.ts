@@ -121,6 +121,36 @@ describe('store segments', () => {
     }
   });
 
+  it('counts each row once while a large merge commits beside queries', async () => {
+    // DuckDB lets a scan running during a big commit see the committing rows: without queries
+    // waiting for the commit, a count read the merged rows in the table and in their segments.
+    const dir = tempDir('logpipe-seg-');
+    const store = await openDuckDbStore({
+      path: join(dir, 'logs.duckdb'),
+      merge: { ...KEEP_AT_CLOSE, files: 1_000_000, bytes: 1e12, maxBytes: 1e12 },
+    });
+    try {
+      const total = 300_000;
+      for (let i = 0; i < total; i += 10_000) await store.append(range(i, 10_000));
+      let merging = true;
+      const wrong: number[] = [];
+      const poll = async () => {
+        while (merging) {
+          const r = await store.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
+          if (r.rows[0].n !== total) wrong.push(r.rows[0].n as number);
+        }
+      };
+      const pollers = Array.from({ length: 6 }, poll);
+      await store.merge();
+      merging = false;
+      await Promise.all(pollers);
+      expect(wrong).toEqual([]);
+      expect((await store.query({ sql: COUNT, params: [] })).rows[0]).toEqual({ n: total, d: total });
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
   it('seals, merges and answers queries side by side without losing or doubling a row', async () => {
     const dir = tempDir('logpipe-seg-');
     const hour = 3_600_000;
