@@ -18,6 +18,7 @@ import {
   type StringColumn,
 } from '../parquet/column-buffers.js';
 import type { ColumnValues, ParquetColumn, ParquetType } from '../parquet/writer.js';
+import { beginObject, endObject, writeMember } from './fields-json.js';
 import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 
 const promotedNames = PROMOTED_FIELDS.map((c) => c.name);
@@ -236,7 +237,9 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
     putString(raw, i, e.raw);
     r.keyOf[i] = keyOf(r, e.source, e.generation);
     seen.fill(0);
-    let rest: Fields | null = null;
+    // The fields no column takes go straight into `fields` as JSON text.
+    let jsonAt = -1;
+    let members = 0;
     const f = e.fields;
     for (const name in f) {
       const v = f[name];
@@ -248,8 +251,9 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
         seen[p] = 1;
         continue;
       }
-      if (rest === null) rest = {};
-      rest[name] = v;
+      if (jsonAt < 0) jsonAt = beginObject(fields);
+      // An undefined value is left out, as JSON.stringify leaves it out.
+      if (v !== undefined) writeMember(fields, members++ === 0, name, v);
     }
     for (let p = 0; p < np; p++) {
       if (seen[p] !== 0) continue;
@@ -257,7 +261,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
       if (col.kind === 'string') putString(col, i, null);
       else putNumber(col, i, null);
     }
-    putString(fields, i, rest === null ? null : JSON.stringify(rest));
+    fields.lengths[i] = jsonAt < 0 ? -1 : endObject(fields, jsonAt);
   }
   b.rows = i;
 }

@@ -126,6 +126,11 @@ export function putNumber(c: NumberColumn, i: number, v: number | null): void {
   c.present[i] = 1;
 }
 
+/** Makes room for `more` bytes at the end of a string column's data. */
+export function reserveBytes(c: StringColumn, more: number): void {
+  if (c.used + more > c.data.length) growData(c, more);
+}
+
 /** Copies bytes onto the end of a string column's data (their lengths are set by the caller). */
 export function appendBytes(c: StringColumn, bytes: Uint8Array): void {
   if (c.used + bytes.length > c.data.length) growData(c, bytes.length);

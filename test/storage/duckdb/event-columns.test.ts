@@ -34,6 +34,16 @@ function decoded(b: ColumnBuffers): (string | number | null)[][] {
   });
 }
 
+/**
+ * eventColumns' values as stored: strings pass through UTF-8, where a lone surrogate becomes
+ * U+FFFD (the byte form holds the UTF-8 itself).
+ */
+function asStored(cols: (string | number | null)[][]): (string | number | null)[][] {
+  return cols.map((col) =>
+    col.map((v) => (typeof v === 'string' ? Buffer.from(v, 'utf8').toString('utf8') : v)),
+  );
+}
+
 const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.integer(),
@@ -41,6 +51,8 @@ const fieldValue: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.boolean(),
   fc.constant(3_000_000_000),
   fc.constant(2 ** 60),
+  // Text JSON must escape, or that is not plain UTF-16.
+  fc.constantFrom('a"b', 'back\\slash', 'new\nline', '\u0001', '\ud800 lone', 'é😀', -0, Number.NaN),
 );
 const fieldName = fc.constantFrom(
   'status',
@@ -52,6 +64,10 @@ const fieldName = fc.constantFrom(
   'trace_id',
   'user',
   'x.y',
+  'we"ird',
+  'ünï',
+  '10',
+  '2',
 );
 
 const event: fc.Arbitrary<LogEvent> = fc.record({
@@ -77,10 +93,24 @@ describe('event columns', () => {
         setIngested(rows, 1_700_000_000_000_000);
         const all = batches.flat();
         expect(rows.columns.rows).toBe(all.length);
-        expect(decoded(rows.columns)).toEqual(eventColumns(all, 1_700_000_000_000_000));
+        expect(decoded(rows.columns)).toEqual(
+          asStored(eventColumns(all, 1_700_000_000_000_000) as (string | number | null)[][]),
+        );
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('writes fields JSON as JSON.stringify does, undefined values left out', () => {
+    const base = fc.sample(event, 1)[0];
+    const odd: LogEvent[] = [
+      { ...base, fields: { gone: undefined as unknown as string } },
+      { ...base, fields: { a: 1, gone: undefined as unknown as string, b: 'x' } },
+    ];
+    const rows = eventRows(16);
+    addEvents(rows, odd);
+    setIngested(rows, 1);
+    expect(decoded(rows.columns)).toEqual(eventColumns(odd, 1));
   });
 
   it('starts empty again after a reset, reusing its buffers', () => {
@@ -116,7 +146,7 @@ describe('event columns', () => {
         const { keep, fresh, moved } = newRows(rows, committed);
         expect(fresh).toBe(expected.length);
         const kept = keep ? keepRows(rows.columns, keep) : rows.columns;
-        expect(decoded(kept)).toEqual(eventColumns(expected, 9));
+        expect(decoded(kept)).toEqual(asStored(eventColumns(expected, 9) as (string | number | null)[][]));
         for (const [key, n] of moved) expect(next.get(key)).toBe(n);
         for (const [key, n] of next)
           if (!committed.has(key) || committed.get(key) !== n) expect(moved.get(key)).toBe(n);

@@ -1,0 +1,65 @@
+/**
+ * The `fields` column's JSON text, written member by member straight into the column's bytes:
+ * the same text `JSON.stringify` gives for the object of the members written, without building
+ * that object and its string first (they cost a third of turning an event into its row).
+ */
+import type { FieldValue } from '../../core/events.js';
+import { reserveBytes, type StringColumn } from '../parquet/column-buffers.js';
+
+/** `"name":` as bytes, per field name seen (names come from log data: the cache is bounded). */
+const keyBytes = new Map<string, Buffer>();
+const MAX_KEYS = 4096;
+
+function keyOf(name: string): Buffer {
+  let b = keyBytes.get(name);
+  if (b === undefined) {
+    b = Buffer.from(`${JSON.stringify(name)}:`, 'utf8');
+    if (keyBytes.size < MAX_KEYS) keyBytes.set(name, b);
+  }
+  return b;
+}
+
+/** True when `s` needs no escaping in JSON and is plain UTF-16 (no surrogates). */
+function plain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch < 0x20 || ch === 0x22 || ch === 0x5c || (ch >= 0xd800 && ch <= 0xdfff)) return false;
+  }
+  return true;
+}
+
+/** Opens a row's object; returns where it starts. */
+export function beginObject(c: StringColumn): number {
+  reserveBytes(c, 1);
+  const start = c.used;
+  c.data[c.used++] = 0x7b;
+  return start;
+}
+
+/** Writes one member of the open object, after a comma unless it is the first. */
+export function writeMember(c: StringColumn, first: boolean, name: string, v: FieldValue): void {
+  const key = keyOf(name);
+  let text: string | null = null;
+  if (typeof v !== 'string') text = JSON.stringify(v) ?? 'null';
+  else if (!plain(v)) text = JSON.stringify(v);
+  const valueMax = (text ?? (v as string)).length * 3 + 2;
+  reserveBytes(c, 1 + key.length + valueMax);
+  const d = c.data;
+  if (!first) d[c.used++] = 0x2c;
+  d.set(key, c.used);
+  c.used += key.length;
+  if (text === null) {
+    d[c.used++] = 0x22;
+    c.used += d.write(v as string, c.used);
+    d[c.used++] = 0x22;
+  } else {
+    c.used += d.write(text, c.used);
+  }
+}
+
+/** Closes a row's object; returns its length in bytes from `start`. */
+export function endObject(c: StringColumn, start: number): number {
+  reserveBytes(c, 1);
+  c.data[c.used++] = 0x7d;
+  return c.used - start;
+}
