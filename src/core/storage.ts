@@ -78,9 +78,9 @@ export interface WriteBatch {
 }
 
 /**
- * Events already turned into an engine's write form, ahead of their append and often on another
- * thread (`logpipe run` parses and encodes on worker threads). Opaque outside that engine, which
- * refuses an `encoding` it does not know.
+ * Events already turned into an engine's write form, ahead of their append and often in another
+ * process (under `logpipe up` the parser encodes segment rows for the store). Opaque outside
+ * that engine, which refuses an `encoding` it does not know.
  */
 export interface EncodedEvents {
   readonly encoding: string;

@@ -2,7 +2,7 @@
  * Events turned into the table's columns, in TABLE_COLUMNS order. Segment files (Parquet written
  * by logpipe) take them as byte buffers filled as events arrive (`addEvents`); the DuckDB
  * appender that in-memory stores use takes arrays of plain values (`eventColumns`). Nothing here
- * loads DuckDB, so worker threads can encode rows.
+ * loads DuckDB, so the parser process can encode rows for the store.
  */
 import type { Fields, LogEvent } from '../../core/events.js';
 import { EVENT_COLUMNS, FIELDS_COLUMN, fitsColumn, PROMOTED_FIELDS } from '../../core/schema.js';
@@ -99,35 +99,17 @@ const seen = new Uint8Array(PROMOTED_FIELDS.length);
 /** The `encoding` of segment rows encoded ahead of their append (see EncodedEvents). */
 export const SEGMENT_ENCODING = 'logpipe-segment-rows-1';
 
-/** Rows encoded ahead of their append, as they cross from a worker thread. */
+/** Rows encoded ahead of their append, as they cross from the parser to the store. */
 export interface EncodedRows {
   encoding: typeof SEGMENT_ENCODING;
   count: number;
   rows: EventRows;
 }
 
-/** Encodes events into a fresh envelope; `transfer` lists the buffers a postMessage can move. */
-export function encodeRows(events: readonly LogEvent[]): { encoded: EncodedRows; transfer: ArrayBuffer[] } {
-  const rows = eventRows(events.length);
-  addEvents(rows, events);
-  const transfer = new Set<ArrayBuffer>([rows.keyOf.buffer as ArrayBuffer]);
-  for (const c of rows.columns.columns) {
-    if (c.kind === 'string') {
-      transfer.add(c.data.buffer as ArrayBuffer);
-      transfer.add(c.lengths.buffer as ArrayBuffer);
-    } else {
-      transfer.add(c.values.buffer as ArrayBuffer);
-      transfer.add(c.present.buffer as ArrayBuffer);
-    }
-  }
-  for (const b of transfer) if (b.byteLength === 0) transfer.delete(b);
-  return { encoded: { encoding: SEGMENT_ENCODING, count: events.length, rows }, transfer: [...transfer] };
-}
-
 /**
  * Appends rows encoded elsewhere onto `r`: bytes and numbers are copied as they are, and key
- * indexes renumbered into `r`'s keys. `src` may have crossed threads (its buffers then are plain
- * Uint8Arrays, not Buffers).
+ * indexes renumbered into `r`'s keys. `src` may have been read from a request body (its
+ * buffers then are views of that body).
  */
 export function appendRows(r: EventRows, src: EventRows): void {
   const b = r.columns;

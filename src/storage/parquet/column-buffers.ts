@@ -44,8 +44,7 @@ export function columnBuffers(kinds: readonly ('string' | 'number')[], capacity 
       k === 'string'
         ? {
             kind: 'string' as const,
-            // Never from Node's shared pool: these buffers may be moved to another thread.
-            data: Buffer.allocUnsafeSlow(cap * 32),
+            data: Buffer.allocUnsafe(cap * 32),
             used: 0,
             lengths: new Int32Array(cap),
             prev: null,
@@ -139,7 +138,7 @@ export function appendBytes(c: StringColumn, bytes: Uint8Array): void {
 }
 
 function growData(c: StringColumn, more: number): void {
-  const next = Buffer.allocUnsafeSlow(Math.max(c.data.length * 2, c.used + more));
+  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
   c.data.copy(next, 0, 0, c.used);
   c.data = next;
 }
