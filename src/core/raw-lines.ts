@@ -8,30 +8,28 @@
  * Layout: `LPL1`, a u32 header length, the JSON header (row count, the distinct sources and
  * generations, the rare per-line extras), then, each at a multiple of 8 bytes, the lines' key
  * indexes (i32), offsets and receive times (f64), lengths in UTF-16 code units (i32), and the
- * lines' text. Numbers are in the sender's byte order, which the header names.
+ * lines' text (framing in binary-body.ts). Numbers are in the sender's byte order, which the
+ * header names.
  */
+import { bodyHead, pad8, readBodyHead } from './binary-body.js';
 import { UserError } from './errors.js';
 import type { RawEvent } from './events.js';
 
 /** The media type of a request body of raw lines. */
 export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
 
-const MAGIC = 'LPL1';
-const LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const TAG = 'LPL1';
 const MAX_LINES = 10_000_000;
 
 type Extras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
 
 interface Header {
   n: number;
-  le: boolean;
   sources: string[];
   generations: string[];
   /** [line index, extras] for the lines that carry any. */
   extras: [number, Extras][];
 }
-
-const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** The body for `events` (one or more batches' worth, in order). */
 export function encodeRawLines(events: readonly RawEvent[]): Buffer {
@@ -76,19 +74,16 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
       extras.push([i, { format: e.format, host: e.host, service: e.service, truncated: e.truncated }]);
     }
   }
-  const header: Header = { n, le: LE, sources, generations, extras };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const header: Header = { n, sources, generations, extras };
+  const head = bodyHead(TAG, header);
   const text = Buffer.from(lines.join(''), 'utf8');
-  const headAt = 8;
-  const keysAt = pad8(headAt + json.length);
+  const keysAt = head.length;
   const offsetsAt = keysAt + pad8(n * 4);
   const receivedAt = offsetsAt + n * 8;
   const lengthsAt = receivedAt + n * 8;
   const textAt = lengthsAt + pad8(n * 4);
   const out = Buffer.alloc(textAt + text.length);
-  out.write(MAGIC, 0, 'latin1');
-  out.writeUInt32LE(json.length, 4);
-  json.copy(out, headAt);
+  head.copy(out, 0);
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   out.set(bytes(keyOf), keysAt);
   out.set(bytes(offsets), offsetsAt);
@@ -100,22 +95,11 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
 
 /** Reads a body written by `encodeRawLines`; throws UserError naming what is wrong. */
 export function decodeRawLines(body: Uint8Array): RawEvent[] {
-  // Typed arrays need their element alignment: sections sit at multiples of 8 from the start.
-  const buf = body.byteOffset % 8 === 0 ? body : Uint8Array.prototype.slice.call(body);
   const bad = (what: string): never => {
     throw new UserError(`bad raw lines: ${what}`);
   };
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (b.length < 8 || b.toString('latin1', 0, 4) !== MAGIC) bad('the body does not start with LPL1');
-  const hlen = b.readUInt32LE(4);
-  if (8 + hlen > b.length) bad('the header runs past the body');
-  let h: Header;
-  try {
-    h = JSON.parse(b.toString('utf8', 8, 8 + hlen)) as Header;
-  } catch {
-    return bad('the header is not JSON');
-  }
-  if (h.le !== LE) bad('numbers are in the other byte order');
+  const { header, buf: b, at } = readBodyHead(body, TAG, 'bad raw lines');
+  const h = header as unknown as Header;
   const n = h.n;
   if (!Number.isInteger(n) || n < 0 || n > MAX_LINES) bad(`line count ${String(n)}`);
   const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
@@ -123,7 +107,7 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
     bad('sources and generations must be lists of strings of one length');
   }
   if (!Array.isArray(h.extras)) bad('extras must be a list');
-  const keysAt = pad8(8 + hlen);
+  const keysAt = at;
   const offsetsAt = keysAt + pad8(n * 4);
   const receivedAt = offsetsAt + n * 8;
   const lengthsAt = receivedAt + n * 8;

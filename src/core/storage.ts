@@ -114,26 +114,3 @@ export interface StorageEngine {
   maintain(): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }
-
-/** A batch that keeps the events as they are, for engines that take events themselves. */
-export function eventBatch(): WriteBatch & { readonly events: LogEvent[] } {
-  const events: LogEvent[] = [];
-  return {
-    events,
-    add(more) {
-      if (!Array.isArray(more))
-        throw new Error(`cannot take events encoded as ${(more as EncodedEvents).encoding}`);
-      for (const e of more as readonly LogEvent[]) events.push(e);
-    },
-    get size() {
-      return events.length;
-    },
-  };
-}
-
-/** The events of `input` when it is an array or an `eventBatch()`; undefined for other batches. */
-export function batchEvents(input: LogEvent[] | WriteBatch): LogEvent[] | undefined {
-  if (Array.isArray(input)) return input;
-  const events = (input as { events?: unknown }).events;
-  return Array.isArray(events) ? (events as LogEvent[]) : undefined;
-}

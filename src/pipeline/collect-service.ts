@@ -15,7 +15,7 @@ import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
 import { encodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
-import { deliver, getJson, type LinkBody, RejectedError } from './http-link.js';
+import { type BodyChoice, deliver, deliverPreferring, getJson } from './http-link.js';
 import { type CommittedLookup, createSources, type Source, sourcesLag } from './sources.js';
 
 export interface CollectServiceOptions {
@@ -74,10 +74,23 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
   }
 
   let lastWarned = 0;
-  /** Sends batches as one request; acks each once delivered, or fails each when not. */
+  const link = {
+    url: opts.to,
+    token: opts.token,
+    signal: stopping.signal,
+    onRetry: (err: Error, attempt: number) => {
+      countError(counters, err);
+      // One line per outage, not one per retry.
+      if (attempt === 1 || Date.now() - lastWarned > 30_000) {
+        lastWarned = Date.now();
+        log.warn(`cannot deliver to ${opts.to} (${describe(err)}); retrying`);
+      }
+    },
+  };
   // Lines go out as one raw-lines body (text and typed arrays, no JSON a line) unless the
   // receiver answers that it cannot take them: then as NDJSON raw events, for good.
-  let rawLines = true;
+  const choice: BodyChoice = { binary: true };
+  /** Sends batches as one request; acks each once delivered, or fails each when not. */
   const send = async (batches: Batch<RawEvent>[]): Promise<void> => {
     const all: RawEvent[] = [];
     let bytes = 0;
@@ -90,34 +103,16 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
     const events = all.length;
     counters.events_in += events;
     counters.bytes_in += bytes;
-    const link = {
-      url: opts.to,
-      token: opts.token,
-      signal: stopping.signal,
-      onRetry: (err: Error, attempt: number) => {
-        countError(counters, err);
-        // One line per outage, not one per retry.
-        if (attempt === 1 || Date.now() - lastWarned > 30_000) {
-          lastWarned = Date.now();
-          log.warn(`cannot deliver to ${opts.to} (${describe(err)}); retrying`);
-        }
-      },
-    };
     counters.queue_depth += batches.length;
     try {
-      let body: LinkBody = rawLines
-        ? { bytes: encodeRawLines(all), contentType: RAW_LINES_MEDIA_TYPE }
-        : ndjsonBody(all);
-      try {
-        await deliver(link, '/api/ingest', body);
-      } catch (err) {
-        if (!(typeof body !== 'string' && err instanceof RejectedError && err.status === 415)) throw err;
-        rawLines = false;
-        log.info(`${opts.to} does not take raw lines; sending NDJSON raw events from now on`);
-        body = ndjsonBody(all);
-        await deliver(link, '/api/ingest', body);
-      }
-      counters.bytes_out += typeof body === 'string' ? Buffer.byteLength(body) : body.bytes.length;
+      const sent = await deliverPreferring(
+        choice,
+        (body) => deliver(link, '/api/ingest', body),
+        () => ({ bytes: encodeRawLines(all), contentType: RAW_LINES_MEDIA_TYPE }),
+        () => ndjsonBody(all),
+        () => log.info(`${opts.to} does not take raw lines; sending NDJSON raw events from now on`),
+      );
+      counters.bytes_out += sent.bytes;
       counters.events_out += events;
       for (const b of batches) b.ack();
     } catch (err) {

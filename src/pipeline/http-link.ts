@@ -70,6 +70,37 @@ export async function deliver(opts: LinkOptions, path: string, body: LinkBody): 
   }
 }
 
+/** Whether a sender still sends its binary media type (cleared by the first 415). */
+export interface BodyChoice {
+  binary: boolean;
+}
+
+/**
+ * Delivers `binary()` while `choice.binary` holds, and `ndjson()` instead once the receiver has
+ * answered 415 to a binary body (another engine, an older logpipe): that batch goes again as
+ * NDJSON at once, and so does every later one. Returns the answer and the bytes sent.
+ */
+export async function deliverPreferring(
+  choice: BodyChoice,
+  send: (body: LinkBody) => Promise<unknown>,
+  binary: () => LinkBody,
+  ndjson: () => string,
+  onFallback: () => void,
+): Promise<{ answer: unknown; bytes: number }> {
+  let body: LinkBody = choice.binary ? binary() : ndjson();
+  let answer: unknown;
+  try {
+    answer = await send(body);
+  } catch (err) {
+    if (typeof body === 'string' || !(err instanceof RejectedError) || err.status !== 415) throw err;
+    choice.binary = false;
+    onFallback();
+    body = ndjson();
+    answer = await send(body);
+  }
+  return { answer, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.bytes.length };
+}
+
 const keepAlive = { keepAlive: true, maxSockets: 16 };
 const agents = { http: new HttpAgent(keepAlive), https: new HttpsAgent(keepAlive) };
 

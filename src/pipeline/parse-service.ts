@@ -23,7 +23,14 @@ import {
   SEGMENT_ENCODING,
 } from '../storage/duckdb/event-columns.js';
 import { ROWS_MEDIA_TYPE, serializeRows } from '../storage/duckdb/rows-wire.js';
-import { deliver, getJson, type LinkBody, RejectedError } from './http-link.js';
+import {
+  type BodyChoice,
+  deliver,
+  deliverPreferring,
+  getJson,
+  type LinkBody,
+  RejectedError,
+} from './http-link.js';
 
 export interface ParseServiceOptions {
   host: string;
@@ -51,7 +58,7 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   const parse = createParser(opts.parser);
   // Events go to the store as segment rows, encoded here (the store then copies bytes instead of
   // decoding JSON and encoding each string again), unless it answers that it cannot take them.
-  let encodedRows = true;
+  const choice: BodyChoice = { binary: true };
   const rows = eventRows();
   const rowsBody = (events: LogEvent[]): LinkBody => {
     // Filled and serialised with no await between: concurrent requests never share it.
@@ -111,21 +118,17 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
           '/api/ingest',
           body,
         );
-      let body: LinkBody = encodedRows ? rowsBody(events) : encodeBatch(events);
       try {
-        let answer: unknown;
-        try {
-          answer = await send(body);
-        } catch (err) {
-          if (!(typeof body !== 'string' && err instanceof RejectedError && err.status === 415)) throw err;
+        const { answer, bytes } = await deliverPreferring(
+          choice,
+          send,
+          () => rowsBody(events),
+          () => encodeBatch(events),
           // A store that does not take encoded rows (another engine) gets events as NDJSON.
-          encodedRows = false;
-          opts.log.info(`${opts.to} does not take encoded rows; sending events as NDJSON from now on`);
-          body = encodeBatch(events);
-          answer = await send(body);
-        }
+          () => opts.log.info(`${opts.to} does not take encoded rows; sending events as NDJSON from now on`),
+        );
         counters.events_out += events.length;
-        counters.bytes_out += typeof body === 'string' ? Buffer.byteLength(body) : body.bytes.length;
+        counters.bytes_out += bytes;
         return c.json(answer as object);
       } catch (err) {
         countError(counters, err);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
-import { type AppendResult, batchEvents, eventBatch, type StorageEngine } from '../../src/core/storage.js';
+import type { AppendResult, EncodedEvents, StorageEngine, WriteBatch } from '../../src/core/storage.js';
 import { StoreWriter } from '../../src/pipeline/store-writer.js';
 
 function ev(offset: number): LogEvent {
@@ -19,6 +19,27 @@ function ev(offset: number): LogEvent {
   };
 }
 
+/** A batch that keeps the events as they are, as a store taking events would. */
+function eventBatch(): WriteBatch & { readonly events: LogEvent[] } {
+  const events: LogEvent[] = [];
+  return {
+    events,
+    add(more) {
+      if (!Array.isArray(more))
+        throw new Error(`cannot take events encoded as ${(more as EncodedEvents).encoding}`);
+      for (const e of more as readonly LogEvent[]) events.push(e);
+    },
+    get size() {
+      return events.length;
+    },
+  };
+}
+
+/** The events of an append: an array, or a batch from `eventBatch()`. */
+function batchEvents(input: LogEvent[] | WriteBatch): LogEvent[] {
+  return Array.isArray(input) ? input : (input as ReturnType<typeof eventBatch>).events;
+}
+
 /** A store that records appends and can be made to fail or to hang. */
 function fakeStore(opts: { failTimes?: number } = {}) {
   let failures = opts.failTimes ?? 0;
@@ -35,7 +56,7 @@ function fakeStore(opts: { failTimes?: number } = {}) {
     },
     batch: eventBatch,
     async append(input): Promise<AppendResult> {
-      const events = batchEvents(input)!;
+      const events = batchEvents(input);
       await gate;
       if (failures > 0) {
         failures--;

@@ -3,13 +3,14 @@
  * encoded instead of events as JSON: the store then copies buffers where it would decode JSON
  * and encode every string again (under `logpipe up` those were most of the store's work).
  *
- * Layout: `LPR1`, a u32 header length, the JSON header, then, each starting at a multiple of 8
- * bytes, the rows' key indexes (i32) and per column either its string lengths (i32) and bytes, or
+ * Layout (framing in core/binary-body.ts): `LPR1`, a u32 header length, the JSON header, then,
+ * each starting at a multiple of 8 bytes, the rows' key indexes (i32) and per column either its string lengths (i32) and bytes, or
  * its values (f64) and presence flags (u8). Numbers are in the sender's byte order, which the
  * header names. The receiver checks everything before a row is kept: a malformed body is refused
  * with a message, never stored.
  */
 import { isUtf8 } from 'node:buffer';
+import { bodyHead, pad8, readBodyHead } from '../../core/binary-body.js';
 import { UserError } from '../../core/errors.js';
 import type { ColumnBuffers, NumberColumn, StringColumn } from '../parquet/column-buffers.js';
 import { type EncodedRows, type EventRows, SEGMENT_ENCODING } from './event-columns.js';
@@ -18,21 +19,17 @@ import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 /** The media type of a request body holding encoded rows. */
 export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
 
-const MAGIC = 'LPR1';
-const LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const TAG = 'LPR1';
 /** Rows in one body, at most: a bound on what a header can make the receiver allocate. */
 const MAX_ROWS = 10_000_000;
 
 interface Header {
   encoding: string;
   rows: number;
-  le: boolean;
   keys: string[];
   /** Per column: `s<bytes used>` for strings, `n` for numbers. */
   columns: string[];
 }
-
-const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** The body for `rows`, as pieces to send in order. */
 export function serializeRows(encoded: EncodedRows): Buffer[] {
@@ -41,16 +38,10 @@ export function serializeRows(encoded: EncodedRows): Buffer[] {
   const header: Header = {
     encoding: SEGMENT_ENCODING,
     rows: n,
-    le: LE,
     keys: r.keys,
     columns: r.columns.columns.map((c) => (c.kind === 'string' ? `s${c.used}` : 'n')),
   };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const head = Buffer.alloc(pad8(8 + json.length));
-  head.write(MAGIC, 0, 'latin1');
-  head.writeUInt32LE(json.length, 4);
-  json.copy(head, 8);
-  const out: Buffer[] = [head];
+  const out: Buffer[] = [bodyHead(TAG, header)];
   const section = (a: ArrayBufferView, bytes: number): void => {
     out.push(Buffer.from(a.buffer, a.byteOffset, bytes));
     if (pad8(bytes) !== bytes) out.push(Buffer.alloc(pad8(bytes) - bytes));
@@ -70,25 +61,12 @@ export function serializeRows(encoded: EncodedRows): Buffer[] {
 
 /** Reads a body written by `serializeRows`; throws UserError naming what is wrong. */
 export function deserializeRows(body: Uint8Array): EncodedRows {
-  // Typed arrays need their element alignment: sections sit at multiples of 8 from the start.
-  const buf = body.byteOffset % 8 === 0 ? body : Uint8Array.prototype.slice.call(body);
   const bad = (what: string): never => {
     throw new UserError(`bad segment rows: ${what}`);
   };
-  if (buf.length < 8 || Buffer.from(buf.buffer, buf.byteOffset, 4).toString('latin1') !== MAGIC) {
-    bad('the body does not start with LPR1');
-  }
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const hlen = view.getUint32(4, true);
-  if (8 + hlen > buf.length) bad('the header runs past the body');
-  let h: Header;
-  try {
-    h = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, hlen).toString('utf8')) as Header;
-  } catch {
-    return bad('the header is not JSON');
-  }
+  const { header, buf, at } = readBodyHead(body, TAG, 'bad segment rows');
+  const h = header as unknown as Header;
   if (h.encoding !== SEGMENT_ENCODING) bad(`encoding ${String(h.encoding)}, expected ${SEGMENT_ENCODING}`);
-  if (h.le !== LE) bad('numbers are in the other byte order');
   const n = h.rows;
   if (!Number.isInteger(n) || n < 0 || n > MAX_ROWS) bad(`row count ${String(n)}`);
   if (!Array.isArray(h.keys) || h.keys.some((k) => typeof k !== 'string' || !k.includes('\0'))) {
@@ -99,7 +77,7 @@ export function deserializeRows(body: Uint8Array): EncodedRows {
       `${Array.isArray(h.columns) ? h.columns.length : 'no'} columns, the table has ${TABLE_COLUMNS.length}`,
     );
   }
-  let pos = pad8(8 + hlen);
+  let pos = at;
   const take = (bytes: number, what: string): number => {
     if (pos + bytes > buf.length) bad(`${what} runs past the body`);
     const at = buf.byteOffset + pos;

@@ -98,14 +98,14 @@ export function putString(c: StringColumn, i: number, v: string | null): void {
   }
   if (v === c.prev) {
     // The same string object or text as the last value: copy its bytes, no UTF-8 encoding.
-    if (c.used + c.prevLen > c.data.length) growData(c, c.prevLen);
+    reserveBytes(c, c.prevLen);
     c.data.copyWithin(c.used, c.prevAt, c.prevAt + c.prevLen);
     c.lengths[i] = c.prevLen;
     c.used += c.prevLen;
     return;
   }
   // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
-  if (c.used + v.length * 3 > c.data.length) growData(c, v.length * 3);
+  reserveBytes(c, v.length * 3);
   const w = c.data.write(v, c.used);
   c.lengths[i] = w;
   c.prev = v;
@@ -132,7 +132,7 @@ export function reserveBytes(c: StringColumn, more: number): void {
 
 /** Copies bytes onto the end of a string column's data (their lengths are set by the caller). */
 export function appendBytes(c: StringColumn, bytes: Uint8Array): void {
-  if (c.used + bytes.length > c.data.length) growData(c, bytes.length);
+  reserveBytes(c, bytes.length);
   c.data.set(bytes, c.used);
   c.used += bytes.length;
 }
@@ -174,7 +174,7 @@ export function keepRows(b: ColumnBuffers, keep: Uint8Array): ColumnBuffers {
         const len = from.lengths[i];
         to.lengths[j++] = len;
         if (len <= 0) continue;
-        if (to.used + len > to.data.length) growData(to, len);
+        reserveBytes(to, len);
         from.data.copy(to.data, to.used, starts[i], starts[i] + len);
         to.used += len;
       }
