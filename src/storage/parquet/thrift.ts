@@ -95,6 +95,13 @@ export function stringField(s: StructWriter, id: number, value: string): void {
   writeRaw(s.out, data);
 }
 
+/** Writes a binary field. */
+export function binaryField(s: StructWriter, id: number, data: Uint8Array): void {
+  fieldHeader(s, id, CT.BINARY);
+  writeVarint(s.out, data.length);
+  writeRaw(s.out, data);
+}
+
 /** Opens a nested struct field; end it with `endStruct`. */
 export function structField(s: StructWriter, id: number): StructWriter {
   fieldHeader(s, id, CT.STRUCT);

@@ -1,9 +1,10 @@
 /**
- * A minimal Parquet writer for flat tables: one row group, one uncompressed data page per column.
- * It exists so a batch of events reaches DuckDB as one file it reads natively instead of one
- * native call per string value. The columns arrive already in byte form (column-buffers.ts):
- * strings as DELTA_LENGTH_BYTE_ARRAY (lengths, then the bytes back to back), numbers as plain
- * little-endian.
+ * A minimal Parquet writer for flat tables: row groups of up to `rowGroupRows` rows, one
+ * uncompressed data page per column chunk, min/max statistics on integer and timestamp columns
+ * (so DuckDB skips row groups a time filter rules out). It exists so a batch of events reaches
+ * DuckDB as one file it reads natively instead of one native call per string value. The columns
+ * arrive already in byte form (column-buffers.ts): strings as DELTA_LENGTH_BYTE_ARRAY (lengths,
+ * then the bytes back to back), numbers as plain little-endian.
  */
 
 import {
@@ -15,6 +16,7 @@ import {
 } from './column-buffers.js';
 import {
   beginStruct,
+  binaryField,
   CT,
   endStruct,
   i32Elem,
@@ -79,6 +81,7 @@ export function encodeParquet(
   columns: readonly ColumnValues[],
   rows: number,
   meta: Record<string, string> = {},
+  opts: EncodeOptions = {},
 ): Buffer {
   const b = columnBuffers(
     schema.map((c) => (isString(c.type) ? 'string' : 'number')),
@@ -95,7 +98,7 @@ export function encodeParquet(
     }
   }
   b.rows = rows;
-  return Buffer.from(parquetEncoder().encode(schema, b, meta));
+  return Buffer.from(parquetEncoder().encode(schema, b, meta, opts));
 }
 
 function isString(t: ParquetType): boolean {
@@ -127,13 +130,40 @@ export interface ParquetEncoder {
    * The file holding the `columns.rows` rows of `columns` (in `schema` order), valid until the
    * next call (write it out before encoding again).
    */
-  encode(schema: readonly ParquetColumn[], columns: ColumnBuffers, meta?: Record<string, string>): Uint8Array;
+  encode(
+    schema: readonly ParquetColumn[],
+    columns: ColumnBuffers,
+    meta?: Record<string, string>,
+    opts?: EncodeOptions,
+  ): Uint8Array;
+}
+
+export interface EncodeOptions {
+  /** Rows per row group (DuckDB scans row groups in parallel); default: all rows in one. */
+  rowGroupRows?: number;
 }
 
 /** A new encoder with its own buffer (one per writer: calls must not interleave). */
 export function parquetEncoder(): ParquetEncoder {
   const st: EncoderState = { file: Buffer.allocUnsafe(1 << 20), used: 0 };
-  return { encode: (schema, columns, meta = {}) => encodeInto(st, schema, columns, meta) };
+  return {
+    encode: (schema, columns, meta = {}, opts = {}) => encodeInto(st, schema, columns, meta, opts),
+  };
+}
+
+/** Where a column chunk lies in the file, and its statistics (integer and timestamp columns). */
+interface Chunk {
+  offset: number;
+  size: number;
+  encoding: number;
+  nulls: number;
+  min: number | null;
+  max: number | null;
+}
+
+interface RowGroup {
+  rows: number;
+  chunks: Chunk[];
 }
 
 function encodeInto(
@@ -141,24 +171,35 @@ function encodeInto(
   schema: readonly ParquetColumn[],
   b: ColumnBuffers,
   meta: Record<string, string>,
+  opts: EncodeOptions,
 ): Uint8Array {
   if (b.columns.length !== schema.length) {
     throw new Error(`${b.columns.length} columns for a schema of ${schema.length}`);
   }
   const rows = b.rows;
+  const perGroup = Math.max(1, Math.min(opts.rowGroupRows ?? rows, rows));
   st.used = 0;
   put(st, MAGIC);
-  const chunks: { offset: number; size: number; encoding: number }[] = [];
-  for (let c = 0; c < schema.length; c++) {
-    const page = encodePage(schema[c], b.columns[c], rows);
-    let size = 0;
-    for (const piece of page.body) size += piece.length;
-    const header = pageHeader(rows, size, page.encoding);
-    chunks.push({ offset: st.used, size: header.length + size, encoding: page.encoding });
-    put(st, header);
-    for (const piece of page.body) put(st, piece);
+  const groups: RowGroup[] = [];
+  // Byte offset of each string column's next value, carried from one row group to the next.
+  const byteAt = new Array<number>(schema.length).fill(0);
+  for (let from = 0; from < rows || (rows === 0 && groups.length === 0); from += perGroup) {
+    const to = Math.min(rows, from + perGroup);
+    const chunks: Chunk[] = [];
+    for (let c = 0; c < schema.length; c++) {
+      const page = encodePage(schema[c], b.columns[c], from, to, byteAt[c]);
+      byteAt[c] = page.byteEnd;
+      let size = 0;
+      for (const piece of page.body) size += piece.length;
+      const header = pageHeader(to - from, size, page.encoding);
+      chunks.push({ offset: st.used, size: header.length + size, ...page.stats, encoding: page.encoding });
+      put(st, header);
+      for (const piece of page.body) put(st, piece);
+    }
+    groups.push({ rows: to - from, chunks });
+    if (rows === 0) break;
   }
-  const footer = fileMetaData(schema, chunks, rows, meta);
+  const footer = fileMetaData(schema, groups, rows, meta);
   const tail = Buffer.alloc(4);
   tail.writeUInt32LE(footer.length, 0);
   put(st, footer);
@@ -167,35 +208,65 @@ function encodeInto(
   return st.file.subarray(0, st.used);
 }
 
-/** A column's data page body, as pieces to copy out in order (some are views of the column). */
+/**
+ * The data page body of rows [from, to) of a column, as pieces to copy out in order (some are
+ * views of the column). `byteAt` is where row `from` starts in a string column's bytes.
+ */
 function encodePage(
   col: ParquetColumn,
   values: BufferedColumn,
-  rows: number,
-): { body: Uint8Array[]; encoding: number } {
+  from: number,
+  to: number,
+  byteAt: number,
+): {
+  body: Uint8Array[];
+  encoding: number;
+  byteEnd: number;
+  stats: { nulls: number; min: number | null; max: number | null };
+} {
+  const rows = to - from;
   const body: Uint8Array[] = [];
-  const present = values.kind === 'string' ? presentOfLengths(values.lengths, rows) : values.present;
+  const present =
+    values.kind === 'string' ? presentOfLengths(values.lengths, from, to) : values.present.subarray(from, to);
   let nulls = 0;
   for (let i = 0; i < rows; i++) if (present[i] === 0) nulls++;
   if (!col.required) body.push(definitionLevels(present, rows, nulls));
   else if (nulls > 0) throw new Error(`column ${col.name} is required but holds a null`);
   if (values.kind === 'string') {
     if (!isString(col.type)) throw new Error(`column ${col.name} holds strings`);
-    let lengths = values.lengths.subarray(0, rows);
+    let lengths = values.lengths.subarray(from, to);
+    let bytes = 0;
+    for (let i = 0; i < rows; i++) if (lengths[i] > 0) bytes += lengths[i];
     if (nulls > 0) lengths = lengths.filter((l) => l >= 0);
     const o = thriftOut(64 + lengths.length * 2);
     deltaBinaryPacked(o, lengths);
-    body.push(o.bytes.subarray(0, o.pos), values.data.subarray(0, values.used));
-    return { body, encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY };
+    body.push(o.bytes.subarray(0, o.pos), values.data.subarray(byteAt, byteAt + bytes));
+    return {
+      body,
+      encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY,
+      byteEnd: byteAt + bytes,
+      stats: { nulls, min: null, max: null },
+    };
   }
   if (isString(col.type)) throw new Error(`column ${col.name} holds numbers`);
-  body.push(plainNumbers(col.type, values.values, present, rows, nulls));
-  return { body, encoding: ENCODING.PLAIN };
+  const v = values.values.subarray(from, to);
+  body.push(plainNumbers(col.type, v, present, rows, nulls));
+  let min: number | null = null;
+  let max: number | null = null;
+  if (col.type !== 'double') {
+    for (let i = 0; i < rows; i++) {
+      if (present[i] === 0) continue;
+      const x = v[i];
+      if (min === null || x < min) min = x;
+      if (max === null || x > max) max = x;
+    }
+  }
+  return { body, encoding: ENCODING.PLAIN, byteEnd: byteAt, stats: { nulls, min, max } };
 }
 
-function presentOfLengths(lengths: Int32Array, rows: number): Uint8Array {
-  const p = new Uint8Array(rows);
-  for (let i = 0; i < rows; i++) p[i] = lengths[i] >= 0 ? 1 : 0;
+function presentOfLengths(lengths: Int32Array, from: number, to: number): Uint8Array {
+  const p = new Uint8Array(to - from);
+  for (let i = from; i < to; i++) p[i - from] = lengths[i] >= 0 ? 1 : 0;
   return p;
 }
 
@@ -358,7 +429,7 @@ function pageHeader(rows: number, size: number, encoding: number): Uint8Array {
 
 function fileMetaData(
   schema: readonly ParquetColumn[],
-  chunks: readonly { offset: number; size: number; encoding: number }[],
+  groups: readonly RowGroup[],
   rows: number,
   meta: Record<string, string>,
 ): Uint8Array {
@@ -380,34 +451,43 @@ function fileMetaData(
     endStruct(e);
   }
   i64Field(s, 3, rows);
-  listField(s, 4, CT.STRUCT, 1);
-  const rg = beginStruct(o);
-  listField(rg, 1, CT.STRUCT, schema.length);
-  let total = 0;
-  for (let c = 0; c < schema.length; c++) {
-    const col = schema[c];
-    const ch = chunks[c];
-    total += ch.size;
-    const cc = beginStruct(o);
-    i64Field(cc, 2, ch.offset);
-    const md = structField(cc, 3);
-    i32Field(md, 1, physical[col.type]);
-    listField(md, 2, CT.I32, 2);
-    i32Elem(o, ch.encoding);
-    i32Elem(o, ENCODING.RLE);
-    listField(md, 3, CT.BINARY, 1);
-    stringElem(o, col.name);
-    i32Field(md, 4, 0); // UNCOMPRESSED
-    i64Field(md, 5, rows);
-    i64Field(md, 6, ch.size);
-    i64Field(md, 7, ch.size);
-    i64Field(md, 9, ch.offset);
-    endStruct(md);
-    endStruct(cc);
+  listField(s, 4, CT.STRUCT, groups.length);
+  for (const g of groups) {
+    const rg = beginStruct(o);
+    listField(rg, 1, CT.STRUCT, schema.length);
+    let total = 0;
+    for (let c = 0; c < schema.length; c++) {
+      const col = schema[c];
+      const ch = g.chunks[c];
+      total += ch.size;
+      const cc = beginStruct(o);
+      i64Field(cc, 2, ch.offset);
+      const md = structField(cc, 3);
+      i32Field(md, 1, physical[col.type]);
+      listField(md, 2, CT.I32, 2);
+      i32Elem(o, ch.encoding);
+      i32Elem(o, ENCODING.RLE);
+      listField(md, 3, CT.BINARY, 1);
+      stringElem(o, col.name);
+      i32Field(md, 4, 0); // UNCOMPRESSED
+      i64Field(md, 5, g.rows);
+      i64Field(md, 6, ch.size);
+      i64Field(md, 7, ch.size);
+      i64Field(md, 9, ch.offset);
+      if (ch.min !== null && ch.max !== null) {
+        const st = structField(md, 12);
+        i64Field(st, 3, ch.nulls);
+        binaryField(st, 5, plainValue(col.type, ch.max));
+        binaryField(st, 6, plainValue(col.type, ch.min));
+        endStruct(st);
+      }
+      endStruct(md);
+      endStruct(cc);
+    }
+    i64Field(rg, 2, total);
+    i64Field(rg, 3, g.rows);
+    endStruct(rg);
   }
-  i64Field(rg, 2, total);
-  i64Field(rg, 3, rows);
-  endStruct(rg);
   const keys = Object.keys(meta);
   if (keys.length > 0) {
     listField(s, 5, CT.STRUCT, keys.length);
@@ -421,4 +501,19 @@ function fileMetaData(
   stringField(s, 6, 'logpipe');
   endStruct(s);
   return thriftBytes(o).slice();
+}
+
+/** One integer value in its plain encoding, as statistics hold it. */
+function plainValue(type: ParquetType, v: number): Uint8Array {
+  if (type === 'int32') {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setInt32(0, v, true);
+    return out;
+  }
+  const out = new Uint8Array(8);
+  const dv = new DataView(out.buffer);
+  const hi = Math.floor(v / 4294967296);
+  dv.setUint32(0, v - hi * 4294967296, true);
+  dv.setInt32(4, hi, true);
+  return out;
 }

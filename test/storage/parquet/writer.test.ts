@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ColumnValues, encodeParquet, type ParquetColumn } from '../../../src/storage/parquet/writer.js';
+import {
+  type ColumnValues,
+  type EncodeOptions,
+  encodeParquet,
+  type ParquetColumn,
+} from '../../../src/storage/parquet/writer.js';
 import { tempDir } from '../../helpers/cli.js';
 
 let dir = '';
@@ -27,9 +32,10 @@ async function roundTrip(
   columns: ColumnValues[],
   rows: number,
   meta: Record<string, string> = {},
+  opts: EncodeOptions = {},
 ): Promise<{ rows: unknown[][]; types: string[]; meta: Record<string, string> }> {
   const file = join(dir, `t${fileNo++}.parquet`);
-  writeFileSync(file, encodeParquet(schema, columns, rows, meta));
+  writeFileSync(file, encodeParquet(schema, columns, rows, meta, opts));
   const conn = await instance.connect();
   try {
     // Integers and timestamps as text, so nothing is lost to JavaScript numbers on the way back;
@@ -125,24 +131,67 @@ describe('Parquet writer', () => {
       { name: 'd', type: 'double', required: false },
     ];
     await fc.assert(
-      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 700 }), async (rows) => {
-        const cols = schema.map((_, c) => rows.map((r) => r[c])) as ColumnValues[];
-        const out = await roundTrip(schema, cols, rows.length);
-        const expected = transpose(cols, rows.length).map((r) => [
-          String(r[0]),
-          r[1],
-          r[2],
-          r[3],
-          r[4] === null ? null : String(r[4]),
-          r[5] === null ? null : Object.is(r[5], -0) ? 0 : r[5],
-        ]);
-        const got = out.rows.map((r) => [
-          ...r.slice(0, 5),
-          r[5] === null ? null : Object.is(r[5], -0) ? 0 : r[5],
-        ]);
-        expect(got).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.array(row, { minLength: 1, maxLength: 700 }),
+        fc.integer({ min: 1, max: 800 }),
+        async (rows, rowGroupRows) => {
+          const cols = schema.map((_, c) => rows.map((r) => r[c])) as ColumnValues[];
+          // Row groups of any size: a string column's bytes are split between them.
+          const out = await roundTrip(schema, cols, rows.length, {}, { rowGroupRows });
+          const expected = transpose(cols, rows.length).map((r) => [
+            String(r[0]),
+            r[1],
+            r[2],
+            r[3],
+            r[4] === null ? null : String(r[4]),
+            r[5] === null ? null : Object.is(r[5], -0) ? 0 : r[5],
+          ]);
+          const got = out.rows.map((r) => [
+            ...r.slice(0, 5),
+            r[5] === null ? null : Object.is(r[5], -0) ? 0 : r[5],
+          ]);
+          expect(got).toEqual(expected);
+        },
+      ),
       { numRuns: 60 },
     );
+  });
+
+  it('splits rows into row groups with the min/max statistics DuckDB skips them by', async () => {
+    const schema: ParquetColumn[] = [
+      { name: 'ts', type: 'timestamp_us', required: true },
+      { name: 'n', type: 'int64', required: false },
+      { name: 's', type: 'string', required: false },
+    ];
+    const rows = 1000;
+    const cols: ColumnValues[] = [
+      Array.from({ length: rows }, (_, i) => 1_767_225_600_000_000 + i * 1000),
+      Array.from({ length: rows }, (_, i) => (i % 10 === 0 ? null : -500 + i)),
+      Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? null : `v${i}`)),
+    ];
+    const file = join(dir, `t${fileNo++}.parquet`);
+    writeFileSync(file, encodeParquet(schema, cols, rows, {}, { rowGroupRows: 300 }));
+    const conn = await instance.connect();
+    try {
+      const md = await conn.runAndReadAll(
+        `SELECT row_group_id, row_group_num_rows, path_in_schema, stats_min_value, stats_max_value, stats_null_count FROM parquet_metadata('${file}') WHERE path_in_schema <> 's' ORDER BY row_group_id, path_in_schema`,
+      );
+      expect(md.getRowsJson()).toEqual([
+        ['0', '300', 'n', '-499', '-201', '30'],
+        ['0', '300', 'ts', '2026-01-01 00:00:00', '2026-01-01 00:00:00.299', '0'],
+        ['1', '300', 'n', '-199', '99', '30'],
+        ['1', '300', 'ts', '2026-01-01 00:00:00.3', '2026-01-01 00:00:00.599', '0'],
+        ['2', '300', 'n', '101', '399', '30'],
+        ['2', '300', 'ts', '2026-01-01 00:00:00.6', '2026-01-01 00:00:00.899', '0'],
+        ['3', '100', 'n', '401', '499', '10'],
+        ['3', '100', 'ts', '2026-01-01 00:00:00.9', '2026-01-01 00:00:00.999', '0'],
+      ]);
+      const r = await conn.runAndReadAll(
+        `SELECT count(*), min(s), max(n) FROM read_parquet('${file}') WHERE ts >= '2026-01-01 00:00:00.95'`,
+      );
+      expect(r.getRowsJson()).toEqual([['50', 'v950', '499']]);
+    } finally {
+      conn.closeSync();
+    }
   });
 });
