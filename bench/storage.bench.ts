@@ -9,7 +9,7 @@ import { createParser } from '../src/parser/index.js';
 import { openDuckDbStore } from '../src/storage/index.js';
 import type { BenchRow } from './types.js';
 
-const N = Number(process.env.BENCH_STORE_EVENTS ?? 1_000_000);
+const N = Number(process.env.BENCH_STORE_EVENTS ?? 10_000_000);
 const BATCH = Number(process.env.BENCH_STORE_BATCH ?? 10_000);
 /** Keep the store here after the run (for inspecting partitions) instead of a deleted temp dir. */
 const KEEP_DIR = process.env.BENCH_STORE_DIR;
@@ -74,52 +74,71 @@ function dirBytes(dir: string): number {
 export default async function bench(): Promise<BenchRow[]> {
   const dir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'logpipe-bench-store-'));
   if (KEEP_DIR) rmSync(join(dir, 'logs.duckdb'), { force: true });
-  const { events, rawBytes, gzipBytes } = await makeEvents(dir, N);
-  // The store's clock is a day ahead, so every hour of these events can be sealed afterwards.
-  const now = Date.UTC(2026, 0, 3);
+  // One million distinct lines, appended in rounds as new lines of the same file: each round
+  // moves every event's offset past the file's end and its time past the previous round's.
+  const base = Math.min(N, 1_000_000);
+  const { events, rawBytes: roundBytes, gzipBytes } = await makeEvents(dir, base);
+  const rounds = Math.ceil(N / base);
+  const span = events[events.length - 1].ts - events[0].ts + 1_000_000;
+  // The store's clock is days ahead, so every hour of these events can be sealed afterwards.
+  const now = Date.UTC(2026, 0, 10);
   const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), now: () => now, sealAfterMs: 0 });
-  const t0 = performance.now();
-  for (let i = 0; i < N; i += BATCH) await store.append(events.slice(i, i + BATCH));
-  const secs = (performance.now() - t0) / 1000;
+  let appendMs = 0;
+  let firstRoundMs = 0;
+  for (let r = 0; r < rounds; r++) {
+    if (r > 0) {
+      // Not timed: a few ms a round, while the store's background work goes on.
+      for (const e of events) {
+        e.offset += roundBytes;
+        e.ts += span;
+      }
+    }
+    const t0 = performance.now();
+    for (let i = 0; i < base; i += BATCH) await store.append(events.slice(i, i + BATCH));
+    appendMs += performance.now() - t0;
+    if (r === 0) firstRoundMs = appendMs;
+  }
+  const total = rounds * base;
+  const rawBytes = rounds * roundBytes;
   const active = await store.stats();
-  // What ingest costs once DuckDB has taken every row: the rate a long run can keep up.
-  const tm = performance.now();
-  await store.merge();
-  const mergedSecs = secs + (performance.now() - tm) / 1000;
+  // What ingest costs once every row is sealed into compressed partitions: what it can sustain.
   const t1 = performance.now();
-  await store.maintain();
-  const sealSecs = (performance.now() - t1) / 1000;
+  await store.compact();
+  const report = await store.maintain();
+  const sealMs = performance.now() - t1;
   await store.close();
   const reopened = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), readOnly: true });
   const stats = await reopened.stats();
   await reopened.close();
   const partBytes = dirBytes(join(dir, 'parts'));
   if (!KEEP_DIR) rmSync(dir, { recursive: true, force: true });
+  const M = (n: number) => `${(n / 1e6).toLocaleString('en-US')}M`;
   return [
     {
-      name: 'store append (segment files, merged in the background)',
-      value: N / secs,
+      name: `store append, first ${M(base)} events (acknowledged and queryable)`,
+      value: base / (firstRoundMs / 1000),
       unit: 'events/s',
       goal: '>= 1,000,000',
-      note: `${N.toLocaleString('en-US')} events, batches of ${BATCH}`,
+      note: `batches of ${BATCH}: segment files, compacted in the background`,
     },
     {
-      name: 'store append, every row merged into DuckDB',
-      value: N / mergedSecs,
+      name: `store append, ${M(total)} events`,
+      value: total / (appendMs / 1000),
       unit: 'events/s',
-      note: 'the same, until the last segment is merged: the rate sustained ingest can keep',
+      goal: '>= 1,000,000',
+      note: 'with the early seals that keep unsealed segments under 1 GB',
     },
     {
-      name: 'store bytes / raw, before sealing',
+      name: `store append, ${M(total)} events, until every row is sealed`,
+      value: total / ((appendMs + sealMs) / 1000),
+      unit: 'events/s',
+      note: `the rate sustained ingest can keep; ${stats.partitions} partitions (${report.sealed} sealed at the end)`,
+    },
+    {
+      name: 'store bytes / raw, before the last seal',
       value: active.bytes_on_disk / rawBytes,
       unit: 'ratio',
-      note: `${(rawBytes / 1e6).toFixed(0)} MB raw; unmerged segments, the active table and its write-ahead log`,
-    },
-    {
-      name: 'store seal into Parquet',
-      value: N / sealSecs,
-      unit: 'events/s',
-      note: `${stats.partitions} partitions`,
+      note: `${(rawBytes / 1e6).toFixed(0)} MB raw; ${active.segments} unsealed segments beside ${active.partitions} partitions`,
     },
     {
       name: 'store bytes / raw, sealed Parquet',
@@ -130,7 +149,7 @@ export default async function bench(): Promise<BenchRow[]> {
     },
     {
       name: 'gzip -6 bytes / raw, same text',
-      value: gzipBytes / rawBytes,
+      value: gzipBytes / roundBytes,
       unit: 'ratio',
       note: 'for comparison',
     },

@@ -218,7 +218,7 @@ async function showStats(flags: StoreFlags): Promise<void> {
       `${stats.rows.toLocaleString('en-US')} (${stats.active_rows.toLocaleString('en-US')} not yet sealed)`,
     ],
     ['partitions', String(stats.partitions)],
-    ['segments', `${stats.segments} (appended batches waiting to merge into the active table)`],
+    ['segments', `${stats.segments} (unsealed files: appended batches and their compactions)`],
     ['on disk', formatBytes(stats.bytes_on_disk)],
     ['raw text', formatBytes(stats.raw_bytes)],
     ['compression', ratio > 0 ? `${ratio.toFixed(1)}x` : '-'],

@@ -34,10 +34,10 @@ export interface AppendResult {
 
 export interface StoreStats {
   rows: number;
-  /** Rows not yet sealed: in the active table or in segment files. */
+  /** Rows not yet sealed into partitions: in segment files (or an in-memory store's table). */
   active_rows: number;
   partitions: number;
-  /** Segment files (appended batches) waiting to be merged into the active table. */
+  /** Unsealed segment files: appended batches, and compacted files of many. */
   segments: number;
   bytes_on_disk: number;
   /** Bytes of the original lines (with their newlines) the store holds. */

@@ -85,7 +85,7 @@ describe('store --import and --stats', () => {
     expect(stats.code).toBe(0);
     expect(stats.stdout).toMatch(/^rows\s+500 \(0 not yet sealed\)$/m);
     expect(stats.stdout).toMatch(/^partitions\s+1$/m);
-    expect(stats.stdout).toMatch(/^segments\s+0 \(appended batches waiting to merge/m);
+    expect(stats.stdout).toMatch(/^segments\s+0 \(unsealed files: appended batches/m);
     expect(stats.stdout).toMatch(/^oldest\s+2026-10-10T13:00:00.000000Z$/m);
   });
 

@@ -1,10 +1,12 @@
 /**
  * The embedded store on DuckDB. One process owns the store. Each appended batch becomes a segment
  * file (see segments.ts) carrying the per-source committed offsets, so a batch re-sent after a
- * crash is recognised and skipped (exactly once); background merges move segments into the
- * active table in large transactions. Finished time windows are sealed into Parquet partitions,
- * retention removes the oldest, and queries read the active table, the segments and the
- * partitions their time range can touch, alongside ingest.
+ * crash is recognised and skipped (exactly once). The rows of many appends are written again as
+ * compacted segments, one per time window, from memory; finished windows (and, under heavy
+ * ingest, the oldest unsealed rows) are sealed from those files straight into zstd Parquet
+ * partitions. DuckDB's tables hold only the catalog: rows never go through its insert path.
+ * Retention removes the oldest partitions, and queries read the segments and the partitions
+ * their time range can touch, alongside ingest. In-memory stores keep rows in a DuckDB table.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,8 +26,9 @@ import type {
   WriteBatch,
 } from '../../core/storage.js';
 import { formatMicros } from '../../core/time.js';
-import { keepRows } from '../parquet/column-buffers.js';
-import { parquetEncoder } from '../parquet/writer.js';
+import { type ColumnBuffers, columnCapacity, keepRows } from '../parquet/column-buffers.js';
+import { assembleFile, encodeRowGroups, type ParquetPieces, parquetFile } from '../parquet/writer.js';
+import { addPending, type PendingChunk, type PendingSet, pendingSet, rowsSummary } from './compaction.js';
 import { appendEvents } from './event-chunks.js';
 import {
   addEvents,
@@ -59,10 +62,12 @@ import {
   PARTITIONS_TABLE,
 } from './schema.js';
 import {
+  compactedFile,
   ensureSegmentsDir,
   listSegments,
   OFFSETS_KEY,
-  removeStaleSegments,
+  parseSegmentName,
+  removeFiles,
   type Segment,
   segmentFile,
   seqOf,
@@ -90,8 +95,8 @@ export interface DuckDbStoreOptions {
   retention?: RetentionOptions;
   /** Runs maintenance (sealing, retention) this often; off when absent. */
   maintenanceIntervalMs?: number;
-  /** When segments are merged; the defaults suit most stores (see MERGE_DEFAULTS). */
-  merge?: Partial<MergeOptions>;
+  /** When segments are compacted and sealed early; the defaults suit most stores (see COMPACTION_DEFAULTS). */
+  compaction?: Partial<CompactionOptions>;
   /** The clock, epoch ms (tests move it). */
   now?: () => number;
   log?: Logger;
@@ -99,36 +104,43 @@ export interface DuckDbStoreOptions {
 
 const DEFAULT_MAX_ROWS = 10_000;
 /**
- * When segments are merged. Merging costs DuckDB 3.5-6 us a row, so a burst is left in segments
- * (queries read them at full speed) and merged once ingest pauses, once the oldest waiting
- * segment is old enough, or once enough files or bytes wait. Appends wait for the merge while
- * the unmerged bytes are over the cap, which bounds the disk that segments (uncompressed, about
- * 2.5 times the raw text) take.
+ * When appended segments are compacted, and when unsealed rows are sealed before their window
+ * ends. Compacting keeps the number of files queries open small (one per window every few
+ * seconds under load, instead of one per append); it copies bytes already encoded, so it costs
+ * little. Sealing is where DuckDB pays its per-row cost (sorting and zstd), once per row.
  */
-export interface MergeOptions {
-  /** Merge once no append came for this long. */
-  idleMs: number;
-  /** Merge once the oldest waiting segment is this old. */
-  ageMs: number;
-  /** Merge once this many segment files wait. */
-  files: number;
-  /** Merge once this many segment bytes wait. */
+export interface CompactionOptions {
+  /** Compact once the rows waiting in memory take this many bytes. */
   bytes: number;
-  /** Appends wait for the merge while this many segment bytes wait. */
+  /** Compact once the oldest row waiting is this old. */
+  ageMs: number;
+  /** Compact once no append came for this long. */
+  idleMs: number;
+  /** Seal the oldest window's compacted rows early once unsealed segments take this many bytes. */
+  sealBytes: number;
+  /** Appends wait for that seal while unsealed segments take this many bytes. */
   maxBytes: number;
-  /** Closing merges what waits when it is at most this many bytes (quick); more waits for the next start. */
-  onCloseBytes: number;
+  /** Rows of at most this many bytes (as segments) go into one partition file. */
+  partitionBytes: number;
 }
 
-/** Merge triggers for a store that is not told otherwise. */
-export const MERGE_DEFAULTS: MergeOptions = {
-  idleMs: 1_000,
+/** Compaction and early sealing for a store that is not told otherwise. */
+export const COMPACTION_DEFAULTS: CompactionOptions = {
+  bytes: 32 * 1024 * 1024,
   ageMs: 30_000,
-  files: 256,
-  bytes: 256 * 1024 * 1024,
-  maxBytes: 1024 * 1024 * 1024,
-  onCloseBytes: 64 * 1024 * 1024,
+  idleMs: 1_000,
+  sealBytes: 1024 * 1024 * 1024,
+  maxBytes: 2 * 1024 * 1024 * 1024,
+  partitionBytes: 512 * 1024 * 1024,
 };
+/** Rows per row group of a compacted segment: DuckDB's own default, so scans split the same way. */
+const COMPACTED_ROW_GROUP = 122_880;
+/**
+ * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
+ * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
+ */
+const PARTITION_FORMAT =
+  'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const HOUR_MS = 3_600_000;
 
@@ -194,6 +206,8 @@ interface BatchContent {
   rows: EventRows | null;
   events: LogEvent[] | null;
   spent: boolean;
+  /** The rows' columns went on to wait for compaction as they are: not to be reused. */
+  kept?: boolean;
 }
 
 /** Encoded batches kept for reuse once appended, so their buffers are allocated once. */
@@ -221,28 +235,37 @@ export class DuckDbStore implements StorageEngine {
   /** Partition files being read by running queries, so retention does not pull them away. */
   private readonly inUse = new Map<string, number>();
   private readonly unlinkLater = new Set<string>();
+  /** Called once a file in `unlinkLater` is gone. */
+  private unlinked: (() => void)[] = [];
   private maintaining: Promise<MaintenanceReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly storeDir: string | null;
   private readonly now: () => number;
   /** Read-only open of a file with no tables yet. */
   private schemaMissing = false;
-  /** Segments written but not yet merged into the active table, oldest first. */
+  /** Unsealed segment files, appended and compacted, in sequence order. */
   private segments: Segment[] = [];
   /** Bytes of the segment files in `segments`. */
-  private unmergedBytes = 0;
-  /** When the last segment was written (monotonic ms), for merging once ingest pauses. */
+  private unsealedBytes = 0;
+  /** When the last segment was appended (monotonic ms), for compacting once ingest pauses. */
   private lastAppendAt = 0;
-  private mergeTimer: NodeJS.Timeout | null = null;
-  /** Sequence number of the next segment; always above every merged one. */
+  private compactTimer: NodeJS.Timeout | null = null;
+  /** Sequence number of the next appended segment; above every one a name on disk carries. */
   private nextSeq = 1;
   /** Highest ingest stamp among rows in the active table: sealing moves rows up to it. */
-  private mergedIngestUs = 0;
-  /** Merges, seals and retention run one at a time, beside appends. */
+  private tableIngestUs = 0;
+  /** Seals and retention run one at a time, beside appends and compactions. */
   private background: Promise<unknown> = Promise.resolve();
-  private merging: Promise<void> | null = null;
-  private mergeConn: DuckDBConnection | null = null;
-  private readonly encoder = parquetEncoder();
+  /** Rows appended since the last compaction, in memory. */
+  private pending: PendingSet = pendingSet();
+  /** Sets taken from `pending` whose compaction has not succeeded yet, oldest first. */
+  private readonly toCompact: PendingSet[] = [];
+  private compacting: Promise<void> | null = null;
+  /** Column buffers of compacted sets, kept for the next batches, and the bytes they hold. */
+  private readonly columnsPool: ColumnBuffers[] = [];
+  private pooledBytes = 0;
+  private sealingEarly: Promise<void> | null = null;
+
   private readonly batches = new WeakMap<WriteBatch, BatchContent>();
   private readonly spareRows: EventRows[] = [];
   /** Serialises a query's list-and-snapshot step with seal and removal commits (see withCatalog). */
@@ -252,7 +275,8 @@ export class DuckDbStore implements StorageEngine {
   private drained: (() => void)[] = [];
   /** Set while such a commit waits or runs: new queries wait for it. */
   private commitGate: Promise<void> | null = null;
-  private readonly mergeOpts: MergeOptions;
+  private readonly compaction: CompactionOptions;
+  private readonly partUs: number;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -261,7 +285,8 @@ export class DuckDbStore implements StorageEngine {
   ) {
     this.storeDir = opts.path === ':memory:' ? null : dirname(opts.path);
     this.now = opts.now ?? Date.now;
-    this.mergeOpts = { ...MERGE_DEFAULTS, ...opts.merge };
+    this.compaction = { ...COMPACTION_DEFAULTS, ...opts.compaction };
+    this.partUs = (opts.partitionMs ?? HOUR_MS) * 1000;
   }
 
   /** Loads offsets and the partition catalog; the owner also clears orphans left by a crash. */
@@ -296,17 +321,18 @@ export class DuckDbStore implements StorageEngine {
       markerUs: markerOf(String(file)),
     }));
     const last = await this.writer.runAndReadAll(`SELECT epoch_us(max(ingested_at)) FROM ${ACTIVE_TABLE}`);
-    this.lastIngestUs = Number(last.getRowsJson()[0]?.[0] ?? 0);
-    this.mergedIngestUs = this.lastIngestUs;
+    this.tableIngestUs = Number(last.getRowsJson()[0]?.[0] ?? 0);
+    // Stamps go on increasing across restarts, whatever has been sealed since.
+    this.lastIngestUs = Math.max(this.tableIngestUs, 0, ...this.partitions.map((p) => p.markerUs));
     if (this.storeDir) await this.loadSegments();
     if (this.storeDir && !this.opts.readOnly) {
-      this.mergeTimer = setInterval(
+      this.compactTimer = setInterval(
         () => {
-          if (!this.merging && this.mergeDue()) this.mergeInBackground();
+          if (this.compactionDue()) this.compactInBackground();
         },
-        Math.min(this.mergeOpts.idleMs, this.mergeOpts.ageMs),
+        Math.max(10, Math.min(this.compaction.idleMs, this.compaction.ageMs) / 2),
       );
-      this.mergeTimer.unref();
+      this.compactTimer.unref();
     }
     if (!this.opts.readOnly && this.storeDir) {
       const orphans = removeOrphans(this.storeDir, new Set(this.partitions.map((p) => p.file)));
@@ -324,51 +350,122 @@ export class DuckDbStore implements StorageEngine {
   }
 
   /**
-   * Picks up the segments a previous run left unmerged: their offsets count as committed. The
-   * owner first deletes temp files and segments already merged.
+   * Picks up the segments a previous run left: their offsets count as committed. The owner
+   * first deletes temp files and files made obsolete by a compaction or a seal, then compacts
+   * appended segments whose rows the previous run held in memory only.
    */
   private async loadSegments(): Promise<void> {
     const dir = this.storeDir!;
     let merged = '';
+    const sealed = new Set<string>();
     try {
       const r = await this.writer.runAndReadAll(
         `SELECT value FROM ${META_TABLE} WHERE key = 'merged_segment'`,
       );
       merged = String(r.getRowsJson()[0]?.[0] ?? '');
+      const s = await this.writer.runAndReadAll(
+        `SELECT segments FROM ${PARTITIONS_TABLE} WHERE segments IS NOT NULL`,
+      );
+      for (const [v] of s.getRowsJson()) for (const f of JSON.parse(String(v)) as string[]) sealed.add(f);
     } catch {
-      // A store from before segments (opened read-only) has no such table: nothing was merged.
+      // A store from an older layout (opened read-only) lacks these: nothing merged or sealed.
     }
     const mergedSeq = seqOf(merged);
+    const listing = listSegments(dir, sealed, mergedSeq);
     if (!this.opts.readOnly) {
       ensureSegmentsDir(dir);
-      const removed = removeStaleSegments(dir, mergedSeq);
-      if (removed > 0) this.opts.log?.info(`removed ${removed} segment file(s) already merged or unfinished`);
+      const removed = removeFiles(dir, listing.stale);
+      if (removed > 0)
+        this.opts.log?.info(`removed ${removed} segment file(s) already compacted, sealed or unfinished`);
     }
-    const files = listSegments(dir).filter((f) => seqOf(f) > mergedSeq);
-    this.nextSeq = Math.max(mergedSeq, ...files.map(seqOf)) + 1;
-    if (files.length === 0) return;
+    this.nextSeq = Math.max(mergedSeq, listing.maxSeq) + 1;
+    if (listing.live.length === 0) return;
+    this.segments = await this.describeSegments(listing.live);
+    this.afterSegmentsChanged();
+    for (const seg of this.segments) {
+      for (const [key, next] of seg.offsets) {
+        if (next > (this.committed.get(key) ?? 0)) this.committed.set(key, next);
+      }
+      this.lastIngestUs = Math.max(this.lastIngestUs, seg.ingestedUs);
+    }
+    if (!this.opts.readOnly) await this.compactLeftovers();
+  }
+
+  /** What the engine keeps of segment files, read from the files. */
+  private async describeSegments(files: string[]): Promise<Segment[]> {
+    const dir = this.storeDir!;
     const list = files.map((f) => sqlString(join(dir, f))).join(', ');
-    const stamps = await this.writer.runAndReadAll(
-      `SELECT filename, epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true) GROUP BY filename`,
+    const r = await this.writer.runAndReadAll(
+      `SELECT filename, count(*), epoch_us(min(ts)), epoch_us(max(ts)), epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true) GROUP BY filename`,
     );
-    const ingestedOf = new Map<string, number>();
-    for (const [name, ing] of stamps.getRowsJson()) ingestedOf.set(String(name), Number(ing));
+    const of = new Map<string, number[]>();
+    for (const [name, ...v] of r.getRowsJson()) of.set(String(name), v.map(Number));
     const kv = await this.writer.runAndReadAll(
       `SELECT file_name, decode(value) FROM parquet_kv_metadata([${list}]) WHERE decode(key) = '${OFFSETS_KEY}'`,
     );
     const offsetsOf = new Map<string, [string, number][]>();
     for (const [name, value] of kv.getRowsJson()) offsetsOf.set(String(name), JSON.parse(String(value)));
-    for (const file of files) {
+    return files.map((file) => {
       const full = join(dir, file);
-      const ingestedUs = ingestedOf.get(full) ?? 0;
-      const offsets = offsetsOf.get(full) ?? [];
-      const bytes = fileSize(full);
-      this.segments.push({ file, bytes, ingestedUs, offsets, writtenAt: performance.now() });
-      this.unmergedBytes += bytes;
-      for (const [key, next] of offsets) {
-        if (next > (this.committed.get(key) ?? 0)) this.committed.set(key, next);
+      const name = parseSegmentName(file.slice(file.lastIndexOf('/') + 1))!;
+      const [rows, minUs, maxUs, ingestedUs] = of.get(full) ?? [0, 0, 0, 0];
+      return {
+        file,
+        first: name.first,
+        last: name.last,
+        compacted: name.compacted,
+        rows,
+        bytes: fileSize(full),
+        minUs,
+        maxUs,
+        ingestedUs,
+        offsets: offsetsOf.get(full) ?? [],
+      };
+    });
+  }
+
+  /**
+   * Compacts the appended segments a previous run had not compacted yet (their rows were in its
+   * memory), with DuckDB: one file per window, as a compaction of this run would write them.
+   */
+  private async compactLeftovers(): Promise<void> {
+    const left = this.segments.filter((s) => !s.compacted);
+    if (left.length === 0) return;
+    const dir = this.storeDir!;
+    const first = left[0].first;
+    const last = left[left.length - 1].last;
+    const list = left.map((s) => sqlString(join(dir, s.file))).join(', ');
+    const offsets = new Map<string, number>();
+    for (const seg of left)
+      for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+    const windowOf = `CAST(floor(epoch_us(ts) / ${this.partUs}) AS BIGINT)`;
+    try {
+      const w = await this.writer.runAndReadAll(
+        `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}]) ORDER BY w`,
+      );
+      const windows = w.getRowsJson().map(([x]) => Number(x));
+      const files: string[] = [];
+      for (const [i, win] of windows.entries()) {
+        const file = compactedFile(first, last, i + 1, windows.length);
+        const final = join(dir, file);
+        const tmp = `${final}.tmp`;
+        await this.writer.run(
+          `COPY (SELECT * FROM read_parquet([${list}]) WHERE ${windowOf} = ${win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
+        );
+        commitFile(tmp, final);
+        files.push(file);
       }
-      this.lastIngestUs = Math.max(this.lastIngestUs, ingestedUs);
+      const compacted = await this.describeSegments(files);
+      this.segments = [...this.segments.filter((s) => s.compacted), ...compacted].sort(bySeq);
+      this.afterSegmentsChanged();
+      removeFiles(
+        dir,
+        left.map((s) => s.file),
+      );
+      this.opts.log?.info(`compacted ${left.length} segment file(s) left by the previous run`);
+    } catch (err) {
+      // They stay as they are: queries read them, and the next start tries again.
+      this.opts.log?.warn(`compacting segments left by the previous run failed: ${(err as Error).message}`);
     }
   }
 
@@ -390,7 +487,7 @@ export class DuckDbStore implements StorageEngine {
 
   batch(): WriteBatch {
     const content: BatchContent = this.storeDir
-      ? { rows: this.spareRows.pop() ?? eventRows(), events: null, spent: false }
+      ? { rows: this.spareRows.pop() ?? this.pooledRows(), events: null, spent: false }
       : { rows: null, events: [], spent: false };
     const batch: WriteBatch = {
       add(events) {
@@ -428,12 +525,19 @@ export class DuckDbStore implements StorageEngine {
     return this.serial(async () => {
       const r = await this.appendNow(c);
       c.spent = true;
-      if (c.rows && this.spareRows.length < SPARE_BATCHES) {
+      if (c.rows && !c.kept && this.spareRows.length < SPARE_BATCHES) {
         resetEventRows(c.rows);
         this.spareRows.push(c.rows);
       }
       return r;
     });
+  }
+
+  /** Empty rows on pooled column buffers when there are any. */
+  private pooledRows(): EventRows {
+    const b = this.columnsPool.pop();
+    if (b) this.pooledBytes -= columnCapacity(b);
+    return eventRows(1024, b);
   }
 
   /** Runs `fn` after every write queued before it. */
@@ -445,7 +549,7 @@ export class DuckDbStore implements StorageEngine {
 
   private async appendNow(c: BatchContent): Promise<AppendResult> {
     if (this.closed) throw new StorageError('the store is closed');
-    if (c.rows) return this.appendSegment(c.rows);
+    if (c.rows) return this.appendSegment(c);
     // Decide which events are new before touching the database, so a failed transaction can be
     // retried with the same decision.
     const events = c.events!;
@@ -479,61 +583,150 @@ export class DuckDbStore implements StorageEngine {
    * Which rows are new is decided against the committed offsets as the write starts (appends run
    * one at a time), and the rows are left as they were, so a failed write can be retried.
    */
-  private async appendSegment(rows: EventRows): Promise<AppendResult> {
+  private async appendSegment(c: BatchContent): Promise<AppendResult> {
+    const rows = c.rows!;
     const total = rows.columns.rows;
     const { keep, fresh, moved } = newRows(rows, this.committed);
     if (fresh === 0) return { stored: 0, duplicates: total };
     const ingestUs = this.nextIngestUs();
     setIngested(rows, ingestUs);
     const offsets = [...moved];
-    // Appends run one at a time, so the encoder's buffer is written out before it is reused.
-    const data = this.encoder.encode(SEGMENT_SCHEMA, keep ? keepRows(rows.columns, keep) : rows.columns, {
-      [OFFSETS_KEY]: JSON.stringify(offsets),
-    });
-    const file = segmentFile(this.nextSeq);
+    const cols = keep ? keepRows(rows.columns, keep) : rows.columns;
+    const [group] = encodeRowGroups(SEGMENT_SCHEMA, [cols]);
+    const data = assembleFile(SEGMENT_SCHEMA, [group], { [OFFSETS_KEY]: JSON.stringify(offsets) });
+    const seq = this.nextSeq;
+    const file = segmentFile(seq);
     try {
-      await writeSegment(this.storeDir!, file, data);
+      await writeSegment(this.storeDir!, file, data.pieces);
     } catch (err) {
       throw writeError('append', this.opts.path, err);
     }
     this.nextSeq++;
-    const now = performance.now();
-    this.segments.push({ file, bytes: data.length, ingestedUs: ingestUs, offsets, writtenAt: now });
-    this.unmergedBytes += data.length;
-    this.lastAppendAt = now;
+    const { minUs, maxUs } = rowsSummary([cols]);
+    this.segments.push({
+      file,
+      first: seq,
+      last: seq,
+      compacted: false,
+      rows: fresh,
+      bytes: data.size,
+      minUs,
+      maxUs,
+      ingestedUs: ingestUs,
+      offsets,
+    });
+    this.unsealedBytes += data.size;
+    this.lastAppendAt = performance.now();
     this.lastIngestUs = ingestUs;
     for (const [key, next] of moved) this.committed.set(key, next);
+    if (addPending(this.pending, seq, cols, group, this.partUs, moved) && cols === rows.columns)
+      c.kept = true;
     await this.afterSegment();
     return { stored: fresh, duplicates: total - fresh };
   }
 
   /**
-   * Starts a merge once enough segments wait, and holds the append (so the caller's queue backs
-   * up) while too many bytes are unmerged.
+   * Starts a compaction once enough rows wait in memory, an early seal once unsealed segments
+   * grow past `sealBytes`, and holds the append (so the caller's queue backs up) while they are
+   * past `maxBytes`.
    */
   private async afterSegment(): Promise<void> {
-    const m = this.mergeOpts;
-    if (this.segments.length >= m.files || this.unmergedBytes >= m.bytes || this.mergeDue()) {
-      this.mergeInBackground();
+    const c = this.compaction;
+    if (this.pending.bytes >= c.bytes) this.compactInBackground();
+    if (this.unsealedBytes >= c.sealBytes) {
+      const sealing = this.sealEarly();
+      // A failed seal is logged and retried; this append is stored already.
+      if (this.unsealedBytes >= c.maxBytes) await sealing.catch(() => {});
     }
-    // A failed merge is logged and retried later; this append is stored already.
-    if (this.unmergedBytes >= m.maxBytes) await this.mergeOnce().catch(() => {});
   }
 
-  /** Ingest has paused, or the oldest segment has waited long enough. */
-  private mergeDue(): boolean {
-    if (this.segments.length === 0) return false;
+  /** Rows wait in memory, and ingest has paused or the oldest has waited long enough. */
+  private compactionDue(): boolean {
+    if (this.pending.first === 0 && this.toCompact.length === 0) return false;
     const now = performance.now();
-    return (
-      now - this.lastAppendAt >= this.mergeOpts.idleMs ||
-      now - this.segments[0].writtenAt >= this.mergeOpts.ageMs
+    const since = this.toCompact[0]?.since ?? this.pending.since;
+    return now - this.lastAppendAt >= this.compaction.idleMs || now - since >= this.compaction.ageMs;
+  }
+
+  private compactInBackground(): void {
+    this.compact().catch((err) =>
+      this.opts.log?.warn(`compacting segments failed: ${(err as Error).message}`),
     );
   }
 
-  private mergeInBackground(): void {
-    this.mergeOnce().catch((err) =>
-      this.opts.log?.warn(`merging segments failed: ${(err as Error).message}`),
-    );
+  /**
+   * Writes every row appended so far as compacted segments (one file per window, from memory),
+   * then drops the appended files they replace. Joins a compaction already running, and runs
+   * again after it when more rows came meanwhile.
+   */
+  async compact(): Promise<void> {
+    if (!this.storeDir || this.opts.readOnly) return;
+    while (this.compacting) await this.compacting.catch(() => {});
+    if (this.pending.first !== 0) {
+      this.toCompact.push(this.pending);
+      this.pending = pendingSet();
+    }
+    if (this.toCompact.length === 0) return;
+    this.compacting = this.compactNow().finally(() => {
+      this.compacting = null;
+    });
+    return this.compacting;
+  }
+
+  private async compactNow(): Promise<void> {
+    const dir = this.storeDir!;
+    while (this.toCompact.length > 0 && !this.closed) {
+      const set = this.toCompact[0];
+      const windows = [...set.windows].sort((a, b) => a[0] - b[0]);
+      const written: Segment[] = [];
+      const meta = { [OFFSETS_KEY]: JSON.stringify([...set.offsets]) };
+      for (const [i, [, chunks]] of windows.entries()) {
+        const file = compactedFile(set.first, set.last, i + 1, windows.length);
+        const data = compactedLayout(chunks, meta);
+        try {
+          await writeSegment(dir, file, data.pieces);
+        } catch (err) {
+          // The set stays first in line: the appended files still hold its rows.
+          for (const w of written) rmSync(join(dir, w.file), { force: true });
+          throw writeError('compacting segments', this.opts.path, err);
+        }
+        written.push({
+          file,
+          first: set.first,
+          last: set.last,
+          compacted: true,
+          rows: chunks.reduce((n, ch) => n + ch.columns.rows, 0),
+          bytes: data.size,
+          ...rowsSummary(chunks.map((ch) => ch.columns)),
+          offsets: [...set.offsets],
+        });
+      }
+      this.toCompact.shift();
+      const replaced = this.segments.filter(
+        (s) => !s.compacted && s.first >= set.first && s.last <= set.last,
+      );
+      await this.withCatalog(async () => {
+        const gone = new Set(replaced);
+        this.segments = [...this.segments.filter((s) => !gone.has(s)), ...written].sort(bySeq);
+        this.afterSegmentsChanged();
+      });
+      for (const s of replaced) this.dropFile(s.file);
+      // Their buffers serve the next batches: allocating them afresh grew external memory, which
+      // has V8 collect the whole heap again and again.
+      for (const [, chunks] of windows) {
+        for (const { columns: b } of chunks) {
+          if (this.pooledBytes >= 2 * this.compaction.bytes) break;
+          this.columnsPool.push(b);
+          this.pooledBytes += columnCapacity(b);
+        }
+      }
+    }
+  }
+
+  private afterSegmentsChanged(): void {
+    let n = 0;
+    for (const s of this.segments) n += s.bytes;
+    this.unsealedBytes = n;
   }
 
   /** In-memory stores: the batch goes through DuckDB's appender, offsets in the same transaction. */
@@ -557,7 +750,7 @@ export class DuckDbStore implements StorageEngine {
       await this.writer.run('ROLLBACK').catch(() => {});
       throw writeError('append', this.opts.path, err);
     }
-    this.mergedIngestUs = ingestUs;
+    this.tableIngestUs = ingestUs;
   }
 
   private async upsertOffsets(conn: DuckDBConnection, moved: Iterable<[OffsetKey, number]>): Promise<void> {
@@ -578,66 +771,17 @@ export class DuckDbStore implements StorageEngine {
   /**
    * Runs a background pass's statements on the writer connection. In-memory stores append on
    * that connection too, so they queue behind appends; segment appends never touch it, and
-   * waiting on them could deadlock with an append that waits for a merge.
+   * waiting on them could deadlock with an append that waits for an early seal.
    */
   private onWriter<T>(fn: () => Promise<T>): Promise<T> {
     return this.storeDir ? fn() : this.serial(fn);
   }
 
-  /** Runs `fn` after every merge, seal and retention pass queued before it. */
+  /** Runs `fn` after every seal and retention pass queued before it. */
   private inBackground<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.background.then(fn);
     this.background = next.catch(() => {});
     return next;
-  }
-
-  /** Merges every segment written so far into the active table. */
-  async merge(): Promise<void> {
-    const upTo = this.nextSeq - 1;
-    while (this.segments.length > 0 && seqOf(this.segments[0].file) <= upTo && !this.closed) {
-      await this.mergeOnce();
-    }
-  }
-
-  /** Merges the segments waiting now, or joins the merge already running. */
-  private mergeOnce(): Promise<void> {
-    if (!this.merging) {
-      this.merging = this.inBackground(() => this.mergeNow()).finally(() => {
-        this.merging = null;
-      });
-    }
-    return this.merging;
-  }
-
-  /**
-   * One transaction: the segments' rows into the active table, their offsets into the offsets
-   * table, and the last one's name as `merged_segment`. Files go only after the commit.
-   */
-  private async mergeNow(): Promise<void> {
-    const batch = this.segments.slice();
-    if (batch.length === 0 || this.closed) return;
-    const dir = this.storeDir!;
-    const conn = (this.mergeConn ??= await this.instance.connect());
-    const list = batch.map((s) => sqlString(join(dir, s.file))).join(', ');
-    const latest = new Map<OffsetKey, number>();
-    for (const s of batch) for (const [key, next] of s.offsets) latest.set(key, next);
-    const last = batch[batch.length - 1];
-    try {
-      await conn.run('BEGIN TRANSACTION');
-      await conn.run(`INSERT INTO ${ACTIVE_TABLE} SELECT * FROM read_parquet([${list}])`);
-      await this.upsertOffsets(conn, latest);
-      await conn.run(`INSERT OR REPLACE INTO ${META_TABLE} VALUES ('merged_segment', ?)`, [last.file]);
-      await this.exclusive(() => conn.run('COMMIT'));
-    } catch (err) {
-      await conn.run('ROLLBACK').catch(() => {});
-      throw writeError('merging segments', this.opts.path, err);
-    }
-    this.segments.splice(0, batch.length);
-    for (const s of batch) {
-      this.unmergedBytes -= s.bytes;
-      this.dropFile(s.file);
-    }
-    this.mergedIngestUs = Math.max(this.mergedIngestUs, last.ingestedUs);
   }
 
   /** Deletes a file of the store now, or when the last query reading it is done. */
@@ -780,10 +924,9 @@ export class DuckDbStore implements StorageEngine {
   }
 
   /**
-   * The per-query view `logs`: the active table, the unmerged segments, and the partitions that
-   * can match. A merge may commit between taking the segment list and running the query, so
-   * segment rows count only when the query's own snapshot of `merged_segment` has not merged
-   * them yet: a row is never seen twice.
+   * The per-query view `logs`: the active table, the unsealed segments, and the partitions that
+   * can match. The lists are taken in one step, and a compaction or a seal swaps files in and out
+   * of them in one step, so no row is seen twice or missed.
    */
   private viewSql(
     files: string[],
@@ -795,17 +938,13 @@ export class DuckDbStore implements StorageEngine {
       : '';
     const where = range ? ` WHERE ${range}` : '';
     let sql = `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * FROM ${ACTIVE_TABLE}${where}`;
+    // Parquet keeps JSON as text; cast back so every part has one type.
     if (segments.length > 0 && this.storeDir) {
-      const dir = this.storeDir;
-      const list = segments.map((f) => sqlString(join(dir, f))).join(', ');
-      const merged = this.schemaMissing
-        ? "''"
-        : `(SELECT coalesce(max(value), '') FROM ${META_TABLE} WHERE key = 'merged_segment')`;
-      sql += ` UNION ALL BY NAME SELECT * EXCLUDE (filename) REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}], filename = true) WHERE filename > ${sqlString(`${dir}/`)} || ${merged}${range ? ` AND ${range}` : ''}`;
+      const list = segments.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
+      sql += ` UNION ALL BY NAME SELECT * REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}])${where}`;
     }
     if (files.length > 0 && this.storeDir) {
       const list = files.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
-      // Parquet keeps JSON as text; cast back so both halves have one type.
       sql += ` UNION ALL BY NAME SELECT * REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}])${where}`;
     }
     return sql;
@@ -822,7 +961,12 @@ export class DuckDbStore implements StorageEngine {
       return;
     }
     this.inUse.delete(file);
-    if (this.unlinkLater.delete(file) && this.storeDir) rmSync(join(this.storeDir, file), { force: true });
+    if (this.unlinkLater.delete(file) && this.storeDir) {
+      rmSync(join(this.storeDir, file), { force: true });
+      const waiting = this.unlinked;
+      this.unlinked = [];
+      for (const w of waiting) w();
+    }
   }
 
   async stats(): Promise<StoreStats> {
@@ -847,7 +991,7 @@ export class DuckDbStore implements StorageEngine {
     let minUs = r.mn === null ? Number.POSITIVE_INFINITY : Number(r.mn);
     let maxUs = r.mx === null ? Number.NEGATIVE_INFINITY : Number(r.mx);
     let bytes = this.storeDir
-      ? fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unmergedBytes
+      ? fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unsealedBytes
       : 0;
     let rows = active;
     for (const p of lease.partitions) {
@@ -890,20 +1034,212 @@ export class DuckDbStore implements StorageEngine {
     };
     if (this.closed) return report;
     if (this.storeDir) {
-      // Everything appended before this pass goes into the active table first, so it can seal.
-      await this.merge();
-      await this.inBackground(() => this.seal(report));
+      const cutoffUs = this.sealCutoffUs();
+      await this.inBackground(() => this.sealTable(report, cutoffUs));
+      await this.inBackground(() => this.sealSegments(report, cutoffUs, false));
     }
     await this.inBackground(() => this.applyRetention(report));
     return report;
   }
 
-  private async seal(report: MaintenanceReport): Promise<void> {
-    const partUs = (this.opts.partitionMs ?? HOUR_MS) * 1000;
-    const cutoffUs = (this.now() - (this.opts.sealAfterMs ?? 300_000)) * 1000;
-    // Only rows in the active table when the pass starts move (no merge runs during a pass);
-    // later appends stay for the next pass.
-    const marker = this.mergedIngestUs;
+  /** Windows that ended before this (epoch µs) are sealed. */
+  private sealCutoffUs(): number {
+    return (this.now() - (this.opts.sealAfterMs ?? 300_000)) * 1000;
+  }
+
+  /**
+   * Seals the oldest compacted segments now, whatever their window, until unsealed segments
+   * take at most half of `sealBytes`: heavy ingest does not wait for a window's end. Joins an
+   * early seal already running.
+   */
+  private sealEarly(): Promise<void> {
+    if (!this.sealingEarly) {
+      const report: MaintenanceReport = {
+        sealed: 0,
+        sealed_rows: 0,
+        removed: 0,
+        removed_rows: 0,
+        freed_bytes: 0,
+      };
+      this.sealingEarly = this.inBackground(() => this.sealSegments(report, this.sealCutoffUs(), true))
+        .catch((err) => {
+          this.opts.log?.warn(`sealing segments failed: ${(err as Error).message}`);
+          throw err;
+        })
+        .finally(() => {
+          this.sealingEarly = null;
+        });
+    }
+    return this.sealingEarly;
+  }
+
+  /**
+   * Seals compacted segments into partitions: every window that ended before `cutoffUs`, and
+   * with `early` the oldest windows' files until unsealed segments are down to half of
+   * `sealBytes`. A window's files go into partitions of at most `partitionBytes` of segments each.
+   */
+  private async sealSegments(report: MaintenanceReport, cutoffUs: number, early: boolean): Promise<void> {
+    await this.compact();
+    // A set is sealed only once its appended files are gone (see listSegments for why): those
+    // that running queries still read go when the queries end, within the query timeout.
+    while (this.segments.some((seg) => seg.compacted && this.appendedOnDisk(seg)) && !this.closed) {
+      await new Promise<void>((r) => this.unlinked.push(r));
+    }
+    const partUs = this.partUs;
+    const byWindow = new Map<number, Segment[]>();
+    for (const seg of this.segments) {
+      if (!seg.compacted || seg.rows === 0 || this.appendedOnDisk(seg)) continue;
+      const w = Math.floor(seg.minUs / partUs) * partUs;
+      let list = byWindow.get(w);
+      if (list === undefined) {
+        list = [];
+        byWindow.set(w, list);
+      }
+      list.push(seg);
+    }
+    const enough = () => early && this.unsealedBytes <= this.compaction.sealBytes / 2;
+    for (const [w, segs] of [...byWindow].sort((a, b) => a[0] - b[0])) {
+      if (enough() || this.closed) return;
+      let maxUs = Number.NEGATIVE_INFINITY;
+      for (const seg of segs) maxUs = Math.max(maxUs, seg.maxUs);
+      const ended = (Math.floor(maxUs / partUs) + 1) * partUs <= cutoffUs;
+      if (!ended && !early) continue;
+      let chunk: Segment[] = [];
+      let bytes = 0;
+      for (const seg of segs) {
+        if (chunk.length > 0 && bytes + seg.bytes > this.compaction.partitionBytes) {
+          await this.sealFiles(w, chunk, report);
+          if (enough()) return;
+          chunk = [];
+          bytes = 0;
+        }
+        chunk.push(seg);
+        bytes += seg.bytes;
+      }
+      await this.sealFiles(w, chunk, report);
+    }
+  }
+
+  /** Whether an appended segment in `seg`'s range is still on disk, waiting for a query. */
+  private appendedOnDisk(seg: Segment): boolean {
+    for (const f of this.unlinkLater) {
+      const p = parseSegmentName(f.slice(f.lastIndexOf('/') + 1));
+      if (p !== null && !p.compacted && p.first >= seg.first && p.first <= seg.last) return true;
+    }
+    return false;
+  }
+
+  /**
+   * One partition from compacted segments of the window starting at `windowUs`: the file is
+   * written, fsynced and renamed, then its catalog row (naming the segments it took) and the
+   * segments' offsets commit together, and the segments leave the query lists in the same step.
+   * The segment files go after; a crash before that leaves files the next open recognises.
+   */
+  private async sealFiles(windowUs: number, segs: Segment[], report: MaintenanceReport): Promise<void> {
+    const dir = this.storeDir!;
+    const list = segs.map((seg) => sqlString(join(dir, seg.file))).join(', ');
+    let marker = 0;
+    for (const seg of segs) marker = Math.max(marker, seg.ingestedUs);
+    const rel = partitionFile(windowUs, marker);
+    const final = join(dir, rel);
+    const tmp = `${final}.tmp`;
+    ensureDir(final);
+    const conn = await this.instance.connect();
+    let summary: Record<string, unknown>;
+    try {
+      summary = readRows(
+        await conn.runAndReadAll(
+          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM read_parquet([${list}])`,
+        ),
+      ).rows[0];
+      await conn.run(
+        `COPY (SELECT * FROM read_parquet([${list}]) ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT})`,
+      );
+      commitFile(tmp, final);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    } finally {
+      conn.closeSync();
+    }
+    const part: Partition = {
+      file: rel,
+      minUs: Number(summary.mn),
+      maxUs: Number(summary.mx),
+      rows: Number(summary.n),
+      bytes: fileSize(final),
+      rawBytes: Number(summary.raw),
+      markerUs: marker,
+    };
+    const offsets = new Map<OffsetKey, number>();
+    for (const seg of segs)
+      for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+    try {
+      await this.withCatalog(() =>
+        this.onWriter(async () => {
+          await this.writer.run('BEGIN TRANSACTION');
+          try {
+            await this.insertPartition(
+              part,
+              summary,
+              segs.map((seg) => seg.file),
+            );
+            await this.upsertOffsets(this.writer, offsets);
+            await this.writer.run('COMMIT');
+          } catch (err) {
+            await this.writer.run('ROLLBACK').catch(() => {});
+            throw err;
+          }
+          // Listed, and the segments unlisted, in the same step as the commit (see withCatalog).
+          this.partitions.push(part);
+          this.partitions.sort((a, b) => a.minUs - b.minUs);
+          const gone = new Set(segs);
+          this.segments = this.segments.filter((seg) => !gone.has(seg));
+          this.afterSegmentsChanged();
+        }),
+      );
+    } catch (err) {
+      rmSync(final, { force: true });
+      throw new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    }
+    for (const seg of segs) this.dropFile(seg.file);
+    report.sealed++;
+    report.sealed_rows += part.rows;
+  }
+
+  /** The catalog row of a new partition; `segments` names the segment files it replaces. */
+  private async insertPartition(
+    part: Partition,
+    summary: Record<string, unknown>,
+    segments: string[] | null,
+  ): Promise<void> {
+    await this.writer.run(
+      `INSERT INTO ${PARTITIONS_TABLE} (file, min_ts, max_ts, rows, bytes, raw_bytes, levels, services, sealed_at, segments) VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now(), ?)`,
+      [
+        part.file,
+        part.minUs,
+        part.maxUs,
+        part.rows,
+        part.bytes,
+        part.rawBytes,
+        jsonText(summary.levels),
+        jsonText(summary.services),
+        segments === null ? null : JSON.stringify(segments),
+      ],
+    );
+  }
+
+  /** Seals rows of the active table (a store from before segments were sealed directly). */
+  private async sealTable(report: MaintenanceReport, cutoffUs: number): Promise<void> {
+    const partUs = this.partUs;
+    // Only rows in the active table when the pass starts move; later appends (in-memory stores)
+    // stay for the next pass.
+    const marker = this.tableIngestUs;
+    if (marker === 0) return;
     const conn = await this.instance.connect();
     try {
       const windows = await conn.runAndReadAll(
@@ -945,7 +1281,7 @@ export class DuckDbStore implements StorageEngine {
       // Parquet v2 encodings delta-pack the near-monotonic `ts` and `offset` columns: with v1's
       // PLAIN pages they took a third of a partition's bytes (0.102 of raw in all; 0.064 with v2).
       await conn.run(
-        `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880)`,
+        `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT})`,
       );
       commitFile(tmp, final);
     } catch (err) {
@@ -968,19 +1304,7 @@ export class DuckDbStore implements StorageEngine {
         this.onWriter(async () => {
           await this.writer.run('BEGIN TRANSACTION');
           try {
-            await this.writer.run(
-              `INSERT INTO ${PARTITIONS_TABLE} VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now())`,
-              [
-                part.file,
-                part.minUs,
-                part.maxUs,
-                part.rows,
-                part.bytes,
-                part.rawBytes,
-                jsonText(summary.levels),
-                jsonText(summary.services),
-              ],
-            );
+            await this.insertPartition(part, summary, null);
             await this.writer.run(`DELETE FROM ${ACTIVE_TABLE} WHERE ${where}`);
             await this.exclusive(() => this.writer.run('COMMIT'));
           } catch (err) {
@@ -1020,7 +1344,7 @@ export class DuckDbStore implements StorageEngine {
       const total = () =>
         this.partitions.reduce(
           (n, p) => n + p.bytes,
-          fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unmergedBytes,
+          fileSize(this.opts.path) + fileSize(`${this.opts.path}.wal`) + this.unsealedBytes,
         );
       while (total() > ret.maxBytes && this.partitions.length > 0) {
         await this.removePartition(this.partitions[0], report);
@@ -1045,22 +1369,18 @@ export class DuckDbStore implements StorageEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
-    if (this.mergeTimer) clearInterval(this.mergeTimer);
+    if (this.compactTimer) clearInterval(this.compactTimer);
     await this.maintaining?.catch(() => {});
     await this.chain;
     await this.background;
-    // A short run leaves a tidy store: a few MB of segments merge in well under a second.
-    if (
-      !this.opts.readOnly &&
-      this.segments.length > 0 &&
-      this.unmergedBytes <= this.mergeOpts.onCloseBytes
-    ) {
-      await this.merge().catch((err) =>
-        this.opts.log?.warn(`merging segments at close failed: ${(err as Error).message}`),
+    // Rows waiting in memory are written as compacted segments, so the next start has no
+    // appended files to compact.
+    if (!this.opts.readOnly && this.storeDir) {
+      await this.compact().catch((err) =>
+        this.opts.log?.warn(`compacting segments at close failed: ${(err as Error).message}`),
       );
     }
     this.closed = true;
-    this.mergeConn?.closeSync();
     if (!this.opts.readOnly) await this.writer.run('CHECKPOINT').catch(() => {});
     this.writer.closeSync();
     this.instance.closeSync();
@@ -1089,4 +1409,38 @@ function sqlString(s: string): string {
 function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Appends of at least this many rows a window keep their row groups in a compacted file. */
+const REUSE_GROUP_ROWS = 2048;
+
+/**
+ * A compacted file's layout: the appends' own row groups, as their files laid them out (no
+ * encoding again), unless they are small (slow ingest), when the rows are laid out afresh.
+ */
+function compactedLayout(chunks: readonly PendingChunk[], meta: Record<string, string>): ParquetPieces {
+  let rows = 0;
+  let reusable = true;
+  for (const ch of chunks) {
+    rows += ch.columns.rows;
+    if (ch.group === null) reusable = false;
+  }
+  if (reusable && rows >= REUSE_GROUP_ROWS * chunks.length) {
+    return assembleFile(
+      SEGMENT_SCHEMA,
+      chunks.map((ch) => ch.group!),
+      meta,
+    );
+  }
+  return parquetFile(
+    SEGMENT_SCHEMA,
+    chunks.map((ch) => ch.columns),
+    meta,
+    { rowGroupRows: COMPACTED_ROW_GROUP },
+  );
+}
+
+/** Segments in sequence order (a compacted set's parts by name). */
+function bySeq(a: Segment, b: Segment): number {
+  return a.first - b.first || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
 }

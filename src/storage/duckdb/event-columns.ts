@@ -152,13 +152,16 @@ export function appendRows(r: EventRows, src: EventRows): void {
   b.rows += n;
 }
 
-/** Empty rows, ready for `addEvents`. */
-export function eventRows(capacity = 1024): EventRows {
+/** Empty rows, ready for `addEvents`; on `columns` (emptied) when given. */
+export function eventRows(capacity = 1024, columns?: ColumnBuffers): EventRows {
+  if (columns) resetColumns(columns);
   return {
-    columns: columnBuffers(
-      TABLE_COLUMNS.map((c) => (c.type === 'string' ? 'string' : 'number')),
-      capacity,
-    ),
+    columns:
+      columns ??
+      columnBuffers(
+        TABLE_COLUMNS.map((c) => (c.type === 'string' ? 'string' : 'number')),
+        capacity,
+      ),
     keyOf: new Int32Array(Math.max(16, capacity)),
     keys: [],
     keyIndex: new Map(),

@@ -13,7 +13,10 @@ import {
  * Parquet partitions that can match.
  */
 export const LOGS_TABLE = 'logs';
-/** The table that takes appends; rows leave it when their partition is sealed. */
+/**
+ * The table that takes the appends of in-memory stores (and held the rows of file stores before
+ * segments were sealed directly); rows leave it when their partition is sealed.
+ */
 export const ACTIVE_TABLE = 'logs_active';
 /** One row per sealed partition file, with its summary (time range, counts). */
 export const PARTITIONS_TABLE = 'partitions';
@@ -48,8 +51,8 @@ export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Store-wide values kept with the rows: `merged_segment` names the newest segment file whose
- * rows are in the active table (segments up to it are deleted, never merged twice).
+ * Store-wide values kept with the rows: `merged_segment` (stores of an older layout) names the
+ * newest appended segment whose rows were merged into the active table.
  */
 export const META_TABLE = 'store_meta';
 
@@ -70,5 +73,8 @@ export function createSchemaSql(): string[] {
     `CREATE TABLE IF NOT EXISTS ${PARTITIONS_TABLE} (file VARCHAR PRIMARY KEY, min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, bytes BIGINT NOT NULL, raw_bytes BIGINT NOT NULL, levels JSON, services JSON, sealed_at TIMESTAMP NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
     `CREATE TABLE IF NOT EXISTS ${META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
+    // The segment files (JSON list of paths) a partition replaced: left on disk by a crash right
+    // after the seal committed, they are recognised and deleted at the next open.
+    `ALTER TABLE ${PARTITIONS_TABLE} ADD COLUMN IF NOT EXISTS segments VARCHAR`,
   ];
 }

@@ -1,59 +1,100 @@
 /**
- * Segments: each appended batch is one small Parquet file under `<store>/segments/`, written by
- * logpipe (uncompressed), flushed to disk and renamed into place before the batch is
- * acknowledged. Queries read them as they are; a background merge moves them into the active
- * table in large transactions, which DuckDB takes far faster per row than many small ones.
- * Names carry a zero-padded sequence number, so name order is write order, and the catalog's
- * `merged_segment` says which prefix has been merged: a crash between a merge's commit and the
- * files' removal leaves files that the next open deletes, never merges twice.
+ * Segments: the store's unsealed rows, as uncompressed Parquet files under `<store>/segments/`
+ * that logpipe writes itself. Each appended batch is one file, flushed to disk and renamed into
+ * place before the batch is acknowledged (`000000000042.parquet`, by sequence number). The rows
+ * of many appends are then written again as a compacted set, one file per time window, covering
+ * the run of sequence numbers they came from (`000000000042-000000000057.1of2.parquet`): once
+ * every file of a set exists, the appended files in its range are obsolete. A compacted file
+ * listed by a sealed partition's catalog row is obsolete too. So a crash at any moment leaves
+ * files that the next open recognises, never rows counted twice.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The folder segments live in, relative to the store directory. */
 export const SEGMENTS_DIR = 'segments';
 
-/** An unmerged segment as the engine keeps it in memory. */
+/** A segment file as the engine keeps it in memory. */
 export interface Segment {
   /** Path relative to the store directory. */
   file: string;
+  /** The sequence numbers it covers: one for an appended batch, a run for a compacted file. */
+  first: number;
+  last: number;
+  compacted: boolean;
+  rows: number;
   bytes: number;
-  /** The ingest stamp (epoch µs) of every row in the file. */
+  /** Event time range of its rows (epoch µs). */
+  minUs: number;
+  maxUs: number;
+  /** The newest ingest stamp (epoch µs) among its rows. */
   ingestedUs: number;
-  /** Next offset per `source \0 generation` after this segment's rows. */
+  /** Next offset per `source \0 generation` after this file's rows. */
   offsets: [string, number][];
-  /** When this process wrote or found it (monotonic ms). */
-  writtenAt: number;
 }
 
 /** Footer key holding a segment's offsets (JSON pairs of `source \0 generation` and next offset). */
 export const OFFSETS_KEY = 'logpipe.offsets';
 
-/** A segment's relative path for a sequence number. */
+const pad = (n: number) => String(n).padStart(12, '0');
+const APPENDED = /^(\d{12})\.parquet$/;
+const COMPACTED = /^(\d{12})-(\d{12})\.(\d+)of(\d+)\.parquet$/;
+
+/** An appended batch's relative path for a sequence number. */
 export function segmentFile(seq: number): string {
-  return join(SEGMENTS_DIR, `${String(seq).padStart(12, '0')}.parquet`);
+  return join(SEGMENTS_DIR, `${pad(seq)}.parquet`);
 }
 
-/** The sequence number in a segment's path (0 for anything else, such as no segment at all). */
+/** Part `part` of `parts` of the compacted set covering sequence numbers first..last. */
+export function compactedFile(first: number, last: number, part: number, parts: number): string {
+  return join(SEGMENTS_DIR, `${pad(first)}-${pad(last)}.${part}of${parts}.parquet`);
+}
+
+/** What a segment file's name says of it; null for anything else. */
+export function parseSegmentName(
+  name: string,
+): { first: number; last: number; compacted: boolean; part: number; parts: number } | null {
+  const a = APPENDED.exec(name);
+  if (a) return { first: Number(a[1]), last: Number(a[1]), compacted: false, part: 1, parts: 1 };
+  const c = COMPACTED.exec(name);
+  if (c) {
+    return {
+      first: Number(c[1]),
+      last: Number(c[2]),
+      compacted: true,
+      part: Number(c[3]),
+      parts: Number(c[4]),
+    };
+  }
+  return null;
+}
+
+/** The sequence number in an appended batch's path (0 for anything else). */
 export function seqOf(file: string): number {
   const m = /(\d{12})\.parquet$/.exec(file);
   return m ? Number(m[1]) : 0;
 }
 
+/** Pieces per writev call, well under any system's IOV_MAX. */
+const PIECES_PER_WRITE = 256;
+
 /**
- * Writes a segment durably: a temp file, fsync'd, renamed into place, and the folder fsync'd so
- * the rename survives a power cut. A failure removes the temp file and rethrows.
+ * Writes a segment durably from the pieces of its file: a temp file, fsync'd, renamed into
+ * place, and the folder fsync'd so the rename survives a power cut. A failure removes the temp
+ * file and rethrows.
  */
-export async function writeSegment(storeDir: string, file: string, data: Uint8Array): Promise<void> {
+export async function writeSegment(
+  storeDir: string,
+  file: string,
+  pieces: readonly Uint8Array[],
+): Promise<void> {
   const final = join(storeDir, file);
   const tmp = `${final}.tmp`;
   try {
     const fh = await open(tmp, 'w');
     try {
-      // writeFile goes on after a short write (a disk filling up) until done or failed, so no
-      // half-written file is ever renamed into place.
-      await fh.writeFile(data);
+      await writeAll(fh, pieces);
       await fh.sync();
     } finally {
       await fh.close();
@@ -75,42 +116,124 @@ export async function writeSegment(storeDir: string, file: string, data: Uint8Ar
   }
 }
 
+/**
+ * Writes every piece in order, going on after a short write (a disk filling up) until done or
+ * failed, so no half-written file is ever renamed into place.
+ */
+async function writeAll(fh: FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  let queue = pieces.filter((p) => p.length > 0);
+  while (queue.length > 0) {
+    const batch = queue.slice(0, PIECES_PER_WRITE);
+    let want = 0;
+    for (const p of batch) want += p.length;
+    let { bytesWritten } = await fh.writev(batch);
+    if (bytesWritten === 0) throw new Error('short write: no bytes written');
+    if (bytesWritten === want) {
+      queue = queue.slice(batch.length);
+      continue;
+    }
+    // Short: skip what went out, resume inside the piece it stopped in.
+    let i = 0;
+    while (bytesWritten >= batch[i].length) bytesWritten -= batch[i++].length;
+    queue = [batch[i].subarray(bytesWritten), ...queue.slice(i + 1)];
+  }
+}
+
 /** Creates the segments folder when missing. */
 export function ensureSegmentsDir(storeDir: string): void {
   mkdirSync(join(storeDir, SEGMENTS_DIR), { recursive: true });
 }
 
-/** Segment files on disk, oldest first; unfinished temp files are left out. */
-export function listSegments(storeDir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(join(storeDir, SEGMENTS_DIR));
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /^\d{12}\.parquet$/.test(n))
-    .sort()
-    .map((n) => join(SEGMENTS_DIR, n));
+/** Which files on disk hold live rows, and which are left over from a crash or an older layout. */
+export interface SegmentListing {
+  /** Relative paths of the files whose rows count, appended batches and compacted files. */
+  live: string[];
+  /** Relative paths of files to delete: temp files, obsolete or unfinished ones. */
+  stale: string[];
+  /** The highest sequence number any name carries. */
+  maxSeq: number;
 }
 
 /**
- * Deletes what a crash can leave: temp files of unacknowledged appends, and segments already
- * merged (sequence up to `mergedSeq`). Returns how many files went.
+ * Sorts the segment files on disk into live and stale. `sealed` names compacted files a committed
+ * partition took; `mergedSeq` is the last appended batch an older layout merged into its table.
+ *
+ * A compacted set with parts missing is one of two things. A crash while it was written: then
+ * every appended file of its range is still on disk (they are deleted only once the whole set
+ * is), and the parts present are stale. Or a whole set whose other parts were sealed and then
+ * removed by retention: then none of its appended files is left (a set is sealed only once they
+ * are gone), and the parts present are live.
  */
-export function removeStaleSegments(storeDir: string, mergedSeq: number): number {
+export function listSegments(storeDir: string, sealed: ReadonlySet<string>, mergedSeq = 0): SegmentListing {
   let names: string[];
   try {
     names = readdirSync(join(storeDir, SEGMENTS_DIR));
   } catch {
-    return 0;
+    return { live: [], stale: [], maxSeq: 0 };
   }
-  let n = 0;
-  for (const name of names) {
-    const stale = name.endsWith('.tmp') || (/^\d{12}\.parquet$/.test(name) && seqOf(name) <= mergedSeq);
-    if (!stale) continue;
-    rmSync(join(storeDir, SEGMENTS_DIR, name), { force: true });
-    n++;
+  const stale: string[] = [];
+  const appended: number[] = [];
+  const sets = new Map<string, { first: number; last: number; parts: number; names: string[] }>();
+  let maxSeq = 0;
+  for (const name of names.sort()) {
+    const rel = join(SEGMENTS_DIR, name);
+    const p = parseSegmentName(name);
+    if (p === null) {
+      if (name.endsWith('.tmp')) stale.push(rel);
+      continue;
+    }
+    maxSeq = Math.max(maxSeq, p.last);
+    if (!p.compacted) {
+      if (p.first <= mergedSeq) stale.push(rel);
+      else appended.push(p.first);
+      continue;
+    }
+    const key = `${p.first}-${p.last}`;
+    let set = sets.get(key);
+    if (set === undefined) {
+      set = { first: p.first, last: p.last, parts: p.parts, names: [] };
+      sets.set(key, set);
+    }
+    set.names.push(rel);
   }
-  return n;
+  appended.sort((a, b) => a - b);
+  const anyAppendedIn = (first: number, last: number) => {
+    // The first appended sequence number at or after `first`, by binary search.
+    let lo = 0;
+    let hi = appended.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (appended[mid] < first) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < appended.length && appended[lo] <= last;
+  };
+  const live: string[] = [];
+  const covered: { first: number; last: number }[] = [];
+  for (const set of sets.values()) {
+    let written = 0;
+    for (let part = 1; part <= set.parts; part++) {
+      const n = compactedFile(set.first, set.last, part, set.parts);
+      if (set.names.includes(n) || sealed.has(n)) written++;
+    }
+    if (written !== set.parts && anyAppendedIn(set.first, set.last)) {
+      stale.push(...set.names);
+      continue;
+    }
+    covered.push(set);
+    for (const n of set.names) (sealed.has(n) ? stale : live).push(n);
+  }
+  covered.sort((a, b) => a.first - b.first);
+  for (const seq of appended) {
+    const obsolete = covered.some((c) => seq >= c.first && seq <= c.last);
+    (obsolete ? stale : live).push(segmentFile(seq));
+  }
+  live.sort();
+  return { live, stale, maxSeq };
+}
+
+/** Deletes files of the store (paths relative to it); returns how many went. */
+export function removeFiles(storeDir: string, files: readonly string[]): number {
+  for (const f of files) rmSync(join(storeDir, f), { force: true });
+  return files.length;
 }

@@ -190,3 +190,72 @@ export function keepRows(b: ColumnBuffers, keep: Uint8Array): ColumnBuffers {
   out.rows = n;
   return out;
 }
+
+/**
+ * Copies rows of `from` onto the end of `to` (same column kinds): all of them, or those whose
+ * `pick` flag is set, in order.
+ */
+export function appendColumns(to: ColumnBuffers, from: ColumnBuffers, pick: Uint8Array | null = null): void {
+  let n = from.rows;
+  if (pick !== null) {
+    n = 0;
+    for (let i = 0; i < from.rows; i++) if (pick[i]) n++;
+  }
+  reserveRows(to, n);
+  const at = to.rows;
+  for (let c = 0; c < from.columns.length; c++) {
+    const src = from.columns[c];
+    const dst = to.columns[c];
+    if (src.kind === 'string' && dst.kind === 'string') {
+      dst.prev = null; // the next value put must not copy bytes from before these
+      if (pick === null) {
+        appendBytes(dst, src.data.subarray(0, src.used));
+        dst.lengths.set(src.lengths.subarray(0, from.rows), at);
+        continue;
+      }
+      let pos = 0;
+      let j = at;
+      for (let i = 0; i < from.rows; i++) {
+        const len = src.lengths[i];
+        if (pick[i]) {
+          dst.lengths[j++] = len;
+          if (len > 0) {
+            reserveBytes(dst, len);
+            src.data.copy(dst.data, dst.used, pos, pos + len);
+            dst.used += len;
+          }
+        }
+        if (len > 0) pos += len;
+      }
+    } else if (src.kind === 'number' && dst.kind === 'number') {
+      if (pick === null) {
+        dst.values.set(src.values.subarray(0, from.rows), at);
+        dst.present.set(src.present.subarray(0, from.rows), at);
+        continue;
+      }
+      let j = at;
+      for (let i = 0; i < from.rows; i++) {
+        if (!pick[i]) continue;
+        dst.values[j] = src.values[i];
+        dst.present[j++] = src.present[i];
+      }
+    } else {
+      throw new Error(`column ${c} holds ${src.kind}s where ${dst.kind}s are expected`);
+    }
+  }
+  to.rows = at + n;
+}
+
+/** Bytes a set of columns holds: string bytes plus 8 a number. */
+export function columnBytes(b: ColumnBuffers): number {
+  let n = 0;
+  for (const c of b.columns) n += c.kind === 'string' ? c.used + 4 * b.rows : 9 * b.rows;
+  return n;
+}
+
+/** Bytes a set of columns has allocated. */
+export function columnCapacity(b: ColumnBuffers): number {
+  let n = 0;
+  for (const c of b.columns) n += c.kind === 'string' ? c.data.length + 4 * b.capacity : 9 * b.capacity;
+  return n;
+}

@@ -8,11 +8,12 @@
  */
 
 import {
-  type BufferedColumn,
   type ColumnBuffers,
   columnBuffers,
+  type NumberColumn,
   putNumber,
   putString,
+  type StringColumn,
 } from './column-buffers.js';
 import {
   beginStruct,
@@ -55,7 +56,7 @@ const ENCODING = { PLAIN: 0, RLE: 3, DELTA_LENGTH_BYTE_ARRAY: 6 } as const;
 const REQUIRED = 0;
 const OPTIONAL = 1;
 const DATA_PAGE = 0;
-const MAGIC = Buffer.from('PAR1', 'latin1');
+const MAGIC: Uint8Array = Buffer.from('PAR1', 'latin1');
 
 const physical: Record<ParquetType, number> = {
   string: TYPE.BYTE_ARRAY,
@@ -98,44 +99,11 @@ export function encodeParquet(
     }
   }
   b.rows = rows;
-  return Buffer.from(parquetEncoder().encode(schema, b, meta, opts));
+  return Buffer.concat(parquetFile(schema, [b], meta, opts).pieces);
 }
 
 function isString(t: ParquetType): boolean {
   return t === 'string' || t === 'json';
-}
-
-/**
- * The file an encoder builds, reused from one file to the next: a file of a few MB a batch
- * allocated once instead of every time spared the garbage collector a quarter of ingest's time.
- */
-interface EncoderState {
-  file: Buffer;
-  used: number;
-}
-
-function put(st: EncoderState, bytes: Uint8Array): void {
-  if (st.used + bytes.length > st.file.length) {
-    const next = Buffer.allocUnsafe(Math.max(st.file.length * 2, st.used + bytes.length));
-    st.file.copy(next, 0, 0, st.used);
-    st.file = next;
-  }
-  st.file.set(bytes, st.used);
-  st.used += bytes.length;
-}
-
-/** Encodes files one after another into a reused buffer. */
-export interface ParquetEncoder {
-  /**
-   * The file holding the `columns.rows` rows of `columns` (in `schema` order), valid until the
-   * next call (write it out before encoding again).
-   */
-  encode(
-    schema: readonly ParquetColumn[],
-    columns: ColumnBuffers,
-    meta?: Record<string, string>,
-    opts?: EncodeOptions,
-  ): Uint8Array;
 }
 
 export interface EncodeOptions {
@@ -143,15 +111,16 @@ export interface EncodeOptions {
   rowGroupRows?: number;
 }
 
-/** A new encoder with its own buffer (one per writer: calls must not interleave). */
-export function parquetEncoder(): ParquetEncoder {
-  const st: EncoderState = { file: Buffer.allocUnsafe(1 << 20), used: 0 };
-  return {
-    encode: (schema, columns, meta = {}, opts = {}) => encodeInto(st, schema, columns, meta, opts),
-  };
+/**
+ * A Parquet file as the pieces to write out in order. Most are views of the column buffers it
+ * was laid out from (string bytes and numbers are not copied), valid while those are unchanged.
+ */
+export interface ParquetPieces {
+  pieces: Uint8Array[];
+  size: number;
 }
 
-/** Where a column chunk lies in the file, and its statistics (integer and timestamp columns). */
+/** Where a column chunk lies (from its row group's start), and its statistics (integer and timestamp columns). */
 interface Chunk {
   offset: number;
   size: number;
@@ -161,113 +130,198 @@ interface Chunk {
   max: number | null;
 }
 
-interface RowGroup {
+/**
+ * One row group laid out: its pages as pieces (views of the columns for the values), and what
+ * the footer says of each column chunk. Row groups of one schema can be assembled into any
+ * file, so rows laid out once can be written again without encoding them again.
+ */
+export interface EncodedRowGroup {
   rows: number;
+  pieces: Uint8Array[];
+  size: number;
   chunks: Chunk[];
 }
 
-function encodeInto(
-  st: EncoderState,
-  schema: readonly ParquetColumn[],
-  b: ColumnBuffers,
-  meta: Record<string, string>,
-  opts: EncodeOptions,
-): Uint8Array {
-  if (b.columns.length !== schema.length) {
-    throw new Error(`${b.columns.length} columns for a schema of ${schema.length}`);
-  }
-  const rows = b.rows;
-  const perGroup = Math.max(1, Math.min(opts.rowGroupRows ?? rows, rows));
-  st.used = 0;
-  put(st, MAGIC);
-  const groups: RowGroup[] = [];
-  // Byte offset of each string column's next value, carried from one row group to the next.
-  const byteAt = new Array<number>(schema.length).fill(0);
-  for (let from = 0; from < rows || (rows === 0 && groups.length === 0); from += perGroup) {
-    const to = Math.min(rows, from + perGroup);
-    const chunks: Chunk[] = [];
-    for (let c = 0; c < schema.length; c++) {
-      const page = encodePage(schema[c], b.columns[c], from, to, byteAt[c]);
-      byteAt[c] = page.byteEnd;
-      let size = 0;
-      for (const piece of page.body) size += piece.length;
-      const header = pageHeader(to - from, size, page.encoding);
-      chunks.push({ offset: st.used, size: header.length + size, ...page.stats, encoding: page.encoding });
-      put(st, header);
-      for (const piece of page.body) put(st, piece);
-    }
-    groups.push({ rows: to - from, chunks });
-    if (rows === 0) break;
-  }
-  const footer = fileMetaData(schema, groups, rows, meta);
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32LE(footer.length, 0);
-  put(st, footer);
-  put(st, tail);
-  put(st, MAGIC);
-  return st.file.subarray(0, st.used);
+/** Rows [from, to) of one set of columns; `bytesAt[c]` is where row `from` starts in column c's bytes. */
+interface Span {
+  b: ColumnBuffers;
+  from: number;
+  to: number;
+  bytesAt: number[];
 }
 
 /**
- * The data page body of rows [from, to) of a column, as pieces to copy out in order (some are
- * views of the column). `byteAt` is where row `from` starts in a string column's bytes.
+ * Lays out the rows of `chunks` (each a set of columns in `schema` order), one after another, as
+ * one Parquet file: row groups of `rowGroupRows` rows (all rows in one by default), one page
+ * per column chunk.
+ */
+export function parquetFile(
+  schema: readonly ParquetColumn[],
+  chunks: readonly ColumnBuffers[],
+  meta: Record<string, string> = {},
+  opts: EncodeOptions = {},
+): ParquetPieces {
+  return assembleFile(schema, encodeRowGroups(schema, chunks, opts), meta);
+}
+
+/** The rows of `chunks` (each in `schema` order) laid out as row groups of `rowGroupRows` rows. */
+export function encodeRowGroups(
+  schema: readonly ParquetColumn[],
+  chunks: readonly ColumnBuffers[],
+  opts: EncodeOptions = {},
+): EncodedRowGroup[] {
+  for (const b of chunks) {
+    if (b.columns.length !== schema.length) {
+      throw new Error(`${b.columns.length} columns for a schema of ${schema.length}`);
+    }
+  }
+  let rows = 0;
+  for (const b of chunks) rows += b.rows;
+  const groups: EncodedRowGroup[] = [];
+  for (const spans of rowGroupSpans(chunks, Math.max(1, Math.min(opts.rowGroupRows ?? rows, rows)))) {
+    let groupRows = 0;
+    for (const sp of spans) groupRows += sp.to - sp.from;
+    const g: EncodedRowGroup = { rows: groupRows, pieces: [], size: 0, chunks: [] };
+    for (let c = 0; c < schema.length; c++) {
+      const page = encodePage(schema[c], spans, c, groupRows);
+      let size = 0;
+      for (const piece of page.body) size += piece.length;
+      const header = pageHeader(groupRows, size, page.encoding);
+      g.chunks.push({ offset: g.size, size: header.length + size, ...page.stats, encoding: page.encoding });
+      g.pieces.push(header, ...page.body);
+      g.size += header.length + size;
+    }
+    groups.push(g);
+  }
+  return groups;
+}
+
+/** A Parquet file of the given row groups, in order, with `meta` in its footer. */
+export function assembleFile(
+  schema: readonly ParquetColumn[],
+  groups: readonly EncodedRowGroup[],
+  meta: Record<string, string> = {},
+): ParquetPieces {
+  const out: ParquetPieces = { pieces: [MAGIC], size: MAGIC.length };
+  const starts: number[] = [];
+  let rows = 0;
+  for (const g of groups) {
+    starts.push(out.size);
+    for (const piece of g.pieces) out.pieces.push(piece);
+    out.size += g.size;
+    rows += g.rows;
+  }
+  const footer = fileMetaData(schema, groups, starts, rows, meta);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32LE(footer.length, 0);
+  out.pieces.push(footer, tail, MAGIC);
+  out.size += footer.length + tail.length + MAGIC.length;
+  return out;
+}
+
+/** The rows of `chunks` cut into row groups of `perGroup` rows (the last may be short). */
+function rowGroupSpans(chunks: readonly ColumnBuffers[], perGroup: number): Span[][] {
+  const groups: Span[][] = [];
+  let cur: Span[] = [];
+  let curRows = 0;
+  for (const b of chunks) {
+    const at = new Array<number>(b.columns.length).fill(0);
+    for (let row = 0; row < b.rows; ) {
+      const k = Math.min(perGroup - curRows, b.rows - row);
+      cur.push({ b, from: row, to: row + k, bytesAt: at.slice() });
+      if (row + k < b.rows) {
+        // The group ends inside this chunk: find where the next one starts in each string column.
+        for (let c = 0; c < b.columns.length; c++) {
+          const col = b.columns[c];
+          if (col.kind !== 'string') continue;
+          let pos = at[c];
+          for (let i = row; i < row + k; i++) if (col.lengths[i] > 0) pos += col.lengths[i];
+          at[c] = pos;
+        }
+      }
+      row += k;
+      curRows += k;
+      if (curRows === perGroup) {
+        groups.push(cur);
+        cur = [];
+        curRows = 0;
+      }
+    }
+  }
+  if (cur.length > 0 || groups.length === 0) groups.push(cur);
+  return groups;
+}
+
+/**
+ * The data page body of column `c` over `spans` (`rows` rows in all), as pieces to write out
+ * in order: definition levels, then the values (string bytes are views of the columns).
  */
 function encodePage(
   col: ParquetColumn,
-  values: BufferedColumn,
-  from: number,
-  to: number,
-  byteAt: number,
+  spans: readonly Span[],
+  c: number,
+  rows: number,
 ): {
   body: Uint8Array[];
   encoding: number;
-  byteEnd: number;
   stats: { nulls: number; min: number | null; max: number | null };
 } {
-  const rows = to - from;
   const body: Uint8Array[] = [];
-  const present =
-    values.kind === 'string' ? presentOfLengths(values.lengths, from, to) : values.present.subarray(from, to);
+  const present = new Uint8Array(rows);
+  let at = 0;
+  for (const sp of spans) {
+    const v = sp.b.columns[c];
+    if (v.kind === 'string') {
+      for (let i = sp.from; i < sp.to; i++) present[at++] = v.lengths[i] >= 0 ? 1 : 0;
+    } else {
+      present.set(v.present.subarray(sp.from, sp.to), at);
+      at += sp.to - sp.from;
+    }
+  }
   let nulls = 0;
   for (let i = 0; i < rows; i++) if (present[i] === 0) nulls++;
   if (!col.required) body.push(definitionLevels(present, rows, nulls));
   else if (nulls > 0) throw new Error(`column ${col.name} is required but holds a null`);
-  if (values.kind === 'string') {
+  if (spans.length > 0 && spans[0].b.columns[c].kind === 'string') {
     if (!isString(col.type)) throw new Error(`column ${col.name} holds strings`);
-    let lengths = values.lengths.subarray(from, to);
-    let bytes = 0;
-    for (let i = 0; i < rows; i++) if (lengths[i] > 0) bytes += lengths[i];
-    if (nulls > 0) lengths = lengths.filter((l) => l >= 0);
+    const lengths = new Int32Array(rows - nulls);
+    const data: Uint8Array[] = [];
+    let j = 0;
+    for (const sp of spans) {
+      const v = sp.b.columns[c] as StringColumn;
+      let bytes = 0;
+      for (let i = sp.from; i < sp.to; i++) {
+        const len = v.lengths[i];
+        if (len < 0) continue;
+        lengths[j++] = len;
+        bytes += len;
+      }
+      if (bytes > 0) data.push(v.data.subarray(sp.bytesAt[c], sp.bytesAt[c] + bytes));
+    }
     const o = thriftOut(64 + lengths.length * 2);
     deltaBinaryPacked(o, lengths);
-    body.push(o.bytes.subarray(0, o.pos), values.data.subarray(byteAt, byteAt + bytes));
-    return {
-      body,
-      encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY,
-      byteEnd: byteAt + bytes,
-      stats: { nulls, min: null, max: null },
-    };
+    body.push(o.bytes.subarray(0, o.pos), ...data);
+    return { body, encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY, stats: { nulls, min: null, max: null } };
   }
   if (isString(col.type)) throw new Error(`column ${col.name} holds numbers`);
-  const v = values.values.subarray(from, to);
-  body.push(plainNumbers(col.type, v, present, rows, nulls));
   let min: number | null = null;
   let max: number | null = null;
-  if (col.type !== 'double') {
-    for (let i = 0; i < rows; i++) {
-      if (present[i] === 0) continue;
-      const x = v[i];
+  for (const sp of spans) {
+    const v = sp.b.columns[c] as NumberColumn;
+    const values = v.values.subarray(sp.from, sp.to);
+    const pres = v.present.subarray(sp.from, sp.to);
+    let spanNulls = 0;
+    for (let i = 0; i < pres.length; i++) if (pres[i] === 0) spanNulls++;
+    body.push(plainNumbers(col.type, values, pres, pres.length, spanNulls));
+    if (col.type === 'double') continue;
+    for (let i = 0; i < values.length; i++) {
+      if (pres[i] === 0) continue;
+      const x = values[i];
       if (min === null || x < min) min = x;
       if (max === null || x > max) max = x;
     }
   }
-  return { body, encoding: ENCODING.PLAIN, byteEnd: byteAt, stats: { nulls, min, max } };
-}
-
-function presentOfLengths(lengths: Int32Array, from: number, to: number): Uint8Array {
-  const p = new Uint8Array(to - from);
-  for (let i = from; i < to; i++) p[i - from] = lengths[i] >= 0 ? 1 : 0;
-  return p;
+  return { body, encoding: ENCODING.PLAIN, stats: { nulls, min, max } };
 }
 
 /**
@@ -429,7 +483,8 @@ function pageHeader(rows: number, size: number, encoding: number): Uint8Array {
 
 function fileMetaData(
   schema: readonly ParquetColumn[],
-  groups: readonly RowGroup[],
+  groups: readonly EncodedRowGroup[],
+  starts: readonly number[],
   rows: number,
   meta: Record<string, string>,
 ): Uint8Array {
@@ -452,16 +507,17 @@ function fileMetaData(
   }
   i64Field(s, 3, rows);
   listField(s, 4, CT.STRUCT, groups.length);
-  for (const g of groups) {
+  for (const [k, g] of groups.entries()) {
     const rg = beginStruct(o);
     listField(rg, 1, CT.STRUCT, schema.length);
     let total = 0;
     for (let c = 0; c < schema.length; c++) {
       const col = schema[c];
       const ch = g.chunks[c];
+      const offset = starts[k] + ch.offset;
       total += ch.size;
       const cc = beginStruct(o);
-      i64Field(cc, 2, ch.offset);
+      i64Field(cc, 2, offset);
       const md = structField(cc, 3);
       i32Field(md, 1, physical[col.type]);
       listField(md, 2, CT.I32, 2);
@@ -473,7 +529,7 @@ function fileMetaData(
       i64Field(md, 5, g.rows);
       i64Field(md, 6, ch.size);
       i64Field(md, 7, ch.size);
-      i64Field(md, 9, ch.offset);
+      i64Field(md, 9, offset);
       if (ch.min !== null && ch.max !== null) {
         const st = structField(md, 12);
         i64Field(st, 3, ch.nulls);
