@@ -6,14 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config, GeneratorConfig } from '../core/config.js';
-import type { RawEvent } from '../core/events.js';
+import type { Ack } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { type GeneratorSummary, generate } from '../generator/index.js';
-import { createParser, createParserPool } from '../parser/index.js';
+import { createParser } from '../parser/index.js';
 import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
+import type { EncodedRows } from '../storage/duckdb/event-columns.js';
 import { committedPositions, openDuckDbStore } from '../storage/index.js';
+import { createEncodePool, type EncodePool, type SourceHints } from './encode-pool.js';
 import { parserOptions } from './parser-options.js';
 import { createSources, type Source, sourcesLag } from './sources.js';
 import { storeOptions } from './store-options.js';
@@ -84,24 +86,29 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     throw err;
   }
   const w = writer;
-  // With parse.workers, batches are parsed on worker threads (each source on one worker, so its
-  // format detection sticks); results come back in order, so acks still flow in order.
-  const pool =
-    config.parse.workers > 0
-      ? createParserPool({ ...parserOptions(config.parse), threads: config.parse.workers })
-      : null;
+  // With parse.workers, batches are parsed and encoded for the store on worker threads, several
+  // in flight at once; results come back in order, so acks still flow in order.
+  const threads = config.parse.workers;
+  const pool = threads > 0 ? createEncodePool({ ...parserOptions(config.parse), threads }) : null;
   const pumps = sources.map(async (source) => {
-    const inline = createParser({
+    if (pool) {
+      const hints = {
+        ...(source.format !== 'auto' ? { format: source.format } : {}),
+        ...(source.service !== undefined ? { service: source.service } : {}),
+      };
+      await pumpThroughPool(source, pool, hints, w, threads * 2, (n) => {
+        collected += n;
+      });
+      return;
+    }
+    const parse = createParser({
       ...parserOptions(config.parse),
       format: source.format,
       service: source.service ?? null,
     });
-    const parse = pool
-      ? (events: RawEvent[]) => pool.parse(withHints(events, source))
-      : (events: RawEvent[]) => inline(events);
     for await (const batch of source.batches()) {
       collected += batch.events.length;
-      await w.write(await parse(batch.events), batch.ack);
+      await w.write(parse(batch.events), batch.ack);
     }
   });
 
@@ -136,14 +143,58 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   };
 }
 
-/** Stamps the source's configured format and service on events that carry none, for a worker. */
-function withHints(events: RawEvent[], source: Source): RawEvent[] {
-  if (source.format === 'auto' && source.service === undefined) return events;
-  return events.map((e) => ({
-    ...e,
-    ...(e.format === undefined && source.format !== 'auto' ? { format: source.format } : {}),
-    ...(e.service === undefined && source.service !== undefined ? { service: source.service } : {}),
-  }));
+/**
+ * Feeds a source's batches to the pool, up to `depth` at once, and writes the results in order
+ * as they come: a batch's rows are written as soon as they are ready, not when the next batch
+ * is read (which, on a quiet file, may be never).
+ */
+async function pumpThroughPool(
+  source: Source,
+  pool: EncodePool,
+  hints: SourceHints,
+  writer: StoreWriter,
+  depth: number,
+  onBatch: (events: number) => void,
+): Promise<void> {
+  const queue: { rows: Promise<EncodedRows>; ack: Ack }[] = [];
+  let reading = true;
+  // Wakers for the writing loop (a batch queued, or reading ended) and for the reader (room).
+  const on: { queued: (() => void) | null; room: (() => void) | null } = { queued: null, room: null };
+  const writing = (async () => {
+    for (;;) {
+      while (queue.length === 0) {
+        if (!reading) return;
+        await new Promise<void>((r) => {
+          on.queued = r;
+        });
+      }
+      const next = queue[0];
+      await writer.write(await next.rows, next.ack);
+      queue.shift();
+      on.room?.();
+    }
+  })();
+  try {
+    for await (const batch of source.batches()) {
+      onBatch(batch.events.length);
+      while (queue.length >= depth) {
+        await Promise.race([
+          new Promise<void>((r) => {
+            on.room = r;
+          }),
+          writing,
+        ]);
+      }
+      queue.push({ rows: pool.encode(batch.events, hints), ack: batch.ack });
+      on.queued?.();
+    }
+  } finally {
+    reading = false;
+    on.queued?.();
+    await writing.finally(() => {
+      for (const q of queue) q.rows.catch(() => {});
+    });
+  }
 }
 
 /** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */
