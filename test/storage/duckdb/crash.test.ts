@@ -65,10 +65,11 @@ async function check(path: string): Promise<{ rows: number; distinct: number }> 
 }
 
 describe('DuckDB store under SIGKILL', () => {
-  it('keeps every acknowledged event and nothing twice across three kills', async () => {
+  it('keeps every acknowledged event and nothing twice across six kills', async () => {
     const path = join(tempDir(), 'store', 'logs.duckdb');
-    // Kill points spread over early ingest, steady ingest and sealing passes.
-    const delays = [50, 400, 900];
+    // Kill points spread over early ingest, steady ingest, and passes that compact segments and
+    // seal them (each pass compacts first, then seals the finished hours).
+    const delays = [50, 200, 400, 650, 900, 1300];
     let most = 0;
     for (const delay of delays) {
       const { acked, finished } = await runChild(path, ENDLESS, delay);
