@@ -9,6 +9,7 @@
  * their time range can touch, alongside ingest. In-memory stores keep rows in a DuckDB table.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StorageError } from '../../core/errors.js';
@@ -235,7 +236,8 @@ export class DuckDbStore implements StorageEngine {
   /** Partition files being read by running queries, so retention does not pull them away. */
   private readonly inUse = new Map<string, number>();
   private readonly unlinkLater = new Set<string>();
-  /** Called once a file in `unlinkLater` is gone. */
+  /** Files being unlinked now, and who waits for one to be gone. */
+  private readonly unlinking = new Map<string, Promise<void>>();
   private unlinked: (() => void)[] = [];
   private maintaining: Promise<MaintenanceReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -670,7 +672,9 @@ export class DuckDbStore implements StorageEngine {
     this.compacting = this.compactNow().finally(() => {
       this.compacting = null;
     });
-    return this.compacting;
+    await this.compacting;
+    // The appended files it replaced are gone when it returns (but those queries still read).
+    await Promise.all(this.unlinking.values());
   }
 
   private async compactNow(): Promise<void> {
@@ -787,7 +791,23 @@ export class DuckDbStore implements StorageEngine {
   /** Deletes a file of the store now, or when the last query reading it is done. */
   private dropFile(file: string): void {
     if (this.inUse.has(file)) this.unlinkLater.add(file);
-    else rmSync(join(this.storeDir!, file), { force: true });
+    else this.unlink(file);
+  }
+
+  /**
+   * Unlinks off the event loop's thread (a freshly written file can take milliseconds to free);
+   * the file counts as on disk until it is gone.
+   */
+  private unlink(file: string): void {
+    const done = rm(join(this.storeDir!, file), { force: true })
+      .catch((err) => this.opts.log?.warn(`removing ${file} failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.unlinking.delete(file);
+        const waiting = this.unlinked;
+        this.unlinked = [];
+        for (const w of waiting) w();
+      });
+    this.unlinking.set(file, done);
   }
 
   async query(q: SqlQuery, opts: QueryOptions = {}): Promise<QueryRows> {
@@ -961,12 +981,7 @@ export class DuckDbStore implements StorageEngine {
       return;
     }
     this.inUse.delete(file);
-    if (this.unlinkLater.delete(file) && this.storeDir) {
-      rmSync(join(this.storeDir, file), { force: true });
-      const waiting = this.unlinked;
-      this.unlinked = [];
-      for (const w of waiting) w();
-    }
+    if (this.unlinkLater.delete(file) && this.storeDir) this.unlink(file);
   }
 
   async stats(): Promise<StoreStats> {
@@ -1039,6 +1054,8 @@ export class DuckDbStore implements StorageEngine {
       await this.inBackground(() => this.sealSegments(report, cutoffUs, false));
     }
     await this.inBackground(() => this.applyRetention(report));
+    // The disk a pass frees is free when it returns (files queries still read go when they end).
+    await Promise.all(this.unlinking.values());
     return report;
   }
 
@@ -1120,9 +1137,9 @@ export class DuckDbStore implements StorageEngine {
     }
   }
 
-  /** Whether an appended segment in `seg`'s range is still on disk, waiting for a query. */
+  /** Whether an appended segment in `seg`'s range is still on disk (waiting for a query, or being unlinked). */
   private appendedOnDisk(seg: Segment): boolean {
-    for (const f of this.unlinkLater) {
+    for (const f of [...this.unlinkLater, ...this.unlinking.keys()]) {
       const p = parseSegmentName(f.slice(f.lastIndexOf('/') + 1));
       if (p !== null && !p.compacted && p.first >= seg.first && p.first <= seg.last) return true;
     }

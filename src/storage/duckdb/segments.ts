@@ -210,6 +210,16 @@ export function listSegments(storeDir: string, sealed: ReadonlySet<string>, merg
   };
   const live: string[] = [];
   const covered: { first: number; last: number }[] = [];
+  // A sealed part means its set was whole (only whole sets are ever listed, and so sealed):
+  // its range stays covered after its files are gone.
+  for (const n of sealed) {
+    const p = parseSegmentName(n.slice(n.lastIndexOf('/') + 1));
+    if (p?.compacted) {
+      covered.push(p);
+      // New appends must number past it, or the next open would take them for covered.
+      maxSeq = Math.max(maxSeq, p.last);
+    }
+  }
   for (const set of sets.values()) {
     let written = 0;
     for (let part = 1; part <= set.parts; part++) {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../src/core/events.js';
 import { committedPositions } from '../../../src/storage/committed.js';
 import { type DuckDbStore, openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
+import { listSegments } from '../../../src/storage/duckdb/segments.js';
 import { tempDir } from '../../helpers/cli.js';
 
 function ev(offset: number, extra: Partial<LogEvent> = {}): LogEvent {
@@ -527,5 +528,50 @@ describe('store segments', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('sorts the files a crash can leave into live and stale by their names and the catalog', () => {
+    const dir = tempDir('logpipe-seg-');
+    mkdirSync(join(dir, 'segments'));
+    const names = [
+      '000000000001-000000000004.1of2.parquet', // whole set: its appended files are obsolete
+      '000000000001-000000000004.2of2.parquet',
+      '000000000002.parquet',
+      '000000000005-000000000006.1of2.parquet', // part 2 sealed: live, and covers 5..6
+      '000000000006.parquet',
+      '000000000007-000000000008.1of2.parquet', // part 2 missing while 8 is there: cut short
+      '000000000008.parquet',
+      '000000000009-000000000009.2of2.parquet', // part 1 sealed and gone by retention
+      '000000000012.parquet', // in the range of a set sealed whole and gone
+      '000000000015.parquet', // appended after everything: live
+      '000000000016.parquet.tmp',
+      'notes.txt',
+    ];
+    for (const n of names) writeFileSync(join(dir, 'segments', n), '');
+    const sealed = new Set([
+      'segments/000000000005-000000000006.2of2.parquet',
+      'segments/000000000010-000000000014.1of1.parquet',
+    ]);
+    const l = listSegments(dir, sealed);
+    expect(l.live).toEqual([
+      'segments/000000000001-000000000004.1of2.parquet',
+      'segments/000000000001-000000000004.2of2.parquet',
+      'segments/000000000005-000000000006.1of2.parquet',
+      'segments/000000000008.parquet',
+      'segments/000000000009-000000000009.2of2.parquet',
+      'segments/000000000015.parquet',
+    ]);
+    expect([...l.stale].sort()).toEqual([
+      'segments/000000000002.parquet',
+      'segments/000000000006.parquet',
+      'segments/000000000007-000000000008.1of2.parquet',
+      'segments/000000000012.parquet',
+      'segments/000000000016.parquet.tmp',
+    ]);
+    expect(l.maxSeq).toBe(15);
+    // With nothing on disk, new appends still number past every sealed range.
+    rmSync(join(dir, 'segments'), { recursive: true });
+    mkdirSync(join(dir, 'segments'));
+    expect(listSegments(dir, sealed).maxSeq).toBe(14);
   });
 });
