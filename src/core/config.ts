@@ -110,6 +110,11 @@ export const StorageConfigSchema = z.strictObject({
   memory_limit: size.default('1GB'),
   /** How often sealing and retention run. */
   maintenance_interval: duration.default('30s'),
+  /**
+   * Unsealed segments (uncompressed, about 1.2 times the raw text) past this size are sealed
+   * before their window ends; appends wait while they take twice it.
+   */
+  unsealed_max: size.default('1GB'),
 });
 
 export const ServerConfigSchema = z.strictObject({

@@ -9,6 +9,7 @@ import { type DuckDbStoreOptions, storePath } from '../storage/index.js';
 /** The options the owning process opens the store with: partitions, retention, maintenance. */
 export function storeOptions(config: Config, log?: Logger): DuckDbStoreOptions {
   const s = config.storage;
+  const unsealed = typeof s.unsealed_max === 'number' ? s.unsealed_max : parseSize(s.unsealed_max);
   return {
     path: storePath(resolve(config.data_dir)),
     partitionMs: parseDuration(s.partition),
@@ -21,6 +22,7 @@ export function storeOptions(config: Config, log?: Logger): DuckDbStoreOptions {
     },
     maintenanceIntervalMs: parseDuration(s.maintenance_interval),
     memoryLimitBytes: typeof s.memory_limit === 'number' ? s.memory_limit : parseSize(s.memory_limit),
+    compaction: { sealBytes: unsealed, maxBytes: 2 * unsealed },
     log,
   };
 }
