@@ -14,6 +14,7 @@
 import { bodyHead, pad8, readBodyHead } from './binary-body.js';
 import { UserError } from './errors.js';
 import type { RawEvent } from './events.js';
+import { sourceKeys } from './source-keys.js';
 
 /** The media type of a request body of raw lines. */
 export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
@@ -39,27 +40,11 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
   const received = new Float64Array(n);
   const lengths = new Int32Array(n);
   const lines = new Array<string>(n);
-  const sources: string[] = [];
-  const generations: string[] = [];
+  const keys = sourceKeys();
   const extras: [number, Extras][] = [];
-  let lastSource: string | null = null;
-  let lastGeneration: string | null = null;
-  let key = -1;
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    if (e.source !== lastSource || e.generation !== lastGeneration) {
-      key = -1;
-      for (let k = 0; k < sources.length; k++) {
-        if (sources[k] === e.source && generations[k] === e.generation) key = k;
-      }
-      if (key < 0) {
-        key = sources.length;
-        sources.push(e.source);
-        generations.push(e.generation);
-      }
-      lastSource = e.source;
-      lastGeneration = e.generation;
-    }
+    const key = keys.keyOf(e.source, e.generation);
     keyOf[i] = key;
     offsets[i] = e.offset;
     received[i] = e.received_at;
@@ -74,7 +59,7 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
       extras.push([i, { format: e.format, host: e.host, service: e.service, truncated: e.truncated }]);
     }
   }
-  const header: Header = { n, sources, generations, extras };
+  const header: Header = { n, sources: keys.sources, generations: keys.generations, extras };
   const head = bodyHead(TAG, header);
   const text = Buffer.from(lines.join(''), 'utf8');
   const keysAt = head.length;

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
+import { inSubmissionOrder } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from './index.js';
 
 export interface ParserPoolOptions extends ParserOptions {
@@ -176,6 +177,7 @@ export function createParserPool(opts: ParserPoolOptions): ParserPool {
     return w;
   };
   // Batches resolve in submission order: each waits for the one before it.
+  const inOrder = inSubmissionOrder();
   let tail: Promise<unknown> = Promise.resolve();
   let closed = false;
 
@@ -207,12 +209,7 @@ export function createParserPool(opts: ParserPoolOptions): ParserPool {
       }
       work = Promise.all(jobs).then(() => out);
     }
-    // Handled here so a failure waiting behind an earlier batch is not reported as unhandled.
-    work.catch(() => {});
-    const result = tail.then(
-      () => work,
-      () => work,
-    );
+    const result = inOrder(work);
     tail = result.catch(() => {});
     return result;
   }

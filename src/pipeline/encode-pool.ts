@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { RawEvent } from '../core/events.js';
+import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/duckdb/event-columns.js';
 import { deserializeRows } from '../storage/duckdb/rows-wire.js';
@@ -62,24 +63,10 @@ function pack(id: number, events: readonly RawEvent[], hints: SourceHints): Enco
     extras: new Array(n),
     hints,
   };
-  let lastSource: string | null = null;
-  let lastGeneration: string | null = null;
-  let key = -1;
+  const keys = sourceKeys();
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    if (e.source !== lastSource || e.generation !== lastGeneration) {
-      key = -1;
-      for (let k = 0; k < req.sources.length; k++) {
-        if (req.sources[k] === e.source && req.generations[k] === e.generation) key = k;
-      }
-      if (key < 0) {
-        key = req.sources.length;
-        req.sources.push(e.source);
-        req.generations.push(e.generation);
-      }
-      lastSource = e.source;
-      lastGeneration = e.generation;
-    }
+    const key = keys.keyOf(e.source, e.generation);
     req.keys[i] = key;
     req.lines[i] = e.line;
     req.offsets[i] = e.offset;
@@ -89,6 +76,8 @@ function pack(id: number, events: readonly RawEvent[], hints: SourceHints): Enco
         ? null
         : { format: e.format, host: e.host, service: e.service, truncated: e.truncated };
   }
+  req.sources = keys.sources;
+  req.generations = keys.generations;
   return req;
 }
 
@@ -161,26 +150,21 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
   createParser(parserOpts);
   const workers = Array.from({ length: threads }, () => startWorker(parserOpts));
   let turn = 0;
-  // Batches resolve in submission order: each waits for the one before it.
-  let tail: Promise<unknown> = Promise.resolve();
+  const inOrder = inSubmissionOrder();
+  let last: Promise<unknown> = Promise.resolve();
   let closed = false;
   return {
     encode(events, hints = {}) {
       if (closed) return Promise.reject(new Error('parser pool closed'));
       const work = workers[turn].encode(events, hints);
       turn = (turn + 1) % workers.length;
-      // Handled here so a failure waiting behind an earlier batch is not reported as unhandled.
-      work.catch(() => {});
-      const result = tail.then(
-        () => work,
-        () => work,
-      );
-      tail = result.catch(() => {});
+      const result = inOrder(work);
+      last = result.catch(() => {});
       return result;
     },
     async close() {
       closed = true;
-      await tail;
+      await last;
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };

@@ -1040,13 +1040,7 @@ export class DuckDbStore implements StorageEngine {
   }
 
   private async maintainNow(): Promise<MaintenanceReport> {
-    const report: MaintenanceReport = {
-      sealed: 0,
-      sealed_rows: 0,
-      removed: 0,
-      removed_rows: 0,
-      freed_bytes: 0,
-    };
+    const report = emptyReport();
     if (this.closed) return report;
     if (this.storeDir) {
       const cutoffUs = this.sealCutoffUs();
@@ -1071,13 +1065,7 @@ export class DuckDbStore implements StorageEngine {
    */
   private sealEarly(): Promise<void> {
     if (!this.sealingEarly) {
-      const report: MaintenanceReport = {
-        sealed: 0,
-        sealed_rows: 0,
-        removed: 0,
-        removed_rows: 0,
-        freed_bytes: 0,
-      };
+      const report = emptyReport();
       this.sealingEarly = this.inBackground(() => this.sealSegments(report, this.sealCutoffUs(), true))
         .catch((err) => {
           this.opts.log?.warn(`sealing segments failed: ${(err as Error).message}`);
@@ -1426,6 +1414,10 @@ function sqlString(s: string): string {
 function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function emptyReport(): MaintenanceReport {
+  return { sealed: 0, sealed_rows: 0, removed: 0, removed_rows: 0, freed_bytes: 0 };
 }
 
 /** Appends of at least this many rows a window keep their row groups in a compacted file. */
