@@ -33,6 +33,14 @@ export interface PendingSet {
 export interface PendingChunk {
   columns: ColumnBuffers;
   group: EncodedRowGroup | null;
+  summary: RowsSummary;
+}
+
+/** The event time range and newest ingest stamp of some rows (epoch µs). */
+export interface RowsSummary {
+  minUs: number;
+  maxUs: number;
+  ingestedUs: number;
 }
 
 const KINDS = TABLE_COLUMNS.map((c) => (c.type === 'string' ? ('string' as const) : ('number' as const)));
@@ -45,7 +53,7 @@ export function pendingSet(): PendingSet {
 }
 
 /**
- * Adds the rows of appended file `seq` (in the table's column order) to their window. Rows of
+ * Adds the rows of appended file `seq` (in the table's column order, `summary` theirs) to their window. Rows of
  * one window (the usual case) are kept as they are: the caller must not reuse `rows` then, which
  * the return value says. Rows across windows are copied, each window's into columns of its own.
  * Files must come in sequence order.
@@ -55,6 +63,7 @@ export function addPending(
   seq: number,
   rows: ColumnBuffers,
   group: EncodedRowGroup | null,
+  summary: RowsSummary,
   partUs: number,
   offsets: Iterable<[string, number]>,
 ): boolean {
@@ -66,22 +75,16 @@ export function addPending(
   for (const [key, next] of offsets) p.offsets.set(key, next);
   const n = rows.rows;
   if (n === 0) return false;
-  const ts = (rows.columns[TS] as NumberColumn).values;
-  const w0 = Math.floor(ts[0] / partUs);
-  let uniform = true;
-  for (let i = 1; i < n; i++) {
-    if (Math.floor(ts[i] / partUs) !== w0) {
-      uniform = false;
-      break;
-    }
-  }
+  // All in one window exactly when the earliest and latest are.
+  const w0 = Math.floor(summary.minUs / partUs);
   p.rows += n;
-  if (uniform) {
-    windowChunks(p, w0 * partUs).push({ columns: rows, group });
+  if (Math.floor(summary.maxUs / partUs) === w0) {
+    windowChunks(p, w0 * partUs).push({ columns: rows, group, summary });
     p.bytes += columnBytes(rows);
     return true;
   }
   // A batch across a window's end (or with late events): each window takes its own rows.
+  const ts = (rows.columns[TS] as NumberColumn).values;
   const of = new Float64Array(n);
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
@@ -93,7 +96,7 @@ export function addPending(
     for (let i = 0; i < n; i++) pick[i] = of[i] === w ? 1 : 0;
     const b = columnBuffers(KINDS, n);
     appendColumns(b, rows, pick);
-    windowChunks(p, w * partUs).push({ columns: b, group: null });
+    windowChunks(p, w * partUs).push({ columns: b, group: null, summary: rowsSummary([b]) });
     p.bytes += columnBytes(b);
   }
   return false;
@@ -108,12 +111,8 @@ function windowChunks(p: PendingSet, windowUs: number): PendingChunk[] {
   return list;
 }
 
-/** The event time range and newest ingest stamp of rows (epoch µs). */
-export function rowsSummary(chunks: readonly ColumnBuffers[]): {
-  minUs: number;
-  maxUs: number;
-  ingestedUs: number;
-} {
+/** The event time range and newest ingest stamp of rows. */
+export function rowsSummary(chunks: readonly ColumnBuffers[]): RowsSummary {
   let minUs = Number.POSITIVE_INFINITY;
   let maxUs = Number.NEGATIVE_INFINITY;
   let ingestedUs = 0;
@@ -127,4 +126,19 @@ export function rowsSummary(chunks: readonly ColumnBuffers[]): {
     }
   }
   return { minUs, maxUs, ingestedUs };
+}
+
+/** The summary of chunks' rows, from theirs. */
+export function chunksSummary(chunks: readonly PendingChunk[]): RowsSummary {
+  const out: RowsSummary = {
+    minUs: Number.POSITIVE_INFINITY,
+    maxUs: Number.NEGATIVE_INFINITY,
+    ingestedUs: 0,
+  };
+  for (const { summary: s } of chunks) {
+    out.minUs = Math.min(out.minUs, s.minUs);
+    out.maxUs = Math.max(out.maxUs, s.maxUs);
+    out.ingestedUs = Math.max(out.ingestedUs, s.ingestedUs);
+  }
+  return out;
 }

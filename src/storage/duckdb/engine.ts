@@ -29,7 +29,14 @@ import type {
 import { formatMicros } from '../../core/time.js';
 import { type ColumnBuffers, columnCapacity, keepRows } from '../parquet/column-buffers.js';
 import { assembleFile, encodeRowGroups, type ParquetPieces, parquetFile } from '../parquet/writer.js';
-import { addPending, type PendingChunk, type PendingSet, pendingSet, rowsSummary } from './compaction.js';
+import {
+  addPending,
+  chunksSummary,
+  type PendingChunk,
+  type PendingSet,
+  pendingSet,
+  rowsSummary,
+} from './compaction.js';
 import { appendEvents } from './event-chunks.js';
 import {
   addEvents,
@@ -71,7 +78,6 @@ import {
   removeFiles,
   type Segment,
   segmentFile,
-  seqOf,
   writeSegment,
 } from './segments.js';
 
@@ -372,7 +378,7 @@ export class DuckDbStore implements StorageEngine {
     } catch {
       // A store from an older layout (opened read-only) lacks these: nothing merged or sealed.
     }
-    const mergedSeq = seqOf(merged);
+    const mergedSeq = parseSegmentName(merged)?.first ?? 0;
     const listing = listSegments(dir, sealed, mergedSeq);
     if (!this.opts.readOnly) {
       ensureSegmentsDir(dir);
@@ -409,7 +415,7 @@ export class DuckDbStore implements StorageEngine {
     for (const [name, value] of kv.getRowsJson()) offsetsOf.set(String(name), JSON.parse(String(value)));
     return files.map((file) => {
       const full = join(dir, file);
-      const name = parseSegmentName(file.slice(file.lastIndexOf('/') + 1))!;
+      const name = parseSegmentName(file)!;
       const [rows, minUs, maxUs, ingestedUs] = of.get(full) ?? [0, 0, 0, 0];
       return {
         file,
@@ -604,7 +610,7 @@ export class DuckDbStore implements StorageEngine {
       throw writeError('append', this.opts.path, err);
     }
     this.nextSeq++;
-    const { minUs, maxUs } = rowsSummary([cols]);
+    const summary = rowsSummary([cols]);
     this.segments.push({
       file,
       first: seq,
@@ -612,16 +618,14 @@ export class DuckDbStore implements StorageEngine {
       compacted: false,
       rows: fresh,
       bytes: data.size,
-      minUs,
-      maxUs,
-      ingestedUs: ingestUs,
+      ...summary,
       offsets,
     });
     this.unsealedBytes += data.size;
     this.lastAppendAt = performance.now();
     this.lastIngestUs = ingestUs;
     for (const [key, next] of moved) this.committed.set(key, next);
-    if (addPending(this.pending, seq, cols, group, this.partUs, moved) && cols === rows.columns)
+    if (addPending(this.pending, seq, cols, group, summary, this.partUs, moved) && cols === rows.columns)
       c.kept = true;
     await this.afterSegment();
     return { stored: fresh, duplicates: total - fresh };
@@ -701,7 +705,7 @@ export class DuckDbStore implements StorageEngine {
           compacted: true,
           rows: chunks.reduce((n, ch) => n + ch.columns.rows, 0),
           bytes: data.size,
-          ...rowsSummary(chunks.map((ch) => ch.columns)),
+          ...chunksSummary(chunks),
           offsets: [...set.offsets],
         });
       }
@@ -1128,7 +1132,7 @@ export class DuckDbStore implements StorageEngine {
   /** Whether an appended segment in `seg`'s range is still on disk (waiting for a query, or being unlinked). */
   private appendedOnDisk(seg: Segment): boolean {
     for (const f of [...this.unlinkLater, ...this.unlinking.keys()]) {
-      const p = parseSegmentName(f.slice(f.lastIndexOf('/') + 1));
+      const p = parseSegmentName(f);
       if (p !== null && !p.compacted && p.first >= seg.first && p.first <= seg.last) return true;
     }
     return false;

@@ -7,7 +7,7 @@
 import type { Fields, LogEvent } from '../../core/events.js';
 import { EVENT_COLUMNS, FIELDS_COLUMN, fitsColumn, PROMOTED_FIELDS } from '../../core/schema.js';
 import {
-  appendBytes,
+  appendColumns,
   type ColumnBuffers,
   columnBuffers,
   type NumberColumn,
@@ -121,19 +121,12 @@ export function appendRows(r: EventRows, src: EventRows): void {
     r.keyOf = keyOf;
   }
   for (let c = 0; c < b.columns.length; c++) {
-    const to = b.columns[c];
-    const from = src.columns.columns[c];
-    if (to.kind === 'string' && from.kind === 'string') {
-      appendBytes(to, from.data.subarray(0, from.used));
-      to.lengths.set(from.lengths.subarray(0, n), b.rows);
-      to.prev = null; // the next value written must not copy bytes from before these
-    } else if (to.kind === 'number' && from.kind === 'number') {
-      to.values.set(from.values.subarray(0, n), b.rows);
-      to.present.set(from.present.subarray(0, n), b.rows);
-    } else {
+    if (b.columns[c].kind !== src.columns.columns[c]?.kind) {
       throw new Error(`encoded rows do not match the table at column ${TABLE_COLUMNS[c].name}`);
     }
   }
+  const at = b.rows;
+  appendColumns(b, src.columns);
   const remap = src.keys.map((key) => {
     let k = r.keyIndex.get(key);
     if (k === undefined) {
@@ -145,11 +138,10 @@ export function appendRows(r: EventRows, src: EventRows): void {
   });
   for (let i = 0; i < n; i++) {
     const k = src.keyOf[i];
-    r.keyOf[b.rows + i] = k < 0 ? -1 : remap[k];
+    r.keyOf[at + i] = k < 0 ? -1 : remap[k];
   }
   r.lastSource = null;
   r.lastGeneration = null;
-  b.rows += n;
 }
 
 /** Empty rows, ready for `addEvents`; on `columns` (emptied) when given. */

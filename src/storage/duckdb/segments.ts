@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** The folder segments live in, relative to the store directory. */
 export const SEGMENTS_DIR = 'segments';
@@ -51,10 +51,11 @@ export function compactedFile(first: number, last: number, part: number, parts: 
   return join(SEGMENTS_DIR, `${pad(first)}-${pad(last)}.${part}of${parts}.parquet`);
 }
 
-/** What a segment file's name says of it; null for anything else. */
+/** What a segment file's name (or path) says of it; null for anything else. */
 export function parseSegmentName(
-  name: string,
+  path: string,
 ): { first: number; last: number; compacted: boolean; part: number; parts: number } | null {
+  const name = basename(path);
   const a = APPENDED.exec(name);
   if (a) return { first: Number(a[1]), last: Number(a[1]), compacted: false, part: 1, parts: 1 };
   const c = COMPACTED.exec(name);
@@ -68,12 +69,6 @@ export function parseSegmentName(
     };
   }
   return null;
-}
-
-/** The sequence number in an appended batch's path (0 for anything else). */
-export function seqOf(file: string): number {
-  const m = /(\d{12})\.parquet$/.exec(file);
-  return m ? Number(m[1]) : 0;
 }
 
 /** Pieces per writev call, well under any system's IOV_MAX. */
@@ -213,7 +208,7 @@ export function listSegments(storeDir: string, sealed: ReadonlySet<string>, merg
   // A sealed part means its set was whole (only whole sets are ever listed, and so sealed):
   // its range stays covered after its files are gone.
   for (const n of sealed) {
-    const p = parseSegmentName(n.slice(n.lastIndexOf('/') + 1));
+    const p = parseSegmentName(n);
     if (p?.compacted) {
       covered.push(p);
       // New appends must number past it, or the next open would take them for covered.

@@ -163,31 +163,7 @@ export function keepRows(b: ColumnBuffers, keep: Uint8Array): ColumnBuffers {
     b.columns.map((c) => c.kind),
     n,
   );
-  for (let c = 0; c < b.columns.length; c++) {
-    const from = b.columns[c];
-    const to = out.columns[c];
-    if (from.kind === 'string' && to.kind === 'string') {
-      const starts = stringStarts(from, b.rows);
-      let j = 0;
-      for (let i = 0; i < b.rows; i++) {
-        if (!keep[i]) continue;
-        const len = from.lengths[i];
-        to.lengths[j++] = len;
-        if (len <= 0) continue;
-        reserveBytes(to, len);
-        from.data.copy(to.data, to.used, starts[i], starts[i] + len);
-        to.used += len;
-      }
-    } else if (from.kind === 'number' && to.kind === 'number') {
-      let j = 0;
-      for (let i = 0; i < b.rows; i++) {
-        if (!keep[i]) continue;
-        to.values[j] = from.values[i];
-        to.present[j++] = from.present[i];
-      }
-    }
-  }
-  out.rows = n;
+  appendColumns(out, b, keep);
   return out;
 }
 

@@ -56,6 +56,18 @@ function restoreSegments(dir: string, saved: string, only?: (name: string) => bo
   }
 }
 
+/** 32 events in two appends, the second across 04:00 (so a compaction writes two parts). */
+async function appendAcrossAnHour(store: DuckDbStore): Promise<void> {
+  const t = Date.UTC(2026, 0, 2, 4) * 1000;
+  await store.append(range(0, 30));
+  await store.append([ev(30, { ts: t + 1 }), ev(31, { ts: t - 1 })]);
+}
+
+function emptySegments(dir: string): void {
+  rmSync(join(dir, 'segments'), { recursive: true });
+  mkdirSync(join(dir, 'segments'));
+}
+
 async function count(store: { query: DuckDbStore['query'] }): Promise<unknown> {
   return (await store.query({ sql: COUNT, params: [] })).rows[0];
 }
@@ -263,14 +275,11 @@ describe('store segments', () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
     let store = await openDuckDbStore({ path, compaction: ON_DEMAND });
-    const t = Date.UTC(2026, 0, 2, 4) * 1000;
-    await store.append(range(0, 30));
-    await store.append([ev(30, { ts: t + 1 }), ev(31, { ts: t - 1 })]);
+    await appendAcrossAnHour(store);
     const saved = saveSegments(dir);
     await store.close();
     // As if the process died before compacting: only the appended files are on disk.
-    rmSync(join(dir, 'segments'), { recursive: true });
-    mkdirSync(join(dir, 'segments'));
+    emptySegments(dir);
     restoreSegments(dir, saved);
     store = await openDuckDbStore({ path, compaction: ON_DEMAND });
     try {
@@ -291,9 +300,7 @@ describe('store segments', () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
     let store = await openDuckDbStore({ path, compaction: ON_DEMAND });
-    const t = Date.UTC(2026, 0, 2, 4) * 1000;
-    await store.append(range(0, 30));
-    await store.append([ev(30, { ts: t + 1 }), ev(31, { ts: t - 1 })]);
+    await appendAcrossAnHour(store);
     const appended = saveSegments(dir);
     await store.compact();
     const compacted = saveSegments(dir);
@@ -309,8 +316,7 @@ describe('store segments', () => {
       await store.close();
     }
     // Died while the compaction was writing its set: one part of two is there.
-    rmSync(join(dir, 'segments'), { recursive: true });
-    mkdirSync(join(dir, 'segments'));
+    emptySegments(dir);
     restoreSegments(dir, appended);
     restoreSegments(dir, compacted, (f) => f.includes('.1of2.'));
     store = await openDuckDbStore({ path, compaction: ON_DEMAND });
@@ -570,8 +576,7 @@ describe('store segments', () => {
     ]);
     expect(l.maxSeq).toBe(15);
     // With nothing on disk, new appends still number past every sealed range.
-    rmSync(join(dir, 'segments'), { recursive: true });
-    mkdirSync(join(dir, 'segments'));
+    emptySegments(dir);
     expect(listSegments(dir, sealed).maxSeq).toBe(14);
   });
 });
