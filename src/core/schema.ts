@@ -36,12 +36,23 @@ export const PROMOTED_FIELDS: readonly ColumnSpec[] = [
   { name: 'latency_ms', type: 'double', from: 'field' },
   { name: 'client_ip', type: 'string', from: 'field' },
   { name: 'trace_id', type: 'string', from: 'field' },
+  // The rest of an access line: with these in columns the store can rebuild the line instead of
+  // keeping it (see core/raw-layouts.ts), and user-agent or referrer filters skip JSON parsing.
+  { name: 'protocol', type: 'string', from: 'field' },
+  { name: 'referrer', type: 'string', from: 'field' },
+  { name: 'user_agent', type: 'string', from: 'field' },
 ];
 
 /** Name of the JSON column holding the non-promoted fields. */
 export const FIELDS_COLUMN = 'fields';
 /** Name of the ingest-time column (when the store received the row). */
 export const INGESTED_COLUMN = 'ingested_at';
+/**
+ * Name of the storage column that marks a row whose `raw` (and `message`) the store rebuilds from
+ * the other columns instead of keeping: the UTC offset in minutes the line's time stamp was
+ * written in, null when `raw` is stored as it came.
+ */
+export const RAW_ZONE_COLUMN = 'raw_zone';
 
 const promoted = new Map(PROMOTED_FIELDS.map((c) => [c.name, c]));
 const eventCols = new Map(EVENT_COLUMNS.map((c) => [c.name, c]));

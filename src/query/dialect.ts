@@ -50,6 +50,12 @@ export interface Dialect {
   quantile(expr: string, q: number): string;
   /** Number of distinct non-null values of `expr`. */
   countDistinct(expr: string): string;
+  /**
+   * For stores that rebuild some rows' `raw` from their columns: a condition true on those rows,
+   * and the parts of such a line that could hold `chunk` (text without layout separators, see
+   * core/raw-layouts). A text search then looks at the parts before building any line.
+   */
+  rebuiltParts?(chunk: string): { rebuilt: string; parts: string[] };
 }
 
 /** Escapes text for a LIKE pattern with `\` as the escape character; `*` becomes `%` when `wild`. */

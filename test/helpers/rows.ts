@@ -1,6 +1,8 @@
 /** Reads segment rows (as `logpipe parse` sends them to the store) back as events, for tests. */
 import type { Fields, LogEvent } from '../../src/core/events.js';
 import { decodeLogEvent } from '../../src/core/ndjson.js';
+import { rebuildLine, requestText } from '../../src/core/raw-layouts.js';
+import { PROMOTED_FIELDS, RAW_ZONE_COLUMN } from '../../src/core/schema.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
 import { TABLE_COLUMNS } from '../../src/storage/duckdb/schema.js';
 import { stringStarts } from '../../src/storage/parquet/column-buffers.js';
@@ -37,22 +39,28 @@ export function rowsToEvents(body: Uint8Array): LogEvent[] {
   for (let i = 0; i < b.rows; i++) {
     const rest = col('fields')[i];
     const fields: Fields = rest === null ? {} : (JSON.parse(rest as string) as Fields);
-    for (const name of ['status', 'method', 'path', 'bytes', 'latency_ms', 'client_ip', 'trace_id']) {
+    for (const { name } of PROMOTED_FIELDS) {
       const v = col(name)[i];
       if (v !== null) fields[name] = v;
     }
+    // A line its columns rebuild keeps neither raw nor message: rebuild both as the store does.
+    const zone = col(RAW_ZONE_COLUMN)[i] as number | null;
+    const ts = col('ts')[i] as number;
+    const format = col('format')[i] as string;
+    const raw = zone === null ? (col('raw')[i] as string) : rebuildLine(format, fields, ts, zone);
+    const message = zone === null ? (col('message')[i] as string) : requestText(fields);
     events.push({
-      ts: col('ts')[i] as number,
+      ts,
       level: col('level')[i] as LogEvent['level'],
       service: col('service')[i] as string | null,
       host: col('host')[i] as string | null,
       source: col('source')[i] as string,
       generation: col('generation')[i] as string,
       offset: col('offset')[i] as number,
-      format: col('format')[i] as string,
-      message: col('message')[i] as string,
+      format,
+      message: message as string,
       fields,
-      raw: col('raw')[i] as string,
+      raw: raw as string,
     });
   }
   return events;

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { QueryAst } from '../../src/query/ast.js';
 import { parse } from '../../src/query/parser.js';
+import { duckdbDialect } from '../../src/query/dialects/duckdb.js';
 import { EVENT_RESULT_COLUMNS, planQuery } from '../../src/query/planner.js';
 
+// The shapes below are those of a store that keeps every line; the guard a text search gets where
+// lines are rebuilt from their columns has its own tests (planQuery: rebuilt lines).
+const STORED_LINES = { ...duckdbDialect, rebuiltParts: undefined };
+
 function plan(text: string, opts = {}) {
-  return planQuery(parse(text), opts);
+  return planQuery(parse(text), opts, STORED_LINES);
 }
 
 /** The WHERE clause of a plain events query. */
@@ -331,5 +336,55 @@ describe('planQuery: time bounds for skipping partitions', () => {
     expect(plan('ts>=2026-01-02 OR x').range).toEqual({});
     expect(plan('-ts>=2026-01-02').range).toEqual({});
     expect(plan('(ts>=2026-01-02 OR ts<2000-01-01) | count').range).toEqual({});
+  });
+});
+
+describe('planQuery: rebuilt lines', () => {
+  const search = (text: string) => planQuery(parse(text), {});
+  const LINE = '(contains(lower("message"), ?) OR contains(lower("raw"), ?))';
+  const parts = (lower: boolean, list: string[]) =>
+    list.map((p) => `contains(${lower ? `lower(${p})` : p}, ?)`).join(' OR ');
+  const TEXT_PARTS = [
+    '"client_ip"',
+    `coalesce(json_extract_string("fields", '$."ident"'), '-')`,
+    `coalesce(json_extract_string("fields", '$."user"'), '-')`,
+    '"method"',
+    '"path"',
+    '"protocol"',
+    `coalesce("referrer", '-')`,
+    `coalesce("user_agent", '-')`,
+  ];
+
+  it('looks at the parts of a rebuilt line before building it', () => {
+    const p = search('Timeout');
+    expect(p.sql).toContain(
+      `WHERE ((NOT ("raw_zone" IS NOT NULL) OR coalesce(${parts(true, TEXT_PARTS)}, FALSE)) AND ${LINE}) ORDER BY`,
+    );
+    // The guard's parameters (one per part), then the search's.
+    expect(p.params).toEqual([...TEXT_PARTS.map(() => 'timeout'), 'timeout', 'timeout']);
+  });
+
+  it('looks for the longest run without separators, in the parts that could hold it', () => {
+    // Digits may be a status, a byte count or part of the date as well.
+    const digits = search('"GET /x 404"');
+    expect(digits.params[0]).toBe('get');
+    const d404 = search('" 4040 "');
+    expect(d404.sql).toContain(`CAST("status" AS VARCHAR)`);
+    expect(d404.sql).toContain(`CAST("bytes" AS VARCHAR)`);
+    expect(d404.sql).toContain('strftime(');
+    expect(d404.params[0]).toBe('4040');
+    // Letters outside month names: neither numbers nor the date.
+    const words = search('curl');
+    expect(words.sql).not.toContain('CAST("status" AS VARCHAR)');
+    expect(words.sql).not.toContain('strftime(');
+    // Wildcards split runs too.
+    expect(search('time*outs').params[0]).toBe('time');
+    expect(search('time*outs').sql).toContain('LIKE ?');
+  });
+
+  it('searches every line when the needle is separators only', () => {
+    const p = search('" [ "');
+    expect(p.sql).not.toContain('raw_zone');
+    expect(p.params).toEqual([' [ ', ' [ ']);
   });
 });

@@ -1,4 +1,5 @@
 /** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
+import { partsThatMayHold, REBUILT_SQL } from '../../storage/duckdb/raw-text.js';
 import {
   type Dialect,
   doubleLiteral,
@@ -28,6 +29,7 @@ export const duckdbDialect: Dialect = {
   regexParam: (expr, ignoreCase) =>
     ignoreCase ? `regexp_matches(${expr}, ?, 'i')` : `regexp_matches(${expr}, ?)`,
   numberText: (expr) => `CAST(${expr} AS VARCHAR)`,
+  rebuiltParts: (chunk) => ({ rebuilt: REBUILT_SQL, parts: partsThatMayHold(chunk) }),
   timeBucketKey: (expr, intervalUs) => {
     // Integer division of epoch microseconds: about 30 % less CPU per row than time_bucket()
     // (bench/query.bench.ts, timechart). Buckets start at shift + k * interval, shift being the

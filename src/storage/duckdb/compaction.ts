@@ -3,6 +3,8 @@
  * they are written again as one compacted set (see segments.ts). Every row is also in its
  * appended file, so a crash that loses them loses nothing: the next open compacts those files.
  */
+
+import { INGESTED_COLUMN } from '../../core/schema.js';
 import {
   appendColumns,
   type ColumnBuffers,
@@ -45,7 +47,7 @@ export interface RowsSummary {
 
 const KINDS = TABLE_COLUMNS.map((c) => (c.type === 'string' ? ('string' as const) : ('number' as const)));
 const TS = 0;
-const INGESTED = TABLE_COLUMNS.length - 1;
+const INGESTED = TABLE_COLUMNS.findIndex((c) => c.name === INGESTED_COLUMN);
 
 /** An empty set. */
 export function pendingSet(): PendingSet {

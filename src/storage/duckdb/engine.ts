@@ -60,10 +60,12 @@ import {
   partitionFile,
   removeOrphans,
 } from './partitions.js';
+import { messageSql, rawSql } from './raw-text.js';
 import { readRows } from './rows.js';
 import {
   ACTIVE_TABLE,
   createSchemaSql,
+  emptyLayoutSql,
   LOGS_TABLE,
   META_TABLE,
   OFFSETS_TABLE,
@@ -146,6 +148,16 @@ const COMPACTED_ROW_GROUP = 122_880;
  * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
  * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
  */
+// Parquet keeps JSON as text: cast back so every part of the view has one type. Rows that keep
+// neither raw nor message get both rebuilt from their columns (raw-text.ts); files of an older
+// layout lack the newer columns, which `union_by_name` reads as nulls.
+const TEXT_COLUMNS = `CAST(fields AS JSON) AS fields, ${messageSql()} AS message, ${rawSql()} AS raw`;
+const EMPTY_LAYOUT_SQL = emptyLayoutSql();
+
+/** Segment files (a SQL list) read in today's layout: columns an older file lacks are nulls. */
+function inLayout(list: string): string {
+  return `(SELECT * FROM (${EMPTY_LAYOUT_SQL}) UNION ALL BY NAME SELECT * FROM read_parquet([${list}], union_by_name = true))`;
+}
 const PARTITION_FORMAT =
   'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -404,7 +416,7 @@ export class DuckDbStore implements StorageEngine {
     const dir = this.storeDir!;
     const list = files.map((f) => sqlString(join(dir, f))).join(', ');
     const r = await this.writer.runAndReadAll(
-      `SELECT filename, count(*), epoch_us(min(ts)), epoch_us(max(ts)), epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true) GROUP BY filename`,
+      `SELECT filename, count(*), epoch_us(min(ts)), epoch_us(max(ts)), epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true, union_by_name = true) GROUP BY filename`,
     );
     const of = new Map<string, number[]>();
     for (const [name, ...v] of r.getRowsJson()) of.set(String(name), v.map(Number));
@@ -449,7 +461,7 @@ export class DuckDbStore implements StorageEngine {
     const windowOf = `CAST(floor(epoch_us(ts) / ${this.partUs}) AS BIGINT)`;
     try {
       const w = await this.writer.runAndReadAll(
-        `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}]) ORDER BY w`,
+        `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}], union_by_name = true) ORDER BY w`,
       );
       const windows = w.getRowsJson().map(([x]) => Number(x));
       const files: string[] = [];
@@ -458,7 +470,7 @@ export class DuckDbStore implements StorageEngine {
         const final = join(dir, file);
         const tmp = `${final}.tmp`;
         await this.writer.run(
-          `COPY (SELECT * FROM read_parquet([${list}]) WHERE ${windowOf} = ${win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
+          `COPY (SELECT * FROM ${inLayout(list)} WHERE ${windowOf} = ${win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
         );
         commitFile(tmp, final);
         files.push(file);
@@ -962,15 +974,16 @@ export class DuckDbStore implements StorageEngine {
       : '';
     const where = range ? ` WHERE ${range}` : '';
     let sql = `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * FROM ${ACTIVE_TABLE}${where}`;
-    // Parquet keeps JSON as text; cast back so every part has one type.
-    if (segments.length > 0 && this.storeDir) {
-      const list = segments.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
-      sql += ` UNION ALL BY NAME SELECT * REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}])${where}`;
+    const lists = [segments, files].filter((l) => l.length > 0 && this.storeDir);
+    if (lists.length === 0) return sql;
+    // The empty row set first gives every column of today's layout a name and a type, so files
+    // of an older layout (without the newer columns) read as nulls there.
+    let inner = `SELECT * FROM (${EMPTY_LAYOUT_SQL})`;
+    for (const l of lists) {
+      const list = l.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
+      inner += ` UNION ALL BY NAME SELECT * FROM read_parquet([${list}], union_by_name = true)${where}`;
     }
-    if (files.length > 0 && this.storeDir) {
-      const list = files.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
-      sql += ` UNION ALL BY NAME SELECT * REPLACE (CAST(fields AS JSON) AS fields) FROM read_parquet([${list}])${where}`;
-    }
+    sql += ` UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}) FROM (${inner})`;
     return sql;
   }
 
@@ -1158,11 +1171,11 @@ export class DuckDbStore implements StorageEngine {
     try {
       summary = readRows(
         await conn.runAndReadAll(
-          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM read_parquet([${list}])`,
+          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(${rawSql()}) + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}`,
         ),
       ).rows[0];
       await conn.run(
-        `COPY (SELECT * FROM read_parquet([${list}]) ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT})`,
+        `COPY (SELECT * FROM ${inLayout(list)} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT})`,
       );
       commitFile(tmp, final);
     } catch (err) {

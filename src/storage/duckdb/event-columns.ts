@@ -5,7 +5,15 @@
  * loads DuckDB, so the parser process can encode rows for the store.
  */
 import type { Fields, LogEvent } from '../../core/events.js';
-import { EVENT_COLUMNS, FIELDS_COLUMN, fitsColumn, PROMOTED_FIELDS } from '../../core/schema.js';
+import { rebuiltZone } from '../../core/raw-layouts.js';
+import {
+  EVENT_COLUMNS,
+  FIELDS_COLUMN,
+  fitsColumn,
+  INGESTED_COLUMN,
+  PROMOTED_FIELDS,
+  RAW_ZONE_COLUMN,
+} from '../../core/schema.js';
 import {
   appendColumns,
   type ColumnBuffers,
@@ -26,18 +34,23 @@ const promotedTypes = PROMOTED_FIELDS.map((c) => c.type);
 const promotedTypeOf = new Map(PROMOTED_FIELDS.map((c) => [c.name, c.type]));
 const FIRST_PROMOTED = EVENT_COLUMNS.length;
 const WIDTH = TABLE_COLUMNS.length;
+const INGESTED = TABLE_COLUMNS.findIndex((c) => c.name === INGESTED_COLUMN);
+const FIELDS = TABLE_COLUMNS.findIndex((c) => c.name === FIELDS_COLUMN);
+const RAW_ZONE = TABLE_COLUMNS.findIndex((c) => c.name === RAW_ZONE_COLUMN);
 
 /**
  * The columns of `events` with their ingest stamp (epoch µs): timestamps and integers as
- * numbers, strings as strings, absent values as null, non-promoted fields as JSON text.
+ * numbers, strings as strings, absent values as null, non-promoted fields as JSON text. The raw
+ * line is always kept here (tables of in-memory stores); segments rebuild it where they can.
  */
 export function eventColumns(events: readonly LogEvent[], ingestedUs: number): ColumnValues[] {
   const n = events.length;
   const cols: (string | number | null)[][] = [];
   for (let c = 0; c < WIDTH; c++) cols.push(new Array(n));
   const [ts, level, service, host, source, generation, offset, format, message, raw] = cols;
-  const fields = cols[WIDTH - 2];
-  const ingested = cols[WIDTH - 1];
+  const fields = cols[FIELDS];
+  const ingested = cols[INGESTED];
+  const zone = cols[RAW_ZONE];
   for (let i = 0; i < n; i++) {
     const e = events[i];
     ts[i] = Math.trunc(e.ts);
@@ -59,6 +72,7 @@ export function eventColumns(events: readonly LogEvent[], ingestedUs: number): C
     const rest = restOf(f);
     fields[i] = rest === null ? null : JSON.stringify(rest);
     ingested[i] = ingestedUs;
+    zone[i] = null;
   }
   return cols as ColumnValues[];
 }
@@ -90,8 +104,6 @@ export interface EventRows {
   lastKey: number;
 }
 
-const INGESTED = WIDTH - 1;
-const FIELDS = WIDTH - 2;
 const OFFSET = 6;
 const promotedSlot = new Map(PROMOTED_FIELDS.map((c, p) => [c.name, p]));
 const seen = new Uint8Array(PROMOTED_FIELDS.length);
@@ -176,7 +188,8 @@ export function resetEventRows(r: EventRows): void {
 /**
  * Encodes events onto the end of `r`: strings become UTF-8 bytes at once, so the events can be
  * dropped while the rows wait for their append. Same values as `eventColumns`, in one pass over
- * each event's fields.
+ * each event's fields, except that a line its columns rebuild exactly (core/raw-layouts) keeps
+ * neither `raw` nor `message`, only its zone.
  */
 export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   const b = r.columns;
@@ -198,6 +211,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   const message = c[8] as StringColumn;
   const raw = c[9] as StringColumn;
   const fields = c[FIELDS] as StringColumn;
+  const zoneCol = c[RAW_ZONE] as NumberColumn;
   const np = PROMOTED_FIELDS.length;
   let i = b.rows;
   for (let k = 0; k < events.length; k++, i++) {
@@ -210,8 +224,15 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
     putString(generation, i, e.generation);
     putNumber(offset, i, e.offset);
     putString(format, i, e.format);
-    putString(message, i, e.message);
-    putString(raw, i, e.raw);
+    const zone = rebuiltZone(e);
+    if (zone === null) {
+      putString(message, i, e.message);
+      putString(raw, i, e.raw);
+    } else {
+      putString(message, i, null);
+      putString(raw, i, null);
+    }
+    putNumber(zoneCol, i, zone);
     r.keyOf[i] = keyOf(r, e.source, e.generation);
     seen.fill(0);
     // The fields no column takes go straight into `fields` as JSON text.

@@ -6,6 +6,7 @@ import {
   FIELDS_COLUMN,
   INGESTED_COLUMN,
   PROMOTED_FIELDS,
+  RAW_ZONE_COLUMN,
 } from '../../core/schema.js';
 
 /**
@@ -37,6 +38,7 @@ export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   ...PROMOTED_FIELDS,
   { name: FIELDS_COLUMN, type: 'string', from: 'event' },
   { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
+  { name: RAW_ZONE_COLUMN, type: 'integer', from: 'event' },
 ];
 
 /** Columns that always hold a value. */
@@ -47,7 +49,6 @@ export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([
   'generation',
   'offset',
   'format',
-  'raw',
 ]);
 
 /**
@@ -68,8 +69,14 @@ export function createSchemaSql(): string[] {
     const notNull = NOT_NULL_COLUMNS.has(c.name);
     return `${quoteIdent(c.name)} ${type}${notNull ? ' NOT NULL' : ''}`;
   });
+  // Columns added since a store was made: its active table gains them, empty.
+  const added = TABLE_COLUMNS.filter((c) => !NOT_NULL_COLUMNS.has(c.name)).map(
+    (c) =>
+      `ALTER TABLE ${ACTIVE_TABLE} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.name === FIELDS_COLUMN ? 'JSON' : SQL_TYPE[c.type]}`,
+  );
   return [
     `CREATE TABLE IF NOT EXISTS ${ACTIVE_TABLE} (${cols.join(', ')})`,
+    ...added,
     `CREATE TABLE IF NOT EXISTS ${PARTITIONS_TABLE} (file VARCHAR PRIMARY KEY, min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, bytes BIGINT NOT NULL, raw_bytes BIGINT NOT NULL, levels JSON, services JSON, sealed_at TIMESTAMP NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
     `CREATE TABLE IF NOT EXISTS ${META_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`,
@@ -77,4 +84,13 @@ export function createSchemaSql(): string[] {
     // after the seal committed, they are recognised and deleted at the next open.
     `ALTER TABLE ${PARTITIONS_TABLE} ADD COLUMN IF NOT EXISTS segments VARCHAR`,
   ];
+}
+
+/** No rows, with every column of the table as a segment file stores it (`fields` as text). */
+export function emptyLayoutSql(): string {
+  const cols = TABLE_COLUMNS.map(
+    (c) =>
+      `CAST(NULL AS ${c.name === FIELDS_COLUMN ? 'VARCHAR' : SQL_TYPE[c.type]}) AS ${quoteIdent(c.name)}`,
+  );
+  return `SELECT ${cols.join(', ')} LIMIT 0`;
 }

@@ -77,12 +77,15 @@ describe('rows on the wire', () => {
     const at = bad.indexOf(Buffer.from('line 1'));
     bad[at] = 0xff;
     refuse(bad, /column raw is not UTF-8/);
-    // A null where the table requires a value (raw is column 9; an empty raw keeps the byte count).
+    // A null where the table requires a value (format is column 7; an empty one keeps the byte count).
     const rows = eventRows(4);
-    addEvents(rows, [ev(0, { raw: '' })]);
-    const raw = rows.columns.columns[9];
-    if (raw.kind !== 'string') throw new Error('raw should be a string column');
-    raw.lengths[0] = -1;
-    refuse(Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 1, rows })), /column raw, row 0/);
+    addEvents(rows, [ev(0, { format: '' })]);
+    const format = rows.columns.columns[7];
+    if (format.kind !== 'string') throw new Error('format should be a string column');
+    format.lengths[0] = -1;
+    refuse(
+      Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 1, rows })),
+      /column format, row 0/,
+    );
   });
 });

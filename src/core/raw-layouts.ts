@@ -1,0 +1,196 @@
+/**
+ * Line layouts the store can rebuild from a row's columns, so that it need not keep the line
+ * twice: an access line is its columns put back between fixed separators. The store keeps `raw`
+ * (and `message`) only for lines that do not come back byte for byte; `rebuiltZone` decides, per
+ * event, by building the line again and comparing. The SQL side renders the same parts (see the
+ * DuckDB dialect), and a text search plans against the parts (`SEPARATORS`).
+ */
+import type { Fields, LogEvent } from './events.js';
+import { fitsColumn } from './schema.js';
+
+/** One piece of a layout. */
+export type LayoutPart =
+  | { kind: 'lit'; text: string }
+  /** A promoted column's value as text; `absent` is written when the row has none (null: required). */
+  | { kind: 'column'; name: string; type: 'string' | 'integer' | 'bigint'; absent: string | null }
+  /** A string field kept in the `fields` JSON; `absent` is written when the row has none. */
+  | { kind: 'field'; key: string; absent: string }
+  /** The event time as an HTTP log date in the row's zone: `10/Oct/2000:13:55:36 -0700`. */
+  | { kind: 'stamp' }
+  /** The request line: method, path and protocol, one space apart (the row's `message`). */
+  | { kind: 'request' };
+
+const ACCESS_COMMON: readonly LayoutPart[] = [
+  { kind: 'column', name: 'client_ip', type: 'string', absent: null },
+  { kind: 'lit', text: ' ' },
+  { kind: 'field', key: 'ident', absent: '-' },
+  { kind: 'lit', text: ' ' },
+  { kind: 'field', key: 'user', absent: '-' },
+  { kind: 'lit', text: ' [' },
+  { kind: 'stamp' },
+  { kind: 'lit', text: '] "' },
+  { kind: 'request' },
+  { kind: 'lit', text: '" ' },
+  { kind: 'column', name: 'status', type: 'integer', absent: null },
+  { kind: 'lit', text: ' ' },
+  { kind: 'column', name: 'bytes', type: 'bigint', absent: '-' },
+];
+
+const ACCESS_COMBINED: readonly LayoutPart[] = [
+  ...ACCESS_COMMON,
+  { kind: 'lit', text: ' "' },
+  { kind: 'column', name: 'referrer', type: 'string', absent: '-' },
+  { kind: 'lit', text: '" "' },
+  { kind: 'column', name: 'user_agent', type: 'string', absent: '-' },
+  { kind: 'lit', text: '"' },
+];
+
+/** The layout of each format whose lines may be rebuilt. */
+export const RAW_LAYOUTS: Readonly<Record<string, readonly LayoutPart[]>> = {
+  apache_combined: ACCESS_COMBINED,
+  apache_common: ACCESS_COMMON,
+  nginx_access: ACCESS_COMBINED,
+};
+
+/**
+ * Every character a layout's literal text uses. A run of other characters found in a rebuilt line
+ * lies inside one part, so a search for it can look at the parts instead of the whole line.
+ */
+export const SEPARATORS = ' "[]';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS_LOWER = MONTHS.map((m) => m.toLowerCase());
+
+/**
+ * Whether `text` (lowercase) could occur in an HTTP log date: digits, `/ : + -` and a space, with
+ * every run of letters part of a month's name.
+ */
+export function mayBeInStamp(text: string): boolean {
+  let letters = '';
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (c !== undefined && c >= 'a' && c <= 'z') {
+      letters += c;
+      continue;
+    }
+    if (letters !== '' && !MONTHS_LOWER.some((m) => m.includes(letters))) return false;
+    letters = '';
+    if (c !== undefined && !'0123456789/:+- '.includes(c)) return false;
+  }
+  return true;
+}
+const STAMP_LENGTH = 26;
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
+/** `ts` (epoch µs, whole seconds) as an HTTP log date `zone` minutes east of UTC; null when it cannot be one. */
+export function httpStamp(ts: number, zone: number): string | null {
+  if (ts % 1_000_000 !== 0) return null;
+  const d = new Date(ts / 1000 + zone * 60_000);
+  const y = d.getUTCFullYear();
+  if (!(y >= 1000 && y <= 9999)) return null;
+  const a = Math.abs(zone);
+  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${y}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${zone < 0 ? '-' : '+'}${two(Math.trunc(a / 60))}${two(a % 60)}`;
+}
+
+// Lines of a batch share their second: the last stamp built is kept.
+let lastTs = Number.NaN;
+let lastZone = Number.NaN;
+let lastStamp: string | null = null;
+
+function stampAt(raw: string, at: number, ts: number): number | null {
+  // The zone is the one thing the columns do not hold: read it from the line, then check that
+  // the whole date comes back from (ts, zone).
+  if (at + STAMP_LENGTH > raw.length) return null;
+  const sign = raw.charCodeAt(at + 21);
+  if (sign !== 43 && sign !== 45) return null;
+  let v = 0;
+  for (let k = at + 22; k < at + STAMP_LENGTH; k++) {
+    const c = raw.charCodeAt(k) - 48;
+    if (!(c >= 0 && c <= 9)) return null;
+    v = v * 10 + c;
+  }
+  const zone = (sign === 45 ? -1 : 1) * (Math.trunc(v / 100) * 60 + (v % 100));
+  if (ts !== lastTs || zone !== lastZone) {
+    lastStamp = httpStamp(ts, zone);
+    lastTs = ts;
+    lastZone = zone;
+  }
+  return lastStamp !== null && raw.startsWith(lastStamp, at) ? zone : null;
+}
+
+/** The request line the fields hold (`method path protocol`), or null when there is none. */
+export function requestText(f: Fields): string | null {
+  const method = f.method;
+  const path = f.path;
+  if (typeof method !== 'string' || typeof path !== 'string') return null;
+  const protocol = f.protocol;
+  if (protocol === undefined) return `${method} ${path}`;
+  return typeof protocol === 'string' ? `${method} ${path} ${protocol}` : null;
+}
+
+/** A part's text for these fields (not for `stamp`), or null when the fields cannot give it. */
+function partText(part: LayoutPart, f: Fields, request: string): string | null {
+  switch (part.kind) {
+    case 'lit':
+      return part.text;
+    case 'column': {
+      const v = f[part.name];
+      if (v === undefined) return part.absent;
+      if (!fitsColumn(part.type, v)) return null;
+      return typeof v === 'string' ? v : String(v);
+    }
+    case 'field': {
+      const v = f[part.key];
+      if (v === undefined) return part.absent;
+      return typeof v === 'string' ? v : null;
+    }
+    case 'request':
+      return request;
+    case 'stamp':
+      return null;
+  }
+}
+
+/**
+ * The zone (minutes east of UTC) to store with `e` when its raw line and message come back
+ * exactly from its columns, so that neither need be kept; null when they must be stored.
+ */
+export function rebuiltZone(e: LogEvent): number | null {
+  const layout = RAW_LAYOUTS[e.format];
+  if (layout === undefined) return null;
+  const request = requestText(e.fields);
+  if (request === null || request !== e.message) return null;
+  const raw = e.raw;
+  let at = 0;
+  let zone: number | null = null;
+  for (let p = 0; p < layout.length; p++) {
+    const part = layout[p];
+    if (part.kind === 'stamp') {
+      zone = stampAt(raw, at, e.ts);
+      if (zone === null) return null;
+      at += STAMP_LENGTH;
+      continue;
+    }
+    const text = partText(part, e.fields, request);
+    if (text === null || !raw.startsWith(text, at)) return null;
+    at += text.length;
+  }
+  return at === raw.length ? zone : null;
+}
+
+/** The line a row that keeps no `raw` stands for (as the store's SQL rebuilds it); null when it cannot be rebuilt. */
+export function rebuildLine(format: string, fields: Fields, ts: number, zone: number): string | null {
+  const layout = RAW_LAYOUTS[format];
+  const request = requestText(fields);
+  if (layout === undefined || request === null) return null;
+  let out = '';
+  for (const part of layout) {
+    const text = part.kind === 'stamp' ? httpStamp(ts, zone) : partText(part, fields, request);
+    if (text === null) return null;
+    out += text;
+  }
+  return out;
+}

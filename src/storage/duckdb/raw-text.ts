@@ -1,0 +1,84 @@
+/**
+ * DuckDB SQL that rebuilds `raw` and `message` for rows that do not keep them (core/raw-layouts):
+ * the views over segments and partitions expose these expressions under the stored names, so
+ * every reader sees the line as it came. Filters through the view stay lazy (DuckDB inlines the
+ * expression and builds the text only for rows that reach it).
+ */
+import { type LayoutPart, mayBeInStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
+import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
+import { quoteIdent } from './schema.js';
+
+const ZONE = quoteIdent(RAW_ZONE_COLUMN);
+const FIELDS = quoteIdent(FIELDS_COLUMN);
+
+/** True for rows whose `raw` is rebuilt (SQL). */
+export const REBUILT_SQL = `(${ZONE} IS NOT NULL)`;
+
+const REQUEST_SQL = `concat_ws(' ', "method", "path", "protocol")`;
+const STAMP_SQL =
+  `(strftime("ts" + to_minutes(${ZONE}), '%d/%b/%Y:%H:%M:%S') || CASE WHEN ${ZONE} < 0 THEN ' -' ELSE ' +' END ` +
+  `|| lpad(CAST(abs(${ZONE}) // 60 AS VARCHAR), 2, '0') || lpad(CAST(abs(${ZONE}) % 60 AS VARCHAR), 2, '0'))`;
+
+function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** One part's text for a rebuilt row. */
+function partSql(p: LayoutPart): string {
+  switch (p.kind) {
+    case 'lit':
+      return sqlString(p.text);
+    case 'column': {
+      const col = p.type === 'string' ? quoteIdent(p.name) : `CAST(${quoteIdent(p.name)} AS VARCHAR)`;
+      return p.absent === null ? col : `coalesce(${col}, ${sqlString(p.absent)})`;
+    }
+    case 'field':
+      return `coalesce(json_extract_string(${FIELDS}, '$."${p.key}"'), ${sqlString(p.absent)})`;
+    case 'stamp':
+      return STAMP_SQL;
+    case 'request':
+      return REQUEST_SQL;
+  }
+}
+
+/** `message` as stored or rebuilt. */
+export function messageSql(): string {
+  return `CASE WHEN ${ZONE} IS NULL THEN "message" ELSE ${REQUEST_SQL} END`;
+}
+
+/** `raw` as stored or rebuilt, per the row's format. */
+export function rawSql(): string {
+  const byLayout = new Map<readonly LayoutPart[], string[]>();
+  for (const [format, layout] of Object.entries(RAW_LAYOUTS)) {
+    byLayout.set(layout, [...(byLayout.get(layout) ?? []), format]);
+  }
+  const arms = [...byLayout].map(
+    ([layout, formats]) =>
+      `WHEN "format" IN (${formats.map(sqlString).join(', ')}) THEN concat(${layout.map(partSql).join(', ')})`,
+  );
+  return `CASE WHEN ${ZONE} IS NULL THEN "raw" ${arms.join(' ')} END`;
+}
+
+const DIGITS = /^[0-9-]+$/;
+
+/**
+ * The text of every part of a rebuilt line that could hold `chunk` (a run of characters without
+ * SEPARATORS): a match of the chunk in the line lies inside one of them. Parts that cannot hold it
+ * (numbers for a chunk with letters, the date for a chunk with other characters) are left out.
+ */
+export function partsThatMayHold(chunk: string): string[] {
+  const numeric = DIGITS.test(chunk);
+  const stampLike = mayBeInStamp(chunk.toLowerCase());
+  const seen = new Set<string>();
+  for (const layout of Object.values(RAW_LAYOUTS)) {
+    for (const p of layout) {
+      if (p.kind === 'lit') continue;
+      if (p.kind === 'column' && p.type !== 'string' && !numeric) continue;
+      if (p.kind === 'stamp' && !stampLike) continue;
+      // The request's words are a space apart, and a chunk holds no space: one of them holds it.
+      if (p.kind === 'request') for (const c of ['"method"', '"path"', '"protocol"']) seen.add(c);
+      else seen.add(partSql(p));
+    }
+  }
+  return [...seen];
+}
