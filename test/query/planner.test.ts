@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueryAst } from '../../src/query/ast.js';
-import { parse } from '../../src/query/parser.js';
 import { duckdbDialect } from '../../src/query/dialects/duckdb.js';
+import { parse } from '../../src/query/parser.js';
 import { EVENT_RESULT_COLUMNS, planQuery } from '../../src/query/planner.js';
 
 // The shapes below are those of a store that keeps every line; the guard a text search gets where
