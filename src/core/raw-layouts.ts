@@ -5,7 +5,7 @@
  * event, by building the line again and comparing. The SQL side renders the same parts (see the
  * DuckDB dialect), and a text search plans against the parts (`SEPARATORS`).
  */
-import type { Fields, LogEvent } from './events.js';
+import type { Fields, FieldValue, LogEvent } from './events.js';
 import { fitsColumn } from './schema.js';
 
 /** One piece of a layout. */
@@ -118,7 +118,7 @@ function stampAt(raw: string, at: number, ts: number): number | null {
     lastTs = ts;
     lastZone = zone;
   }
-  return lastStamp !== null && raw.startsWith(lastStamp, at) ? zone : null;
+  return lastStamp !== null && holds(raw, at, lastStamp) ? zone : null;
 }
 
 /** The request line the fields hold (`method path protocol`), or null when there is none. */
@@ -156,29 +156,96 @@ function partText(part: LayoutPart, f: Fields, request: string): string | null {
 
 /**
  * The zone (minutes east of UTC) to store with `e` when its raw line and message come back
- * exactly from its columns, so that neither need be kept; null when they must be stored.
+ * exactly from its columns (`rebuildLine`, `requestText`), so that neither need be kept; null
+ * when they must be stored. Runs for every stored event: written out for the access layouts
+ * rather than walking RAW_LAYOUTS, and compares in place without building the line.
  */
 export function rebuiltZone(e: LogEvent): number | null {
-  const layout = RAW_LAYOUTS[e.format];
-  if (layout === undefined) return null;
-  const request = requestText(e.fields);
-  if (request === null || request !== e.message) return null;
+  const format = e.format;
+  let combined: boolean;
+  if (format === 'apache_combined' || format === 'nginx_access') combined = true;
+  else if (format === 'apache_common') combined = false;
+  else return null;
+  const f = e.fields;
+  const method = f.method;
+  const path = f.path;
+  const protocol = f.protocol;
+  if (typeof method !== 'string' || typeof path !== 'string') return null;
+  if (protocol !== undefined && typeof protocol !== 'string') return null;
+  // The message is the request line.
+  const m = e.message;
+  const ml = method.length;
+  const pl = path.length;
+  if (m.length !== ml + 1 + pl + (protocol === undefined ? 0 : 1 + protocol.length)) return null;
+  if (!holds(m, 0, method) || m.charCodeAt(ml) !== 32 || !holds(m, ml + 1, path)) return null;
+  if (protocol !== undefined && (m.charCodeAt(ml + 1 + pl) !== 32 || !holds(m, ml + 2 + pl, protocol)))
+    return null;
   const raw = e.raw;
-  let at = 0;
-  let zone: number | null = null;
-  for (let p = 0; p < layout.length; p++) {
-    const part = layout[p];
-    if (part.kind === 'stamp') {
-      zone = stampAt(raw, at, e.ts);
-      if (zone === null) return null;
-      at += STAMP_LENGTH;
-      continue;
-    }
-    const text = partText(part, e.fields, request);
-    if (text === null || !raw.startsWith(text, at)) return null;
-    at += text.length;
+  const ip = f.client_ip;
+  if (typeof ip !== 'string' || !holds(raw, 0, ip)) return null;
+  let at = ip.length;
+  if (raw.charCodeAt(at) !== 32) return null;
+  at = textAt(raw, at + 1, f.ident);
+  if (at < 0 || raw.charCodeAt(at) !== 32) return null;
+  at = textAt(raw, at + 1, f.user);
+  if (at < 0 || raw.charCodeAt(at) !== 32 || raw.charCodeAt(at + 1) !== 91) return null;
+  const zone = stampAt(raw, at + 2, e.ts);
+  if (zone === null) return null;
+  at += 2 + STAMP_LENGTH;
+  if (raw.charCodeAt(at) !== 93 || raw.charCodeAt(at + 1) !== 32 || raw.charCodeAt(at + 2) !== 34)
+    return null;
+  if (!holds(raw, at + 3, m)) return null;
+  at += 3 + m.length;
+  if (raw.charCodeAt(at) !== 34 || raw.charCodeAt(at + 1) !== 32) return null;
+  const status = f.status;
+  if (typeof status !== 'number' || status > 2147483647) return null;
+  at = digitsAt(raw, at + 2, status);
+  if (at < 0 || raw.charCodeAt(at) !== 32) return null;
+  const bytes = f.bytes;
+  if (bytes === undefined) at = raw.charCodeAt(at + 1) === 45 ? at + 2 : -1;
+  else at = typeof bytes === 'number' ? digitsAt(raw, at + 1, bytes) : -1;
+  if (at < 0) return null;
+  if (combined) {
+    if (raw.charCodeAt(at) !== 32 || raw.charCodeAt(at + 1) !== 34) return null;
+    at = textAt(raw, at + 2, f.referrer);
+    if (at < 0 || raw.charCodeAt(at) !== 34 || raw.charCodeAt(at + 1) !== 32 || raw.charCodeAt(at + 2) !== 34)
+      return null;
+    at = textAt(raw, at + 3, f.user_agent);
+    if (at < 0 || raw.charCodeAt(at) !== 34) return null;
+    at++;
   }
   return at === raw.length ? zone : null;
+}
+
+/** Where `v` (a string, or `-` when absent) ends if the line holds it at `at`; -1 otherwise. */
+function textAt(raw: string, at: number, v: FieldValue | undefined): number {
+  if (v === undefined) return raw.charCodeAt(at) === 45 ? at + 1 : -1;
+  if (typeof v !== 'string' || !holds(raw, at, v)) return -1;
+  return at + v.length;
+}
+
+/**
+ * Whether `s` is in `text` at `at`. A slice compared with === runs 3-4x faster than startsWith
+ * on these strings (slices of a larger read), whose chars startsWith fetches one at a time.
+ */
+function holds(text: string, at: number, s: string): boolean {
+  return at + s.length <= text.length && text.slice(at, at + s.length) === s;
+}
+
+/** Where `n` ends if the line spells it at `at` as plain decimal digits; -1 otherwise. */
+function digitsAt(raw: string, at: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) return -1;
+  let k = at;
+  let v = 0;
+  for (;;) {
+    const c = raw.charCodeAt(k) - 48;
+    if (!(c >= 0 && c <= 9)) break;
+    v = v * 10 + c;
+    k++;
+  }
+  // One digit at least, and no leading zero: String(n) would not write it.
+  if (k === at || (raw.charCodeAt(at) === 48 && k - at > 1)) return -1;
+  return v === n ? k : -1;
 }
 
 /** The line a row that keeps no `raw` stands for (as the store's SQL rebuilds it); null when it cannot be rebuilt. */
