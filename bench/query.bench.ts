@@ -43,21 +43,25 @@ export default async function bench(): Promise<BenchRow[]> {
   const c = await inst.connect();
   const t0 = performance.now();
   await c.run(`
-    INSERT INTO logs_active
+    INSERT INTO logs_active BY NAME
     SELECT
       make_timestamp(${T0 * 1000}::BIGINT + (i * ${DAY_US}::BIGINT // ${N})) AS ts,
       CASE WHEN h % 100 < 5 THEN 'error' WHEN h % 100 < 25 THEN 'warn' WHEN h % 100 < 30 THEN 'debug' ELSE 'info' END AS level,
       ['web', 'api', 'auth', 'billing', 'search'][1 + h % 5] AS service,
       'host-' || (h % 8) AS host,
       '/var/log/app.log' AS source, 'bench' AS generation, i AS "offset", 'apache_combined' AS format,
-      'GET ' || p || ' HTTP/1.1' || CASE WHEN i % 1000003 = 17 THEN ' needle-7f3a9c' ELSE '' END AS message,
-      '10.0.' || (h % 256) || '.' || (h // 256 % 256) || ' - - [01/Jan/2026:00:00:00 +0000] "GET ' || p || ' HTTP/1.1" ' || st || ' ' || (h % 5000) || ' "-" "Mozilla/5.0"' AS raw,
+      -- As the store keeps access lines: rebuilt from their columns (raw_zone set, no raw or
+      -- message), except the lines with the needle, whose message is not their request.
+      CASE WHEN needle THEN 'GET ' || p || ' HTTP/1.1 needle-7f3a9c' END AS message,
+      CASE WHEN needle THEN '10.0.' || (h % 256) || '.' || (h // 256 % 256) || ' - - [01/Jan/2026:00:00:00 +0000] "GET ' || p || ' HTTP/1.1 needle-7f3a9c" ' || st || ' ' || (h % 5000) || ' "-" "Mozilla/5.0"' END AS raw,
+      CASE WHEN NOT needle THEN 0 END AS raw_zone,
       st AS status, 'GET' AS method, p AS path, h % 5000 AS bytes,
       round(exp(((h // 7) % 1000) / 140.0), 2) AS latency_ms,
-      '10.0.' || (h % 256) || '.' || (h // 256 % 256) AS client_ip, NULL AS trace_id, NULL AS fields,
+      '10.0.' || (h % 256) || '.' || (h // 256 % 256) AS client_ip, NULL AS trace_id,
+      CASE WHEN NOT needle THEN 'HTTP/1.1' END AS protocol, 'Mozilla/5.0' AS user_agent, NULL AS fields,
       make_timestamp(${T0 * 1000}::BIGINT + ${DAY_US}::BIGINT) AS ingested_at
     FROM (
-      SELECT i, h,
+      SELECT i, h, i % 1000003 = 17 AS needle,
         CASE WHEN h % 1000 < 30 THEN 500 + h % 4 WHEN h % 1000 < 80 THEN 404 WHEN h % 1000 < 150 THEN 304 ELSE 200 END AS st,
         '/api/v1/' || ['users', 'orders', 'items', 'search', 'login', 'cart', 'health', 'static/app.js'][1 + (h // 13) % 8] || '/' || (h // 101) % 50 AS p
       FROM (SELECT range AS i, (hash(range) % 1000000007)::BIGINT AS h FROM range(${N}))

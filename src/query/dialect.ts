@@ -52,10 +52,14 @@ export interface Dialect {
   countDistinct(expr: string): string;
   /**
    * For stores that rebuild some rows' `raw` from their columns: a condition true on those rows,
-   * and the parts of such a line that could hold `chunk` (text without layout separators, see
-   * core/raw-layouts). A text search then looks at the parts before building any line.
+   * the run of `needle` any match in such a line holds inside one part, and the texts that could
+   * hold it: `exact` pieces of the line, `loose` texts holding more than the line (null when the
+   * needle has no run to look for). A text search then looks at them before building any line.
    */
-  rebuiltParts?(chunk: string): { rebuilt: string; parts: string[] };
+  rebuiltParts?(
+    needle: string,
+    wildcard: boolean,
+  ): { rebuilt: string; run: string; exact: string[]; loose: string[] } | null;
 }
 
 /** Escapes text for a LIKE pattern with `\` as the escape character; `*` becomes `%` when `wild`. */

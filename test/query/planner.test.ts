@@ -342,44 +342,62 @@ describe('planQuery: time bounds for skipping partitions', () => {
 describe('planQuery: rebuilt lines', () => {
   const search = (text: string) => planQuery(parse(text), {});
   const LINE = '(contains(lower("message"), ?) OR contains(lower("raw"), ?))';
-  const parts = (lower: boolean, list: string[]) =>
-    list.map((p) => `contains(${lower ? `lower(${p})` : p}, ?)`).join(' OR ');
+  const any = (lower: boolean, list: string[]) =>
+    `coalesce(${list.map((p) => `contains(${lower ? `lower(${p})` : p}, ?)`).join(' OR ')}, FALSE)`;
   const TEXT_PARTS = [
     '"client_ip"',
-    `coalesce(json_extract_string("fields", '$."ident"'), '-')`,
-    `coalesce(json_extract_string("fields", '$."user"'), '-')`,
     '"method"',
     '"path"',
     '"protocol"',
     `coalesce("referrer", '-')`,
     `coalesce("user_agent", '-')`,
   ];
+  const FIELDS_TEXT = 'CAST("fields" AS VARCHAR)';
+  const REBUILT = '("raw_zone" IS NOT NULL)';
 
-  it('looks at the parts of a rebuilt line before building it', () => {
+  it('answers a needle without separators from the pieces of a rebuilt line, building none', () => {
     const p = search('Timeout');
     expect(p.sql).toContain(
-      `WHERE ((NOT ("raw_zone" IS NOT NULL) OR coalesce(${parts(true, TEXT_PARTS)}, FALSE)) AND ${LINE}) ORDER BY`,
+      `WHERE (CASE WHEN NOT ${REBUILT} THEN ${LINE} WHEN ${any(true, TEXT_PARTS)} THEN TRUE WHEN ${any(true, [FIELDS_TEXT])} THEN ${LINE} ELSE FALSE END) ORDER BY`,
     );
-    // The guard's parameters (one per part), then the search's.
-    expect(p.params).toEqual([...TEXT_PARTS.map(() => 'timeout'), 'timeout', 'timeout']);
+    // Lines that keep their raw text; the pieces; the fields' JSON text, which holds more than the
+    // line, so a hit there is checked against the line.
+    expect(p.params).toEqual([
+      'timeout',
+      'timeout',
+      ...TEXT_PARTS.map(() => 'timeout'),
+      'timeout',
+      'timeout',
+      'timeout',
+    ]);
   });
 
-  it('looks for the longest run without separators, in the parts that could hold it', () => {
+  it('looks for the longest run without separators, then checks the line', () => {
+    const p = search('"GET it"');
+    expect(p.sql).toContain(
+      `WHERE (CASE WHEN NOT ${REBUILT} THEN ${LINE} WHEN ${any(true, [...TEXT_PARTS, FIELDS_TEXT])} THEN ${LINE} ELSE FALSE END) ORDER BY`,
+    );
+    expect(p.params).toEqual([
+      'get it',
+      'get it',
+      ...[...TEXT_PARTS, FIELDS_TEXT].map(() => 'get'),
+      'get it',
+      'get it',
+    ]);
     // Digits may be a status, a byte count or part of the date as well.
-    const digits = search('"GET /x 404"');
-    expect(digits.params[0]).toBe('get');
-    const d404 = search('" 4040 "');
-    expect(d404.sql).toContain(`CAST("status" AS VARCHAR)`);
-    expect(d404.sql).toContain(`CAST("bytes" AS VARCHAR)`);
-    expect(d404.sql).toContain('strftime(');
-    expect(d404.params[0]).toBe('4040');
+    const digits = search('" 4040 "');
+    expect(digits.sql).toContain(`CAST("status" AS VARCHAR)`);
+    expect(digits.sql).toContain(`CAST("bytes" AS VARCHAR)`);
+    expect(digits.sql).toContain('strftime(');
     // Letters outside month names: neither numbers nor the date.
     const words = search('curl');
     expect(words.sql).not.toContain('CAST("status" AS VARCHAR)');
     expect(words.sql).not.toContain('strftime(');
-    // Wildcards split runs too.
-    expect(search('time*outs').params[0]).toBe('time');
+    expect(search('dec').sql).toContain('strftime(');
+    // Wildcards and characters JSON escapes split runs too.
+    expect(search('time*outside').params).toContain('outside');
     expect(search('time*outs').sql).toContain('LIKE ?');
+    expect(search('"a\\\\bcd"').params).toContain('bcd');
   });
 
   it('searches every line when the needle is separators only', () => {

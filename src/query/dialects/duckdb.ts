@@ -1,5 +1,5 @@
 /** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
-import { partsThatMayHold, REBUILT_SQL } from '../../storage/duckdb/raw-text.js';
+import { longestRun, partsThatMayHold, REBUILT_SQL } from '../../storage/duckdb/raw-text.js';
 import {
   type Dialect,
   doubleLiteral,
@@ -29,7 +29,11 @@ export const duckdbDialect: Dialect = {
   regexParam: (expr, ignoreCase) =>
     ignoreCase ? `regexp_matches(${expr}, ?, 'i')` : `regexp_matches(${expr}, ?)`,
   numberText: (expr) => `CAST(${expr} AS VARCHAR)`,
-  rebuiltParts: (chunk) => ({ rebuilt: REBUILT_SQL, parts: partsThatMayHold(chunk) }),
+  rebuiltParts: (needle, wildcard) => {
+    const run = longestRun(needle, wildcard);
+    const parts = run === '' ? null : partsThatMayHold(run);
+    return parts === null ? null : { rebuilt: REBUILT_SQL, run, ...parts };
+  },
   timeBucketKey: (expr, intervalUs) => {
     // Integer division of epoch microseconds: about 30 % less CPU per row than time_bucket()
     // (bench/query.bench.ts, timechart). Buckets start at shift + k * interval, shift being the

@@ -4,7 +4,7 @@
  * every reader sees the line as it came. Filters through the view stay lazy (DuckDB inlines the
  * expression and builds the text only for rows that reach it).
  */
-import { type LayoutPart, mayBeInStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
+import { type LayoutPart, mayBeInStamp, RAW_LAYOUTS, SEPARATORS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
 import { quoteIdent } from './schema.js';
 
@@ -60,25 +60,61 @@ export function rawSql(): string {
 }
 
 const DIGITS = /^[0-9-]+$/;
+// The fields JSON is searched as its text, where `\`, control characters and lone surrogates
+// are escaped: a run holds none of them, so it reads the same in the JSON as in the line.
+const FIELDS_TEXT = `CAST(${FIELDS} AS VARCHAR)`;
 
 /**
- * The text of every part of a rebuilt line that could hold `chunk` (a run of characters without
- * SEPARATORS): a match of the chunk in the line lies inside one of them. Parts that cannot hold it
- * (numbers for a chunk with letters, the date for a chunk with other characters) are left out.
+ * The longest run of `needle` without layout separators, JSON-escaped characters, nor `*` in a
+ * wildcard search: a match of the needle in a rebuilt line holds it inside one part.
  */
-export function partsThatMayHold(chunk: string): string[] {
-  const numeric = DIGITS.test(chunk);
-  const stampLike = mayBeInStamp(chunk.toLowerCase());
+export function longestRun(needle: string, wildcard: boolean): string {
+  let best = '';
+  let start = 0;
+  for (let i = 0; i <= needle.length; i++) {
+    const c = needle.charCodeAt(i);
+    const cut =
+      i === needle.length ||
+      c < 0x20 ||
+      c === 92 ||
+      (c >= 0xd800 && c <= 0xdfff) ||
+      SEPARATORS.includes(needle[i]) ||
+      (wildcard && c === 42);
+    if (cut) {
+      if (i - start > best.length) best = needle.slice(start, i);
+      start = i + 1;
+    }
+  }
+  return best;
+}
+
+/**
+ * The text of every part of a rebuilt line that could hold `run` (see `longestRun`): a match of
+ * the run in the line lies inside one of them. `exact` are pieces of the line itself (a match in
+ * one is a match in the line); `loose` is the JSON text of the fields the line takes some parts
+ * from, which holds more than the line (keys, other fields) but, unlike JSON functions, does not
+ * stop DuckDB from pushing the filter down to the scan. Parts that cannot hold the run (numbers
+ * for a run with letters, the date for a run with other characters) are left out. Null when the
+ * run may be what the line writes for a missing JSON field (`-`): every line has to be looked at.
+ */
+export function partsThatMayHold(run: string): { exact: string[]; loose: string[] } | null {
+  const numeric = DIGITS.test(run);
+  const stampLike = mayBeInStamp(run.toLowerCase());
   const seen = new Set<string>();
+  let loose = false;
   for (const layout of Object.values(RAW_LAYOUTS)) {
     for (const p of layout) {
       if (p.kind === 'lit') continue;
       if (p.kind === 'column' && p.type !== 'string' && !numeric) continue;
       if (p.kind === 'stamp' && !stampLike) continue;
-      // The request's words are a space apart, and a chunk holds no space: one of them holds it.
+      // The request's words are a space apart, and a run holds no space: one of them holds it.
       if (p.kind === 'request') for (const c of ['"method"', '"path"', '"protocol"']) seen.add(c);
-      else seen.add(partSql(p));
+      else if (p.kind === 'field') {
+        // A field the row lacks is written as `absent`, which its JSON text does not show.
+        if (p.absent.includes(run)) return null;
+        loose = true;
+      } else seen.add(partSql(p));
     }
   }
-  return [...seen];
+  return { exact: [...seen], loose: loose ? [FIELDS_TEXT] : [] };
 }

@@ -47,6 +47,28 @@ function parsed(lines: readonly string[], format = 'auto'): LogEvent[] {
   );
 }
 
+const token = fc.stringMatching(/^[!#-Z^-~]{1,12}$/);
+const spaced = fc.stringMatching(/^[!#-Z^-~][ !#-Z^-~]{0,20}$/);
+/** Canonical access lines with arbitrary parts. */
+const accessLine = fc
+  .record({
+    ip: token,
+    user: fc.oneof(fc.constant('-'), token),
+    s: fc.integer({ min: 0, max: 86_400 * 366 }),
+    zone: fc.integer({ min: -14 * 60, max: 14 * 60 }),
+    method: fc.constantFrom('GET', 'POST', 'DELETE', 'PROPFIND'),
+    path: spaced,
+    protocol: fc.constantFrom('HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'),
+    status: fc.integer({ min: 100, max: 599 }),
+    bytes: fc.oneof(fc.constant('-'), fc.nat().map(String)),
+    referrer: fc.oneof(fc.constant('-'), spaced),
+    ua: fc.oneof(fc.constant('-'), spaced),
+  })
+  .map((p) => {
+    const stamp = httpStamp((T0 + p.s * 1000) * 1000, p.zone);
+    return `${p.ip} - ${p.user} [${stamp}] "${p.method} ${p.path} ${p.protocol}" ${p.status} ${p.bytes} "${p.referrer}" "${p.ua}"`;
+  });
+
 async function roundTrip(events: LogEvent[], seal: boolean): Promise<Record<string, unknown>[]> {
   const dir = tempDir('logpipe-rebuild-');
   const store = await openDuckDbStore({
@@ -96,27 +118,7 @@ describe('lines rebuilt from their columns', () => {
   }
 
   it('rebuilds generated lines as the SQL does, for any parts', async () => {
-    const token = fc.stringMatching(/^[!#-Z^-~]{1,12}$/);
-    const spaced = fc.stringMatching(/^[!#-Z^-~][ !#-Z^-~]{0,20}$/);
-    const line = fc
-      .record({
-        ip: token,
-        user: fc.oneof(fc.constant('-'), token),
-        s: fc.integer({ min: 0, max: 86_400 * 366 }),
-        zone: fc.integer({ min: -14 * 60, max: 14 * 60 }),
-        method: fc.constantFrom('GET', 'POST', 'DELETE', 'PROPFIND'),
-        path: spaced,
-        protocol: fc.constantFrom('HTTP/1.0', 'HTTP/1.1', 'HTTP/2.0'),
-        status: fc.integer({ min: 100, max: 599 }),
-        bytes: fc.oneof(fc.constant('-'), fc.nat().map(String)),
-        referrer: fc.oneof(fc.constant('-'), spaced),
-        ua: fc.oneof(fc.constant('-'), spaced),
-      })
-      .map((p) => {
-        const stamp = httpStamp((T0 + p.s * 1000) * 1000, p.zone);
-        return `${p.ip} - ${p.user} [${stamp}] "${p.method} ${p.path} ${p.protocol}" ${p.status} ${p.bytes} "${p.referrer}" "${p.ua}"`;
-      });
-    const lines = fc.sample(line, { numRuns: 400, seed: 7 });
+    const lines = fc.sample(accessLine, { numRuns: 400, seed: 7 });
     const events = parsed(lines).map((e, i) => ({ ...e, offset: i }));
     for (const e of events) {
       const zone = rebuiltZone(e);
@@ -177,6 +179,48 @@ describe('lines rebuilt from their columns', () => {
           ).toEqual(want.rows.map((r) => r.offset ?? r.raw));
         }
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds what the reference evaluator finds, for pieces of random lines', async () => {
+    const dir = tempDir('logpipe-rebuild-search-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb') });
+    const lines = fc.sample(accessLine, { numRuns: 60, seed: 11 });
+    const events = parsed(lines).map((e, i) => ({ ...e, offset: i }));
+    try {
+      await store.append(events);
+      // A slice of some line (often across separators), in a random case.
+      const piece = fc
+        .tuple(fc.nat({ max: lines.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 12 }), fc.boolean())
+        .map(([l, at, n, upper]) => {
+          const line = lines[l];
+          const from = at % line.length;
+          const text = line.slice(from, from + n);
+          return upper ? text.toUpperCase() : text;
+        })
+        .filter((t) => t.trim() !== '' && !t.includes('*'));
+      await fc.assert(
+        fc.asyncProperty(piece, fc.boolean(), async (term, wild) => {
+          // As a phrase, negated, and as a wildcard term (its middle character any run).
+          const phrase = `"${term.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+          const queries = [phrase, `-${phrase}`];
+          const bare = term.replace(/[^A-Za-z0-9._]/g, '');
+          if (wild && bare.length >= 3) queries.push(`${bare.slice(0, 1)}*${bare.slice(2)}`);
+          for (const q of queries) {
+            const ast = parseQuery(q);
+            const plan = planQuery(ast, { limit: 1000 });
+            const got = await store.query(plan, { range: plan.range });
+            const want = evaluateQuery(ast, events, { limit: 1000 });
+            expect(
+              got.rows.map((r) => r.raw),
+              q,
+            ).toEqual(want.rows.map((r) => r.raw));
+          }
+        }),
+        { numRuns: 150, seed: 3 },
+      );
     } finally {
       await store.close();
     }
