@@ -98,20 +98,46 @@ export function putString(c: StringColumn, i: number, v: string | null): void {
   }
   if (v === c.prev) {
     // The same string object or text as the last value: copy its bytes, no UTF-8 encoding.
-    reserveBytes(c, c.prevLen);
-    c.data.copyWithin(c.used, c.prevAt, c.prevAt + c.prevLen);
-    c.lengths[i] = c.prevLen;
-    c.used += c.prevLen;
+    const len = c.prevLen;
+    reserveBytes(c, len);
+    const d = c.data;
+    const at = c.used;
+    if (len < SHORT) {
+      const from = c.prevAt;
+      for (let k = 0; k < len; k++) d[at + k] = d[from + k];
+    } else d.copyWithin(at, c.prevAt, c.prevAt + len);
+    c.lengths[i] = len;
+    c.used = at + len;
     return;
   }
   // A UTF-16 code unit never takes more than 3 bytes of UTF-8.
   reserveBytes(c, v.length * 3);
-  const w = c.data.write(v, c.used);
+  const at = c.used;
+  const w = writeText(c.data, at, v);
   c.lengths[i] = w;
   c.prev = v;
-  c.prevAt = c.used;
+  c.prevAt = at;
   c.prevLen = w;
-  c.used += w;
+  c.used = at + w;
+}
+
+/** Below this many chars a string is copied a char at a time: the native writer's call costs more. */
+const SHORT = 24;
+
+/** Writes `v` as UTF-8 at `at` (room for 3 bytes a char is the caller's); returns the bytes written. */
+export function writeText(d: Buffer, at: number, v: string): number {
+  const n = v.length;
+  if (n < SHORT) {
+    let k = 0;
+    for (; k < n; k++) {
+      const ch = v.charCodeAt(k);
+      if (ch >= 0x80) break;
+      d[at + k] = ch;
+    }
+    // Anything beyond ASCII: the native writer starts over.
+    if (k === n) return n;
+  }
+  return d.write(v, at);
 }
 
 /** Sets row `i` of a numeric column (`null` for none). */
