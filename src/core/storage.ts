@@ -2,7 +2,7 @@
  * The storage contract. DuckDB implements it today, ClickHouse later; the pipeline and the
  * server only ever see this interface.
  */
-import type { LogEvent } from './events.js';
+import type { LogEvent, RawEvent } from './events.js';
 
 /** A parameterised SQL statement; user text only ever travels in `params`. */
 export interface SqlQuery {
@@ -73,8 +73,32 @@ export interface QueryOptions {
 export interface WriteBatch {
   /** Adds events (or events already encoded for this engine) after those already added. */
   add(events: readonly LogEvent[] | EncodedEvents): void;
+  /**
+   * Adds raw events as `add(parse(events))` would; an engine may turn the lines the parser
+   * reads as access lines into rows itself (faster: no LogEvent between).
+   */
+  addRaw(events: readonly RawEvent[], parse: RawParser): void;
   /** Events added so far. */
   readonly size: number;
+}
+
+/** How a parser reads a source's access lines: what a store that reads them itself must report. */
+export interface AccessPlan {
+  /** Format ids the parser reports for a line with referrer and user agent, and for one without. */
+  combined: string;
+  common: string;
+  /** Service and host of an event whose RawEvent names none. */
+  service: string | null;
+  host: string | null;
+}
+
+/** A batch parser (one event per line, in order) that says which lines it reads as access lines. */
+export interface RawParser {
+  (events: RawEvent[]): LogEvent[];
+  /** The plan by which the parser reads `e` first when that is as an access line; null otherwise. */
+  accessPlan(e: RawEvent): AccessPlan | null;
+  /** Counts `e` as read by its access plan (its source's format detection sees a hit). */
+  tookAccess(e: RawEvent): void;
 }
 
 /**

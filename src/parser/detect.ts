@@ -21,6 +21,10 @@ export interface Detector {
   parse(source: string, line: string, ctx: ParseContext): Parsed | null;
   /** The format `source` currently sticks to, or null before any line was claimed. */
   current(source: string): string | null;
+  /** The format `source` sticks to (tried first on its next line), or null. */
+  winner(source: string): FormatDef | null;
+  /** Counts a line of `source` as parsed by its winner, outside `parse` (a reader of its own). */
+  hit(source: string): void;
 }
 
 /** Char code of the first non-blank character, 0 for a blank line. */
@@ -80,8 +84,17 @@ export function createDetector(order: readonly FormatDef[]): Detector {
     return null;
   }
 
+  function known(source: string): SourceState | undefined {
+    return last !== null && source === lastSource ? last : states.get(source);
+  }
+
   return {
     parse,
     current: (source) => states.get(source)?.winner?.id ?? null,
+    winner: (source) => known(source)?.winner ?? null,
+    hit(source) {
+      const st = known(source);
+      if (st !== undefined) st.misses = 0;
+    },
   };
 }

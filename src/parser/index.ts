@@ -6,6 +6,7 @@
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import type { PatternConfig } from '../core/parse-config.js';
+import type { AccessPlan, RawParser } from '../core/storage.js';
 import { createDetector } from './detect.js';
 import { type EventDefaults, toLogEvent } from './event.js';
 import { parseGeneric } from './formats/generic.js';
@@ -33,8 +34,11 @@ export interface ParserOptions {
   grokPatterns?: Readonly<Record<string, string>>;
 }
 
-/** Parses a batch; the result has one event per input, in order. Never throws on line content. */
-export type BatchParser = (events: RawEvent[]) => LogEvent[];
+/**
+ * Parses a batch; the result has one event per input, in order. Never throws on line content.
+ * It also tells a store which lines it would read as access lines (see RawParser).
+ */
+export type BatchParser = RawParser;
 
 /**
  * Creates a batch parser. An unknown format name is a UsageError listing the known ones; a bad
@@ -65,12 +69,17 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
   const detector = createDetector([...user, ...AUTO_ORDER]);
   const ctx: ParseContext = { zone, refMs: 0 };
 
+  /** The format `e` is parsed with, when not detected. */
+  function chosen(e: RawEvent): FormatDef | null {
+    // A per-event hint names its format; an unknown hint falls back to the parser's own choice.
+    if (e.format !== undefined && e.format !== 'auto') return lookup(e.format) ?? forced;
+    return forced;
+  }
+
   function parseOne(e: RawEvent): LogEvent {
     const line = typeof e.line === 'string' ? e.line : String(e.line);
     ctx.refMs = e.received_at;
-    let f = forced;
-    // A per-event hint names its format; an unknown hint falls back to the parser's own choice.
-    if (e.format !== undefined && e.format !== 'auto') f = lookup(e.format) ?? forced;
+    const f = chosen(e);
     let p: Parsed | null;
     try {
       p = f !== null ? f.parse(line, ctx) : detector.parse(e.source, line, ctx);
@@ -82,12 +91,34 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
     return toLogEvent(e, p ?? parseUnknown(line), defaults);
   }
 
-  return (events) => {
+  const parse = ((events: RawEvent[]) => {
     const out = new Array<LogEvent>(events.length);
     for (let i = 0; i < events.length; i++) out[i] = parseOne(events[i]);
     return out;
+  }) as BatchParser;
+  // The access formats' plans, by the format that reads the line first.
+  const plans = new Map<FormatDef, AccessPlan>();
+  for (const [id, combined, common] of ACCESS_FORMATS) {
+    const f = findFormat(id);
+    if (f !== undefined) plans.set(f, { combined, common, service: defaults.service, host: defaults.host });
+  }
+  parse.accessPlan = (e) => {
+    const f = chosen(e) ?? detector.winner(e.source);
+    return f === null ? null : (plans.get(f) ?? null);
   };
+  parse.tookAccess = (e) => {
+    // A forced or hinted format keeps no state; a detected one counts the hit.
+    if (chosen(e) === null) detector.hit(e.source);
+  };
+  return parse;
 }
+
+/** The access formats (parser/formats/apache-combined.ts) and the ids they report for combined and common lines. */
+const ACCESS_FORMATS: readonly [string, string, string][] = [
+  ['apache_combined', 'apache_combined', 'apache_common'],
+  ['apache_common', 'apache_combined', 'apache_common'],
+  ['nginx_access', 'nginx_access', 'nginx_access'],
+];
 
 /** Parses one line outside any pipeline (source `line`, read now): for tests, tools and the REPL. */
 export function parseLine(line: string, opts: ParserOptions = {}): LogEvent {

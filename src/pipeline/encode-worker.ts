@@ -1,12 +1,14 @@
 /**
  * Worker thread entry for the encode pool (encode-pool.ts): parses each batch and encodes the
- * events as segment rows, answering with their wire form in one transferred buffer. Parsers are
- * kept per source's hints, so format detection sticks per source here as it does inline.
+ * events as segment rows (access lines straight from their text), answering with their wire
+ * form in one transferred buffer. Parsers are kept per source's hints, so format detection
+ * sticks per source here as it does inline.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RawEvent } from '../core/events.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
-import { addEvents, eventRows, resetEventRows, SEGMENT_ENCODING } from '../storage/duckdb/event-columns.js';
+import { addRawEvents } from '../storage/duckdb/access-rows.js';
+import { eventRows, resetEventRows, SEGMENT_ENCODING } from '../storage/duckdb/event-columns.js';
 import { serializeRows } from '../storage/duckdb/rows-wire.js';
 import type { EncodeRequest, EncodeResponse } from './encode-pool.js';
 
@@ -63,10 +65,9 @@ if (port !== null) {
       }
       raws[i] = e;
     }
-    const events = parserFor(req.hints)(raws);
     resetEventRows(rows);
-    addEvents(rows, events);
-    const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count: events.length, rows });
+    addRawEvents(rows, raws, parserFor(req.hints));
+    const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count: n, rows });
     let size = 0;
     for (const p of pieces) size += p.length;
     // A buffer of its own, so it can be moved to the other thread whole.

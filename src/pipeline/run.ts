@@ -108,7 +108,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     });
     for await (const batch of source.batches()) {
       collected += batch.events.length;
-      await w.write(parse(batch.events), batch.ack);
+      await w.writeRaw(batch.events, parse, batch.ack);
     }
   });
 

@@ -4,9 +4,9 @@
  * pushes back through the parser to the collector. A failing append (disk full, locked file) is
  * retried with backoff, never dropped; nothing is acknowledged that is not stored.
  */
-import type { Ack, LogEvent } from '../core/events.js';
+import type { Ack, LogEvent, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
-import type { EncodedEvents, StorageEngine, WriteBatch } from '../core/storage.js';
+import type { EncodedEvents, RawParser, StorageEngine, WriteBatch } from '../core/storage.js';
 
 export interface StoreWriterOptions {
   /** Events per append, at least (whole input batches are never split). */
@@ -65,14 +65,34 @@ export class StoreWriter {
    * in its write form, so the caller's copies can be dropped while they wait.
    */
   async write(events: readonly LogEvent[] | EncodedEvents, ack: Ack): Promise<void> {
+    const cur = await this.open();
+    cur.batch.add(events);
+    this.added(cur, Array.isArray(events) ? events.length : (events as EncodedEvents).count, ack);
+  }
+
+  /**
+   * Queues raw events to be parsed by `parse` as they go into the store's batch (the store may
+   * read access lines itself, with no LogEvent between); otherwise as `write`.
+   */
+  async writeRaw(events: RawEvent[], parse: RawParser, ack: Ack): Promise<void> {
+    const cur = await this.open();
+    cur.batch.addRaw(events, parse);
+    this.added(cur, events.length, ack);
+  }
+
+  /** The batch taking writes, once there is room for more. */
+  private async open(): Promise<Pending> {
     if (this.closing) throw new Error('store writer is closed');
     while (this.queued >= this.highWater) await new Promise<void>((r) => this.roomWaiters.push(r));
     if (this.closing) throw new Error('store writer is closed');
     if (this.current === null) this.current = { batch: this.store.batch(), acks: [] };
-    const cur = this.current;
-    cur.batch.add(events);
+    return this.current;
+  }
+
+  /** Counts what was added to `cur` and hands it on when full (or after the flush interval). */
+  private added(cur: Pending, count: number, ack: Ack): void {
     cur.acks.push(ack);
-    this.queued += Array.isArray(events) ? events.length : (events as EncodedEvents).count;
+    this.queued += count;
     if (cur.batch.size >= this.opts.batchSize) {
       this.seal();
       this.kick();

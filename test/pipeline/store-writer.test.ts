@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../src/core/events.js';
+import type { LogEvent, RawEvent } from '../../src/core/events.js';
 import type { AppendResult, EncodedEvents, StorageEngine, WriteBatch } from '../../src/core/storage.js';
 import { StoreWriter } from '../../src/pipeline/store-writer.js';
 
@@ -28,6 +28,9 @@ function eventBatch(): WriteBatch & { readonly events: LogEvent[] } {
       if (!Array.isArray(more))
         throw new Error(`cannot take events encoded as ${(more as EncodedEvents).encoding}`);
       for (const e of more as readonly LogEvent[]) events.push(e);
+    },
+    addRaw(raws, parse) {
+      for (const e of parse(raws as RawEvent[])) events.push(e);
     },
     get size() {
       return events.length;

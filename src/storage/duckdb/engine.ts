@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StorageError } from '../../core/errors.js';
-import type { LogEvent } from '../../core/events.js';
+import type { LogEvent, RawEvent } from '../../core/events.js';
 import type { Logger } from '../../core/log.js';
 import type {
   AppendResult,
@@ -29,6 +29,7 @@ import type {
 import { formatMicros } from '../../core/time.js';
 import { type ColumnBuffers, columnCapacity, keepRows } from '../parquet/column-buffers.js';
 import { assembleFile, encodeRowGroups, type ParquetPieces, parquetFile } from '../parquet/writer.js';
+import { addRawEvents } from './access-rows.js';
 import {
   addPending,
   chunksSummary,
@@ -520,6 +521,11 @@ export class DuckDbStore implements StorageEngine {
           appendRows(content.rows, (enc as EncodedRows).rows);
         } else if (content.rows) addEvents(content.rows, events as readonly LogEvent[]);
         else for (const e of events as readonly LogEvent[]) content.events!.push(e);
+      },
+      addRaw(events, parse) {
+        if (content.spent) throw new Error('this batch was appended already');
+        if (content.rows) addRawEvents(content.rows, events, parse);
+        else for (const e of parse(events as RawEvent[])) content.events!.push(e);
       },
       get size() {
         return content.rows ? content.rows.columns.rows : content.events!.length;

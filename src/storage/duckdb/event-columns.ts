@@ -127,11 +127,7 @@ export function appendRows(r: EventRows, src: EventRows): void {
   const b = r.columns;
   const n = src.columns.rows;
   reserveRows(b, n);
-  if (r.keyOf.length < b.capacity) {
-    const keyOf = new Int32Array(b.capacity);
-    keyOf.set(r.keyOf.subarray(0, b.rows));
-    r.keyOf = keyOf;
-  }
+  growKeys(r);
   for (let c = 0; c < b.columns.length; c++) {
     if (b.columns[c].kind !== src.columns.columns[c]?.kind) {
       throw new Error(`encoded rows do not match the table at column ${TABLE_COLUMNS[c].name}`);
@@ -194,11 +190,7 @@ export function resetEventRows(r: EventRows): void {
 export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   const b = r.columns;
   reserveRows(b, events.length);
-  if (r.keyOf.length < b.capacity) {
-    const keyOf = new Int32Array(b.capacity);
-    keyOf.set(r.keyOf.subarray(0, b.rows));
-    r.keyOf = keyOf;
-  }
+  growKeys(r);
   const c = b.columns;
   const ts = c[0] as NumberColumn;
   const level = c[1] as StringColumn;
@@ -233,7 +225,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
       putString(raw, i, null);
     }
     putNumber(zoneCol, i, zone);
-    r.keyOf[i] = keyOf(r, e.source, e.generation);
+    r.keyOf[i] = rowKey(r, e.source, e.generation);
     seen.fill(0);
     // The fields no column takes go straight into `fields` as JSON text.
     let jsonAt = -1;
@@ -264,7 +256,16 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   b.rows = i;
 }
 
-function keyOf(r: EventRows, source: string, generation: string): number {
+/** Makes `keyOf` as long as the columns' capacity (call after `reserveRows`). */
+export function growKeys(r: EventRows): void {
+  if (r.keyOf.length >= r.columns.capacity) return;
+  const keyOf = new Int32Array(r.columns.capacity);
+  keyOf.set(r.keyOf.subarray(0, r.columns.rows));
+  r.keyOf = keyOf;
+}
+
+/** The index in `r.keys` of a row's `source \0 generation`, added when new; -1 without identity. */
+export function rowKey(r: EventRows, source: string, generation: string): number {
   if (generation === '') return -1;
   if (source === r.lastSource && generation === r.lastGeneration) return r.lastKey;
   const key = `${source}\0${generation}`;

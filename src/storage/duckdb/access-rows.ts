@@ -1,0 +1,281 @@
+/**
+ * Raw access lines straight into segment rows, with no LogEvent between: one scan of the line
+ * finds its parts and writes them to their columns. It takes only the lines the store would
+ * rebuild from their columns anyway (core/raw-layouts: one space between parts, no escapes, a
+ * date that comes back from its time and zone, nothing after the user agent), so a taken line
+ * keeps neither `raw` nor `message`. Every other line goes through the parser and `addEvents`.
+ * The rows come out byte for byte as parse + `addEvents` make them: the scan follows the access
+ * parser's reading (parser/formats/apache-combined.ts), and a property test holds the two to it.
+ */
+import type { LogEvent, RawEvent } from '../../core/events.js';
+import { levelFromHttpStatus } from '../../core/levels.js';
+import { httpStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
+import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
+import type { AccessPlan, RawParser } from '../../core/storage.js';
+import { scanHttpDate } from '../../parser/timestamps.js';
+import {
+  type NumberColumn,
+  putNumber,
+  putString,
+  reserveRows,
+  type StringColumn,
+} from '../parquet/column-buffers.js';
+import { addEvents, type EventRows, growKeys, rowKey } from './event-columns.js';
+import { beginObject, endObject, writeMember } from './fields-json.js';
+import { TABLE_COLUMNS } from './schema.js';
+
+const at = (name: string): number => TABLE_COLUMNS.findIndex((c) => c.name === name);
+const TS = at('ts');
+const LEVEL = at('level');
+const SERVICE = at('service');
+const HOST = at('host');
+const SOURCE = at('source');
+const GENERATION = at('generation');
+const OFFSET = at('offset');
+const FORMAT = at('format');
+const MESSAGE = at('message');
+const RAW = at('raw');
+const FIELDS = at(FIELDS_COLUMN);
+const RAW_ZONE = at(RAW_ZONE_COLUMN);
+const STATUS = at('status');
+const METHOD = at('method');
+const PATH = at('path');
+const BYTES = at('bytes');
+const LATENCY = at('latency_ms');
+const CLIENT_IP = at('client_ip');
+const TRACE_ID = at('trace_id');
+const PROTOCOL = at('protocol');
+const REFERRER = at('referrer');
+const USER_AGENT = at('user_agent');
+/** Every column written below (ingested_at is stamped by the append). */
+const COVERED = new Set([
+  TS,
+  LEVEL,
+  SERVICE,
+  HOST,
+  SOURCE,
+  GENERATION,
+  OFFSET,
+  FORMAT,
+  MESSAGE,
+  RAW,
+  FIELDS,
+  RAW_ZONE,
+  STATUS,
+  METHOD,
+  PATH,
+  BYTES,
+  LATENCY,
+  CLIENT_IP,
+  TRACE_ID,
+  PROTOCOL,
+  REFERRER,
+  USER_AGENT,
+  at('ingested_at'),
+]);
+if (COVERED.size !== TABLE_COLUMNS.length || COVERED.has(-1)) {
+  // A column added to the table must be written here too, or rows would come out unlike addEvents'.
+  throw new Error('access-rows: the table has columns this encoder does not write');
+}
+
+const STAMP_LENGTH = 26;
+/** Digits of a byte count that stay exact as a double (and as String(n) spells it). */
+const MAX_DIGITS = 15;
+
+// Lines of a batch share their second: the last date text, its time and zone are kept.
+let lastStamp = '';
+let lastUs = Number.NaN;
+let lastZone = 0;
+
+/** The date's time (epoch µs) when it is exactly what httpStamp writes for it; NaN otherwise. */
+function stampMicros(line: string, from: number): number {
+  const text = line.slice(from, from + STAMP_LENGTH);
+  if (text === lastStamp) return lastUs;
+  let us = Number.NaN;
+  const sign = text.charCodeAt(21);
+  if (sign === 43 || sign === 45) {
+    const v = Number(text.slice(22, 26));
+    const zone = (sign === 45 ? -1 : 1) * (Math.trunc(v / 100) * 60 + (v % 100));
+    const t = scanHttpDate(text, 0);
+    if (!Number.isNaN(t) && httpStamp(t, zone) === text) {
+      us = t;
+      lastZone = zone;
+    }
+  }
+  lastStamp = text;
+  lastUs = us;
+  return us;
+}
+
+/** Whether `line[from, to)` is a method as the access parser accepts one: 3-20 of A-Z, `_`, `-`. */
+function isMethod(line: string, from: number, to: number): boolean {
+  if (to - from < 3 || to - from > 20) return false;
+  for (let k = from; k < to; k++) {
+    const c = line.charCodeAt(k);
+    if ((c < 65 || c > 90) && c !== 95 && c !== 45) return false;
+  }
+  return true;
+}
+
+/** `line[from, to)`, or null for a lone `-` (the access parser's "absent"). */
+function partOrAbsent(line: string, from: number, to: number): string | null {
+  return to - from === 1 && line.charCodeAt(from) === 45 ? null : line.slice(from, to);
+}
+
+/**
+ * Writes `e` as the next row of `r` when its line is an access line in the plan's layout that the
+ * store rebuilds; returns false, writing nothing, for any other line.
+ */
+export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): boolean {
+  const line = e.line;
+  if (typeof line !== 'string' || e.truncated === true) return false;
+  const n = line.length;
+  // Escapes and CRLF endings parse, but do not come back from the columns.
+  if (line.indexOf('\\') >= 0 || line.charCodeAt(n - 1) === 13) return false;
+  const sp1 = line.indexOf(' ');
+  if (sp1 <= 0) return false;
+  const sp2 = line.indexOf(' ', sp1 + 1);
+  if (sp2 < 0) return false;
+  const br = line.indexOf(' [', sp2 + 1);
+  if (br < 0) return false;
+  // A date httpStamp writes holds no `]`, so the parser's closing bracket is right after it.
+  const close = br + 2 + STAMP_LENGTH;
+  if (line.charCodeAt(close) !== 93 || line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34)
+    return false;
+  const ts = stampMicros(line, br + 2);
+  if (Number.isNaN(ts)) return false;
+  const zone = lastZone;
+  // The request: `METHOD path protocol` or `METHOD path`, up to the next quote (no escapes).
+  const reqStart = close + 3;
+  const reqEnd = line.indexOf('"', reqStart);
+  if (reqEnd < 0 || line.charCodeAt(reqEnd + 1) !== 32) return false;
+  const m1 = line.indexOf(' ', reqStart);
+  if (m1 <= reqStart || m1 >= reqEnd || !isMethod(line, reqStart, m1)) return false;
+  const m2 = line.lastIndexOf(' ', reqEnd - 1);
+  // Status: three digits, the first not 0; then a space.
+  let k = reqEnd + 2;
+  const s0 = line.charCodeAt(k) - 48;
+  const s1 = line.charCodeAt(k + 1) - 48;
+  const s2 = line.charCodeAt(k + 2) - 48;
+  if (!(s0 >= 1 && s0 <= 9 && s1 >= 0 && s1 <= 9 && s2 >= 0 && s2 <= 9)) return false;
+  const status = s0 * 100 + s1 * 10 + s2;
+  k += 3;
+  if (line.charCodeAt(k) !== 32) return false;
+  k++;
+  // Bytes: `-`, or digits as String(n) writes them (no leading zero).
+  let bytes = -1;
+  if (line.charCodeAt(k) === 45) k++;
+  else {
+    const from = k;
+    let v = 0;
+    for (; k < n; k++) {
+      const c = line.charCodeAt(k) - 48;
+      if (!(c >= 0 && c <= 9)) break;
+      v = v * 10 + c;
+    }
+    if (k === from || k - from > MAX_DIGITS || (line.charCodeAt(from) === 48 && k - from > 1)) return false;
+    bytes = v;
+  }
+  let format: string;
+  let refStart = -1;
+  let refEnd = -1;
+  let uaStart = -1;
+  if (k === n) {
+    // A common line: its format must be one whose layout ends here.
+    format = plan.common;
+    if (RAW_LAYOUTS[format] !== COMMON_LAYOUT) return false;
+  } else {
+    // ` "referrer" "user agent"` and nothing after.
+    if (line.charCodeAt(k) !== 32 || line.charCodeAt(k + 1) !== 34) return false;
+    format = plan.combined;
+    if (RAW_LAYOUTS[format] !== COMBINED_LAYOUT) return false;
+    refStart = k + 2;
+    refEnd = line.indexOf('"', refStart);
+    // An empty quoted part parses as absent but would come back as `-`.
+    if (refEnd <= refStart || line.charCodeAt(refEnd + 1) !== 32 || line.charCodeAt(refEnd + 2) !== 34)
+      return false;
+    uaStart = refEnd + 3;
+    const uaEnd = line.indexOf('"', uaStart);
+    if (uaEnd !== n - 1 || uaEnd === uaStart) return false;
+  }
+
+  const b = r.columns;
+  reserveRows(b, 1);
+  growKeys(r);
+  const c = b.columns;
+  const i = b.rows;
+  putNumber(c[TS] as NumberColumn, i, ts);
+  putString(c[LEVEL] as StringColumn, i, levelFromHttpStatus(status));
+  putString(c[SERVICE] as StringColumn, i, e.service ?? plan.service);
+  putString(c[HOST] as StringColumn, i, e.host ?? plan.host);
+  putString(c[SOURCE] as StringColumn, i, e.source);
+  putString(c[GENERATION] as StringColumn, i, e.generation);
+  putNumber(c[OFFSET] as NumberColumn, i, e.offset);
+  putString(c[FORMAT] as StringColumn, i, format);
+  putString(c[MESSAGE] as StringColumn, i, null);
+  putString(c[RAW] as StringColumn, i, null);
+  putNumber(c[RAW_ZONE] as NumberColumn, i, zone);
+  r.keyOf[i] = rowKey(r, e.source, e.generation);
+  putNumber(c[STATUS] as NumberColumn, i, status);
+  putString(c[METHOD] as StringColumn, i, line.slice(reqStart, m1));
+  if (m2 > m1) {
+    putString(c[PATH] as StringColumn, i, line.slice(m1 + 1, m2));
+    putString(c[PROTOCOL] as StringColumn, i, line.slice(m2 + 1, reqEnd));
+  } else {
+    putString(c[PATH] as StringColumn, i, line.slice(m1 + 1, reqEnd));
+    putString(c[PROTOCOL] as StringColumn, i, null);
+  }
+  putNumber(c[BYTES] as NumberColumn, i, bytes < 0 ? null : bytes);
+  putNumber(c[LATENCY] as NumberColumn, i, null);
+  putString(c[CLIENT_IP] as StringColumn, i, line.slice(0, sp1));
+  putString(c[TRACE_ID] as StringColumn, i, null);
+  if (refStart < 0) {
+    putString(c[REFERRER] as StringColumn, i, null);
+    putString(c[USER_AGENT] as StringColumn, i, null);
+  } else {
+    putString(c[REFERRER] as StringColumn, i, partOrAbsent(line, refStart, refEnd));
+    putString(c[USER_AGENT] as StringColumn, i, partOrAbsent(line, uaStart, n - 1));
+  }
+  // ident and user, the two parts no column takes, go into `fields` as the parser names them.
+  const fields = c[FIELDS] as StringColumn;
+  const ident = partOrAbsent(line, sp1 + 1, sp2);
+  const user = partOrAbsent(line, sp2 + 1, br);
+  if (ident === null && user === null) fields.lengths[i] = -1;
+  else {
+    const start = beginObject(fields);
+    if (ident !== null) writeMember(fields, true, 'ident', ident);
+    if (user !== null) writeMember(fields, ident === null, 'user', user);
+    fields.lengths[i] = endObject(fields, start);
+  }
+  b.rows = i + 1;
+  return true;
+}
+
+const COMMON_LAYOUT = RAW_LAYOUTS.apache_common;
+const COMBINED_LAYOUT = RAW_LAYOUTS.apache_combined;
+
+/**
+ * Encodes raw events onto the end of `r` as `addEvents(r, parse(events))` would: access lines
+ * the parser would read as such are written here directly, the rest parsed. A line whose source
+ * is not known to be an access log is parsed alone (it may settle its source's format); when the
+ * next is not known either, the rest of the batch goes to the parser whole.
+ */
+export function addRawEvents(r: EventRows, events: readonly RawEvent[], parse: RawParser): void {
+  let unplanned = false;
+  for (let k = 0; k < events.length; k++) {
+    const e = events[k];
+    const plan = parse.accessPlan(e);
+    if (plan === null) {
+      if (unplanned) {
+        addEvents(r, parse(events.slice(k)));
+        return;
+      }
+      unplanned = true;
+      addEvents(r, parse([e]));
+      continue;
+    }
+    unplanned = false;
+    if (addAccessLine(r, e, plan)) parse.tookAccess(e);
+    else addEvents(r, parse([e]) as LogEvent[]);
+  }
+}
