@@ -84,7 +84,7 @@ async function store(flags: StoreFlags): Promise<void> {
     { StoreWriter, storeOptions, parserOptions },
     { startServer },
     { openDuckDbStore },
-    { readEventBatches },
+    { readBatches },
     { importFiles },
   ] = await Promise.all([
     import('../pipeline/index.js'),
@@ -123,7 +123,7 @@ async function store(flags: StoreFlags): Promise<void> {
           ),
       });
     } else {
-      for await (const events of readEventBatches(process.stdin, {
+      for await (const batch of readBatches(process.stdin, {
         input: flags.input,
         format: flags.format,
         service: flags.service,
@@ -133,7 +133,8 @@ async function store(flags: StoreFlags): Promise<void> {
           if (bad++ < 10) log.warn(`stdin line ${n}: ${reason}; kept as an unknown event`);
         },
       })) {
-        await writer.write(events, noAck);
+        if ('events' in batch) await writer.write(batch.events, noAck);
+        else await writer.writeRaw(batch.raws, batch.parse, noAck);
       }
     }
     await writer.close();

@@ -10,7 +10,7 @@ import { FINGERPRINT_BYTES, fingerprintOf } from '../collector/index.js';
 import { UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
 import type { ParserOptions } from '../parser/index.js';
-import { readEventBatches } from './read-events.js';
+import { readBatches } from './read-events.js';
 import type { StoreWriter } from './store-writer.js';
 
 export interface ImportProgress {
@@ -78,7 +78,7 @@ export async function importFiles(paths: string[], opts: ImportOptions): Promise
     stream.on('data', (chunk) => {
       progress.bytes += chunk.length;
     });
-    for await (const events of readEventBatches(stream, {
+    for await (const batch of readBatches(stream, {
       input: 'auto',
       format: opts.format,
       service: opts.service,
@@ -86,8 +86,9 @@ export async function importFiles(paths: string[], opts: ImportOptions): Promise
       source: f.path,
       generation: f.size > 0 ? firstLineGeneration(f.path) : 'empty',
     })) {
-      await opts.writer.write(events, noAck);
-      progress.events += events.length;
+      if ('events' in batch) await opts.writer.write(batch.events, noAck);
+      else await opts.writer.writeRaw(batch.raws, batch.parse, noAck);
+      progress.events += 'events' in batch ? batch.events.length : batch.raws.length;
       opts.onProgress?.(progress);
     }
     progress.bytes = before + f.size;

@@ -6,15 +6,16 @@
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
-import type { LogEvent } from '../core/events.js';
+import type { LogEvent, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { encodeLogEventMicros, streamHeader } from '../core/ndjson.js';
-import { RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
+import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import { limitBody } from '../server/body-limit.js';
-import { decodeIngestBody, decodeRawLinesBody } from '../server/ingest.js';
+import { decodeIngestBody } from '../server/ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
+import { addRawEvents } from '../storage/duckdb/access-rows.js';
 import {
   addEvents,
   type EncodedRows,
@@ -60,11 +61,19 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   // decoding JSON and encoding each string again), unless it answers that it cannot take them.
   const choice: BodyChoice = { binary: true };
   const rows = eventRows();
-  const rowsBody = (events: LogEvent[]): LinkBody => {
+  const rowsBody = (input: { events: LogEvent[] } | { raws: RawEvent[] }): LinkBody => {
     // Filled and serialised with no await between: concurrent requests never share it.
     resetEventRows(rows);
-    addEvents(rows, events);
-    const encoded: EncodedRows = { encoding: SEGMENT_ENCODING, count: events.length, rows };
+    let count: number;
+    if ('raws' in input) {
+      // Raw lines: access lines go straight into rows, the rest through the parser.
+      addRawEvents(rows, input.raws, parse);
+      count = input.raws.length;
+    } else {
+      addEvents(rows, input.events);
+      count = input.events.length;
+    }
+    const encoded: EncodedRows = { encoding: SEGMENT_ENCODING, count, rows };
     return { bytes: Buffer.concat(serializeRows(encoded)), contentType: ROWS_MEDIA_TYPE };
   };
   const stopping = new AbortController();
@@ -89,12 +98,13 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   app.post('/api/ingest', limitBody(opts.maxBodyBytes ?? 64 * 1024 * 1024), async (c) => {
     counters.queue_depth++;
     try {
-      let events: LogEvent[];
+      let events: LogEvent[] | null = null;
+      let raws: RawEvent[] | null = null;
       try {
         if (c.req.header('content-type')?.startsWith(RAW_LINES_MEDIA_TYPE)) {
           const body = new Uint8Array(await c.req.arrayBuffer());
           counters.bytes_in += body.length;
-          events = decodeRawLinesBody(body, { parse });
+          raws = decodeRawLines(body);
         } else {
           const text = await c.req.text();
           counters.bytes_in += Buffer.byteLength(text);
@@ -104,7 +114,15 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         countError(counters, err);
         return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
       }
-      counters.events_in += events.length;
+      const count = raws !== null ? raws.length : events!.length;
+      counters.events_in += count;
+      // Parsed into events only when they are sent as events (NDJSON): raw lines bound for rows
+      // are parsed as they are encoded. A batch that falls back to NDJSON after its rows were
+      // refused is parsed a second time, which its source's format detection counts twice.
+      const eventsOf = (): LogEvent[] => {
+        if (events === null) events = parse(raws!);
+        return events;
+      };
       const send = (body: LinkBody): Promise<unknown> =>
         // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
         deliver(
@@ -122,12 +140,12 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         const { answer, bytes } = await deliverPreferring(
           choice,
           send,
-          () => rowsBody(events),
-          () => encodeBatch(events),
+          () => rowsBody(raws !== null ? { raws } : { events: eventsOf() }),
+          () => encodeBatch(eventsOf()),
           // A store that does not take encoded rows (another engine) gets events as NDJSON.
           () => opts.log.info(`${opts.to} does not take encoded rows; sending events as NDJSON from now on`),
         );
-        counters.events_out += events.length;
+        counters.events_out += count;
         counters.bytes_out += bytes;
         return c.json(answer as object);
       } catch (err) {

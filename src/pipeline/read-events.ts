@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { readLineBatches } from '../core/lines.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
-import { createParser, type ParserOptions } from '../parser/index.js';
+import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
 
 export type InputKind = 'auto' | 'events' | 'raw' | 'lines';
 export const INPUT_KINDS: readonly InputKind[] = ['auto', 'events', 'raw', 'lines'];
@@ -41,6 +41,17 @@ export async function* readEventBatches(
   stream: Readable,
   opts: StdinEventsOptions,
 ): AsyncGenerator<LogEvent[]> {
+  for await (const b of readBatches(stream, opts)) yield 'events' in b ? b.events : b.parse(b.raws);
+}
+
+/** A batch read from a stream: events as they came, or raw lines with the parser to read them. */
+export type ReadBatch = { events: LogEvent[] } | { raws: RawEvent[]; parse: BatchParser };
+
+/**
+ * As `readEventBatches`, but plain lines come as raw events with their parser, for a store to
+ * parse as it encodes them (StoreWriter.writeRaw).
+ */
+export async function* readBatches(stream: Readable, opts: StdinEventsOptions): AsyncGenerator<ReadBatch> {
   if (!INPUT_KINDS.includes(opts.input)) {
     throw new UsageError(`--input must be one of ${INPUT_KINDS.join(', ')}, got "${opts.input}"`);
   }
@@ -106,7 +117,11 @@ export async function* readEventBatches(
       }
     }
     lineNo += batch.lines.length;
+    if (kind === 'lines') {
+      if (raws.length > 0) yield { raws, parse };
+      continue;
+    }
     if (raws.length > 0) events.push(...parse(raws));
-    if (events.length > 0) yield events;
+    if (events.length > 0) yield { events };
   }
 }

@@ -7,7 +7,7 @@ import { bearerAuth } from 'hono/bearer-auth';
 import { streamSSE } from 'hono/streaming';
 import { QueryError, UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
-import { RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
+import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
@@ -15,7 +15,7 @@ import { committedPositions } from '../storage/committed.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/duckdb/rows-wire.js';
 import { limitBody } from './body-limit.js';
 import { fieldFacets } from './fields.js';
-import { decodeIngestBody, decodeRawLinesBody } from './ingest.js';
+import { decodeIngestBody, parserFor } from './ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
 import { assertTailable, followQuery } from './tail.js';
@@ -144,12 +144,15 @@ export function createApp(opts: AppOptions): Hono {
       } else if (c.req.header('content-type')?.startsWith(RAW_LINES_MEDIA_TYPE)) {
         const body = new Uint8Array(await c.req.arrayBuffer());
         own.bytes_in += body.length;
-        input = decodeRawLinesBody(body, {
-          format: c.req.query('format'),
-          service: c.req.query('service'),
-          parser: opts.parser,
-        });
-        own.events_in += input.length;
+        const raws = decodeRawLines(body);
+        // Parsed as they go into the batch (access lines straight into rows).
+        const batch = opts.store.batch();
+        batch.addRaw(
+          raws,
+          parserFor({ format: c.req.query('format'), service: c.req.query('service'), parser: opts.parser }),
+        );
+        input = batch;
+        own.events_in += raws.length;
       } else {
         const body = await c.req.text();
         own.bytes_in += Buffer.byteLength(body);

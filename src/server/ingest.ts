@@ -1,14 +1,14 @@
 /**
  * What `POST /api/ingest` accepts: a log-events stream (from `logpipe parse`), a raw-events
- * stream or a raw-lines body (from `logpipe collect`), or plain log lines — NDJSON application
- * logs included — which are parsed here. A bad line in an events stream rejects the whole request, naming the line,
- * so the sender can fix and resend it; plain lines are never rejected (unknown ones are kept).
+ * stream (from `logpipe collect`), or plain log lines — NDJSON application logs included —
+ * which are parsed here; raw-lines bodies go to the store's batch with `parserFor`'s parser. A
+ * bad line in an events stream rejects the whole request, naming the line, so the sender can
+ * fix and resend it; plain lines are never rejected (unknown ones are kept).
  */
 
 import { UserError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
-import { decodeRawLines } from '../core/raw-lines.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
 
 export interface IngestOptions {
@@ -45,12 +45,8 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   return parse(raws);
 }
 
-/** Parses a raw-lines body (from `logpipe collect`); throws UserError naming what is wrong. */
-export function decodeRawLinesBody(body: Uint8Array, opts: IngestOptions = {}): LogEvent[] {
-  return parserFor(opts)(decodeRawLines(body));
-}
-
-function parserFor(opts: IngestOptions): BatchParser {
+/** The parser a body is read with: the long-lived one given, or one for this body's options. */
+export function parserFor(opts: IngestOptions): BatchParser {
   return (
     opts.parse ??
     createParser({

@@ -139,6 +139,37 @@ describe('HTTP API', () => {
     }
   });
 
+  it('gives back every raw line sent to a file store, access lines read straight into rows', async () => {
+    const store = await openDuckDbStore({ path: join(tempDir('logpipe-app-raw-'), 'logs.duckdb') });
+    const app = createApp({ store });
+    const lines = [
+      '127.0.0.1 - - [10/Oct/2026:13:55:36 +0000] "GET /a HTTP/1.1" 200 10 "-" "curl/8"',
+      '10.0.0.2 - bob [10/Oct/2026:15:55:37 +0200] "POST /b HTTP/1.1" 503 - "https://r/" "Mozilla/5.0"',
+      '10.0.0.3 - - [10/Oct/2026:13:55:38 +0000] "GET /q=\\"x\\" HTTP/1.1" 404 1 "-" "curl/8"',
+      'Oct 10 13:55:39 host app[1]: not an access line',
+    ];
+    const body = encodeRawLines(
+      lines.map((line, i) => ({ source: '/w.log', generation: 'fp', offset: i * 100, line, received_at: 0 })),
+    );
+    try {
+      const res = await app.request('/api/ingest', {
+        method: 'POST',
+        headers: { 'content-type': RAW_LINES_MEDIA_TYPE },
+        body,
+      });
+      expect(await res.json()).toEqual({ stored: 4, duplicates: 0 });
+      const q = await store.query({
+        sql: 'SELECT raw, message, level, bytes, raw_zone FROM logs ORDER BY "offset"',
+        params: [],
+      });
+      expect(q.rows.map((r) => r.raw)).toEqual(lines);
+      expect(q.rows.map((r) => r.raw_zone)).toEqual([0, 120, null, null]);
+      expect(q.rows[1]).toMatchObject({ message: 'POST /b HTTP/1.1', level: 'error', bytes: null });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects a bad ingest line naming it, storing nothing of that request', async () => {
     const { app, store } = await setup();
     const res = await app.request('/api/ingest', {
