@@ -200,8 +200,10 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   }
 
   const b = r.columns;
-  reserveRows(b, 1);
-  growKeys(r);
+  if (b.rows >= b.capacity) {
+    reserveRows(b, 1);
+    growKeys(r);
+  }
   const c = b.columns;
   const i = b.rows;
   putNumber(c[TS] as NumberColumn, i, ts);
@@ -261,6 +263,9 @@ const COMBINED_LAYOUT = RAW_LAYOUTS.apache_combined;
  * next is not known either, the rest of the batch goes to the parser whole.
  */
 export function addRawEvents(r: EventRows, events: readonly RawEvent[], parse: RawParser): void {
+  // Room for the batch at once, not a check that grows the columns line by line.
+  reserveRows(r.columns, events.length);
+  growKeys(r);
   let unplanned = false;
   for (let k = 0; k < events.length; k++) {
     const e = events[k];
