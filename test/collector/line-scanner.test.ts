@@ -13,17 +13,25 @@ import { readLineBatches } from '../../src/core/lines.js';
 
 const stamp: EventStamp = { source: 's', generation: 'g', received_at: 1 };
 
-/** Scans `chunks` one after another, as the tailer does with successive reads. */
-function scanAll(chunks: Buffer[], max: number, flush = false): RawEvent[] {
+/**
+ * Scans `chunks` one after another, as the tailer does with successive reads, taking at most
+ * `limit` events a call (the tailer's batch) and calling again where the last call stopped.
+ */
+function scanAll(chunks: Buffer[], max: number, flush = false, limit = Number.POSITIVE_INFINITY): RawEvent[] {
   const st = newScanState(0);
-  const out: RawEvent[] = [];
+  const all: RawEvent[] = [];
   let pos = 0;
   for (const c of chunks) {
-    scanLines(st, c, 0, c.length, pos, max, stamp, out, Number.POSITIVE_INFINITY);
+    for (let at = 0; at < c.length; ) {
+      const out: RawEvent[] = [];
+      const next = scanLines(st, c, at, c.length, pos + at, max, stamp, out, limit);
+      all.push(...out);
+      at = next;
+    }
     pos += c.length;
   }
-  if (flush) flushCarry(st, max, stamp, out);
-  return out;
+  if (flush) flushCarry(st, max, stamp, all);
+  return all;
 }
 
 describe('scanLines', () => {
@@ -60,15 +68,19 @@ describe('scanLines', () => {
     ]);
   });
 
+  // Random bytes, and ASCII text (lines decoded a run at a time), with batch limits.
   it('matches core/lines.ts on any bytes split anywhere', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc
           .uint8Array({ maxLength: 300 })
           .map((a) => Buffer.from(a.map((b) => (b % 7 === 0 ? 10 : b % 11 === 0 ? 13 : b)))),
+        fc.boolean(),
         fc.array(fc.nat(300), { maxLength: 5 }),
         fc.integer({ min: 1, max: 40 }),
-        async (data, cuts, max) => {
+        fc.oneof(fc.constant(Number.POSITIVE_INFINITY), fc.integer({ min: 1, max: 5 })),
+        async (bytes, ascii, cuts, max, limit) => {
+          const data = ascii ? Buffer.from(bytes.map((b) => b % 128)) : bytes;
           const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
           const chunks: Buffer[] = [];
           let prev = 0;
@@ -76,7 +88,7 @@ describe('scanLines', () => {
             if (p > prev) chunks.push(data.subarray(prev, p));
             prev = p;
           }
-          const mine = scanAll(chunks, max, true).map((e) => [e.line, e.offset, e.truncated ?? false]);
+          const mine = scanAll(chunks, max, true, limit).map((e) => [e.line, e.offset, e.truncated ?? false]);
           const ref: unknown[] = [];
           for await (const b of readLineBatches(Readable.from(chunks.length ? chunks : []), {
             maxLineBytes: max,
@@ -86,7 +98,7 @@ describe('scanLines', () => {
           expect(mine).toEqual(ref);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
   });
 });
