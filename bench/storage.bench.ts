@@ -1,5 +1,5 @@
 /** Store ingest: events/s appended into the DuckDB engine, and bytes on disk against raw text. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,7 +22,7 @@ const KEEP_DIR = process.env.BENCH_STORE_DIR;
 async function makeEvents(
   dir: string,
   n: number,
-): Promise<{ events: LogEvent[]; rawBytes: number; gzipBytes: number }> {
+): Promise<{ events: LogEvent[]; raws: RawEvent[]; rawBytes: number; gzipBytes: number }> {
   const file = join(dir, 'input.log');
   await generate({
     format: 'apache_combined',
@@ -39,6 +39,7 @@ async function makeEvents(
   const text = bytes.toString('utf8');
   const parse = createParser({ format: 'apache_combined' });
   const events: LogEvent[] = [];
+  const raws: RawEvent[] = [];
   let offset = 0;
   let raw: RawEvent[] = [];
   for (let start = 0; start < text.length; ) {
@@ -53,6 +54,7 @@ async function makeEvents(
       received_at: 0,
       service: 'web',
     });
+    raws.push(raw[raw.length - 1]);
     offset += Buffer.byteLength(line) + 1;
     start = end + 1;
     if (raw.length === 10_000) {
@@ -61,7 +63,7 @@ async function makeEvents(
     }
   }
   for (const e of parse(raw)) events.push(e);
-  return { events, rawBytes: offset, gzipBytes };
+  return { events, raws, rawBytes: offset, gzipBytes };
 }
 
 function dirBytes(dir: string): number {
@@ -89,13 +91,39 @@ function movedStamp(raw: string, ts: number): string {
   return raw.slice(0, at) + lastStamp + raw.slice(at + 26);
 }
 
+/**
+ * The store taking raw lines with their parser (`WriteBatch.addRaw`, as `store --import` and
+ * `logpipe run` hand them over): access lines go straight from their text into rows.
+ */
+async function rawLinesRate(dir: string, raws: RawEvent[]): Promise<number> {
+  const own = join(dir, 'raw-lines');
+  mkdirSync(own, { recursive: true });
+  const store = await openDuckDbStore({ path: join(own, 'logs.duckdb'), sealAfterMs: 0 });
+  const parse = createParser({ format: 'apache_combined' });
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < raws.length; i += BATCH) {
+      const batch = store.batch();
+      batch.addRaw(raws.slice(i, i + BATCH), parse);
+      await store.append(batch);
+    }
+    return raws.length / ((performance.now() - t0) / 1000);
+  } finally {
+    await store.close();
+    rmSync(own, { recursive: true, force: true });
+  }
+}
+
 export default async function bench(): Promise<BenchRow[]> {
   const dir = KEEP_DIR ?? mkdtempSync(join(tmpdir(), 'logpipe-bench-store-'));
   if (KEEP_DIR) rmSync(join(dir, 'logs.duckdb'), { force: true });
   // One million distinct lines, appended in rounds as new lines of the same file: each round
   // moves every event's offset past the file's end and its time past the previous round's.
   const base = Math.min(N, 1_000_000);
-  const { events, rawBytes: roundBytes, gzipBytes } = await makeEvents(dir, base);
+  const { events, raws, rawBytes: roundBytes, gzipBytes } = await makeEvents(dir, base);
+  // First, in a store of its own (removed after), the same lines handed over raw.
+  const rawRate = await rawLinesRate(dir, raws);
+  raws.length = 0;
   const rounds = Math.ceil(N / base);
   const span = events[events.length - 1].ts - events[0].ts + 1_000_000;
   // The store's clock is days ahead, so every hour of these events can be sealed afterwards.
@@ -140,6 +168,13 @@ export default async function bench(): Promise<BenchRow[]> {
       unit: 'events/s',
       goal: '>= 1,000,000',
       note: `batches of ${BATCH}: segment files, compacted in the background`,
+    },
+    {
+      name: `store append, first ${M(base)} raw lines with their parser (acknowledged and queryable)`,
+      value: rawRate,
+      unit: 'events/s',
+      goal: '>= 1,000,000',
+      note: `batches of ${BATCH}: access lines read straight into rows (WriteBatch.addRaw)`,
     },
     {
       name: `store append, ${M(total)} events`,
