@@ -11,6 +11,7 @@ import { createParser } from '../../../src/parser/index.js';
 import { addAccessLine, addRawEvents } from '../../../src/storage/duckdb/access-rows.js';
 import { addEvents, type EventRows, eventRows } from '../../../src/storage/duckdb/event-columns.js';
 import { TABLE_COLUMNS } from '../../../src/storage/duckdb/schema.js';
+import { ACCESS_LINES } from '../../helpers/access-lines.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -64,24 +65,14 @@ const raw = (line: string, i: number, extra: Partial<RawEvent> = {}): RawEvent =
   ...extra,
 });
 
-const CANONICAL = '127.0.0.1 - - [02/Jan/2026:03:04:05 +0000] "GET /a HTTP/1.1" 200 10 "-" "curl/8"';
+const CANONICAL = ACCESS_LINES[0];
 
 /** Lines the access parsers meet, canonical and not, and lines of other formats. */
 const LINES = [
-  CANONICAL,
-  '10.0.0.2 - bob [02/Jan/2026:08:34:05 +0530] "POST /b?x=1 HTTP/2.0" 503 - "https://r.example/" "Mozilla/5.0 (X11; Linux)"',
-  '10.0.0.3 ident user name [01/Jan/2026:20:04:05 -0700] "GET /with space HTTP/1.0" 404 0 "-" "-"',
-  '::1 - - [02/Jan/2026:03:04:05 +0000] "GET /no-protocol" 200 5 "-" "x"',
-  'host.example - - [02/Jan/2026:03:04:05 +0000] "GET /common HTTP/1.1" 304 -',
+  ...ACCESS_LINES.slice(0, 5),
   // Quotes in ident and user, text beyond ASCII, a control char and a lone surrogate come back too.
   '10.0.0.15 "x" "y" [02/Jan/2026:03:04:05 +0000] "GET /é HTTP/1.1" 200 1 "-" "ü \u0001 \ud800"',
-  '10.0.0.4 - - [02/Jan/2026:03:04:05 +0000] "GET /q=\\"x\\" HTTP/1.1" 200 1 "-" "a \\"b\\""',
-  '10.0.0.5 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 1 "" "ua"',
-  '10.0.0.6 - - [02/Jan/2026:03:04:05 -0000] "GET / HTTP/1.1" 200 1 "-" "ua"',
-  '10.0.0.7 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" "10.1.1.1"',
-  '10.0.0.8 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 1 "-" "ua"\r',
-  '10.0.0.9 - - [02/Jan/2026:03:04:05 +0000] "-" 400 0 "-" "-"',
-  '10.0.0.10 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200  1 "-" "ua"',
+  ...ACCESS_LINES.slice(5),
   '10.0.0.11 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 007 "-" "ua"',
   '10.0.0.12 - - [2/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 1 "-" "ua"',
   '10.0.0.13 - - [02/Jan/2026:03:04:05.123 +0000] "GET / HTTP/1.1" 200 1 "-" "ua"',
@@ -91,7 +82,6 @@ const LINES = [
   '10.0.0.18 - - [02/Jan/2026:03:04:05 +0000] "GET / HTTP/1.1" 200 123456789012345678 "-" "ua"',
   '<34>Oct 11 22:14:15 mymachine su: su root failed for lonvick on /dev/pts/8',
   '{"level":"info","msg":"json line"}',
-  'not an access line at all',
   '',
 ];
 
