@@ -96,15 +96,17 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
     for (let i = 0; i < events.length; i++) out[i] = parseOne(events[i]);
     return out;
   }) as BatchParser;
-  // The access formats' plans, by the format that reads the line first.
+  // One plan per access format, made when a line first asks for it.
   const plans = new Map<FormatDef, AccessPlan>();
-  for (const [id, combined, common] of ACCESS_FORMATS) {
-    const f = findFormat(id);
-    if (f !== undefined) plans.set(f, { combined, common, service: defaults.service, host: defaults.host });
-  }
   parse.accessPlan = (e) => {
     const f = chosen(e) ?? detector.winner(e.source);
-    return f === null ? null : (plans.get(f) ?? null);
+    if (f === null || f.access === undefined) return null;
+    let plan = plans.get(f);
+    if (plan === undefined) {
+      plan = { ...f.access, service: defaults.service, host: defaults.host };
+      plans.set(f, plan);
+    }
+    return plan;
   };
   parse.tookAccess = (e) => {
     // A forced or hinted format keeps no state; a detected one counts the hit.
@@ -112,13 +114,6 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
   };
   return parse;
 }
-
-/** The access formats (parser/formats/apache-combined.ts) and the ids they report for combined and common lines. */
-const ACCESS_FORMATS: readonly [string, string, string][] = [
-  ['apache_combined', 'apache_combined', 'apache_common'],
-  ['apache_common', 'apache_combined', 'apache_common'],
-  ['nginx_access', 'nginx_access', 'nginx_access'],
-];
 
 /** Parses one line outside any pipeline (source `line`, read now): for tests, tools and the REPL. */
 export function parseLine(line: string, opts: ParserOptions = {}): LogEvent {

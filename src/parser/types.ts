@@ -39,4 +39,9 @@ export interface FormatDef {
    * first non-space character (0 for a blank line).
    */
   probe: (line: string, first: number) => boolean;
+  /**
+   * For the access formats: the ids they report for a line with referrer and user agent and for
+   * one without (a store may read such lines itself, see core/storage.ts AccessPlan).
+   */
+  access?: { combined: string; common: string };
 }

@@ -56,7 +56,8 @@ export function unquote(line: string, start: number, end: number): string {
   return out + line.slice(from, end);
 }
 
-function isMethod(s: string, start: number, end: number): boolean {
+/** Whether `s[start, end)` is a request method: 3-20 of A-Z, `_` and `-`. */
+export function isMethod(s: string, start: number, end: number): boolean {
   if (end - start < 3 || end - start > 20) return false;
   for (let k = start; k < end; k++) {
     const c = s.charCodeAt(k);
@@ -175,15 +176,18 @@ export function scanAccess(
   };
 }
 
+const APACHE_IDS = { combined: 'apache_combined', common: 'apache_common' };
+
 /** Parses an Apache combined or common access line. */
 export function parseApacheCombined(line: string, ctx: ParseContext): Parsed | null {
-  return scanAccess(line, ctx, 'apache_combined', 'apache_common');
+  return scanAccess(line, ctx, APACHE_IDS.combined, APACHE_IDS.common);
 }
 
 /** The `apache_combined` format (common lines are accepted and reported as `apache_common`). */
 export const apacheCombined: FormatDef = {
   id: 'apache_combined',
   parse: parseApacheCombined,
+  access: APACHE_IDS,
   // An access line starts with a client address or host name.
   probe: (_line, first) =>
     (first >= 48 && first <= 57) || ((first | 0x20) >= 97 && (first | 0x20) <= 122) || first === 58,

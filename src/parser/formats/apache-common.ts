@@ -10,4 +10,5 @@ export const apacheCommon: FormatDef = {
   id: 'apache_common',
   parse: apacheCombined.parse,
   probe: apacheCombined.probe,
+  access: apacheCombined.access,
 };

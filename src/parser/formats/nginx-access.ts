@@ -7,9 +7,11 @@
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 import { apacheCombined, scanAccess } from './apache-combined.js';
 
+const NGINX_IDS = { combined: 'nginx_access', common: 'nginx_access' };
+
 /** Parses an nginx access line (combined or common layout). */
 export function parseNginxAccess(line: string, ctx: ParseContext): Parsed | null {
-  return scanAccess(line, ctx, 'nginx_access', 'nginx_access');
+  return scanAccess(line, ctx, NGINX_IDS.combined, NGINX_IDS.common);
 }
 
 /** The `nginx_access` format. */
@@ -17,4 +19,5 @@ export const nginxAccess: FormatDef = {
   id: 'nginx_access',
   parse: parseNginxAccess,
   probe: apacheCombined.probe,
+  access: NGINX_IDS,
 };

@@ -7,11 +7,12 @@
  * The rows come out byte for byte as parse + `addEvents` make them: the scan follows the access
  * parser's reading (parser/formats/apache-combined.ts), and a property test holds the two to it.
  */
-import type { LogEvent, RawEvent } from '../../core/events.js';
+import type { RawEvent } from '../../core/events.js';
 import { levelFromHttpStatus } from '../../core/levels.js';
 import { httpStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
 import type { AccessPlan, RawParser } from '../../core/storage.js';
+import { isMethod } from '../../parser/formats/apache-combined.js';
 import { scanHttpDate } from '../../parser/timestamps.js';
 import {
   type NumberColumn,
@@ -79,6 +80,8 @@ if (COVERED.size !== TABLE_COLUMNS.length || COVERED.has(-1)) {
 }
 
 const STAMP_LENGTH = 26;
+const COMMON_LAYOUT = RAW_LAYOUTS.apache_common;
+const COMBINED_LAYOUT = RAW_LAYOUTS.apache_combined;
 /** Digits of a byte count that stay exact as a double (and as String(n) spells it). */
 const MAX_DIGITS = 15;
 
@@ -105,16 +108,6 @@ function stampMicros(line: string, from: number): number {
   lastStamp = text;
   lastUs = us;
   return us;
-}
-
-/** Whether `line[from, to)` is a method as the access parser accepts one: 3-20 of A-Z, `_`, `-`. */
-function isMethod(line: string, from: number, to: number): boolean {
-  if (to - from < 3 || to - from > 20) return false;
-  for (let k = from; k < to; k++) {
-    const c = line.charCodeAt(k);
-    if ((c < 65 || c > 90) && c !== 95 && c !== 45) return false;
-  }
-  return true;
 }
 
 /** `line[from, to)`, or null for a lone `-` (the access parser's "absent"). */
@@ -253,9 +246,6 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   return true;
 }
 
-const COMMON_LAYOUT = RAW_LAYOUTS.apache_common;
-const COMBINED_LAYOUT = RAW_LAYOUTS.apache_combined;
-
 /**
  * Encodes raw events onto the end of `r` as `addEvents(r, parse(events))` would: access lines
  * the parser would read as such are written here directly, the rest parsed. A line whose source
@@ -281,6 +271,6 @@ export function addRawEvents(r: EventRows, events: readonly RawEvent[], parse: R
     }
     unplanned = false;
     if (addAccessLine(r, e, plan)) parse.tookAccess(e);
-    else addEvents(r, parse([e]) as LogEvent[]);
+    else addEvents(r, parse([e]));
   }
 }
