@@ -144,7 +144,9 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   if (reqEnd < 0 || line.charCodeAt(reqEnd + 1) !== 32) return false;
   const m1 = line.indexOf(' ', reqStart);
   if (m1 <= reqStart || m1 >= reqEnd || !isMethod(line, reqStart, m1)) return false;
-  const m2 = line.lastIndexOf(' ', reqEnd - 1);
+  // The last space of the request, found from its end (lastIndexOf is a slow runtime call).
+  let m2 = reqEnd - 1;
+  while (m2 > m1 && line.charCodeAt(m2) !== 32) m2--;
   // Status: three digits, the first not 0; then a space.
   let k = reqEnd + 2;
   const s0 = line.charCodeAt(k) - 48;
