@@ -9,7 +9,7 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
-import type { Batch, RawEvent } from '../core/events.js';
+import type { Batch, RawEvent, TextRun } from '../core/events.js';
 import { type CheckpointEntry, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   ANCHOR_BYTES,
@@ -281,6 +281,8 @@ export class FileCollector {
     const limit = this.opts.maxBatchLines;
     const max = this.opts.maxLineBytes;
     const lines: RawEvent[] = [];
+    // Joined lines are not slices of what was read, so runs are only kept without a joiner.
+    const runs: TextRun[] | null = t.joiner ? null : [];
     t.stamp.received_at = now;
     try {
       while (lines.length < limit && t.readPos < t.size) {
@@ -323,6 +325,7 @@ export class FileCollector {
           t.stamp,
           lines,
           limit,
+          runs,
         );
         this.cacheCursor = to;
         this.counts.bytes += to - from;
@@ -350,7 +353,7 @@ export class FileCollector {
       lines.length < limit &&
       now - t.lastChange >= this.opts.releaseAfterMs;
     if (done) this.flushFile(t, events);
-    const batch = events.length > 0 ? this.makeBatch(t, events) : null;
+    const batch = events.length > 0 ? this.makeBatch(t, events, runs) : null;
     if (done) {
       if (t.deleted) this.opts.onWarning(`${t.path}: deleted; read to its end and released`);
       this.release(t);
@@ -419,7 +422,7 @@ export class FileCollector {
     return batch;
   }
 
-  private makeBatch(t: Tracked, events: RawEvent[]): Batch<RawEvent> {
+  private makeBatch(t: Tracked, events: RawEvent[], runs: TextRun[] | null = null): Batch<RawEvent> {
     const pendingJoin = t.joiner?.pending ?? null;
     const p: PendingBatch = pendingJoin
       ? { end: pendingJoin.offset, skip: false, done: false, failed: false }
@@ -427,7 +430,8 @@ export class FileCollector {
     t.pending.push(p);
     this.inFlight++;
     this.counts.lines += events.length;
-    return { events, ack: (err?: Error) => this.onAck(t, p, err) };
+    const ack = (err?: Error) => this.onAck(t, p, err);
+    return runs !== null && runs.length > 0 ? { events, ack, runs } : { events, ack };
   }
 
   private onAck(t: Tracked, p: PendingBatch, err?: Error): void {

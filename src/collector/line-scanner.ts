@@ -6,7 +6,7 @@
  * newline arrives.
  */
 import { isAscii } from 'node:buffer';
-import type { RawEvent } from '../core/events.js';
+import type { RawEvent, TextRun } from '../core/events.js';
 
 /** What every event of one file shares, set once per file. */
 export interface EventStamp {
@@ -38,7 +38,8 @@ export function newScanState(offset: number, skipping = false): ScanState {
 /**
  * Scans `buf[start, end)`, whose first byte is at file offset `pos`, appending one event per
  * complete line to `out` until `out` holds `limit` events. Returns the index scanned up to:
- * `end`, or just past the newline of the event that reached the limit.
+ * `end`, or just past the newline of the event that reached the limit. When `runs` is given, each
+ * ASCII run of lines decoded in one piece is noted there (see TextRun).
  */
 export function scanLines(
   st: ScanState,
@@ -50,6 +51,7 @@ export function scanLines(
   stamp: EventStamp,
   out: RawEvent[],
   limit: number,
+  runs: TextRun[] | null = null,
 ): number {
   let i = start;
   let ended = false;
@@ -83,6 +85,8 @@ export function scanLines(
       const from = i;
       const to = ends[ends.length - 1];
       const text = isAscii(buf.subarray(from, to)) ? buf.toString('latin1', from, to) : null;
+      if (text !== null && runs !== null)
+        runs.push({ text, first: out.length, count: ends.length, base: pos + (from - start) });
       for (let k = 0; k < ends.length; k++) {
         out.push(makeEvent(st, buf, i, ends[k], pos + (i - start), maxLineBytes, stamp, text, from));
         i = ends[k] + 1;

@@ -62,6 +62,23 @@ export interface Batch<E> {
   events: E[];
   /** Resolved by the store once the rows are durable (or by the pipe writer after flush); checkpoints follow it. */
   ack: Ack;
+  /**
+   * Runs of the events whose lines are slices of one text (a file collector's read of ASCII
+   * lines), so the lines can cross to another thread as a few strings instead of one a line.
+   */
+  runs?: TextRun[];
+}
+
+/**
+ * Events `first .. first + count - 1` of a batch, whose lines are slices of `text`: event e's
+ * line is `text.slice(e.offset - base, e.offset - base + e.line.length)`.
+ */
+export interface TextRun {
+  text: string;
+  first: number;
+  count: number;
+  /** The source offset of `text`'s first character. */
+  base: number;
 }
 
 /** An ack that does nothing, for callers that do not track delivery. */

@@ -1,6 +1,7 @@
 /**
  * Parsing and encoding for the store on worker threads (`logpipe run` with `parse.workers`):
- * batches of raw events go out in columns, the lines as strings, and come back as segment rows,
+ * batches of raw events go out in columns, the lines as the few texts a file collector sliced them
+ * from (or one string a line where there are none), and come back as segment rows,
  * the store's own write form, in one transferred buffer. The pipeline's thread then neither
  * parses nor encodes: it reads, appends and answers queries. Batches are dealt to the workers in
  * turn, so one busy source keeps every worker going; each worker keeps its own format detection
@@ -8,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
-import type { RawEvent } from '../core/events.js';
+import type { RawEvent, TextRun } from '../core/events.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/duckdb/event-columns.js';
@@ -26,8 +27,11 @@ export interface SourceHints {
 }
 
 export interface EncodePool {
-  /** Parses and encodes a batch on a worker; resolves in submission order. */
-  encode(events: readonly RawEvent[], hints?: SourceHints): Promise<EncodedRows>;
+  /**
+   * Parses and encodes a batch on a worker; resolves in submission order. `runs` (the batch's,
+   * see TextRun) lets the lines travel as the texts they are slices of.
+   */
+  encode(events: readonly RawEvent[], hints?: SourceHints, runs?: readonly TextRun[]): Promise<EncodedRows>;
   /** Stops the workers; batches not yet answered fail. */
   close(): Promise<void>;
 }
@@ -35,6 +39,15 @@ export interface EncodePool {
 /** A batch on its way to a worker, in columns (structured clone of objects costs more than parsing them). */
 export interface EncodeRequest {
   id: number;
+  /**
+   * Where line i is: in `texts[runOf[i]]` from `startOf[i]` for `lengthOf[i]` code units, or,
+   * where `runOf[i]` is -1, the next of `lines`. Cloning one long string is one copy; cloning
+   * ten thousand short ones costs more than parsing them.
+   */
+  texts: string[];
+  runOf: Int32Array;
+  startOf: Int32Array;
+  lengthOf: Int32Array;
   lines: string[];
   /** Per line, an index into `sources`/`generations`. */
   keys: Int32Array;
@@ -42,25 +55,42 @@ export interface EncodeRequest {
   generations: string[];
   offsets: Float64Array;
   received: Float64Array;
-  /** Per line: the rarely-set RawEvent extras, or null. */
-  extras: (Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'> | null)[];
+  /**
+   * Per line, an index into `extras` (the distinct sets of the RawEvent extras), or -1 for none:
+   * a list of ten thousand nulls takes longer to clone than the lines' text.
+   */
+  extraOf: Int32Array;
+  extras: Extras[];
   hints: SourceHints;
 }
+
+type Extras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
 
 /** A worker's answer: the segment rows' wire form, or what went wrong. */
 export type EncodeResponse = { id: number; body: ArrayBuffer } | { id: number; error: string };
 
-function pack(id: number, events: readonly RawEvent[], hints: SourceHints): EncodeRequest {
+/** A batch in the form it crosses to a worker (exported for its tests). */
+export function pack(
+  id: number,
+  events: readonly RawEvent[],
+  hints: SourceHints,
+  runs: readonly TextRun[] = [],
+): EncodeRequest {
   const n = events.length;
   const req: EncodeRequest = {
     id,
-    lines: new Array<string>(n),
+    texts: runs.map((r) => r.text),
+    runOf: new Int32Array(n).fill(-1),
+    startOf: new Int32Array(n),
+    lengthOf: new Int32Array(n),
+    lines: [],
     keys: new Int32Array(n),
     sources: [],
     generations: [],
     offsets: new Float64Array(n),
     received: new Float64Array(n),
-    extras: new Array(n),
+    extraOf: new Int32Array(n),
+    extras: [],
     hints,
   };
   const keys = sourceKeys();
@@ -68,17 +98,37 @@ function pack(id: number, events: readonly RawEvent[], hints: SourceHints): Enco
     const e = events[i];
     const key = keys.keyOf(e.source, e.generation);
     req.keys[i] = key;
-    req.lines[i] = e.line;
     req.offsets[i] = e.offset;
     req.received[i] = e.received_at;
-    req.extras[i] =
-      e.format === undefined && e.host === undefined && e.service === undefined && e.truncated === undefined
-        ? null
-        : { format: e.format, host: e.host, service: e.service, truncated: e.truncated };
+    req.extraOf[i] = extraKey(req.extras, e);
   }
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k];
+    for (let i = r.first; i < r.first + r.count; i++) {
+      req.runOf[i] = k;
+      req.startOf[i] = events[i].offset - r.base;
+      req.lengthOf[i] = events[i].line.length;
+    }
+  }
+  for (let i = 0; i < n; i++) if (req.runOf[i] < 0) req.lines.push(events[i].line);
   req.sources = keys.sources;
   req.generations = keys.generations;
   return req;
+}
+
+/** The index in `list` of `e`'s extras (added when new), or -1 when it has none. */
+function extraKey(list: Extras[], e: RawEvent): number {
+  const { format, host, service, truncated } = e;
+  if (format === undefined && host === undefined && service === undefined && truncated === undefined)
+    return -1;
+  // Newest first: a batch is runs of one file's lines, which share their extras.
+  for (let k = list.length - 1; k >= 0; k--) {
+    const x = list[k];
+    if (x.format === format && x.host === host && x.service === service && x.truncated === truncated)
+      return k;
+  }
+  list.push({ format, host, service, truncated });
+  return list.length - 1;
 }
 
 /**
@@ -123,12 +173,12 @@ function startWorker(opts: ParserOptions) {
   worker.on('error', (err) => fail(err));
   worker.on('exit', (code) => fail(new Error(`parser worker exited with code ${code}`)));
   return {
-    encode(events: readonly RawEvent[], hints: SourceHints): Promise<EncodedRows> {
+    encode(events: readonly RawEvent[], hints: SourceHints, runs?: readonly TextRun[]): Promise<EncodedRows> {
       if (failure !== null) return Promise.reject(failure);
       const id = nextId++;
       return new Promise<EncodedRows>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage(pack(id, events, hints));
+        worker.postMessage(pack(id, events, hints, runs));
       });
     },
     async terminate(): Promise<void> {
@@ -154,9 +204,9 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
   let last: Promise<unknown> = Promise.resolve();
   let closed = false;
   return {
-    encode(events, hints = {}) {
+    encode(events, hints = {}, runs) {
       if (closed) return Promise.reject(new Error('parser pool closed'));
-      const work = workers[turn].encode(events, hints);
+      const work = workers[turn].encode(events, hints, runs);
       turn = (turn + 1) % workers.length;
       const result = inOrder(work);
       last = result.catch(() => {});

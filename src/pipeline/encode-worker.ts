@@ -45,18 +45,21 @@ if (port !== null) {
   }
 
   function run(req: EncodeRequest): Uint8Array {
-    const n = req.lines.length;
+    const n = req.runOf.length;
     const raws = new Array<RawEvent>(n);
+    let alone = 0;
     for (let i = 0; i < n; i++) {
+      const run = req.runOf[i];
+      const from = req.startOf[i];
       const k = req.keys[i];
       const e: RawEvent = {
         source: req.sources[k],
         generation: req.generations[k],
         offset: req.offsets[i],
-        line: req.lines[i],
+        line: run < 0 ? req.lines[alone++] : req.texts[run].slice(from, from + req.lengthOf[i]),
         received_at: req.received[i],
       };
-      const x = req.extras[i];
+      const x = req.extraOf[i] < 0 ? null : req.extras[req.extraOf[i]];
       if (x !== null) {
         if (x.format !== undefined) e.format = x.format;
         if (x.host !== undefined) e.host = x.host;

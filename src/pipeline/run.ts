@@ -185,7 +185,7 @@ async function pumpThroughPool(
           writing,
         ]);
       }
-      queue.push({ rows: pool.encode(batch.events, hints), ack: batch.ack });
+      queue.push({ rows: pool.encode(batch.events, hints, batch.runs), ack: batch.ack });
       on.queued?.();
     }
   } finally {

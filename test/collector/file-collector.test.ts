@@ -316,6 +316,57 @@ describe('FileCollector multi-line', () => {
     expect(await collectOnce(o)).toEqual([]);
   });
 
+  it("hands out its batches' ASCII runs, each slice exactly its event's line", async () => {
+    const dir = tempDir();
+    // Over one read buffer (256 KiB) of lines, with CRLF endings, non-ASCII lines and an
+    // over-long line among them.
+    let text = '';
+    for (let i = 0; i < 6000; i++) {
+      text +=
+        i % 2999 === 0
+          ? `x ${'é'.repeat(20)} ${i}\n`
+          : i % 13 === 0
+            ? `crlf ${i}\r\n`
+            : `${'a'.repeat(40)} ${i}\n`;
+      if (i === 3000) text += `${'z'.repeat(300)}\n`;
+    }
+    writeFileSync(join(dir, 'a.log'), text);
+    const c = new FileCollector(
+      base(dir, { maxBatchLines: 700, maxLineBytes: 200, once: true, releaseAfterMs: 0 }),
+    );
+    let events = 0;
+    let inRuns = 0;
+    for await (const b of c.batches()) {
+      let next = 0;
+      for (const r of b.runs ?? []) {
+        expect(r.first).toBeGreaterThanOrEqual(next);
+        for (let i = r.first; i < r.first + r.count; i++) {
+          const e = b.events[i];
+          expect(r.text.slice(e.offset - r.base, e.offset - r.base + e.line.length)).toBe(e.line);
+        }
+        next = r.first + r.count;
+        inRuns += r.count;
+      }
+      events += b.events.length;
+      b.ack();
+    }
+    await c.close();
+    expect(events).toBe(6001);
+    // A run is one read's lines up to the batch limit, all ASCII: three lines with é break three.
+    expect(inRuns).toBeGreaterThan(6001 - 3 * 700);
+  });
+
+  it('hands out no runs when lines are joined', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.log'), 'E one\n\tat x\nE two\n');
+    const c = new FileCollector(base(dir, { multiline: { mode: 'java', timeoutMs: 10 }, once: true }));
+    for await (const b of c.batches()) {
+      expect(b.runs).toBeUndefined();
+      b.ack();
+    }
+    await c.close();
+  });
+
   it('emits a pending event after its quiet timeout while following', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.log'), 'E one\n\tat x\n');

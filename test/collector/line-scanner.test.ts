@@ -8,7 +8,7 @@ import {
   resumeOffset,
   scanLines,
 } from '../../src/collector/line-scanner.js';
-import type { RawEvent } from '../../src/core/events.js';
+import type { RawEvent, TextRun } from '../../src/core/events.js';
 import { readLineBatches } from '../../src/core/lines.js';
 
 const stamp: EventStamp = { source: 's', generation: 'g', received_at: 1 };
@@ -24,7 +24,9 @@ function scanAll(chunks: Buffer[], max: number, flush = false, limit = Number.PO
   for (const c of chunks) {
     for (let at = 0; at < c.length; ) {
       const out: RawEvent[] = [];
-      const next = scanLines(st, c, at, c.length, pos + at, max, stamp, out, limit);
+      const runs: TextRun[] = [];
+      const next = scanLines(st, c, at, c.length, pos + at, max, stamp, out, limit, runs);
+      expectRunsMatch(out, runs);
       all.push(...out);
       at = next;
     }
@@ -32,6 +34,21 @@ function scanAll(chunks: Buffer[], max: number, flush = false, limit = Number.PO
   }
   if (flush) flushCarry(st, max, stamp, all);
   return all;
+}
+
+/** Each run covers events in order, once, and its slices are exactly their lines. */
+function expectRunsMatch(out: RawEvent[], runs: TextRun[]): void {
+  let next = 0;
+  for (const r of runs) {
+    expect(r.first).toBeGreaterThanOrEqual(next);
+    expect(r.count).toBeGreaterThan(0);
+    expect(r.first + r.count).toBeLessThanOrEqual(out.length);
+    for (let i = r.first; i < r.first + r.count; i++) {
+      const e = out[i];
+      expect(r.text.slice(e.offset - r.base, e.offset - r.base + e.line.length)).toBe(e.line);
+    }
+    next = r.first + r.count;
+  }
 }
 
 describe('scanLines', () => {
@@ -58,6 +75,22 @@ describe('scanLines', () => {
     expect(scanLines(st, buf, 0, buf.length, 0, 1000, stamp, out, 2)).toBe(4);
     expect(out.map((e) => e.line)).toEqual(['1', '2']);
     expect(resumeOffset(st)).toBe(4);
+  });
+
+  it('notes the ASCII runs it decodes whole, so their lines can travel as one text', () => {
+    const st = newScanState(0);
+    const out: RawEvent[] = [];
+    const runs: TextRun[] = [];
+    const buf = Buffer.from('ab\r\ncdé\nef\ngh\n');
+    scanLines(st, buf, 0, buf.length, 50, 1000, stamp, out, 10, runs);
+    expect(out.map((e) => e.line)).toEqual(['ab', 'cdé', 'ef', 'gh']);
+    // Not ASCII, so not a run: the lines are decoded one by one.
+    expect(runs).toEqual([]);
+    const ascii = Buffer.from('ab\r\ncd\nef');
+    const more: RawEvent[] = [];
+    scanLines(newScanState(0), ascii, 0, ascii.length, 50, 1000, stamp, more, 10, runs);
+    expect(runs).toEqual([{ text: 'ab\r\ncd', first: 0, count: 2, base: 50 }]);
+    expectRunsMatch(more, runs);
   });
 
   it('cuts an over-long line split across chunks, flags it, and skips its rest', () => {

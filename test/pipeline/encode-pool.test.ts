@@ -3,9 +3,9 @@
  * byte for byte as the pipeline's thread would have encoded them, in submission order.
  */
 import { describe, expect, it } from 'vitest';
-import type { RawEvent } from '../../src/core/events.js';
+import type { RawEvent, TextRun } from '../../src/core/events.js';
 import { createParser } from '../../src/parser/index.js';
-import { createEncodePool } from '../../src/pipeline/encode-pool.js';
+import { createEncodePool, pack } from '../../src/pipeline/encode-pool.js';
 import { addEvents, type EncodedRows, eventRows } from '../../src/storage/duckdb/event-columns.js';
 import type { StringColumn } from '../../src/storage/parquet/column-buffers.js';
 
@@ -61,6 +61,54 @@ describe('createEncodePool', () => {
       expect([...rows.rows.keyOf.subarray(0, 500)].map((k) => rows.rows.keys[k])).toEqual(
         events.map((e) => `${e.source}\0${e.generation}`),
       );
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('takes lines from the texts of their runs, and the rest one by one, extras and all', async () => {
+    // Two runs of sliced lines with lines between, before and after them that are not in a run.
+    const access = (i: number) =>
+      `10.0.0.${i % 250} - - [02/Dec/2026:10:00:00 +0000] "GET /r/${i} HTTP/1.1" 200 ${i} "-" "ua ${i % 3}"`;
+    const events: RawEvent[] = [];
+    const runs: TextRun[] = [];
+    let offset = 1000;
+    const run = (count: number, extra: Partial<RawEvent>) => {
+      const parts: string[] = [];
+      const first = events.length;
+      const base = offset;
+      for (let i = 0; i < count; i++) parts.push(access(first + i));
+      const text = parts.join('\r\n');
+      let at = 0;
+      for (const line of parts) {
+        events.push(ev('a.log', text.slice(at, at + line.length), base + at, extra));
+        at += line.length + 2;
+      }
+      offset = base + text.length + 2;
+      runs.push({ text, first, count, base });
+    };
+    const alone = (line: string, extra: Partial<RawEvent> = {}) => {
+      events.push(ev('a.log', line, offset, extra));
+      offset += Buffer.byteLength(line) + 1;
+    };
+    alone('first, not in a run: ünï');
+    run(300, { service: 'web' });
+    alone(access(9999), { service: 'web', host: 'h2' });
+    alone('{"msg":"between"}', { format: 'json' });
+    run(200, {});
+    alone('last line', { truncated: true });
+    const req = pack(0, events, {}, runs);
+    // Only the lines outside runs travel one by one; the extras are named once each.
+    expect(req.texts).toHaveLength(2);
+    expect(req.lines).toHaveLength(4);
+    expect(req.extras).toHaveLength(4);
+    const pool = createEncodePool({ threads: 1 });
+    try {
+      const rows = await pool.encode(events, {}, runs);
+      const inline = eventRows();
+      addEvents(inline, createParser({})(events));
+      expect(rows.count).toBe(events.length);
+      expect(columnsOf(rows.rows)).toEqual(columnsOf(inline));
     } finally {
       await pool.close();
     }
