@@ -17,6 +17,7 @@ import { scanHttpDate } from '../../parser/timestamps.js';
 import {
   type NumberColumn,
   putNumber,
+  putPart,
   putString,
   reserveRows,
   type StringColumn,
@@ -113,6 +114,12 @@ function stampMicros(line: string, from: number): number {
 /** `line[from, to)`, or null for a lone `-` (the access parser's "absent"). */
 function partOrAbsent(line: string, from: number, to: number): string | null {
   return to - from === 1 && line.charCodeAt(from) === 45 ? null : line.slice(from, to);
+}
+
+/** Row `i` of `c` set to `line[from, to)`, or to null for a lone `-`. */
+function putPartOrAbsent(c: StringColumn, i: number, line: string, from: number, to: number): void {
+  if (to - from === 1 && line.charCodeAt(from) === 45) c.lengths[i] = -1;
+  else putPart(c, i, line, from, to);
 }
 
 /**
@@ -214,24 +221,24 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   putNumber(c[RAW_ZONE] as NumberColumn, i, zone);
   r.keyOf[i] = rowKey(r, e.source, e.generation);
   putNumber(c[STATUS] as NumberColumn, i, status);
-  putString(c[METHOD] as StringColumn, i, line.slice(reqStart, m1));
+  putPart(c[METHOD] as StringColumn, i, line, reqStart, m1);
   if (m2 > m1) {
-    putString(c[PATH] as StringColumn, i, line.slice(m1 + 1, m2));
-    putString(c[PROTOCOL] as StringColumn, i, line.slice(m2 + 1, reqEnd));
+    putPart(c[PATH] as StringColumn, i, line, m1 + 1, m2);
+    putPart(c[PROTOCOL] as StringColumn, i, line, m2 + 1, reqEnd);
   } else {
-    putString(c[PATH] as StringColumn, i, line.slice(m1 + 1, reqEnd));
+    putPart(c[PATH] as StringColumn, i, line, m1 + 1, reqEnd);
     putString(c[PROTOCOL] as StringColumn, i, null);
   }
   putNumber(c[BYTES] as NumberColumn, i, bytes < 0 ? null : bytes);
   putNumber(c[LATENCY] as NumberColumn, i, null);
-  putString(c[CLIENT_IP] as StringColumn, i, line.slice(0, sp1));
+  putPart(c[CLIENT_IP] as StringColumn, i, line, 0, sp1);
   putString(c[TRACE_ID] as StringColumn, i, null);
   if (refStart < 0) {
     putString(c[REFERRER] as StringColumn, i, null);
     putString(c[USER_AGENT] as StringColumn, i, null);
   } else {
-    putString(c[REFERRER] as StringColumn, i, partOrAbsent(line, refStart, refEnd));
-    putString(c[USER_AGENT] as StringColumn, i, partOrAbsent(line, uaStart, n - 1));
+    putPartOrAbsent(c[REFERRER] as StringColumn, i, line, refStart, refEnd);
+    putPartOrAbsent(c[USER_AGENT] as StringColumn, i, line, uaStart, n - 1);
   }
   // ident and user, the two parts no column takes, go into `fields` as the parser names them.
   const fields = c[FIELDS] as StringColumn;

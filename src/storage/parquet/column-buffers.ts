@@ -121,6 +121,31 @@ export function putString(c: StringColumn, i: number, v: string | null): void {
   c.used = at + w;
 }
 
+/**
+ * Sets row `i` of a string column to `s.slice(from, to)` without making that string: a short
+ * ASCII part is copied a char at a time, anything else sliced and encoded.
+ */
+export function putPart(c: StringColumn, i: number, s: string, from: number, to: number): void {
+  const len = to - from;
+  reserveBytes(c, len * 3);
+  const d = c.data;
+  const at = c.used;
+  let w = -1;
+  if (len < SHORT) {
+    let k = 0;
+    for (; k < len; k++) {
+      const ch = s.charCodeAt(from + k);
+      if (ch >= 0x80) break;
+      d[at + k] = ch;
+    }
+    if (k === len) w = len;
+  }
+  if (w < 0) w = d.write(s.slice(from, to), at);
+  c.lengths[i] = w;
+  c.used = at + w;
+  c.prev = null;
+}
+
 /** Below this many chars a string is copied a char at a time: the native writer's call costs more. */
 const SHORT = 24;
 
