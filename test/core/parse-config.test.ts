@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParserConfigSchema } from '../../src/core/parse-config.js';
+import { ParserConfigSchema, parserWorkers } from '../../src/core/parse-config.js';
 
 describe('ParserConfigSchema', () => {
   it('fills defaults', () => {
@@ -8,8 +8,22 @@ describe('ParserConfigSchema', () => {
       timezone: 'UTC',
       grok_patterns: {},
       patterns: [],
-      workers: 0,
+      workers: 'auto',
     });
+  });
+
+  it('takes workers as auto or a whole number, and names what is wrong otherwise', () => {
+    expect(ParserConfigSchema.parse({ workers: 3 }).workers).toBe(3);
+    expect(ParserConfigSchema.parse({ workers: 'auto' }).workers).toBe('auto');
+    for (const v of [-1, 1.5, 'many', 65]) {
+      const r = ParserConfigSchema.safeParse({ workers: v });
+      expect(r.success).toBe(false);
+    }
+    expect(parserWorkers('auto', 1)).toBe(0);
+    expect(parserWorkers('auto', 2)).toBe(1);
+    expect(parserWorkers('auto', 16)).toBe(1);
+    expect(parserWorkers(0, 16)).toBe(0);
+    expect(parserWorkers(3, 2)).toBe(3);
   });
 
   it('accepts grok and regex patterns', () => {

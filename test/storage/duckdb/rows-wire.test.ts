@@ -88,4 +88,17 @@ describe('rows on the wire', () => {
       /column format, row 0/,
     );
   });
+
+  it('trusted (from its own worker threads) skips the value checks but still checks the layout', () => {
+    const good = body([ev(0), ev(1)]);
+    const r = deserializeRows(good, { trusted: true });
+    expect(r.count).toBe(2);
+    expect(rowsToEvents(good)).toEqual([ev(0), ev(1)]);
+    const bad = Buffer.from(good);
+    bad[bad.indexOf(Buffer.from('line 1'))] = 0xff;
+    expect(() => deserializeRows(bad, { trusted: true })).not.toThrow();
+    expect(() => deserializeRows(good.subarray(0, good.length - 16), { trusted: true })).toThrow(
+      /runs past the body/,
+    );
+  });
 });
