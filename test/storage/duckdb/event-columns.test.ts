@@ -110,7 +110,7 @@ describe('event columns', () => {
     const rows = eventRows(16);
     addEvents(rows, odd);
     setIngested(rows, 1);
-    expect(decoded(rows.columns)).toEqual(eventColumns(odd, 1));
+    expect(decoded(rows.columns)).toEqual(asStored(eventColumns(odd, 1) as (string | number | null)[][]));
   });
 
   it('starts empty again after a reset, reusing its buffers', () => {
@@ -121,7 +121,8 @@ describe('event columns', () => {
     const two = fc.sample(event, 7);
     addEvents(rows, two);
     setIngested(rows, 5);
-    expect(decoded(rows.columns)).toEqual(eventColumns(two, 5));
+    // Sampled values may hold a lone surrogate, which is stored as U+FFFD.
+    expect(decoded(rows.columns)).toEqual(asStored(eventColumns(two, 5) as (string | number | null)[][]));
     expect(rows.keys.length).toBeLessThanOrEqual(4);
   });
 
