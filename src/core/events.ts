@@ -32,6 +32,9 @@ export interface RawEvent {
   truncated?: boolean;
 }
 
+/** The RawEvent fields most lines leave unset, which batch encodings carry apart from the lines. */
+export type RawExtras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
+
 /** The log levels, in order of severity, plus `unknown`. */
 export const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'] as const;
 export type Level = (typeof LEVELS)[number];

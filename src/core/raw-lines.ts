@@ -13,7 +13,7 @@
  */
 import { bodyHead, pad8, readBodyHead } from './binary-body.js';
 import { UserError } from './errors.js';
-import type { RawEvent } from './events.js';
+import type { RawExtras as Extras, RawEvent } from './events.js';
 import { sourceKeys } from './source-keys.js';
 
 /** The media type of a request body of raw lines. */
@@ -21,8 +21,6 @@ export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
 
 const TAG = 'LPL1';
 const MAX_LINES = 10_000_000;
-
-type Extras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
 
 interface Header {
   n: number;

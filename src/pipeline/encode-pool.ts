@@ -9,7 +9,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
-import type { RawEvent, TextRun } from '../core/events.js';
+import type { RawExtras as Extras, RawEvent, TextRun } from '../core/events.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/duckdb/event-columns.js';
@@ -63,8 +63,6 @@ export interface EncodeRequest {
   extras: Extras[];
   hints: SourceHints;
 }
-
-type Extras = Pick<RawEvent, 'format' | 'host' | 'service' | 'truncated'>;
 
 /** A worker's answer: the segment rows' wire form, or what went wrong. */
 export type EncodeResponse = { id: number; body: ArrayBuffer } | { id: number; error: string };

@@ -25,7 +25,8 @@ import { StoreWriter, type StoreWriterStats } from './store-writer.js';
 
 /**
  * Batches in flight per worker thread: at 4 the pipeline's thread keeps a worker fed while it
- * encodes and writes a segment (one worker: 250-286k against 230-261k lines/s at 2, paired).
+ * encodes and writes a segment (one worker, two pairs: 250k / 262k lines/s against 230k / 245k
+ * at 2; docs/benchmarks.md).
  */
 const POOL_DEPTH = 4;
 
