@@ -24,6 +24,19 @@ export interface Source {
 /** Asks the store what it holds of a content fingerprint (see storage/committed.ts). */
 export type CommittedLookup = (fingerprint: string) => Promise<CommittedPosition[]>;
 
+/** Lines per batch a source hands out, at most. */
+export const SOURCE_BATCH_LINES = 5000;
+
+/**
+ * Unacknowledged batches a source may have out: at least 8, and enough for two whole appends of
+ * `batchSize` events. Acks come only after an append commits, so with fewer the store writer
+ * would hold a part-filled append that no more batches can reach and append it only when its
+ * flush interval ran out: `storage.batch_size: 50000` took 15 s for 1M lines instead of 3.7.
+ */
+export function batchesInFlight(batchSize: number): number {
+  return Math.max(8, 2 * Math.ceil(batchSize / SOURCE_BATCH_LINES) + 1);
+}
+
 /** Creates (and, for listeners, binds) every source in the config. */
 export async function createSources(
   config: Config,
@@ -44,12 +57,15 @@ async function createSource(
   log: Logger,
 ): Promise<Source> {
   const format = s.format === 'auto' ? config.parse.default_format : s.format;
+  const maxBatchesInFlight = batchesInFlight(config.storage.batch_size);
   if (s.type === 'syslog') {
     const input = new SyslogInput({
       protocol: s.protocol,
       host: s.host,
       port: s.port,
       maxLineBytes: s.max_line_bytes,
+      maxBatchLines: SOURCE_BATCH_LINES,
+      maxBatchesInFlight,
       format,
       service: s.service,
       onWarning: (m) => log.warn(m),
@@ -70,6 +86,8 @@ async function createSource(
     checkpointPath: join(dataDir, 'checkpoints', `${checkpointName(s)}.json`),
     pollIntervalMs: parseDuration(s.poll_interval),
     maxLineBytes: s.max_line_bytes,
+    maxBatchLines: SOURCE_BATCH_LINES,
+    maxBatchesInFlight,
     format,
     service: s.service,
     // A first start has no checkpoint; that is not worth a warning. A corrupt one still warns.
