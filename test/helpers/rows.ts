@@ -5,7 +5,7 @@ import { rebuildLine, requestText } from '../../src/core/raw-layouts.js';
 import { PROMOTED_FIELDS, RAW_ZONE_COLUMN } from '../../src/core/schema.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
 import { TABLE_COLUMNS } from '../../src/storage/duckdb/schema.js';
-import { stringStarts } from '../../src/storage/parquet/column-buffers.js';
+import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
 import type { Received } from './receiver.js';
 
 /** The events a request body carries: encoded rows, or a log-events NDJSON stream. */
@@ -23,15 +23,9 @@ export function rowsToEvents(body: Uint8Array): LogEvent[] {
   const { rows } = deserializeRows(body);
   const b = rows.columns;
   const values = b.columns.map((c) => {
+    if (c.kind !== 'number') return columnStrings(c, b.rows);
     const out: (string | number | null)[] = [];
-    if (c.kind === 'string') {
-      const starts = stringStarts(c, b.rows);
-      for (let i = 0; i < b.rows; i++) {
-        out.push(c.lengths[i] < 0 ? null : c.data.toString('utf8', starts[i], starts[i] + c.lengths[i]));
-      }
-    } else {
-      for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
-    }
+    for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
     return out;
   });
   const col = (name: string) => values[TABLE_COLUMNS.findIndex((c) => c.name === name)];

@@ -7,7 +7,7 @@ import type { RawEvent, TextRun } from '../../src/core/events.js';
 import { createParser } from '../../src/parser/index.js';
 import { createEncodePool, pack } from '../../src/pipeline/encode-pool.js';
 import { addEvents, type EncodedRows, eventRows } from '../../src/storage/duckdb/event-columns.js';
-import type { StringColumn } from '../../src/storage/parquet/column-buffers.js';
+import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
 
 const ev = (source: string, line: string, offset: number, extra: Partial<RawEvent> = {}): RawEvent => ({
   source,
@@ -24,18 +24,7 @@ function columnsOf(rows: EncodedRows['rows']): unknown[] {
   return b.columns.map((c) => {
     if (c.kind === 'number')
       return [...c.values.subarray(0, b.rows)].map((v, i) => (c.present[i] ? v : null));
-    const s = c as StringColumn;
-    const out: (string | null)[] = [];
-    let pos = 0;
-    for (let i = 0; i < b.rows; i++) {
-      const len = s.lengths[i];
-      if (len < 0) out.push(null);
-      else {
-        out.push(s.data.toString('utf8', pos, pos + len));
-        pos += len;
-      }
-    }
-    return out;
+    return columnStrings(c, b.rows);
   });
 }
 

@@ -15,7 +15,10 @@ import type { AccessPlan, RawParser } from '../../core/storage.js';
 import { isMethod } from '../../parser/formats/apache-combined.js';
 import { scanHttpDate } from '../../parser/timestamps.js';
 import {
+  type DictColumn,
   type NumberColumn,
+  putDict,
+  putDictPart,
   putNumber,
   putPart,
   putString,
@@ -117,9 +120,9 @@ function partOrAbsent(line: string, from: number, to: number): string | null {
 }
 
 /** Row `i` of `c` set to `line[from, to)`, or to null for a lone `-`. */
-function putPartOrAbsent(c: StringColumn, i: number, line: string, from: number, to: number): void {
-  if (to - from === 1 && line.charCodeAt(from) === 45) c.lengths[i] = -1;
-  else putPart(c, i, line, from, to);
+function putPartOrAbsent(c: DictColumn, i: number, line: string, from: number, to: number): void {
+  if (to - from === 1 && line.charCodeAt(from) === 45) c.ids[i] = -1;
+  else putDictPart(c, i, line, from, to);
 }
 
 /**
@@ -209,36 +212,36 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   const c = b.columns;
   const i = b.rows;
   putNumber(c[TS] as NumberColumn, i, ts);
-  putString(c[LEVEL] as StringColumn, i, levelFromHttpStatus(status));
-  putString(c[SERVICE] as StringColumn, i, e.service ?? plan.service);
-  putString(c[HOST] as StringColumn, i, e.host ?? plan.host);
-  putString(c[SOURCE] as StringColumn, i, e.source);
-  putString(c[GENERATION] as StringColumn, i, e.generation);
+  putDict(c[LEVEL] as DictColumn, i, levelFromHttpStatus(status));
+  putDict(c[SERVICE] as DictColumn, i, e.service ?? plan.service);
+  putDict(c[HOST] as DictColumn, i, e.host ?? plan.host);
+  putDict(c[SOURCE] as DictColumn, i, e.source);
+  putDict(c[GENERATION] as DictColumn, i, e.generation);
   putNumber(c[OFFSET] as NumberColumn, i, e.offset);
-  putString(c[FORMAT] as StringColumn, i, format);
+  putDict(c[FORMAT] as DictColumn, i, format);
   putString(c[MESSAGE] as StringColumn, i, null);
   putString(c[RAW] as StringColumn, i, null);
   putNumber(c[RAW_ZONE] as NumberColumn, i, zone);
   r.keyOf[i] = rowKey(r, e.source, e.generation);
   putNumber(c[STATUS] as NumberColumn, i, status);
-  putPart(c[METHOD] as StringColumn, i, line, reqStart, m1);
+  putDictPart(c[METHOD] as DictColumn, i, line, reqStart, m1);
   if (m2 > m1) {
     putPart(c[PATH] as StringColumn, i, line, m1 + 1, m2);
-    putPart(c[PROTOCOL] as StringColumn, i, line, m2 + 1, reqEnd);
+    putDictPart(c[PROTOCOL] as DictColumn, i, line, m2 + 1, reqEnd);
   } else {
     putPart(c[PATH] as StringColumn, i, line, m1 + 1, reqEnd);
-    putString(c[PROTOCOL] as StringColumn, i, null);
+    putDict(c[PROTOCOL] as DictColumn, i, null);
   }
   putNumber(c[BYTES] as NumberColumn, i, bytes < 0 ? null : bytes);
   putNumber(c[LATENCY] as NumberColumn, i, null);
   putPart(c[CLIENT_IP] as StringColumn, i, line, 0, sp1);
   putString(c[TRACE_ID] as StringColumn, i, null);
   if (refStart < 0) {
-    putString(c[REFERRER] as StringColumn, i, null);
-    putString(c[USER_AGENT] as StringColumn, i, null);
+    putDict(c[REFERRER] as DictColumn, i, null);
+    putDict(c[USER_AGENT] as DictColumn, i, null);
   } else {
-    putPartOrAbsent(c[REFERRER] as StringColumn, i, line, refStart, refEnd);
-    putPartOrAbsent(c[USER_AGENT] as StringColumn, i, line, uaStart, n - 1);
+    putPartOrAbsent(c[REFERRER] as DictColumn, i, line, refStart, refEnd);
+    putPartOrAbsent(c[USER_AGENT] as DictColumn, i, line, uaStart, n - 1);
   }
   // ident and user, the two parts no column takes, go into `fields` as the parser names them.
   const fields = c[FIELDS] as StringColumn;

@@ -13,6 +13,7 @@ import {
   type NumberColumn,
 } from '../parquet/column-buffers.js';
 import type { EncodedRowGroup } from '../parquet/writer.js';
+import { ROW_KINDS } from './event-columns.js';
 import { TABLE_COLUMNS } from './schema.js';
 
 /** The appended files since the last compaction, and their rows by window. */
@@ -45,7 +46,7 @@ export interface RowsSummary {
   ingestedUs: number;
 }
 
-const KINDS = TABLE_COLUMNS.map((c) => (c.type === 'string' ? ('string' as const) : ('number' as const)));
+const KINDS = ROW_KINDS;
 const TS = 0;
 const INGESTED = TABLE_COLUMNS.findIndex((c) => c.name === INGESTED_COLUMN);
 

@@ -4,16 +4,17 @@
  * and encode every string again (under `logpipe up` those were most of the store's work).
  *
  * Layout (framing in core/binary-body.ts): `LPR1`, a u32 header length, the JSON header, then,
- * each starting at a multiple of 8 bytes, the rows' key indexes (i32) and per column either its string lengths (i32) and bytes, or
- * its values (f64) and presence flags (u8). Numbers are in the sender's byte order, which the
+ * each starting at a multiple of 8 bytes, the rows' key indexes (i32) and per column either its
+ * string lengths (i32) and bytes; or, for a dictionary column, its rows' entry indexes (i32), the
+ * entries' lengths (i32) and bytes; or its values (f64) and presence flags (u8). Numbers are in the sender's byte order, which the
  * header names. The receiver checks everything before a row is kept: a malformed body is refused
  * with a message, never stored.
  */
 import { isUtf8 } from 'node:buffer';
 import { bodyHead, pad8, readBodyHead } from '../../core/binary-body.js';
 import { UserError } from '../../core/errors.js';
-import type { ColumnBuffers, NumberColumn, StringColumn } from '../parquet/column-buffers.js';
-import { type EncodedRows, type EventRows, SEGMENT_ENCODING } from './event-columns.js';
+import { type BufferedColumn, type ColumnBuffers, dictFromParts } from '../parquet/column-buffers.js';
+import { type EncodedRows, type EventRows, ROW_KINDS, SEGMENT_ENCODING } from './event-columns.js';
 import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 
 /** The media type of a request body holding encoded rows. */
@@ -27,7 +28,7 @@ interface Header {
   encoding: string;
   rows: number;
   keys: string[];
-  /** Per column: `s<bytes used>` for strings, `n` for numbers. */
+  /** Per column: `s<bytes used>` for strings, `d<bytes used>:<entries>` for dictionaries, `n` for numbers. */
   columns: string[];
 }
 
@@ -39,7 +40,9 @@ export function serializeRows(encoded: EncodedRows): Buffer[] {
     encoding: SEGMENT_ENCODING,
     rows: n,
     keys: r.keys,
-    columns: r.columns.columns.map((c) => (c.kind === 'string' ? `s${c.used}` : 'n')),
+    columns: r.columns.columns.map((c) =>
+      c.kind === 'string' ? `s${c.used}` : c.kind === 'dict' ? `d${c.used}:${c.entries}` : 'n',
+    ),
   };
   const out: Buffer[] = [bodyHead(TAG, header)];
   const section = (a: ArrayBufferView, bytes: number): void => {
@@ -50,6 +53,10 @@ export function serializeRows(encoded: EncodedRows): Buffer[] {
   for (const c of r.columns.columns) {
     if (c.kind === 'string') {
       section(c.lengths, n * 4);
+      section(c.data, c.used);
+    } else if (c.kind === 'dict') {
+      section(c.ids, n * 4);
+      section(c.lengths, c.entries * 4);
       section(c.data, c.used);
     } else {
       section(c.values, n * 8);
@@ -93,12 +100,40 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
   for (let i = 0; check && i < n; i++) {
     if (keyOf[i] < -1 || keyOf[i] >= h.keys.length) bad(`row ${i} names key ${keyOf[i]}`);
   }
-  const columns: (StringColumn | NumberColumn)[] = [];
+  const columns: BufferedColumn[] = [];
   for (let c = 0; c < TABLE_COLUMNS.length; c++) {
     const spec = TABLE_COLUMNS[c];
     const kind = String(h.columns[c]);
     const required = NOT_NULL_COLUMNS.has(spec.name);
-    if (spec.type === 'string') {
+    if (ROW_KINDS[c] === 'dict') {
+      const m = /^d(\d+):(\d+)$/.exec(kind);
+      if (m === null) bad(`column ${spec.name} should hold a dictionary`);
+      const used = Number(m![1]);
+      const entries = Number(m![2]);
+      if (entries > MAX_ROWS) bad(`column ${spec.name}: ${entries} dictionary entries`);
+      const ids = new Int32Array(buf.buffer, take(n * 4, `column ${spec.name}`), n);
+      const lengths = new Int32Array(buf.buffer, take(entries * 4, `column ${spec.name}`), entries);
+      const data = Buffer.from(buf.buffer, take(used, `column ${spec.name}`), used);
+      if (check) {
+        for (let i = 0; i < n; i++) {
+          const id = ids[i];
+          if (id < -1 || id >= entries || (id === -1 && required))
+            bad(`column ${spec.name}, row ${i}: entry ${id}`);
+        }
+        let sum = 0;
+        for (let e = 0; e < entries; e++) {
+          if (lengths[e] < 0) bad(`column ${spec.name}, entry ${e}: length ${lengths[e]}`);
+          sum += lengths[e];
+        }
+        if (sum !== used) bad(`column ${spec.name}: lengths add up to ${sum} of ${used} bytes`);
+        if (!isUtf8(data)) bad(`column ${spec.name} is not UTF-8`);
+      }
+      try {
+        columns.push(dictFromParts(ids, data, lengths, entries));
+      } catch (err) {
+        bad(`column ${spec.name}: ${(err as Error).message}`);
+      }
+    } else if (spec.type === 'string') {
       const used = Number(kind.slice(1));
       if (kind[0] !== 's' || !Number.isInteger(used) || used < 0)
         bad(`column ${spec.name} should hold strings`);

@@ -25,7 +25,32 @@ export interface NumberColumn {
   present: Uint8Array;
 }
 
-export type BufferedColumn = StringColumn | NumberColumn;
+/**
+ * A column of few distinct values (a file's source and format, a level, a user agent): each row
+ * holds the index of its value in the column's own dictionary, whose values' bytes are kept once.
+ * Segments store it as a Parquet dictionary page, so such a value takes a few bits a row instead
+ * of its text, in memory, between threads and on disk.
+ */
+export interface DictColumn {
+  kind: 'dict';
+  /** Per row, the index of its value in the dictionary; -1 for a null. */
+  ids: Int32Array;
+  /** The dictionary's values as UTF-8, back to back: entry k is `data[at[k], at[k] + lengths[k])`. */
+  data: Buffer;
+  used: number;
+  entries: number;
+  at: Int32Array;
+  lengths: Int32Array;
+  /** Entry by value. */
+  index: Map<string, number>;
+  /** The last value put, and its entry: a batch's lines share their source, format, level. */
+  prev: string | null;
+  prevId: number;
+}
+
+export type ColumnKind = 'string' | 'number' | 'dict';
+
+export type BufferedColumn = StringColumn | NumberColumn | DictColumn;
 
 /** Columns of equal length; `rows` values are set in each. */
 export interface ColumnBuffers {
@@ -35,24 +60,42 @@ export interface ColumnBuffers {
 }
 
 /** Empty columns, one per entry of `kinds`, with room for `capacity` rows before they grow. */
-export function columnBuffers(kinds: readonly ('string' | 'number')[], capacity = 1024): ColumnBuffers {
+export function columnBuffers(kinds: readonly ColumnKind[], capacity = 1024): ColumnBuffers {
   const cap = Math.max(16, capacity);
   return {
     rows: 0,
     capacity: cap,
-    columns: kinds.map((k) =>
-      k === 'string'
-        ? {
-            kind: 'string' as const,
-            data: Buffer.allocUnsafe(cap * 32),
-            used: 0,
-            lengths: new Int32Array(cap),
-            prev: null,
-            prevAt: 0,
-            prevLen: 0,
-          }
-        : { kind: 'number' as const, values: new Float64Array(cap), present: new Uint8Array(cap) },
-    ),
+    columns: kinds.map((k): BufferedColumn => {
+      if (k === 'string') {
+        return {
+          kind: 'string',
+          data: Buffer.allocUnsafe(cap * 32),
+          used: 0,
+          lengths: new Int32Array(cap),
+          prev: null,
+          prevAt: 0,
+          prevLen: 0,
+        };
+      }
+      if (k === 'dict') return dictColumn(cap);
+      return { kind: 'number', values: new Float64Array(cap), present: new Uint8Array(cap) };
+    }),
+  };
+}
+
+/** An empty dictionary column with room for `rows` rows. */
+export function dictColumn(rows: number): DictColumn {
+  return {
+    kind: 'dict',
+    ids: new Int32Array(rows),
+    data: Buffer.allocUnsafe(1024),
+    used: 0,
+    entries: 0,
+    at: new Int32Array(16),
+    lengths: new Int32Array(16),
+    index: new Map(),
+    prev: null,
+    prevId: -1,
   };
 }
 
@@ -63,6 +106,12 @@ export function resetColumns(b: ColumnBuffers): void {
     if (c.kind === 'string') {
       c.used = 0;
       c.prev = null;
+    } else if (c.kind === 'dict') {
+      c.used = 0;
+      c.entries = 0;
+      c.index.clear();
+      c.prev = null;
+      c.prevId = -1;
     }
   }
 }
@@ -78,6 +127,10 @@ export function reserveRows(b: ColumnBuffers, more: number): void {
       const lengths = new Int32Array(cap);
       lengths.set(c.lengths.subarray(0, b.rows));
       c.lengths = lengths;
+    } else if (c.kind === 'dict') {
+      const ids = new Int32Array(cap);
+      ids.set(c.ids.subarray(0, b.rows));
+      c.ids = ids;
     } else {
       const values = new Float64Array(cap);
       values.set(c.values.subarray(0, b.rows));
@@ -163,6 +216,107 @@ export function writeText(d: Buffer, at: number, v: string): number {
     if (k === n) return n;
   }
   return d.write(v, at);
+}
+
+/** Sets row `i` of a dictionary column (`null` for none). */
+export function putDict(c: DictColumn, i: number, v: string | null): void {
+  if (v === null) {
+    c.ids[i] = -1;
+    return;
+  }
+  if (v === c.prev) {
+    c.ids[i] = c.prevId;
+    return;
+  }
+  const id = c.index.get(v) ?? addEntry(c, v);
+  c.ids[i] = id;
+  c.prev = v;
+  c.prevId = id;
+}
+
+/**
+ * Sets row `i` of a dictionary column to `s.slice(from, to)`. The lookup is V8's own string
+ * hashing and comparison, which beat hashing and comparing the chars in JavaScript by far (a
+ * user agent is a hundred of them).
+ */
+export function putDictPart(c: DictColumn, i: number, s: string, from: number, to: number): void {
+  const v = s.slice(from, to);
+  c.ids[i] = c.index.get(v) ?? addEntry(c, v);
+}
+
+/** Adds `v` to the dictionary (once per distinct value); returns its entry. */
+function addEntry(c: DictColumn, v: string): number {
+  reserveDictBytes(c, v.length * 3);
+  const at = c.used;
+  const w = writeText(c.data, at, v);
+  if (w !== v.length) {
+    // Strings that differ only in lone surrogates write the same bytes (U+FFFD): one entry.
+    const text = c.data.toString('utf8', at, at + w);
+    const known = text === v ? undefined : c.index.get(text);
+    if (known !== undefined) {
+      c.index.set(v, known);
+      return known;
+    }
+    if (text !== v) c.index.set(text, c.entries);
+  }
+  const e = newEntry(c, w);
+  // A key cut from a line keeps that line alive, but only until the column is reset: once per
+  // distinct value of one batch.
+  c.index.set(v, e);
+  return e;
+}
+
+/** The entry of the UTF-8 bytes `b[from, from + len)`, added when new. */
+function dictIdOfBytes(c: DictColumn, b: Uint8Array, from: number, len: number): number {
+  const v = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8', from, from + len);
+  return c.index.get(v) ?? addEntry(c, v);
+}
+
+/** Claims the next entry: `len` bytes at the end of the data (written there by the caller). */
+function newEntry(c: DictColumn, len: number): number {
+  const e = c.entries;
+  if (e === c.at.length) {
+    const at = new Int32Array(e * 2);
+    at.set(c.at);
+    c.at = at;
+    const lengths = new Int32Array(e * 2);
+    lengths.set(c.lengths);
+    c.lengths = lengths;
+  }
+  c.at[e] = c.used;
+  c.lengths[e] = len;
+  c.used += len;
+  c.entries = e + 1;
+  return e;
+}
+
+function reserveDictBytes(c: DictColumn, more: number): void {
+  if (c.used + more <= c.data.length) return;
+  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
+  c.data.copy(next, 0, 0, c.used);
+  c.data = next;
+}
+
+/**
+ * A dictionary column over entries read from elsewhere (a request body): `data` holds the
+ * entries' bytes back to back with `lengths` each, `ids` the rows. Its index is built again, so
+ * rows can be appended to it too.
+ */
+export function dictFromParts(
+  ids: Int32Array,
+  data: Buffer,
+  lengths: Int32Array,
+  entries: number,
+): DictColumn {
+  const c = dictColumn(0);
+  c.ids = ids;
+  for (let e = 0, pos = 0; e < entries; e++) {
+    const id = dictIdOfBytes(c, data, pos, lengths[e]);
+    // Our writers never repeat an entry; a sender's repeats would make ids ambiguous.
+    if (id !== e) throw new Error(`dictionary entry ${e} repeats entry ${id}`);
+    pos += lengths[e];
+  }
+  return c;
 }
 
 /** Sets row `i` of a numeric column (`null` for none). */
@@ -254,6 +408,21 @@ export function appendColumns(to: ColumnBuffers, from: ColumnBuffers, pick: Uint
         }
         if (len > 0) pos += len;
       }
+    } else if (src.kind === 'dict' && dst.kind === 'dict') {
+      // Entries are looked up in `dst`'s dictionary as rows first use them.
+      const remap = new Int32Array(src.entries).fill(-1);
+      let j = at;
+      for (let i = 0; i < from.rows; i++) {
+        if (pick !== null && !pick[i]) continue;
+        const id = src.ids[i];
+        if (id < 0) dst.ids[j++] = -1;
+        else {
+          let m = remap[id];
+          if (m < 0) m = remap[id] = dictIdOfBytes(dst, src.data, src.at[id], src.lengths[id]);
+          dst.ids[j++] = m;
+        }
+      }
+      dst.prev = null;
     } else if (src.kind === 'number' && dst.kind === 'number') {
       if (pick === null) {
         dst.values.set(src.values.subarray(0, from.rows), at);
@@ -276,13 +445,42 @@ export function appendColumns(to: ColumnBuffers, from: ColumnBuffers, pick: Uint
 /** Bytes a set of columns holds: string bytes plus 8 a number. */
 export function columnBytes(b: ColumnBuffers): number {
   let n = 0;
-  for (const c of b.columns) n += c.kind === 'string' ? c.used + 4 * b.rows : 9 * b.rows;
+  for (const c of b.columns) {
+    if (c.kind === 'string') n += c.used + 4 * b.rows;
+    else if (c.kind === 'dict') n += c.used + 8 * c.entries + 4 * b.rows;
+    else n += 9 * b.rows;
+  }
   return n;
 }
 
 /** Bytes a set of columns has allocated. */
 export function columnCapacity(b: ColumnBuffers): number {
   let n = 0;
-  for (const c of b.columns) n += c.kind === 'string' ? c.data.length + 4 * b.capacity : 9 * b.capacity;
+  for (const c of b.columns) {
+    if (c.kind === 'string') n += c.data.length + 4 * b.capacity;
+    else if (c.kind === 'dict') n += c.data.length + 8 * c.at.length + 4 * b.capacity;
+    else n += 9 * b.capacity;
+  }
   return n;
+}
+
+/** The first `rows` values of a string or dictionary column, null for a null. */
+export function columnStrings(c: StringColumn | DictColumn, rows: number): (string | null)[] {
+  const out: (string | null)[] = [];
+  if (c.kind === 'dict') {
+    const values: string[] = [];
+    for (let e = 0; e < c.entries; e++) values.push(c.data.toString('utf8', c.at[e], c.at[e] + c.lengths[e]));
+    for (let i = 0; i < rows; i++) out.push(c.ids[i] < 0 ? null : values[c.ids[i]]);
+    return out;
+  }
+  let pos = 0;
+  for (let i = 0; i < rows; i++) {
+    const len = c.lengths[i];
+    if (len < 0) out.push(null);
+    else {
+      out.push(c.data.toString('utf8', pos, pos + len));
+      pos += len;
+    }
+  }
+  return out;
 }

@@ -10,6 +10,7 @@
 import {
   type ColumnBuffers,
   columnBuffers,
+  type DictColumn,
   type NumberColumn,
   putNumber,
   putString,
@@ -52,10 +53,11 @@ export type ColumnValues = readonly (string | null)[] | readonly (number | null)
 // Parquet enums (parquet.thrift).
 const TYPE = { INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
 const CONVERTED = { UTF8: 0, TIMESTAMP_MICROS: 10, JSON: 19 } as const;
-const ENCODING = { PLAIN: 0, RLE: 3, DELTA_LENGTH_BYTE_ARRAY: 6 } as const;
+const ENCODING = { PLAIN: 0, RLE: 3, DELTA_LENGTH_BYTE_ARRAY: 6, RLE_DICTIONARY: 8 } as const;
 const REQUIRED = 0;
 const OPTIONAL = 1;
 const DATA_PAGE = 0;
+const DICTIONARY_PAGE = 2;
 const MAGIC: Uint8Array = Buffer.from('PAR1', 'latin1');
 
 const physical: Record<ParquetType, number> = {
@@ -95,7 +97,7 @@ export function encodeParquet(
     const col = b.columns[c];
     for (let i = 0; i < rows; i++) {
       if (col.kind === 'string') putString(col, i, values[i] as string | null);
-      else putNumber(col, i, values[i] as number | null);
+      else if (col.kind === 'number') putNumber(col, i, values[i] as number | null);
     }
   }
   b.rows = rows;
@@ -120,10 +122,14 @@ export interface ParquetPieces {
   size: number;
 }
 
-/** Where a column chunk lies (from its row group's start), and its statistics (integer and timestamp columns). */
+/**
+ * Where a column chunk lies (from its row group's start), and its statistics (integer and
+ * timestamp columns). A dictionary-encoded chunk opens with its dictionary page, `dictSize` bytes.
+ */
 interface Chunk {
   offset: number;
   size: number;
+  dictSize: number;
   encoding: number;
   nulls: number;
   min: number | null;
@@ -187,9 +193,21 @@ export function encodeRowGroups(
       let size = 0;
       for (const piece of page.body) size += piece.length;
       const header = pageHeader(groupRows, size, page.encoding);
-      g.chunks.push({ offset: g.size, size: header.length + size, ...page.stats, encoding: page.encoding });
+      let dictSize = 0;
+      if (page.dict !== null) {
+        const dictHeader = dictionaryPageHeader(page.dict.entries, page.dict.bytes.length);
+        dictSize = dictHeader.length + page.dict.bytes.length;
+        g.pieces.push(dictHeader, page.dict.bytes);
+      }
+      g.chunks.push({
+        offset: g.size,
+        size: dictSize + header.length + size,
+        dictSize,
+        ...page.stats,
+        encoding: page.encoding,
+      });
       g.pieces.push(header, ...page.body);
-      g.size += header.length + size;
+      g.size += dictSize + header.length + size;
     }
     groups.push(g);
   }
@@ -265,6 +283,7 @@ function encodePage(
   body: Uint8Array[];
   encoding: number;
   stats: { nulls: number; min: number | null; max: number | null };
+  dict: { entries: number; bytes: Uint8Array } | null;
 } {
   const body: Uint8Array[] = [];
   const present = new Uint8Array(rows);
@@ -273,6 +292,8 @@ function encodePage(
     const v = sp.b.columns[c];
     if (v.kind === 'string') {
       for (let i = sp.from; i < sp.to; i++) present[at++] = v.lengths[i] >= 0 ? 1 : 0;
+    } else if (v.kind === 'dict') {
+      for (let i = sp.from; i < sp.to; i++) present[at++] = v.ids[i] >= 0 ? 1 : 0;
     } else {
       present.set(v.present.subarray(sp.from, sp.to), at);
       at += sp.to - sp.from;
@@ -282,7 +303,9 @@ function encodePage(
   for (let i = 0; i < rows; i++) if (present[i] === 0) nulls++;
   if (!col.required) body.push(definitionLevels(present, rows, nulls));
   else if (nulls > 0) throw new Error(`column ${col.name} is required but holds a null`);
-  if (spans.length > 0 && spans[0].b.columns[c].kind === 'string') {
+  // An empty row group has no buffers to tell: its strings are written as plain ones.
+  const kind = spans.length > 0 ? spans[0].b.columns[c].kind : isString(col.type) ? 'string' : 'number';
+  if (kind === 'string') {
     if (!isString(col.type)) throw new Error(`column ${col.name} holds strings`);
     const lengths = new Int32Array(rows - nulls);
     const data: Uint8Array[] = [];
@@ -301,7 +324,23 @@ function encodePage(
     const o = thriftOut(64 + lengths.length * 2);
     deltaBinaryPacked(o, lengths);
     body.push(o.bytes.subarray(0, o.pos), ...data);
-    return { body, encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY, stats: { nulls, min: null, max: null } };
+    return {
+      body,
+      encoding: ENCODING.DELTA_LENGTH_BYTE_ARRAY,
+      stats: { nulls, min: null, max: null },
+      dict: null,
+    };
+  }
+  if (kind === 'dict') {
+    if (!isString(col.type)) throw new Error(`column ${col.name} holds strings`);
+    const { dict, values } = dictionaryEncoded(spans, c, rows - nulls);
+    body.push(values);
+    return {
+      body,
+      encoding: ENCODING.RLE_DICTIONARY,
+      stats: { nulls, min: null, max: null },
+      dict,
+    };
   }
   if (isString(col.type)) throw new Error(`column ${col.name} holds numbers`);
   let min: number | null = null;
@@ -321,7 +360,111 @@ function encodePage(
       if (max === null || x > max) max = x;
     }
   }
-  return { body, encoding: ENCODING.PLAIN, stats: { nulls, min, max } };
+  return { body, encoding: ENCODING.PLAIN, stats: { nulls, min, max }, dict: null };
+}
+
+/**
+ * A dictionary column over `spans` (`present` non-null rows): the dictionary page's body (each
+ * span's entries in turn, PLAIN: a length, then the bytes) and the data page's values (the bit
+ * width, then the entry indexes, RLE/bit-packed). Spans from different buffers keep their own
+ * entries side by side; a value may then appear twice in the dictionary, which readers allow.
+ */
+function dictionaryEncoded(
+  spans: readonly Span[],
+  c: number,
+  present: number,
+): { dict: { entries: number; bytes: Uint8Array }; values: Uint8Array } {
+  let entries = 0;
+  let size = 0;
+  for (const sp of spans) {
+    const v = sp.b.columns[c];
+    if (v.kind !== 'dict') throw new Error(`column ${c} mixes dictionary and other chunks`);
+    entries += v.entries;
+    size += 4 * v.entries + v.used;
+  }
+  const bytes = new Uint8Array(size);
+  const dv = new DataView(bytes.buffer);
+  const ids = new Int32Array(present);
+  let pos = 0;
+  let base = 0;
+  let j = 0;
+  for (const sp of spans) {
+    const v = sp.b.columns[c] as DictColumn;
+    for (let e = 0; e < v.entries; e++) {
+      const len = v.lengths[e];
+      dv.setUint32(pos, len, true);
+      bytes.set(v.data.subarray(v.at[e], v.at[e] + len), pos + 4);
+      pos += 4 + len;
+    }
+    for (let i = sp.from; i < sp.to; i++) {
+      const id = v.ids[i];
+      if (id >= 0) ids[j++] = base + id;
+    }
+    base += v.entries;
+  }
+  if (entries > 1 << 24)
+    throw new Error(`column ${c}: ${entries} dictionary entries, more than a page takes`);
+  const width = entries <= 1 ? 1 : 32 - Math.clz32(entries - 1);
+  const o = thriftOut(16 + ((present * width) >> 3));
+  writeRaw(o, Uint8Array.of(width));
+  hybrid(o, ids, width);
+  return { dict: { entries, bytes }, values: o.bytes.subarray(0, o.pos) };
+}
+
+/** Below this many repeats a value goes into a bit-packed run rather than a run of its own. */
+const MIN_RLE_RUN = 16;
+
+/**
+ * `values` (each below 2^width, width at most 24) in the RLE/bit-packed hybrid: runs of one value
+ * as RLE runs, the rest bit-packed in groups of 8 (the last group padded, as only the end may be).
+ */
+function hybrid(o: ThriftOut, values: Int32Array, width: number): void {
+  const n = values.length;
+  const valueBytes = (width + 7) >> 3;
+  const runAt = (i: number): number => {
+    const v = values[i];
+    let r = 1;
+    while (i + r < n && values[i + r] === v && r < MIN_RLE_RUN) r++;
+    return r;
+  };
+  let i = 0;
+  while (i < n) {
+    if (runAt(i) >= MIN_RLE_RUN) {
+      const v = values[i];
+      let r = MIN_RLE_RUN;
+      while (i + r < n && values[i + r] === v) r++;
+      writeVarint(o, r * 2);
+      reserve(o, valueBytes);
+      for (let b = 0; b < valueBytes; b++) o.bytes[o.pos++] = (v >>> (8 * b)) & 255;
+      i += r;
+      continue;
+    }
+    // Groups of 8 until a long run starts at a group's edge (or the values end).
+    const start = i;
+    let groups = 0;
+    do {
+      groups++;
+      i += 8;
+    } while (i < n && runAt(i) < MIN_RLE_RUN);
+    writeVarint(o, groups * 2 + 1);
+    reserve(o, groups * width);
+    const out = o.bytes;
+    let p = o.pos;
+    let acc = 0;
+    let bits = 0;
+    for (let k = start; k < start + groups * 8; k++) {
+      const v = k < n ? values[k] : 0;
+      acc = (acc | (v << bits)) >>> 0;
+      bits += width;
+      while (bits >= 8) {
+        out[p++] = acc & 255;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+    o.pos = p;
+    if (i > n) i = n;
+  }
 }
 
 /**
@@ -465,6 +608,21 @@ function deltaBinaryPacked(o: ThriftOut, values: ArrayLike<number>): void {
   }
 }
 
+/** The header of a dictionary page of `entries` PLAIN values, `size` bytes. */
+function dictionaryPageHeader(entries: number, size: number): Uint8Array {
+  const o = thriftOut(32);
+  const s = beginStruct(o);
+  i32Field(s, 1, DICTIONARY_PAGE);
+  i32Field(s, 2, size);
+  i32Field(s, 3, size);
+  const d = structField(s, 7);
+  i32Field(d, 1, entries);
+  i32Field(d, 2, ENCODING.PLAIN);
+  endStruct(d);
+  endStruct(s);
+  return thriftBytes(o).slice();
+}
+
 function pageHeader(rows: number, size: number, encoding: number): Uint8Array {
   const o = thriftOut(64);
   const s = beginStruct(o);
@@ -520,7 +678,10 @@ function fileMetaData(
       i64Field(cc, 2, offset);
       const md = structField(cc, 3);
       i32Field(md, 1, physical[col.type]);
-      listField(md, 2, CT.I32, 2);
+      if (ch.dictSize > 0) {
+        listField(md, 2, CT.I32, 3);
+        i32Elem(o, ENCODING.PLAIN);
+      } else listField(md, 2, CT.I32, 2);
       i32Elem(o, ch.encoding);
       i32Elem(o, ENCODING.RLE);
       listField(md, 3, CT.BINARY, 1);
@@ -529,7 +690,8 @@ function fileMetaData(
       i64Field(md, 5, g.rows);
       i64Field(md, 6, ch.size);
       i64Field(md, 7, ch.size);
-      i64Field(md, 9, offset);
+      i64Field(md, 9, offset + ch.dictSize);
+      if (ch.dictSize > 0) i64Field(md, 11, offset);
       if (ch.min !== null && ch.max !== null) {
         const st = structField(md, 12);
         i64Field(st, 3, ch.nulls);

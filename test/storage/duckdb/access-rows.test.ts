@@ -27,6 +27,14 @@ function dump(r: EventRows): unknown {
       if (c.kind === 'number') {
         return { name, values: [...c.values.subarray(0, n)].map((v, k) => (c.present[k] ? v : null)) };
       }
+      if (c.kind === 'dict') {
+        return {
+          name,
+          ids: [...c.ids.subarray(0, n)],
+          entries: [...c.lengths.subarray(0, c.entries)],
+          text: c.data.subarray(0, c.used).toString('latin1'),
+        };
+      }
       return {
         name,
         lengths: [...c.lengths.subarray(0, n)],

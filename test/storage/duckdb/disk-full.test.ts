@@ -37,8 +37,12 @@ function batch(start: number, n: number): LogEvent[] {
     // Random text, so compression cannot make the disk last forever.
     message: `${Math.random().toString(36)}${Math.random().toString(36)}`,
     fields: {},
-    raw: `${Math.random().toString(36)}${Math.random().toString(36)}${Math.random().toString(36)} ${start + k}`,
+    raw: `${rnd()}${rnd()}${rnd()}${rnd()}${rnd()}${rnd()} ${start + k}`,
   }));
+}
+
+function rnd(): string {
+  return Math.random().toString(36);
 }
 
 describe('store on a full disk', () => {

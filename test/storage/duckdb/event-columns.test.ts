@@ -15,21 +15,14 @@ import {
   setIngested,
 } from '../../../src/storage/duckdb/event-columns.js';
 import type { ColumnBuffers } from '../../../src/storage/parquet/column-buffers.js';
-import { keepRows, stringStarts } from '../../../src/storage/parquet/column-buffers.js';
+import { columnStrings, keepRows } from '../../../src/storage/parquet/column-buffers.js';
 
 /** The values held in byte form, read back as eventColumns gives them. */
 function decoded(b: ColumnBuffers): (string | number | null)[][] {
   return b.columns.map((c) => {
+    if (c.kind !== 'number') return columnStrings(c, b.rows);
     const out: (string | number | null)[] = [];
-    if (c.kind === 'string') {
-      const starts = stringStarts(c, b.rows);
-      for (let i = 0; i < b.rows; i++) {
-        const len = c.lengths[i];
-        out.push(len < 0 ? null : c.data.toString('utf8', starts[i], starts[i] + len));
-      }
-    } else {
-      for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
-    }
+    for (let i = 0; i < b.rows; i++) out.push(c.present[i] ? c.values[i] : null);
     return out;
   });
 }

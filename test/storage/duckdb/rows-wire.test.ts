@@ -77,15 +77,21 @@ describe('rows on the wire', () => {
     const at = bad.indexOf(Buffer.from('line 1'));
     bad[at] = 0xff;
     refuse(bad, /column raw is not UTF-8/);
-    // A null where the table requires a value (format is column 7; an empty one keeps the byte count).
+    // A null where the table requires a value (format is column 7, a dictionary).
     const rows = eventRows(4);
-    addEvents(rows, [ev(0, { format: '' })]);
+    addEvents(rows, [ev(0)]);
     const format = rows.columns.columns[7];
-    if (format.kind !== 'string') throw new Error('format should be a string column');
-    format.lengths[0] = -1;
+    if (format.kind !== 'dict') throw new Error('format should be a dictionary column');
+    format.ids[0] = -1;
     refuse(
       Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 1, rows })),
       /column format, row 0/,
+    );
+    // A row naming a dictionary entry that is not there.
+    format.ids[0] = 5;
+    refuse(
+      Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 1, rows })),
+      /column format, row 0: entry 5/,
     );
   });
 
