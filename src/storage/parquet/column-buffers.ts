@@ -348,18 +348,6 @@ function growData(c: StringColumn, more: number): void {
   c.data = next;
 }
 
-/** Where each value of a string column starts in `data`. */
-export function stringStarts(c: StringColumn, rows: number): Int32Array {
-  const starts = new Int32Array(rows);
-  let pos = 0;
-  for (let i = 0; i < rows; i++) {
-    starts[i] = pos;
-    const len = c.lengths[i];
-    if (len > 0) pos += len;
-  }
-  return starts;
-}
-
 /** A copy of the rows whose `keep` flag is set, in order. */
 export function keepRows(b: ColumnBuffers, keep: Uint8Array): ColumnBuffers {
   let n = 0;
