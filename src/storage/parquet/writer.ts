@@ -8,6 +8,7 @@
  */
 
 import {
+  type BufferedColumn,
   type ColumnBuffers,
   columnBuffers,
   type DictColumn,
@@ -286,23 +287,12 @@ function encodePage(
   dict: { entries: number; bytes: Uint8Array } | null;
 } {
   const body: Uint8Array[] = [];
-  const present = new Uint8Array(rows);
-  let at = 0;
-  for (const sp of spans) {
-    const v = sp.b.columns[c];
-    if (v.kind === 'string') {
-      for (let i = sp.from; i < sp.to; i++) present[at++] = v.lengths[i] >= 0 ? 1 : 0;
-    } else if (v.kind === 'dict') {
-      for (let i = sp.from; i < sp.to; i++) present[at++] = v.ids[i] >= 0 ? 1 : 0;
-    } else {
-      present.set(v.present.subarray(sp.from, sp.to), at);
-      at += sp.to - sp.from;
-    }
-  }
   let nulls = 0;
-  for (let i = 0; i < rows; i++) if (present[i] === 0) nulls++;
-  if (!col.required) body.push(definitionLevels(present, rows, nulls));
-  else if (nulls > 0) throw new Error(`column ${col.name} is required but holds a null`);
+  for (const sp of spans) nulls += nullsIn(sp.b.columns[c], sp.from, sp.to);
+  // Most columns are all values or all nulls: one RLE run, no per-row flags to gather.
+  if (!col.required) {
+    body.push(definitionLevels(nulls > 0 && nulls < rows ? presence(spans, c, rows) : null, rows, nulls));
+  } else if (nulls > 0) throw new Error(`column ${col.name} is required but holds a null`);
   // An empty row group has no buffers to tell: its strings are written as plain ones.
   const kind = spans.length > 0 ? spans[0].b.columns[c].kind : isString(col.type) ? 'string' : 'number';
   if (kind === 'string') {
@@ -467,11 +457,46 @@ function hybrid(o: ThriftOut, values: Int32Array, width: number): void {
   }
 }
 
+/** Nulls among rows [from, to) of a column. */
+function nullsIn(v: BufferedColumn, from: number, to: number): number {
+  let n = 0;
+  if (v.kind === 'string') {
+    const lengths = v.lengths;
+    for (let i = from; i < to; i++) if (lengths[i] < 0) n++;
+  } else if (v.kind === 'dict') {
+    const ids = v.ids;
+    for (let i = from; i < to; i++) if (ids[i] < 0) n++;
+  } else {
+    const present = v.present;
+    for (let i = from; i < to; i++) if (present[i] === 0) n++;
+  }
+  return n;
+}
+
+/** Per row of column `c` over `spans`, 1 where it holds a value. */
+function presence(spans: readonly Span[], c: number, rows: number): Uint8Array {
+  const present = new Uint8Array(rows);
+  let at = 0;
+  for (const sp of spans) {
+    const v = sp.b.columns[c];
+    if (v.kind === 'string') {
+      for (let i = sp.from; i < sp.to; i++) present[at++] = v.lengths[i] >= 0 ? 1 : 0;
+    } else if (v.kind === 'dict') {
+      for (let i = sp.from; i < sp.to; i++) present[at++] = v.ids[i] >= 0 ? 1 : 0;
+    } else {
+      present.set(v.present.subarray(sp.from, sp.to), at);
+      at += sp.to - sp.from;
+    }
+  }
+  return present;
+}
+
 /**
  * Definition levels of a nullable column (1 = present), RLE/bit-packed hybrid at bit width 1,
- * prefixed by their byte length as data page v1 wants.
+ * prefixed by their byte length as data page v1 wants. `present` is needed only when some rows
+ * are null and some not.
  */
-function definitionLevels(present: Uint8Array, rows: number, nulls: number): Uint8Array {
+function definitionLevels(present: Uint8Array | null, rows: number, nulls: number): Uint8Array {
   const o = thriftOut(16 + (rows >> 3));
   o.pos = 4; // the length prefix, filled in below
   if (nulls === 0 || nulls === rows) {
@@ -481,7 +506,7 @@ function definitionLevels(present: Uint8Array, rows: number, nulls: number): Uin
     const groups = Math.ceil(rows / 8);
     writeVarint(o, groups * 2 + 1); // one bit-packed run
     const bits = new Uint8Array(groups);
-    for (let i = 0; i < rows; i++) if (present[i] !== 0) bits[i >> 3] |= 1 << (i & 7);
+    for (let i = 0; i < rows; i++) if (present![i] !== 0) bits[i >> 3] |= 1 << (i & 7);
     writeRaw(o, bits);
   }
   const out = o.bytes.subarray(0, o.pos);
