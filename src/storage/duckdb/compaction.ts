@@ -46,7 +46,6 @@ export interface RowsSummary {
   ingestedUs: number;
 }
 
-const KINDS = ROW_KINDS;
 const TS = 0;
 const INGESTED = TABLE_COLUMNS.findIndex((c) => c.name === INGESTED_COLUMN);
 
@@ -97,7 +96,7 @@ export function addPending(
   const pick = new Uint8Array(n);
   for (const w of seen) {
     for (let i = 0; i < n; i++) pick[i] = of[i] === w ? 1 : 0;
-    const b = columnBuffers(KINDS, n);
+    const b = columnBuffers(ROW_KINDS, n);
     appendColumns(b, rows, pick);
     windowChunks(p, w * partUs).push({ columns: b, group: null, summary: rowsSummary([b]) });
     p.bytes += columnBytes(b);

@@ -87,7 +87,7 @@ export function columnBuffers(kinds: readonly ColumnKind[], capacity = 1024): Co
 }
 
 /** An empty dictionary column with room for `rows` rows. */
-export function dictColumn(rows: number): DictColumn {
+function dictColumn(rows: number): DictColumn {
   return {
     kind: 'dict',
     ids: new Int32Array(rows),
@@ -267,7 +267,8 @@ export function putDictPart(c: DictColumn, i: number, s: string, from: number, t
 
 /** Adds `v` to the dictionary (once per distinct value); returns its entry. */
 function addEntry(c: DictColumn, v: string): number {
-  reserveDictBytes(c, v.length * 3);
+  // Not reserveBytes: string columns' hot path would see two shapes there.
+  if (c.used + v.length * 3 > c.data.length) c.data = grown(c.data, c.used, v.length * 3);
   const at = c.used;
   const w = writeText(c.data, at, v);
   if (w !== v.length) {
@@ -312,13 +313,6 @@ function newEntry(c: DictColumn, len: number): number {
   return e;
 }
 
-function reserveDictBytes(c: DictColumn, more: number): void {
-  if (c.used + more <= c.data.length) return;
-  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
-  c.data.copy(next, 0, 0, c.used);
-  c.data = next;
-}
-
 /**
  * A dictionary column over entries read from elsewhere (a request body): `data` holds the
  * entries' bytes back to back with `lengths` each, `ids` the rows. Its index is built again, so
@@ -354,7 +348,7 @@ export function putNumber(c: NumberColumn, i: number, v: number | null): void {
 
 /** Makes room for `more` bytes at the end of a string column's data. */
 export function reserveBytes(c: StringColumn, more: number): void {
-  if (c.used + more > c.data.length) growData(c, more);
+  if (c.used + more > c.data.length) c.data = grown(c.data, c.used, more);
 }
 
 /** Copies bytes onto the end of a string column's data (their lengths are set by the caller). */
@@ -364,10 +358,11 @@ export function appendBytes(c: StringColumn, bytes: Uint8Array): void {
   c.used += bytes.length;
 }
 
-function growData(c: StringColumn, more: number): void {
-  const next = Buffer.allocUnsafe(Math.max(c.data.length * 2, c.used + more));
-  c.data.copy(next, 0, 0, c.used);
-  c.data = next;
+/** A larger copy of `data` (its first `used` bytes kept) with room for `more` after them. */
+function grown(data: Buffer, used: number, more: number): Buffer {
+  const next = Buffer.allocUnsafe(Math.max(data.length * 2, used + more));
+  data.copy(next, 0, 0, used);
+  return next;
 }
 
 /** A copy of the rows whose `keep` flag is set, in order. */

@@ -437,22 +437,7 @@ function hybrid(o: ThriftOut, values: Int32Array, width: number): void {
       i += 8;
     } while (i < n && runAt(i) < MIN_RLE_RUN);
     writeVarint(o, groups * 2 + 1);
-    reserve(o, groups * width);
-    const out = o.bytes;
-    let p = o.pos;
-    let acc = 0;
-    let bits = 0;
-    for (let k = start; k < start + groups * 8; k++) {
-      const v = k < n ? values[k] : 0;
-      acc = (acc | (v << bits)) >>> 0;
-      bits += width;
-      while (bits >= 8) {
-        out[p++] = acc & 255;
-        acc >>>= 8;
-        bits -= 8;
-      }
-    }
-    o.pos = p;
+    packBits(o, values, start, groups * 8, n, 0, width);
     if (i > n) i = n;
   }
 }
@@ -598,34 +583,25 @@ function deltaBinaryPacked(o: ThriftOut, values: ArrayLike<number>): void {
       const w = widths[m];
       if (w === 0) continue;
       // 32 values of w bits each, least significant bit first; the last miniblock pads with 0.
+      const from = m * PER_MINI;
+      if (w <= 24) {
+        packBits(o, deltas, from, PER_MINI, n, min, w);
+        continue;
+      }
       reserve(o, w * 4);
       const out = o.bytes;
       let p = o.pos;
       let acc = 0;
       let bits = 0;
-      const from = m * PER_MINI;
-      if (w <= 24) {
-        // Fewer than 8 bits wait in `acc` between values, so w + 7 bits fit in 32.
-        for (let i = from; i < from + PER_MINI; i++) {
-          const v = i < n ? deltas[i] - min : 0;
-          acc = (acc | (v << bits)) >>> 0;
-          bits += w;
-          while (bits >= 8) {
-            out[p++] = acc & 255;
-            acc >>>= 8;
-            bits -= 8;
-          }
-        }
-      } else {
-        for (let i = from; i < from + PER_MINI; i++) {
-          const v = i < n ? deltas[i] - min : 0;
-          acc += v * 2 ** bits;
-          bits += w;
-          while (bits >= 8) {
-            out[p++] = acc % 256;
-            acc = Math.floor(acc / 256);
-            bits -= 8;
-          }
+      // Wider deltas: the bits wait in a double, exact to 2^53.
+      for (let i = from; i < from + PER_MINI; i++) {
+        const v = i < n ? deltas[i] - min : 0;
+        acc += v * 2 ** bits;
+        bits += w;
+        while (bits >= 8) {
+          out[p++] = acc % 256;
+          acc = Math.floor(acc / 256);
+          bits -= 8;
         }
       }
       o.pos = p;
@@ -633,32 +609,57 @@ function deltaBinaryPacked(o: ThriftOut, values: ArrayLike<number>): void {
   }
 }
 
-/** The header of a dictionary page of `entries` PLAIN values, `size` bytes. */
-function dictionaryPageHeader(entries: number, size: number): Uint8Array {
-  const o = thriftOut(32);
-  const s = beginStruct(o);
-  i32Field(s, 1, DICTIONARY_PAGE);
-  i32Field(s, 2, size);
-  i32Field(s, 3, size);
-  const d = structField(s, 7);
-  i32Field(d, 1, entries);
-  i32Field(d, 2, ENCODING.PLAIN);
-  endStruct(d);
-  endStruct(s);
-  return thriftBytes(o).slice();
+/**
+ * Bit-packs `count` values from `values[from]` on, `width` bits each (at most 24), least
+ * significant bit first: value k is `values[k] - sub`, or 0 at and past `limit` (padding).
+ */
+function packBits(
+  o: ThriftOut,
+  values: ArrayLike<number>,
+  from: number,
+  count: number,
+  limit: number,
+  sub: number,
+  width: number,
+): void {
+  reserve(o, (count * width + 7) >> 3);
+  const out = o.bytes;
+  let p = o.pos;
+  let acc = 0;
+  let bits = 0;
+  // Fewer than 8 bits wait in `acc` between values, so width + 7 bits fit in 32.
+  for (let k = from; k < from + count; k++) {
+    const v = k < limit ? values[k] - sub : 0;
+    acc = (acc | (v << bits)) >>> 0;
+    bits += width;
+    while (bits >= 8) {
+      out[p++] = acc & 255;
+      acc >>>= 8;
+      bits -= 8;
+    }
+  }
+  o.pos = p;
 }
 
+/** The header of a dictionary page of `entries` PLAIN values, `size` bytes. */
+function dictionaryPageHeader(entries: number, size: number): Uint8Array {
+  return pageHeaderOf(DICTIONARY_PAGE, size, 7, [entries, ENCODING.PLAIN]);
+}
+
+/** The header of a data page of `rows` values in `encoding`, levels RLE, `size` bytes. */
 function pageHeader(rows: number, size: number, encoding: number): Uint8Array {
+  return pageHeaderOf(DATA_PAGE, size, 5, [rows, encoding, ENCODING.RLE, ENCODING.RLE]);
+}
+
+/** A page header: its type and size, then the type's own header (`field`) of i32 fields 1, 2, .... */
+function pageHeaderOf(type: number, size: number, field: number, values: readonly number[]): Uint8Array {
   const o = thriftOut(64);
   const s = beginStruct(o);
-  i32Field(s, 1, DATA_PAGE);
+  i32Field(s, 1, type);
   i32Field(s, 2, size);
   i32Field(s, 3, size);
-  const d = structField(s, 5);
-  i32Field(d, 1, rows);
-  i32Field(d, 2, encoding);
-  i32Field(d, 3, ENCODING.RLE);
-  i32Field(d, 4, ENCODING.RLE);
+  const d = structField(s, field);
+  for (let k = 0; k < values.length; k++) i32Field(d, k + 1, values[k]);
   endStruct(d);
   endStruct(s);
   return thriftBytes(o).slice();
