@@ -1,6 +1,6 @@
 /**
- * The file collector: tails every file matched by the globs, emits their lines as RawEvents in
- * acknowledged batches, and keeps a checkpoint that moves only when batches are acknowledged, in
+ * The file collector: tails every file matched by the globs, emits their lines in acknowledged
+ * batches (as the bytes they were read from, or as RawEvents where lines are joined), and keeps a checkpoint that moves only when batches are acknowledged, in
  * order per file. Files are told apart by content (a fingerprint of the first line, and the
  * bytes before a checkpoint offset); inode and device are hints. So a restart, a rename, a copy
  * (copytruncate) or a truncation of a file each continue or restart exactly where its content
@@ -9,7 +9,8 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
-import type { Batch, RawEvent, TextRun } from '../core/events.js';
+import type { Batch, RawEvent } from '../core/events.js';
+import { blockBatch, blockEvents, type LineBlock, newLineBlock } from '../core/line-block.js';
 import { type CheckpointEntry, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   ANCHOR_BYTES,
@@ -60,6 +61,20 @@ export interface CollectorStats {
 }
 
 const READ_BUFFER_BYTES = 256 * 1024;
+/** A batch's block starts with room for this many bytes a line (it grows when lines are longer). */
+const BLOCK_BYTES_PER_LINE = 256;
+
+/** An empty block for `t`'s next batch, sized for what is left to read (at most a batch). */
+function newBlock(t: Tracked, limit: number): LineBlock {
+  const left = Math.max(0, t.size - t.readPos) + (t.scan.carry?.length ?? 0);
+  const bytes = Math.min(left, limit * BLOCK_BYTES_PER_LINE) + 64;
+  return newLineBlock(t.stamp, Math.min(limit, Math.ceil(bytes / 32)), bytes);
+}
+
+/** Events or lines in a batch's content. */
+function sizeOf(out: RawEvent[] | LineBlock): number {
+  return Array.isArray(out) ? out.length : out.count;
+}
 /** Entries of files gone this long are forgotten, and at most this many are kept. */
 const FORGET_AFTER_MS = 7 * 24 * 3600 * 1000;
 const MAX_KNOWN = 10_000;
@@ -280,12 +295,10 @@ export class FileCollector {
     }
     const limit = this.opts.maxBatchLines;
     const max = this.opts.maxLineBytes;
-    const lines: RawEvent[] = [];
-    // Joined lines are not slices of what was read, so runs are only kept without a joiner.
-    const runs: TextRun[] | null = t.joiner ? null : [];
     t.stamp.received_at = now;
+    const lines = newBlock(t, limit);
     try {
-      while (lines.length < limit && t.readPos < t.size) {
+      while (lines.count < limit && t.readPos < t.size) {
         if (
           this.cacheOwner !== t ||
           this.cacheCursor >= this.cacheLen ||
@@ -306,7 +319,7 @@ export class FileCollector {
               ? fingerprintOf(this.buf.subarray(0, bytesRead)) === t.fingerprint
               : await this.tailIntact(t);
           if (!same) {
-            if (lines.length > 0) break; // hand out what was read before; the next batch sees it
+            if (lines.count > 0) break; // hand out what was read before; the next batch sees it
             return this.truncated(t);
           }
           this.cacheOwner = t;
@@ -315,18 +328,7 @@ export class FileCollector {
           this.cacheCursor = 0;
         }
         const from = this.cacheCursor;
-        const to = scanLines(
-          t.scan,
-          this.buf,
-          from,
-          this.cacheLen,
-          this.cachePos + from,
-          max,
-          t.stamp,
-          lines,
-          limit,
-          runs,
-        );
+        const to = scanLines(t.scan, this.buf, from, this.cacheLen, this.cachePos + from, max, lines, limit);
         this.cacheCursor = to;
         this.counts.bytes += to - from;
         t.readPos = this.cachePos + to;
@@ -334,26 +336,28 @@ export class FileCollector {
       this.keepTail(t);
     } catch (err) {
       const b = this.fileFailed(t, err);
-      if (lines.length === 0) return b;
-    }
-    let events = lines;
-    const j = t.joiner;
-    if (j) {
-      events = [];
-      for (const ev of lines) joinLine(j, ev, events, now);
+      if (lines.count === 0) return b;
     }
     const atEnd = t.readPos >= t.size;
-    if (j?.pending && atEnd && now - j.lastAt >= this.opts.multiline!.timeoutMs) flushJoiner(j, events);
+    // Joined events are made here; plain lines travel as the block, decoded where they are used.
+    let out: RawEvent[] | LineBlock = lines;
+    const j = t.joiner;
+    if (j) {
+      const events: RawEvent[] = [];
+      for (const ev of blockEvents(lines)) joinLine(j, ev, events, now);
+      if (j.pending && atEnd && now - j.lastAt >= this.opts.multiline!.timeoutMs) flushJoiner(j, events);
+      out = events;
+    }
     // A file gone from the globs (renamed away, deleted) is let go only once read to its end
     // and quiet for a while: a rotated file is always finished, never cut short by a timer.
     const done =
       t.fh !== null &&
       !t.inGlob &&
       atEnd &&
-      lines.length < limit &&
+      lines.count < limit &&
       now - t.lastChange >= this.opts.releaseAfterMs;
-    if (done) this.flushFile(t, events);
-    const batch = events.length > 0 ? this.makeBatch(t, events, runs) : null;
+    if (done) this.flushFile(t, out);
+    const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;
     if (done) {
       if (t.deleted) this.opts.onWarning(`${t.path}: deleted; read to its end and released`);
       this.release(t);
@@ -361,15 +365,19 @@ export class FileCollector {
     return batch;
   }
 
-  /** Emits what a finished file still holds: its unterminated last line and a pending joined event. */
-  private flushFile(t: Tracked, events: RawEvent[]): void {
-    const rest: RawEvent[] = [];
-    flushCarry(t.scan, this.opts.maxLineBytes, t.stamp, rest);
+  /** Adds what a finished file still holds: its unterminated last line and a pending joined event. */
+  private flushFile(t: Tracked, out: RawEvent[] | LineBlock): void {
+    if (!Array.isArray(out)) {
+      flushCarry(t.scan, this.opts.maxLineBytes, out);
+      return;
+    }
+    const rest = newLineBlock(t.stamp, 1, 64);
+    flushCarry(t.scan, this.opts.maxLineBytes, rest);
     if (t.joiner) {
-      for (const ev of rest) joinLine(t.joiner, ev, events, Date.now());
-      flushJoiner(t.joiner, events);
+      for (const ev of blockEvents(rest)) joinLine(t.joiner, ev, out, Date.now());
+      flushJoiner(t.joiner, out);
     } else {
-      for (const ev of rest) events.push(ev);
+      for (const ev of blockEvents(rest)) out.push(ev);
     }
   }
 
@@ -422,16 +430,16 @@ export class FileCollector {
     return batch;
   }
 
-  private makeBatch(t: Tracked, events: RawEvent[], runs: TextRun[] | null = null): Batch<RawEvent> {
+  private makeBatch(t: Tracked, out: RawEvent[] | LineBlock): Batch<RawEvent> {
     const pendingJoin = t.joiner?.pending ?? null;
     const p: PendingBatch = pendingJoin
       ? { end: pendingJoin.offset, skip: false, done: false, failed: false }
       : { end: resumeOffset(t.scan), skip: t.scan.skipping, done: false, failed: false };
     t.pending.push(p);
     this.inFlight++;
-    this.counts.lines += events.length;
+    this.counts.lines += sizeOf(out);
     const ack = (err?: Error) => this.onAck(t, p, err);
-    return runs !== null && runs.length > 0 ? { events, ack, runs } : { events, ack };
+    return Array.isArray(out) ? { events: out, ack } : blockBatch(out, ack);
   }
 
   private onAck(t: Tracked, p: PendingBatch, err?: Error): void {
@@ -462,11 +470,11 @@ export class FileCollector {
 
   /** At shutdown: joined events still pending, and last lines of files quiet long enough. */
   private async flushAtShutdown(): Promise<Batch<RawEvent>[]> {
-    const out: Batch<RawEvent>[] = [];
+    const batches: Batch<RawEvent>[] = [];
     const now = Date.now();
     for (const t of this.live.values()) {
       if (!t.fh) continue;
-      const events: RawEvent[] = [];
+      const out: RawEvent[] | LineBlock = t.joiner ? [] : newLineBlock(t.stamp, 1, 64);
       if (t.scan.carry !== null) {
         let quiet = false;
         try {
@@ -476,12 +484,13 @@ export class FileCollector {
           // unreadable now: keep the line for the next run
         }
         t.stamp.received_at = now;
-        if (quiet) this.flushFile(t, events);
+        if (!Array.isArray(out)) out.stamp.received_at = now;
+        if (quiet) this.flushFile(t, out);
       }
-      if (t.joiner) flushJoiner(t.joiner, events);
-      if (events.length > 0) out.push(this.makeBatch(t, events));
+      if (t.joiner && Array.isArray(out)) flushJoiner(t.joiner, out);
+      if (sizeOf(out) > 0) batches.push(this.makeBatch(t, out));
     }
-    return out;
+    return batches;
   }
 
   // --- discovery and identity ----------------------------------------------------------------

@@ -1,22 +1,15 @@
 /**
- * The tailer's line splitter: turns byte chunks into RawEvents in one scan per buffer
- * (`indexOf(10)`), keeping each line's byte offset. Same rules as core/lines.ts: a trailing
- * `\r` is dropped, invalid UTF-8 becomes U+FFFD, a line over the limit is cut at the limit,
- * flagged `truncated`, and the rest of it skipped. An unfinished line is carried until its
- * newline arrives.
+ * The tailer's line splitter: finds the lines of byte chunks in one scan per buffer
+ * (`indexOf(10)`) and notes them in a LineBlock with their byte offsets, copying each chunk's
+ * lines in one piece (no string and no object a line). Same rules as core/lines.ts: a trailing
+ * `\r` is dropped, a line over the limit is cut at the limit, flagged `truncated`, and the rest
+ * of it skipped. An unfinished line is carried until its newline arrives. Decoding (invalid
+ * UTF-8 becomes U+FFFD) happens where the block's lines are used: core/line-block.ts.
  */
-import { isAscii } from 'node:buffer';
-import type { RawEvent, TextRun } from '../core/events.js';
+import { addBytes, addLine, type LineBlock, type LineStamp } from '../core/line-block.js';
 
 /** What every event of one file shares, set once per file. */
-export interface EventStamp {
-  source: string;
-  generation: string;
-  received_at: number;
-  host?: string;
-  service?: string;
-  format?: string;
-}
+export type EventStamp = LineStamp;
 
 /** The splitter's state between chunks: plain data so it can live in a checkpoint's terms. */
 export interface ScanState {
@@ -36,10 +29,9 @@ export function newScanState(offset: number, skipping = false): ScanState {
 }
 
 /**
- * Scans `buf[start, end)`, whose first byte is at file offset `pos`, appending one event per
- * complete line to `out` until `out` holds `limit` events. Returns the index scanned up to:
- * `end`, or just past the newline of the event that reached the limit. When `runs` is given, each
- * ASCII run of lines decoded in one piece is noted there (see TextRun).
+ * Scans `buf[start, end)`, whose first byte is at file offset `pos`, adding each complete line
+ * to `out` until it holds `limit` lines. Returns the index scanned up to: `end`, or just past the
+ * newline of the line that reached the limit.
  */
 export function scanLines(
   st: ScanState,
@@ -48,10 +40,8 @@ export function scanLines(
   end: number,
   pos: number,
   maxLineBytes: number,
-  stamp: EventStamp,
-  out: RawEvent[],
+  out: LineBlock,
   limit: number,
-  runs: TextRun[] | null = null,
 ): number {
   let i = start;
   let ended = false;
@@ -63,36 +53,40 @@ export function scanLines(
       else {
         const line = Buffer.concat([st.carry!, buf.subarray(i, nl)]);
         st.carry = null;
-        out.push(makeEvent(st, line, 0, line.length, st.carryStart, maxLineBytes, stamp, null, 0));
+        putLine(st, out, line, 0, line.length, st.carryStart, maxLineBytes);
       }
       i = nl + 1;
       st.carryStart = pos + (i - start);
-      if (out.length >= limit) return i;
+      if (out.count >= limit) return i;
     } else ended = true;
   }
   if (!ended) {
-    // The complete lines up to the limit (one at least), their ends found first so that an
-    // ASCII run of them (the common case) is decoded in one native call and each line sliced
-    // from that text, instead of a call and a copy a line.
-    const ends: number[] = [];
-    for (let j = i; j < end && (ends.length === 0 || out.length + ends.length < limit); ) {
+    // The complete lines up to the limit (one at least): their ends found first, so that their
+    // bytes are copied into the block in one piece.
+    let found = 0;
+    for (let j = i; j < end && (found === 0 || out.count + found < limit); ) {
       const nl = buf.indexOf(10, j);
       if (nl === -1 || nl >= end) break;
-      ends.push(nl);
+      if (found === ends.length) growEnds();
+      ends[found++] = nl;
       j = nl + 1;
     }
-    if (ends.length > 0) {
-      const from = i;
-      const to = ends[ends.length - 1];
-      const text = isAscii(buf.subarray(from, to)) ? buf.toString('latin1', from, to) : null;
-      if (text !== null && runs !== null)
-        runs.push({ text, first: out.length, count: ends.length, base: pos + (from - start) });
-      for (let k = 0; k < ends.length; k++) {
-        out.push(makeEvent(st, buf, i, ends[k], pos + (i - start), maxLineBytes, stamp, text, from));
-        i = ends[k] + 1;
+    if (found > 0) {
+      const at = addBytes(out, buf, i, ends[found - 1]) - i;
+      for (let k = 0; k < found; k++) {
+        const nl = ends[k];
+        let e = nl;
+        let cut = false;
+        if (e - i > maxLineBytes) {
+          e = i + maxLineBytes;
+          cut = true;
+          st.cut++;
+        } else if (e > i && buf[e - 1] === 13) e--;
+        addLine(out, at + i, e - i, pos + (i - start), cut);
+        i = nl + 1;
       }
       st.carryStart = pos + (i - start);
-      if (out.length >= limit) return i;
+      if (out.count >= limit) return i;
     }
   }
   if (i < end) {
@@ -103,7 +97,7 @@ export function scanLines(
     const part = Buffer.from(buf.subarray(i, i + take)); // copy: `buf` is reused by the next read
     st.carry = st.carry === null ? part : Buffer.concat([st.carry, part]);
     if (st.carry.length > maxLineBytes) {
-      out.push(makeEvent(st, st.carry, 0, st.carry.length, st.carryStart, maxLineBytes, stamp, null, 0));
+      putLine(st, out, st.carry, 0, st.carry.length, st.carryStart, maxLineBytes);
       st.carry = null;
       st.skipping = true;
     }
@@ -111,11 +105,20 @@ export function scanLines(
   return end;
 }
 
-/** Emits the unfinished line, if any (a file that is done: released, or quiet at shutdown). */
-export function flushCarry(st: ScanState, maxLineBytes: number, stamp: EventStamp, out: RawEvent[]): void {
+/** Newline positions of one scan, reused between scans. */
+let ends = new Int32Array(8192);
+
+function growEnds(): void {
+  const grown = new Int32Array(ends.length * 2);
+  grown.set(ends);
+  ends = grown;
+}
+
+/** Adds the unfinished line, if any (a file that is done: released, or quiet at shutdown). */
+export function flushCarry(st: ScanState, maxLineBytes: number, out: LineBlock): void {
   if (st.carry === null || st.carry.length === 0) return;
   const line = st.carry;
-  out.push(makeEvent(st, line, 0, line.length, st.carryStart, maxLineBytes, stamp, null, 0));
+  putLine(st, out, line, 0, line.length, st.carryStart, maxLineBytes);
   st.carryStart += line.length;
   st.carry = null;
 }
@@ -125,18 +128,16 @@ export function resumeOffset(st: ScanState): number {
   return st.carryStart;
 }
 
-function makeEvent(
+/** Adds `buf[start, end)` as a line: cut at the limit, or without a trailing `\r`. */
+function putLine(
   st: ScanState,
+  out: LineBlock,
   buf: Buffer,
   start: number,
   end: number,
   offset: number,
   max: number,
-  stamp: EventStamp,
-  /** `buf` decoded from `textAt` on, when it is ASCII there; null to decode the line alone. */
-  text: string | null,
-  textAt: number,
-): RawEvent {
+): void {
   let e = end;
   let cut = false;
   if (e - start > max) {
@@ -146,16 +147,6 @@ function makeEvent(
   } else if (e > start && buf[e - 1] === 13) {
     e--;
   }
-  const ev: RawEvent = {
-    source: stamp.source,
-    generation: stamp.generation,
-    offset,
-    line: text !== null ? text.slice(start - textAt, e - textAt) : buf.toString('utf8', start, e),
-    received_at: stamp.received_at,
-  };
-  if (stamp.host !== undefined) ev.host = stamp.host;
-  if (stamp.service !== undefined) ev.service = stamp.service;
-  if (stamp.format !== undefined) ev.format = stamp.format;
-  if (cut) ev.truncated = true;
-  return ev;
+  const at = addBytes(out, buf, start, e);
+  addLine(out, at, e - start, offset, cut);
 }

@@ -2,6 +2,7 @@
  * The data model every component speaks: RawEvent (collector output) and LogEvent (parser output,
  * what is stored). Plain data, no classes: events cross threads, processes and pipes.
  */
+import type { LineBlock } from './line-block.js';
 
 /** A typed field value; numbers stay numbers. `null` is never stored: absent fields are omitted. */
 export type FieldValue = string | number | boolean;
@@ -62,26 +63,15 @@ export type Ack = (err?: Error) => void;
 
 /** A batch of events travelling together, with its acknowledgement. */
 export interface Batch<E> {
+  /** The events; a batch of `lines` decodes them on first use (core/line-block.ts). */
   events: E[];
   /** Resolved by the store once the rows are durable (or by the pipe writer after flush); checkpoints follow it. */
   ack: Ack;
   /**
-   * Runs of the events whose lines are slices of one text (a file collector's read of ASCII
-   * lines), so the lines can cross to another thread as a few strings instead of one a line.
+   * The lines as the bytes a file collector read them from, so they can cross to another thread
+   * as a few buffers and be decoded there instead of here.
    */
-  runs?: TextRun[];
-}
-
-/**
- * Events `first .. first + count - 1` of a batch, whose lines are slices of `text`: event e's
- * line is `text.slice(e.offset - base, e.offset - base + e.line.length)`.
- */
-export interface TextRun {
-  text: string;
-  first: number;
-  count: number;
-  /** The source offset of `text`'s first character. */
-  base: number;
+  lines?: LineBlock;
 }
 
 /** An ack that does nothing, for callers that do not track delivery. */

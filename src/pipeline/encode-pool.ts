@@ -1,7 +1,8 @@
 /**
  * Parsing and encoding for the store on worker threads (`logpipe run` with `parse.workers`):
- * batches of raw events go out in columns, the lines as the few texts a file collector sliced them
- * from (or one string a line where there are none), and come back as segment rows,
+ * a file collector's batches go out as the bytes their lines were read from (a LineBlock, its
+ * buffers moved, not copied), other batches of raw events in columns; both come back as segment
+ * rows,
  * the store's own write form, in one transferred buffer. The pipeline's thread then neither
  * parses nor encodes: it reads, appends and answers queries. Batches are dealt to the workers in
  * turn, so one busy source keeps every worker going; each worker keeps its own format detection
@@ -9,7 +10,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
-import type { RawExtras as Extras, RawEvent, TextRun } from '../core/events.js';
+import type { RawExtras as Extras, RawEvent } from '../core/events.js';
+import { blockBuffers, type LineBlock } from '../core/line-block.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/duckdb/event-columns.js';
@@ -28,26 +30,23 @@ export interface SourceHints {
 
 export interface EncodePool {
   /**
-   * Parses and encodes a batch on a worker; resolves in submission order. `runs` (the batch's,
-   * see TextRun) lets the lines travel as the texts they are slices of.
+   * Parses and encodes a batch on a worker; resolves in submission order. A block's buffers are
+   * moved to the worker: the block is unusable here afterwards.
    */
-  encode(events: readonly RawEvent[], hints?: SourceHints, runs?: readonly TextRun[]): Promise<EncodedRows>;
+  encode(batch: readonly RawEvent[] | LineBlock, hints?: SourceHints): Promise<EncodedRows>;
   /** Stops the workers; batches not yet answered fail. */
   close(): Promise<void>;
 }
 
-/** A batch on its way to a worker, in columns (structured clone of objects costs more than parsing them). */
-export interface EncodeRequest {
-  id: number;
-  /**
-   * Where line i is: in `texts[runOf[i]]` from `startOf[i]` for `lengthOf[i]` code units, or,
-   * where `runOf[i]` is -1, the next of `lines`. Cloning one long string is one copy; cloning
-   * ten thousand short ones costs more than parsing them.
-   */
-  texts: string[];
-  runOf: Int32Array;
-  startOf: Int32Array;
-  lengthOf: Int32Array;
+/** A batch on its way to a worker: a file's block of lines, or raw events in columns. */
+export type EncodeRequest = { id: number; hints: SourceHints } & (
+  | { block: LineBlock; events?: undefined }
+  | { events: EventColumns; block?: undefined }
+);
+
+/** Raw events in columns (structured clone of objects costs more than parsing them). */
+export interface EventColumns {
+  /** The lines, in order. */
   lines: string[];
   /** Per line, an index into `sources`/`generations`. */
   keys: Int32Array;
@@ -61,27 +60,16 @@ export interface EncodeRequest {
    */
   extraOf: Int32Array;
   extras: Extras[];
-  hints: SourceHints;
 }
 
 /** A worker's answer: the segment rows' wire form, or what went wrong. */
 export type EncodeResponse = { id: number; body: ArrayBuffer } | { id: number; error: string };
 
-/** A batch in the form it crosses to a worker (exported for its tests). */
-export function pack(
-  id: number,
-  events: readonly RawEvent[],
-  hints: SourceHints,
-  runs: readonly TextRun[] = [],
-): EncodeRequest {
+/** Raw events in the form they cross to a worker (exported for its tests). */
+export function pack(events: readonly RawEvent[]): EventColumns {
   const n = events.length;
-  const req: EncodeRequest = {
-    id,
-    texts: runs.map((r) => r.text),
-    runOf: new Int32Array(n).fill(-1),
-    startOf: new Int32Array(n),
-    lengthOf: new Int32Array(n),
-    lines: [],
+  const cols: EventColumns = {
+    lines: new Array<string>(n),
     keys: new Int32Array(n),
     sources: [],
     generations: [],
@@ -89,29 +77,19 @@ export function pack(
     received: new Float64Array(n),
     extraOf: new Int32Array(n),
     extras: [],
-    hints,
   };
   const keys = sourceKeys();
   for (let i = 0; i < n; i++) {
     const e = events[i];
-    const key = keys.keyOf(e.source, e.generation);
-    req.keys[i] = key;
-    req.offsets[i] = e.offset;
-    req.received[i] = e.received_at;
-    req.extraOf[i] = extraKey(req.extras, e);
+    cols.lines[i] = e.line;
+    cols.keys[i] = keys.keyOf(e.source, e.generation);
+    cols.offsets[i] = e.offset;
+    cols.received[i] = e.received_at;
+    cols.extraOf[i] = extraKey(cols.extras, e);
   }
-  for (let k = 0; k < runs.length; k++) {
-    const r = runs[k];
-    for (let i = r.first; i < r.first + r.count; i++) {
-      req.runOf[i] = k;
-      req.startOf[i] = events[i].offset - r.base;
-      req.lengthOf[i] = events[i].line.length;
-    }
-  }
-  for (let i = 0; i < n; i++) if (req.runOf[i] < 0) req.lines.push(events[i].line);
-  req.sources = keys.sources;
-  req.generations = keys.generations;
-  return req;
+  cols.sources = keys.sources;
+  cols.generations = keys.generations;
+  return cols;
 }
 
 /** The index in `list` of `e`'s extras (added when new), or -1 when it has none. */
@@ -172,12 +150,13 @@ function startWorker(opts: ParserOptions) {
   worker.on('error', (err) => fail(err));
   worker.on('exit', (code) => fail(new Error(`parser worker exited with code ${code}`)));
   return {
-    encode(events: readonly RawEvent[], hints: SourceHints, runs?: readonly TextRun[]): Promise<EncodedRows> {
+    encode(batch: readonly RawEvent[] | LineBlock, hints: SourceHints): Promise<EncodedRows> {
       if (failure !== null) return Promise.reject(failure);
       const id = nextId++;
       return new Promise<EncodedRows>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage(pack(id, events, hints, runs));
+        if (isBlock(batch)) worker.postMessage({ id, hints, block: batch }, blockBuffers(batch));
+        else worker.postMessage({ id, hints, events: pack(batch) });
       });
     },
     async terminate(): Promise<void> {
@@ -203,9 +182,9 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
   let last: Promise<unknown> = Promise.resolve();
   let closed = false;
   return {
-    encode(events, hints = {}, runs) {
+    encode(batch, hints = {}) {
       if (closed) return Promise.reject(new Error('parser pool closed'));
-      const work = workers[turn].encode(events, hints, runs);
+      const work = workers[turn].encode(batch, hints);
       turn = (turn + 1) % workers.length;
       const result = inOrder(work);
       last = result.catch(() => {});
@@ -217,4 +196,8 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
+}
+
+function isBlock(batch: readonly RawEvent[] | LineBlock): batch is LineBlock {
+  return !Array.isArray(batch);
 }

@@ -1,16 +1,16 @@
 /**
- * Worker thread entry for the encode pool (encode-pool.ts): parses each batch and encodes the
- * events as segment rows (access lines straight from their text), answering with their wire
+ * Worker thread entry for the encode pool (encode-pool.ts): decodes and parses each batch and
+ * encodes the events as segment rows (access lines straight from their text), answering with their wire
  * form in one transferred buffer. Parsers are kept per source's hints, so format detection
  * sticks per source here as it does inline.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RawEvent } from '../core/events.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
-import { addRawEvents } from '../storage/duckdb/access-rows.js';
+import { addRawBlock, addRawEvents } from '../storage/duckdb/access-rows.js';
 import { eventRows, resetEventRows, SEGMENT_ENCODING } from '../storage/duckdb/event-columns.js';
 import { serializeRows } from '../storage/duckdb/rows-wire.js';
-import type { EncodeRequest, EncodeResponse } from './encode-pool.js';
+import type { EncodeRequest, EncodeResponse, EventColumns } from './encode-pool.js';
 
 const port = parentPort;
 if (port !== null) {
@@ -45,31 +45,16 @@ if (port !== null) {
   }
 
   function run(req: EncodeRequest): Uint8Array {
-    const n = req.runOf.length;
-    const raws = new Array<RawEvent>(n);
-    let alone = 0;
-    for (let i = 0; i < n; i++) {
-      const run = req.runOf[i];
-      const from = req.startOf[i];
-      const k = req.keys[i];
-      const e: RawEvent = {
-        source: req.sources[k],
-        generation: req.generations[k],
-        offset: req.offsets[i],
-        line: run < 0 ? req.lines[alone++] : req.texts[run].slice(from, from + req.lengthOf[i]),
-        received_at: req.received[i],
-      };
-      const x = req.extraOf[i] < 0 ? null : req.extras[req.extraOf[i]];
-      if (x !== null) {
-        if (x.format !== undefined) e.format = x.format;
-        if (x.host !== undefined) e.host = x.host;
-        if (x.service !== undefined) e.service = x.service;
-        if (x.truncated === true) e.truncated = true;
-      }
-      raws[i] = e;
-    }
     resetEventRows(rows);
-    addRawEvents(rows, raws, parserFor(req.hints));
+    let n: number;
+    if (req.block !== undefined) {
+      n = req.block.count;
+      addRawBlock(rows, req.block, parserFor(req.hints));
+    } else {
+      const raws = unpack(req.events);
+      n = raws.length;
+      addRawEvents(rows, raws, parserFor(req.hints));
+    }
     const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count: n, rows });
     let size = 0;
     for (const p of pieces) size += p.length;
@@ -82,4 +67,29 @@ if (port !== null) {
     }
     return body;
   }
+}
+
+/** The raw events `pack` put in columns. */
+function unpack(c: EventColumns): RawEvent[] {
+  const n = c.lines.length;
+  const raws = new Array<RawEvent>(n);
+  for (let i = 0; i < n; i++) {
+    const k = c.keys[i];
+    const e: RawEvent = {
+      source: c.sources[k],
+      generation: c.generations[k],
+      offset: c.offsets[i],
+      line: c.lines[i],
+      received_at: c.received[i],
+    };
+    const x = c.extraOf[i] < 0 ? null : c.extras[c.extraOf[i]];
+    if (x !== null) {
+      if (x.format !== undefined) e.format = x.format;
+      if (x.host !== undefined) e.host = x.host;
+      if (x.service !== undefined) e.service = x.service;
+      if (x.truncated === true) e.truncated = true;
+    }
+    raws[i] = e;
+  }
+  return raws;
 }

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Config, GeneratorConfig } from '../core/config.js';
 import type { Ack } from '../core/events.js';
+import { batchSize } from '../core/line-block.js';
 import type { Logger } from '../core/log.js';
 import { parserWorkers } from '../core/parse-config.js';
 import type { StorageEngine } from '../core/storage.js';
@@ -195,7 +196,7 @@ async function pumpThroughPool(
   })();
   try {
     for await (const batch of source.batches()) {
-      onBatch(batch.events.length);
+      onBatch(batchSize(batch));
       while (queue.length >= depth) {
         await Promise.race([
           new Promise<void>((r) => {
@@ -204,7 +205,8 @@ async function pumpThroughPool(
           writing,
         ]);
       }
-      queue.push({ rows: pool.encode(batch.events, hints, batch.runs), ack: batch.ack });
+      // A block's buffers move to the worker: its events are not made on this thread at all.
+      queue.push({ rows: pool.encode(batch.lines ?? batch.events, hints), ack: batch.ack });
       on.queued?.();
     }
   } finally {

@@ -316,55 +316,62 @@ describe('FileCollector multi-line', () => {
     expect(await collectOnce(o)).toEqual([]);
   });
 
-  it("hands out its batches' ASCII runs, each slice exactly its event's line", async () => {
+  it('hands out its batches as blocks of the bytes read, which decode to exactly the lines', async () => {
     const dir = tempDir();
     // Over one read buffer (256 KiB) of lines, with CRLF endings, non-ASCII lines and an
     // over-long line among them.
     let text = '';
+    const expected: string[] = [];
     for (let i = 0; i < 6000; i++) {
-      text +=
-        i % 2999 === 0
-          ? `x ${'é'.repeat(20)} ${i}\n`
-          : i % 13 === 0
-            ? `crlf ${i}\r\n`
-            : `${'a'.repeat(40)} ${i}\n`;
-      if (i === 3000) text += `${'z'.repeat(300)}\n`;
+      const line =
+        i % 2999 === 0 ? `x ${'é'.repeat(20)} ${i}` : i % 13 === 0 ? `crlf ${i}` : `${'a'.repeat(40)} ${i}`;
+      text += `${line}${i % 13 === 0 ? '\r\n' : '\n'}`;
+      expected.push(line);
+      if (i === 3000) {
+        text += `${'z'.repeat(300)}\n`;
+        expected.push('z'.repeat(200));
+      }
     }
     writeFileSync(join(dir, 'a.log'), text);
     const c = new FileCollector(
       base(dir, { maxBatchLines: 700, maxLineBytes: 200, once: true, releaseAfterMs: 0 }),
     );
-    let events = 0;
-    let inRuns = 0;
+    const lines: string[] = [];
+    let blocks = 0;
+    let ascii = 0;
+    let cut = 0;
     for await (const b of c.batches()) {
-      let next = 0;
-      for (const r of b.runs ?? []) {
-        expect(r.first).toBeGreaterThanOrEqual(next);
-        for (let i = r.first; i < r.first + r.count; i++) {
-          const e = b.events[i];
-          expect(r.text.slice(e.offset - r.base, e.offset - r.base + e.line.length)).toBe(e.line);
-        }
-        next = r.first + r.count;
-        inRuns += r.count;
+      expect(b.lines).toBeDefined();
+      expect(b.lines!.count).toBeLessThanOrEqual(700);
+      expect(b.events).toHaveLength(b.lines!.count);
+      blocks++;
+      if (b.lines!.ascii) ascii++;
+      for (const e of b.events) {
+        lines.push(e.line);
+        if (e.truncated) cut++;
       }
-      events += b.events.length;
       b.ack();
     }
     await c.close();
-    expect(events).toBe(6001);
-    // A run is one read's lines up to the batch limit, all ASCII: three lines with é break three.
-    expect(inRuns).toBeGreaterThan(6001 - 3 * 700);
+    expect(lines).toEqual(expected);
+    expect(cut).toBe(1);
+    // Only the blocks holding one of the three lines with é are decoded line by line.
+    expect(blocks - ascii).toBeLessThanOrEqual(3);
+    expect(ascii).toBeGreaterThan(0);
   });
 
-  it('hands out no runs when lines are joined', async () => {
+  it('hands out joined lines as events, not as a block', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.log'), 'E one\n\tat x\nE two\n');
     const c = new FileCollector(base(dir, { multiline: { mode: 'java', timeoutMs: 10 }, once: true }));
+    const lines: string[] = [];
     for await (const b of c.batches()) {
-      expect(b.runs).toBeUndefined();
+      expect(b.lines).toBeUndefined();
+      for (const e of b.events) lines.push(e.line);
       b.ack();
     }
     await c.close();
+    expect(lines).toEqual(['E one\n\tat x', 'E two']);
   });
 
   it('emits a pending event after its quiet timeout while following', async () => {

@@ -8,14 +8,19 @@ import {
   resumeOffset,
   scanLines,
 } from '../../src/collector/line-scanner.js';
-import type { RawEvent, TextRun } from '../../src/core/events.js';
+import type { RawEvent } from '../../src/core/events.js';
+import { blockEvents, type LineBlock, newLineBlock } from '../../src/core/line-block.js';
 import { readLineBatches } from '../../src/core/lines.js';
 
 const stamp: EventStamp = { source: 's', generation: 'g', received_at: 1 };
 
+/** A block small enough that every test makes it grow. */
+const block = (): LineBlock => newLineBlock(stamp, 1, 1);
+
 /**
  * Scans `chunks` one after another, as the tailer does with successive reads, taking at most
- * `limit` events a call (the tailer's batch) and calling again where the last call stopped.
+ * `limit` lines a call (the tailer's batch) into a block of their own, and calling again where
+ * the last call stopped.
  */
 function scanAll(chunks: Buffer[], max: number, flush = false, limit = Number.POSITIVE_INFINITY): RawEvent[] {
   const st = newScanState(0);
@@ -23,74 +28,75 @@ function scanAll(chunks: Buffer[], max: number, flush = false, limit = Number.PO
   let pos = 0;
   for (const c of chunks) {
     for (let at = 0; at < c.length; ) {
-      const out: RawEvent[] = [];
-      const runs: TextRun[] = [];
-      const next = scanLines(st, c, at, c.length, pos + at, max, stamp, out, limit, runs);
-      expectRunsMatch(out, runs);
-      all.push(...out);
+      const out = block();
+      const next = scanLines(st, c, at, c.length, pos + at, max, out, limit);
+      expect(out.count).toBeLessThanOrEqual(limit);
+      all.push(...blockEvents(out));
       at = next;
     }
     pos += c.length;
   }
-  if (flush) flushCarry(st, max, stamp, all);
-  return all;
-}
-
-/** Each run covers events in order, once, and its slices are exactly their lines. */
-function expectRunsMatch(out: RawEvent[], runs: TextRun[]): void {
-  let next = 0;
-  for (const r of runs) {
-    expect(r.first).toBeGreaterThanOrEqual(next);
-    expect(r.count).toBeGreaterThan(0);
-    expect(r.first + r.count).toBeLessThanOrEqual(out.length);
-    for (let i = r.first; i < r.first + r.count; i++) {
-      const e = out[i];
-      expect(r.text.slice(e.offset - r.base, e.offset - r.base + e.line.length)).toBe(e.line);
-    }
-    next = r.first + r.count;
+  if (flush) {
+    const out = block();
+    flushCarry(st, max, out);
+    all.push(...blockEvents(out));
   }
+  return all;
 }
 
 describe('scanLines', () => {
   it('splits lines with offsets, drops \\r, keeps the unfinished line for later', () => {
     const st = newScanState(100);
-    const out: RawEvent[] = [];
+    const out = block();
     const buf = Buffer.from('a\r\nbb\ncc');
-    expect(scanLines(st, buf, 0, buf.length, 100, 1000, stamp, out, 10)).toBe(buf.length);
-    expect(out.map((e) => [e.line, e.offset])).toEqual([
+    expect(scanLines(st, buf, 0, buf.length, 100, 1000, out, 10)).toBe(buf.length);
+    expect(blockEvents(out).map((e) => [e.line, e.offset])).toEqual([
       ['a', 100],
       ['bb', 103],
     ]);
     expect(resumeOffset(st)).toBe(106);
     const more = Buffer.from('c\n');
-    scanLines(st, more, 0, more.length, 108, 1000, stamp, out, 10);
-    expect(out[2]).toMatchObject({ line: 'ccc', offset: 106, source: 's', generation: 'g' });
+    scanLines(st, more, 0, more.length, 108, 1000, out, 10);
+    expect(blockEvents(out)[2]).toMatchObject({ line: 'ccc', offset: 106, source: 's', generation: 'g' });
     expect(resumeOffset(st)).toBe(110);
   });
 
   it('stops at the limit and returns where it stopped', () => {
     const st = newScanState(0);
-    const out: RawEvent[] = [];
+    const out = block();
     const buf = Buffer.from('1\n2\n3\n');
-    expect(scanLines(st, buf, 0, buf.length, 0, 1000, stamp, out, 2)).toBe(4);
-    expect(out.map((e) => e.line)).toEqual(['1', '2']);
+    expect(scanLines(st, buf, 0, buf.length, 0, 1000, out, 2)).toBe(4);
+    expect(blockEvents(out).map((e) => e.line)).toEqual(['1', '2']);
     expect(resumeOffset(st)).toBe(4);
   });
 
-  it('notes the ASCII runs it decodes whole, so their lines can travel as one text', () => {
-    const st = newScanState(0);
-    const out: RawEvent[] = [];
-    const runs: TextRun[] = [];
-    const buf = Buffer.from('ab\r\ncdé\nef\ngh\n');
-    scanLines(st, buf, 0, buf.length, 50, 1000, stamp, out, 10, runs);
-    expect(out.map((e) => e.line)).toEqual(['ab', 'cdé', 'ef', 'gh']);
-    // Not ASCII, so not a run: the lines are decoded one by one.
-    expect(runs).toEqual([]);
-    const ascii = Buffer.from('ab\r\ncd\nef');
-    const more: RawEvent[] = [];
-    scanLines(newScanState(0), ascii, 0, ascii.length, 50, 1000, stamp, more, 10, runs);
-    expect(runs).toEqual([{ text: 'ab\r\ncd', first: 0, count: 2, base: 50 }]);
-    expectRunsMatch(more, runs);
+  it("copies a read's lines into the block in one piece, and knows when it is all ASCII", () => {
+    const out = block();
+    const buf = Buffer.from('ab\r\ncd\nef');
+    scanLines(newScanState(0), buf, 0, buf.length, 50, 1000, out, 10);
+    // The lines' bytes as read (newlines and all), up to the last complete line's end.
+    expect(Buffer.from(out.bytes.subarray(0, out.used)).toString()).toBe('ab\r\ncd');
+    expect([...out.starts.subarray(0, out.count)]).toEqual([0, 4]);
+    expect([...out.lengths.subarray(0, out.count)]).toEqual([2, 2]);
+    expect([...out.offsets.subarray(0, out.count)]).toEqual([50, 54]);
+    expect(out.ascii).toBe(true);
+    const utf8 = block();
+    const bytes = Buffer.from('ab\ncdé\n');
+    scanLines(newScanState(0), bytes, 0, bytes.length, 0, 1000, utf8, 10);
+    expect(utf8.ascii).toBe(false);
+    expect(blockEvents(utf8).map((e) => e.line)).toEqual(['ab', 'cdé']);
+  });
+
+  it("makes events with the stamp's extras, and flags cut lines", () => {
+    const out = newLineBlock({ ...stamp, host: 'h', service: 'web', format: 'json' }, 1, 1);
+    const buf = Buffer.from('0123456789\nok\n');
+    scanLines(newScanState(0), buf, 0, buf.length, 0, 4, out, 10);
+    expect(out.cut).toEqual([0]);
+    expect(blockEvents(out)).toEqual([
+      { ...stamp, host: 'h', service: 'web', format: 'json', offset: 0, line: '0123', truncated: true },
+      { ...stamp, host: 'h', service: 'web', format: 'json', offset: 11, line: 'ok' },
+    ]);
+    expect(blockEvents(out, 1).map((e) => e.line)).toEqual(['ok']);
   });
 
   it('cuts an over-long line split across chunks, flags it, and skips its rest', () => {

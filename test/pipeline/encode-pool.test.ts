@@ -3,7 +3,9 @@
  * byte for byte as the pipeline's thread would have encoded them, in submission order.
  */
 import { describe, expect, it } from 'vitest';
-import type { RawEvent, TextRun } from '../../src/core/events.js';
+import { newScanState, scanLines } from '../../src/collector/line-scanner.js';
+import type { RawEvent } from '../../src/core/events.js';
+import { blockEvents, newLineBlock } from '../../src/core/line-block.js';
 import { createParser } from '../../src/parser/index.js';
 import { createEncodePool, pack } from '../../src/pipeline/encode-pool.js';
 import { addEvents, type EncodedRows, eventRows } from '../../src/storage/duckdb/event-columns.js';
@@ -55,52 +57,56 @@ describe('createEncodePool', () => {
     }
   });
 
-  it('takes lines from the texts of their runs, and the rest one by one, extras and all', async () => {
-    // Two runs of sliced lines with lines between, before and after them that are not in a run.
+  it("takes a file's block of lines, moved to the worker, and encodes it as its events", async () => {
     const access = (i: number) =>
       `10.0.0.${i % 250} - - [02/Dec/2026:10:00:00 +0000] "GET /r/${i} HTTP/1.1" 200 ${i} "-" "ua ${i % 3}"`;
-    const events: RawEvent[] = [];
-    const runs: TextRun[] = [];
-    let offset = 1000;
-    const run = (count: number, extra: Partial<RawEvent>) => {
+    const blocks = [true, false].map((ascii) => {
       const parts: string[] = [];
-      const first = events.length;
-      const base = offset;
-      for (let i = 0; i < count; i++) parts.push(access(first + i));
-      const text = parts.join('\r\n');
-      let at = 0;
-      for (const line of parts) {
-        events.push(ev('a.log', text.slice(at, at + line.length), base + at, extra));
-        at += line.length + 2;
+      for (let i = 0; i < 700; i++) {
+        if (i === 5 && !ascii) parts.push('not ascii: ünï');
+        else if (i === 9) parts.push(`${access(i)} and more, cut`);
+        else if (i % 50 === 7) parts.push(`{"msg":"json ${i}"}\r`);
+        else parts.push(access(i));
       }
-      offset = base + text.length + 2;
-      runs.push({ text, first, count, base });
-    };
-    const alone = (line: string, extra: Partial<RawEvent> = {}) => {
-      events.push(ev('a.log', line, offset, extra));
-      offset += Buffer.byteLength(line) + 1;
-    };
-    alone('first, not in a run: ünï');
-    run(300, { service: 'web' });
-    alone(access(9999), { service: 'web', host: 'h2' });
-    alone('{"msg":"between"}', { format: 'json' });
-    run(200, {});
-    alone('last line', { truncated: true });
-    const req = pack(0, events, {}, runs);
-    // Only the lines outside runs travel one by one; the extras are named once each.
-    expect(req.texts).toHaveLength(2);
-    expect(req.lines).toHaveLength(4);
-    expect(req.extras).toHaveLength(4);
+      const bytes = Buffer.from(`${parts.join('\n')}\n`);
+      const block = newLineBlock({ source: 'a.log', generation: 'g', received_at: 1, service: 'web' }, 1, 1);
+      scanLines(newScanState(1000), bytes, 0, bytes.length, 1000, access(9).length + 10, block, 10_000);
+      return block;
+    });
     const pool = createEncodePool({ threads: 1 });
     try {
-      const rows = await pool.encode(events, {}, runs);
-      const inline = eventRows();
-      addEvents(inline, createParser({})(events));
-      expect(rows.count).toBe(events.length);
-      expect(columnsOf(rows.rows)).toEqual(columnsOf(inline));
+      for (const block of blocks) {
+        const events = blockEvents(block);
+        expect(events.filter((e) => e.truncated)).toHaveLength(1);
+        const inline = eventRows();
+        addEvents(inline, createParser({})(events));
+        const rows = await pool.encode(block);
+        expect(rows.count).toBe(700);
+        expect(columnsOf(rows.rows)).toEqual(columnsOf(inline));
+        // Moved, not copied: the batch's events can no longer be made here.
+        expect(block.bytes.byteLength).toBe(0);
+        expect(() => blockEvents(block)).toThrow(/moved to another thread/);
+      }
     } finally {
       await pool.close();
     }
+  });
+
+  it('sends other batches in columns, each set of extras named once', () => {
+    const events = [
+      ev('a', 'one', 0, { service: 'web' }),
+      ev('a', 'two', 4, { service: 'web' }),
+      ev('b', 'three', 0),
+      ev('a', 'four', 8, { host: 'h', truncated: true }),
+    ];
+    const cols = pack(events);
+    expect(cols.lines).toEqual(['one', 'two', 'three', 'four']);
+    expect(cols.sources).toEqual(['a', 'b']);
+    expect([...cols.extraOf]).toEqual([0, 0, -1, 1]);
+    expect(cols.extras).toEqual([
+      { format: undefined, host: undefined, service: 'web', truncated: undefined },
+      { format: undefined, host: 'h', service: undefined, truncated: true },
+    ]);
   });
 
   it('resolves batches in submission order across workers', async () => {

@@ -9,6 +9,7 @@
  */
 import type { RawEvent } from '../../core/events.js';
 import { levelFromHttpStatus } from '../../core/levels.js';
+import { blockEvent, blockEvents, blockText, type LineBlock } from '../../core/line-block.js';
 import { httpStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
 import type { AccessPlan, RawParser } from '../../core/storage.js';
@@ -132,11 +133,28 @@ function putPartOrAbsent(c: DictColumn, i: number, line: string, from: number, t
 export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): boolean {
   const line = e.line;
   if (typeof line !== 'string' || e.truncated === true) return false;
-  const n = line.length;
+  const bs = line.indexOf('\\');
+  return addAccessText(r, line, 0, line.length, bs < 0 ? line.length : bs, e, plan);
+}
+
+/**
+ * As addAccessLine, for the line `text[start, n)` (a line inside a block's text: no slice is
+ * made of it), with `e` giving its source, offset and defaults. `backslash` is where the first
+ * `\\` at or after `start` is (`n` or beyond when there is none in the line).
+ */
+function addAccessText(
+  r: EventRows,
+  line: string,
+  start: number,
+  n: number,
+  backslash: number,
+  e: RawEvent,
+  plan: AccessPlan,
+): boolean {
   // Escapes and CRLF endings parse, but do not come back from the columns.
-  if (line.indexOf('\\') >= 0 || line.charCodeAt(n - 1) === 13) return false;
-  const sp1 = line.indexOf(' ');
-  if (sp1 <= 0) return false;
+  if (backslash < n || n === start || line.charCodeAt(n - 1) === 13) return false;
+  const sp1 = line.indexOf(' ', start);
+  if (sp1 <= start || sp1 >= n) return false;
   const sp2 = line.indexOf(' ', sp1 + 1);
   if (sp2 < 0) return false;
   const br = line.indexOf(' [', sp2 + 1);
@@ -151,7 +169,7 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   // The request: `METHOD path protocol` or `METHOD path`, up to the next quote (no escapes).
   const reqStart = close + 3;
   const reqEnd = line.indexOf('"', reqStart);
-  if (reqEnd < 0 || line.charCodeAt(reqEnd + 1) !== 32) return false;
+  if (reqEnd < 0 || reqEnd >= n || line.charCodeAt(reqEnd + 1) !== 32) return false;
   const m1 = line.indexOf(' ', reqStart);
   if (m1 <= reqStart || m1 >= reqEnd || !isMethod(line, reqStart, m1)) return false;
   // The last space of the request, found from its end (lastIndexOf is a slow runtime call).
@@ -234,7 +252,7 @@ export function addAccessLine(r: EventRows, e: RawEvent, plan: AccessPlan): bool
   }
   putNumber(c[BYTES] as NumberColumn, i, bytes < 0 ? null : bytes);
   putNumber(c[LATENCY] as NumberColumn, i, null);
-  putPart(c[CLIENT_IP] as StringColumn, i, line, 0, sp1);
+  putPart(c[CLIENT_IP] as StringColumn, i, line, start, sp1);
   putString(c[TRACE_ID] as StringColumn, i, null);
   if (refStart < 0) {
     putDict(c[REFERRER] as DictColumn, i, null);
@@ -284,5 +302,55 @@ export function addRawEvents(r: EventRows, events: readonly RawEvent[], parse: R
     unplanned = false;
     if (addAccessLine(r, e, plan)) parse.tookAccess(e);
     else addEvents(r, parse([e]));
+  }
+}
+
+/**
+ * Encodes a block's lines onto the end of `r` as `addRawEvents(r, blockEvents(block), parse)`
+ * would, decoding the block once: an ASCII block's access lines are read in place in its text,
+ * with no string or RawEvent made for them.
+ */
+export function addRawBlock(r: EventRows, block: LineBlock, parse: RawParser): void {
+  const n = block.count;
+  reserveRows(r.columns, n);
+  growKeys(r);
+  const text = blockText(block);
+  // One event stands for every line that is read in place: only its offset changes.
+  const e = blockEvent(block, 0, '', false);
+  const { starts, lengths, offsets, cut } = block;
+  let nextCut = 0;
+  // Where the next backslash is, at or after the line being read (text.length when none is left).
+  let backslash = -1;
+  let unplanned = false;
+  for (let k = 0; k < n; k++) {
+    const isCut = nextCut < cut.length && cut[nextCut] === k;
+    if (isCut) nextCut++;
+    const plan = parse.accessPlan(e);
+    if (plan === null) {
+      if (unplanned) {
+        addEvents(r, parse(blockEvents(block, k)));
+        return;
+      }
+      unplanned = true;
+      addEvents(r, parse([blockEvent(block, k, text, isCut)]));
+      continue;
+    }
+    unplanned = false;
+    if (text !== null && !isCut) {
+      const start = starts[k];
+      if (backslash < start) {
+        backslash = text.indexOf('\\', start);
+        if (backslash < 0) backslash = text.length;
+      }
+      e.offset = offsets[k];
+      if (addAccessText(r, text, start, start + lengths[k], backslash, e, plan)) {
+        parse.tookAccess(e);
+        continue;
+      }
+    }
+    // Read in place and refused (or cut): parsed. A block that is not ASCII is read line by line.
+    const line = blockEvent(block, k, text, isCut);
+    if (text === null && addAccessLine(r, line, plan)) parse.tookAccess(line);
+    else addEvents(r, parse([line]));
   }
 }

@@ -5,10 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { newScanState, scanLines } from '../../../src/collector/line-scanner.js';
 import type { RawEvent } from '../../../src/core/events.js';
+import { blockEvents, type LineBlock, newLineBlock } from '../../../src/core/line-block.js';
 import { httpStamp } from '../../../src/core/raw-layouts.js';
 import { createParser } from '../../../src/parser/index.js';
-import { addAccessLine, addRawEvents } from '../../../src/storage/duckdb/access-rows.js';
+import { addAccessLine, addRawBlock, addRawEvents } from '../../../src/storage/duckdb/access-rows.js';
 import { addEvents, type EventRows, eventRows } from '../../../src/storage/duckdb/event-columns.js';
 import { TABLE_COLUMNS } from '../../../src/storage/duckdb/schema.js';
 import { ACCESS_LINES } from '../../helpers/access-lines.js';
@@ -209,6 +211,61 @@ describe('access lines straight into rows', () => {
       { numRuns: 400 },
     );
     // Enough of the lines took the direct path for the comparison to mean something.
+    expect(rebuilt).toBeGreaterThan(lines / 10);
+  });
+
+  it('reads a block of lines in place into the same rows as parse + addEvents of its events', () => {
+    let lines = 0;
+    let rebuilt = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(anyLine, fc.boolean()), { maxLength: 60 }),
+        fc.array(fc.nat(4000), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 25 }),
+        fc.oneof(fc.constant(4096), fc.integer({ min: 1, max: 120 })),
+        fc.record({
+          service: fc.option(fc.constant('web'), { nil: undefined }),
+          host: fc.option(fc.constant('h1'), { nil: undefined }),
+          format: fc.option(fc.constantFrom('auto', 'apache_combined', 'json'), { nil: undefined, freq: 3 }),
+        }),
+        fc.constantFrom('auto', 'apache_combined', 'nginx_access'),
+        (parts, cuts, size, max, extras, format) => {
+          // The lines as a file holds them (LF or CRLF), read in chunks split anywhere, into
+          // blocks of at most `size` lines: lines next to each other in a block's text.
+          const bytes = Buffer.from(parts.map(([l, crlf]) => `${l}${crlf ? '\r\n' : '\n'}`).join(''));
+          const stamp = { source: '/a.log', generation: 'g1', received_at: T0, ...extras };
+          for (const k of Object.keys(stamp) as (keyof typeof stamp)[])
+            if (stamp[k] === undefined) delete stamp[k];
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const st = newScanState(0);
+          const blocks: LineBlock[] = [];
+          let prev = 0;
+          for (const p of [...points, bytes.length]) {
+            for (let at = prev; at < p; ) {
+              const block = newLineBlock(stamp, 1, 1);
+              at = scanLines(st, bytes.subarray(0, p), at, p, at, max, block, size);
+              if (block.count > 0) blocks.push(block);
+            }
+            prev = p;
+          }
+          const opts = { format, service: 'svc', host: null };
+          const pa = createParser(opts);
+          const pb = createParser(opts);
+          const a = eventRows();
+          const b = eventRows();
+          for (const block of blocks) {
+            addEvents(a, pa(blockEvents(block)));
+            addRawBlock(b, block, pb);
+          }
+          expect(dump(b)).toEqual(dump(a));
+          const raws = b.columns.columns[TABLE_COLUMNS.findIndex((c) => c.name === 'raw')];
+          if (raws.kind === 'string')
+            rebuilt += raws.lengths.subarray(0, b.columns.rows).filter((n) => n < 0).length;
+          lines += b.columns.rows;
+        },
+      ),
+      { numRuns: 400 },
+    );
     expect(rebuilt).toBeGreaterThan(lines / 10);
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * LineBlock: one file's batch of lines kept as the bytes they were read from, with where each
+ * line is. A file collector fills one per batch instead of making a RawEvent a line; the block
+ * crosses to a parser thread as a few transferred buffers and is decoded there, once, or on the
+ * batch's first use of `events` by anything that wants RawEvents. Decoding follows the rules of
+ * core/lines.ts: a block of ASCII bytes is decoded in one piece and its lines sliced from that
+ * text; otherwise each line is decoded alone as UTF-8 (invalid bytes become U+FFFD).
+ */
+import { isAscii } from 'node:buffer';
+import type { Ack, Batch, RawEvent } from './events.js';
+
+/** What every line of one file shares (a RawEvent without its offset and line). */
+export interface LineStamp {
+  source: string;
+  generation: string;
+  received_at: number;
+  host?: string;
+  service?: string;
+  format?: string;
+}
+
+/** A batch's lines as bytes. Plain data: it is posted to worker threads as it is. */
+export interface LineBlock {
+  stamp: LineStamp;
+  /** The lines' bytes as read, newlines and all; bytes `used` and beyond are spare room. */
+  bytes: Uint8Array;
+  used: number;
+  /** Lines in the block; the arrays below have room for more. */
+  count: number;
+  /** Line i is `bytes[starts[i], starts[i] + lengths[i])` (newline, `\r` and any cut part left out). */
+  starts: Int32Array;
+  lengths: Int32Array;
+  /** The source offset of line i's first byte. */
+  offsets: Float64Array;
+  /** Indexes of the lines cut at the length limit, ascending: their events are flagged `truncated`. */
+  cut: number[];
+  /** Every byte added is ASCII, so the bytes decode as one text. */
+  ascii: boolean;
+}
+
+/** An empty block with room for `lines` lines and `bytes` bytes (both grow as needed). */
+export function newLineBlock(stamp: LineStamp, lines: number, bytes: number): LineBlock {
+  const n = Math.max(1, lines);
+  return {
+    stamp: { ...stamp },
+    bytes: new Uint8Array(Math.max(64, bytes)),
+    used: 0,
+    count: 0,
+    starts: new Int32Array(n),
+    lengths: new Int32Array(n),
+    offsets: new Float64Array(n),
+    cut: [],
+    ascii: true,
+  };
+}
+
+/** Copies `src[from, to)` onto the end of the block's bytes; returns where `src[from]` now is. */
+export function addBytes(b: LineBlock, src: Uint8Array, from: number, to: number): number {
+  const len = to - from;
+  const at = b.used;
+  if (at + len > b.bytes.length) {
+    let cap = b.bytes.length * 2;
+    while (cap < at + len) cap *= 2;
+    const grown = new Uint8Array(cap);
+    grown.set(b.bytes.subarray(0, at));
+    b.bytes = grown;
+  }
+  const part = src.subarray(from, to);
+  b.bytes.set(part, at);
+  if (b.ascii && !isAscii(part)) b.ascii = false;
+  b.used = at + len;
+  return at;
+}
+
+/** Notes a line at `start` in the block's bytes, `length` bytes long, at source `offset`. */
+export function addLine(b: LineBlock, start: number, length: number, offset: number, cut: boolean): void {
+  const i = b.count;
+  if (i === b.starts.length) {
+    const cap = i * 2;
+    const starts = new Int32Array(cap);
+    starts.set(b.starts);
+    b.starts = starts;
+    const lengths = new Int32Array(cap);
+    lengths.set(b.lengths);
+    b.lengths = lengths;
+    const offsets = new Float64Array(cap);
+    offsets.set(b.offsets);
+    b.offsets = offsets;
+  }
+  b.starts[i] = start;
+  b.lengths[i] = length;
+  b.offsets[i] = offset;
+  if (cut) b.cut.push(i);
+  b.count = i + 1;
+}
+
+/** The buffers a block holds, for moving it to another thread with postMessage. */
+export function blockBuffers(b: LineBlock): ArrayBuffer[] {
+  const list = [b.bytes.buffer, b.starts.buffer, b.lengths.buffer, b.offsets.buffer] as ArrayBuffer[];
+  return [...new Set(list)];
+}
+
+/** The block's bytes decoded as one text when they are all ASCII; null otherwise. */
+export function blockText(b: LineBlock): string | null {
+  checkAttached(b);
+  if (!b.ascii) return null;
+  return Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used).toString('latin1', 0, b.used);
+}
+
+/** Line `i` as a RawEvent; `text` is `blockText(b)`, passed in so a caller decodes once. */
+export function blockEvent(b: LineBlock, i: number, text: string | null, cut: boolean): RawEvent {
+  const s = b.stamp;
+  const start = b.starts[i];
+  const end = start + b.lengths[i];
+  const e: RawEvent = {
+    source: s.source,
+    generation: s.generation,
+    offset: b.offsets[i],
+    line:
+      text !== null
+        ? text.slice(start, end)
+        : Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used).toString('utf8', start, end),
+    received_at: s.received_at,
+  };
+  if (s.host !== undefined) e.host = s.host;
+  if (s.service !== undefined) e.service = s.service;
+  if (s.format !== undefined) e.format = s.format;
+  if (cut) e.truncated = true;
+  return e;
+}
+
+/** Lines `from` onwards as RawEvents. */
+export function blockEvents(b: LineBlock, from = 0): RawEvent[] {
+  const text = blockText(b);
+  const out = new Array<RawEvent>(b.count - from);
+  let c = 0;
+  while (c < b.cut.length && b.cut[c] < from) c++;
+  for (let i = from; i < b.count; i++) {
+    const cut = c < b.cut.length && b.cut[c] === i;
+    if (cut) c++;
+    out[i - from] = blockEvent(b, i, text, cut);
+  }
+  return out;
+}
+
+/**
+ * A batch of the block's lines whose `events` are decoded on first use. Once the block has been
+ * moved to another thread, its events can no longer be made here.
+ */
+export function blockBatch(lines: LineBlock, ack: Ack): Batch<RawEvent> {
+  let events: RawEvent[] | null = null;
+  return {
+    lines,
+    ack,
+    get events() {
+      events ??= blockEvents(lines);
+      return events;
+    },
+  };
+}
+
+/** A batch's number of lines, without decoding a block. */
+export function batchSize(b: Batch<RawEvent>): number {
+  return b.lines !== undefined ? b.lines.count : b.events.length;
+}
+
+function checkAttached(b: LineBlock): void {
+  if (b.bytes.byteLength === 0 && b.used > 0)
+    throw new Error('this batch of lines was moved to another thread; its events are not here');
+}
