@@ -1,8 +1,8 @@
 /**
  * Parsing and encoding for the store on worker threads (`logpipe run` with `parse.workers`):
- * a file collector's batches go out as the bytes their lines were read from (a LineBlock, its
- * buffers moved, not copied), other batches of raw events in columns; both come back as segment
- * rows,
+ * a file collector's batches go out as the bytes their lines were read from (a LineBlock in
+ * shared memory: nothing is copied), other batches of raw events in columns; both come back as
+ * segment rows,
  * the store's own write form, in one transferred buffer. The pipeline's thread then neither
  * parses nor encodes: it reads, appends and answers queries. Batches are dealt to the workers in
  * turn, so one busy source keeps every worker going; each worker keeps its own format detection
@@ -11,7 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { RawExtras as Extras, RawEvent } from '../core/events.js';
-import { blockBuffers, type LineBlock } from '../core/line-block.js';
+import { type LineBlock, recycleBlock } from '../core/line-block.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/duckdb/event-columns.js';
@@ -30,16 +30,24 @@ export interface SourceHints {
 
 export interface EncodePool {
   /**
-   * Parses and encodes a batch on a worker; resolves in submission order. A block's buffers are
-   * moved to the worker: the block is unusable here afterwards.
+   * Parses and encodes a batch on a worker; resolves in submission order. A block is recycled
+   * once the worker has answered for it: it must not be used afterwards.
    */
   encode(batch: readonly RawEvent[] | LineBlock, hints?: SourceHints): Promise<EncodedRows>;
+  /**
+   * Says that rows `encode` gave are used up (copied into a store batch), so their memory can
+   * take a later batch's rows. Optional: rows never released are left to the garbage collector.
+   */
+  release(rows: EncodedRows): void;
   /** Stops the workers; batches not yet answered fail. */
   close(): Promise<void>;
 }
 
-/** A batch on its way to a worker: a file's block of lines, or raw events in columns. */
-export type EncodeRequest = { id: number; hints: SourceHints } & (
+/**
+ * A batch on its way to a worker: a file's block of lines, or raw events in columns; `into` is
+ * shared memory the worker writes the rows to when they fit.
+ */
+export type EncodeRequest = { id: number; hints: SourceHints; into: SharedArrayBuffer | null } & (
   | { block: LineBlock; events?: undefined }
   | { events: EventColumns; block?: undefined }
 );
@@ -62,8 +70,13 @@ export interface EventColumns {
   extras: Extras[];
 }
 
-/** A worker's answer: the segment rows' wire form, or what went wrong. */
-export type EncodeResponse = { id: number; body: ArrayBuffer } | { id: number; error: string };
+/**
+ * A worker's answer: the segment rows' wire form, the first `size` bytes of `body` (the
+ * request's `into`, or a larger one of the worker's), or what went wrong.
+ */
+export type EncodeResponse =
+  | { id: number; body: SharedArrayBuffer; size: number }
+  | { id: number; error: string };
 
 /** Raw events in the form they cross to a worker (exported for its tests). */
 export function pack(events: readonly RawEvent[]): EventColumns {
@@ -120,10 +133,23 @@ function workerUrl(): URL {
 interface InFlight {
   resolve: (rows: EncodedRows) => void;
   reject: (err: Error) => void;
+  /** The block the worker reads, recycled once it has answered. */
+  block: LineBlock | null;
 }
 
+/**
+ * Shared memory for rows, reused: V8 does not count it as a thread's external memory, while a
+ * buffer moved across each batch counted on arrival and had V8 collect the whole heap every few
+ * batches. Reused because, uncounted, memory nothing reuses waits for an unhurried collection.
+ */
+interface Bodies {
+  spare: SharedArrayBuffer[];
+  of: WeakMap<EncodedRows, SharedArrayBuffer>;
+}
+const MAX_SPARE_BODIES = 16;
+
 /** One worker and its requests in flight. */
-function startWorker(opts: ParserOptions) {
+function startWorker(opts: ParserOptions, bodies: Bodies) {
   const worker = new Worker(workerUrl(), { workerData: { opts } });
   const pending = new Map<number, InFlight>();
   let nextId = 0;
@@ -137,11 +163,14 @@ function startWorker(opts: ParserOptions) {
     const p = pending.get(msg.id);
     if (p === undefined) return;
     pending.delete(msg.id);
+    if (p.block !== null) recycleBlock(p.block);
     if ('error' in msg) p.reject(new Error(`parser worker failed: ${msg.error}`));
     else {
       try {
         // Encoded by our own worker: the layout is checked, not every value again.
-        p.resolve(deserializeRows(new Uint8Array(msg.body), { trusted: true }));
+        const rows = deserializeRows(new Uint8Array(msg.body, 0, msg.size), { trusted: true });
+        bodies.of.set(rows, msg.body);
+        p.resolve(rows);
       } catch (err) {
         p.reject(err as Error);
       }
@@ -154,9 +183,14 @@ function startWorker(opts: ParserOptions) {
       if (failure !== null) return Promise.reject(failure);
       const id = nextId++;
       return new Promise<EncodedRows>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (isBlock(batch)) worker.postMessage({ id, hints, block: batch }, blockBuffers(batch));
-        else worker.postMessage({ id, hints, events: pack(batch) });
+        const into = bodies.spare.pop() ?? null;
+        if (isBlock(batch)) {
+          pending.set(id, { resolve, reject, block: batch });
+          worker.postMessage({ id, hints, into, block: batch });
+        } else {
+          pending.set(id, { resolve, reject, block: null });
+          worker.postMessage({ id, hints, into, events: pack(batch) });
+        }
       });
     },
     async terminate(): Promise<void> {
@@ -176,7 +210,8 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
     throw new UsageError(`parser threads must be a whole number >= 1, got ${threads}`);
   }
   createParser(parserOpts);
-  const workers = Array.from({ length: threads }, () => startWorker(parserOpts));
+  const bodies: Bodies = { spare: [], of: new WeakMap() };
+  const workers = Array.from({ length: threads }, () => startWorker(parserOpts, bodies));
   let turn = 0;
   const inOrder = inSubmissionOrder();
   let last: Promise<unknown> = Promise.resolve();
@@ -189,6 +224,12 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
       const result = inOrder(work);
       last = result.catch(() => {});
       return result;
+    },
+    release(rows) {
+      const body = bodies.of.get(rows);
+      if (body === undefined) return;
+      bodies.of.delete(rows);
+      if (bodies.spare.length < MAX_SPARE_BODIES) bodies.spare.push(body);
     },
     async close() {
       closed = true;

@@ -19,15 +19,13 @@ if (port !== null) {
   const rows = eventRows();
   port.on('message', (req: EncodeRequest) => {
     let msg: EncodeResponse;
-    const transfer: ArrayBuffer[] = [];
     try {
       const body = run(req);
-      msg = { id: req.id, body: body.buffer as ArrayBuffer };
-      transfer.push(body.buffer as ArrayBuffer);
+      msg = { id: req.id, body: body.buffer as SharedArrayBuffer, size: body.length };
     } catch (err) {
       msg = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     }
-    port.postMessage(msg, transfer);
+    port.postMessage(msg);
   });
 
   function parserFor(hints: EncodeRequest['hints']): BatchParser {
@@ -58,8 +56,13 @@ if (port !== null) {
     const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count: n, rows });
     let size = 0;
     for (const p of pieces) size += p.length;
-    // A buffer of its own, so it can be moved to the other thread whole.
-    const body = new Uint8Array(size);
+    // Into the memory the request brought when the rows fit; new (with room to spare, so it is
+    // reused the next times) when they do not.
+    const into = req.into;
+    const body =
+      into !== null && into.byteLength >= size
+        ? new Uint8Array(into, 0, size)
+        : new Uint8Array(new SharedArrayBuffer(Math.ceil(size * 1.25)), 0, size);
     let at = 0;
     for (const p of pieces) {
       body.set(p, at);

@@ -189,7 +189,10 @@ async function pumpThroughPool(
         });
       }
       const next = queue[0];
-      await writer.write(await next.rows, next.ack);
+      const rows = await next.rows;
+      await writer.write(rows, next.ack);
+      // Copied into the store's batch: the memory can take another batch's rows.
+      pool.release(rows);
       queue.shift();
       on.room?.();
     }

@@ -83,10 +83,49 @@ describe('createEncodePool', () => {
         const rows = await pool.encode(block);
         expect(rows.count).toBe(700);
         expect(columnsOf(rows.rows)).toEqual(columnsOf(inline));
-        // Moved, not copied: the batch's events can no longer be made here.
-        expect(block.bytes.byteLength).toBe(0);
-        expect(() => blockEvents(block)).toThrow(/moved to another thread/);
+        // Read where it is, then recycled for the next block: its events can no longer be made.
+        expect(() => blockEvents(block)).toThrow(/buffers reused/);
+        const next = newLineBlock({ source: 'b.log', generation: 'g', received_at: 1 }, 1, 1);
+        expect(next.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('writes later rows into the memory of rows released, and only of those', async () => {
+    const pool = createEncodePool({ threads: 1 });
+    const batch = (b: number) =>
+      Array.from({ length: 300 }, (_, i) => ev('s', `{"msg":"batch ${b} line ${i}","n":${i}}`, i));
+    const inline = (b: number) => {
+      const rows = eventRows();
+      addEvents(rows, createParser({})(batch(b)));
+      return columnsOf(rows);
+    };
+    const memory = (r: EncodedRows) => r.rows.keyOf.buffer;
+    // Whether two rows' views are on the same memory (a shared buffer comes back from the worker
+    // as a new object over it).
+    const same = (a: EncodedRows, b: EncodedRows) => {
+      const x = new Uint8Array(memory(a));
+      const y = new Uint8Array(memory(b));
+      if (x.length !== y.length) return false;
+      const was = x[x.length - 1];
+      y[y.length - 1] = was ^ 0xff;
+      const shared = x[x.length - 1] !== was;
+      y[y.length - 1] = was;
+      return shared;
+    };
+    try {
+      const first = await pool.encode(batch(0));
+      expect(memory(first)).toBeInstanceOf(SharedArrayBuffer);
+      const kept = await pool.encode(batch(1));
+      expect(same(kept, first)).toBe(false);
+      pool.release(first);
+      const second = await pool.encode(batch(2));
+      expect(same(second, first)).toBe(true);
+      expect(columnsOf(second.rows)).toEqual(inline(2));
+      // Rows not released keep their memory: still the batch they were.
+      expect(columnsOf(kept.rows)).toEqual(inline(1));
     } finally {
       await pool.close();
     }
