@@ -75,14 +75,9 @@ export function scanLines(
       const at = addBytes(out, buf, i, ends[found - 1]) - i;
       for (let k = 0; k < found; k++) {
         const nl = ends[k];
-        let e = nl;
-        let cut = false;
-        if (e - i > maxLineBytes) {
-          e = i + maxLineBytes;
-          cut = true;
-          st.cut++;
-        } else if (e > i && buf[e - 1] === 13) e--;
-        addLine(out, at + i, e - i, pos + (i - start), cut);
+        const cut = nl - i > maxLineBytes;
+        if (cut) st.cut++;
+        addLine(out, at + i, keptEnd(buf, i, nl, maxLineBytes) - i, pos + (i - start), cut);
         i = nl + 1;
       }
       st.carryStart = pos + (i - start);
@@ -138,15 +133,15 @@ function putLine(
   offset: number,
   max: number,
 ): void {
-  let e = end;
-  let cut = false;
-  if (e - start > max) {
-    e = start + max;
-    cut = true;
-    st.cut++;
-  } else if (e > start && buf[e - 1] === 13) {
-    e--;
-  }
+  const cut = end - start > max;
+  if (cut) st.cut++;
+  const e = keptEnd(buf, start, end, max);
   const at = addBytes(out, buf, start, e);
   addLine(out, at, e - start, offset, cut);
+}
+
+/** Where the line `buf[start, end)` ends once cut at the limit, or without a trailing `\r`. */
+function keptEnd(buf: Buffer, start: number, end: number, max: number): number {
+  if (end - start > max) return start + max;
+  return end > start && buf[end - 1] === 13 ? end - 1 : end;
 }
