@@ -1,7 +1,7 @@
 /**
  * The file collector: tails every file matched by the globs, emits their lines in acknowledged
- * batches (as the bytes they were read from, or as RawEvents where lines are joined), and keeps a checkpoint that moves only when batches are acknowledged, in
- * order per file. Files are told apart by content (a fingerprint of the first line, and the
+ * batches (as the bytes they were read from, or as RawEvents where lines are joined), and keeps
+ * a checkpoint that moves only when batches are acknowledged, in order per file. Files are told apart by content (a fingerprint of the first line, and the
  * bytes before a checkpoint offset); inode and device are hints. So a restart, a rename, a copy
  * (copytruncate) or a truncation of a file each continue or restart exactly where its content
  * says, and a rotated file is read to its end before it is let go.
@@ -10,7 +10,14 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
-import { blockBatch, blockEvents, type LineBlock, newLineBlock } from '../core/line-block.js';
+import {
+  blockBatch,
+  blockEvents,
+  type LineBlock,
+  type LineStamp,
+  newLineBlock,
+  recycleBlock,
+} from '../core/line-block.js';
 import { type CheckpointEntry, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import {
   ANCHOR_BYTES,
@@ -20,14 +27,7 @@ import {
   readFingerprint,
 } from './fingerprint.js';
 import { compileGlobs, expandGlobs, type GlobSet } from './glob.js';
-import {
-  type EventStamp,
-  flushCarry,
-  newScanState,
-  resumeOffset,
-  type ScanState,
-  scanLines,
-} from './line-scanner.js';
+import { flushCarry, newScanState, resumeOffset, type ScanState, scanLines } from './line-scanner.js';
 import { flushJoiner, type Joiner, joinLine, newJoiner } from './multiline.js';
 import {
   type CommittedPosition,
@@ -95,7 +95,7 @@ interface Tracked {
   path: string;
   fh: FileHandle | null;
   fingerprint: string;
-  stamp: EventStamp;
+  stamp: LineStamp;
   scan: ScanState;
   joiner: Joiner | null;
   /** Next byte to read. */
@@ -345,6 +345,7 @@ export class FileCollector {
     if (j) {
       const events: RawEvent[] = [];
       for (const ev of blockEvents(lines)) joinLine(j, ev, events, now);
+      recycleBlock(lines);
       if (j.pending && atEnd && now - j.lastAt >= this.opts.multiline!.timeoutMs) flushJoiner(j, events);
       out = events;
     }
@@ -358,6 +359,7 @@ export class FileCollector {
       now - t.lastChange >= this.opts.releaseAfterMs;
     if (done) this.flushFile(t, out);
     const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;
+    if (batch === null && out === lines) recycleBlock(lines);
     if (done) {
       if (t.deleted) this.opts.onWarning(`${t.path}: deleted; read to its end and released`);
       this.release(t);
@@ -373,11 +375,13 @@ export class FileCollector {
     }
     const rest = newLineBlock(t.stamp, 1, 64);
     flushCarry(t.scan, this.opts.maxLineBytes, rest);
+    const evs = blockEvents(rest);
+    recycleBlock(rest);
     if (t.joiner) {
-      for (const ev of blockEvents(rest)) joinLine(t.joiner, ev, out, Date.now());
+      for (const ev of evs) joinLine(t.joiner, ev, out, Date.now());
       flushJoiner(t.joiner, out);
     } else {
-      for (const ev of blockEvents(rest)) out.push(ev);
+      for (const ev of evs) out.push(ev);
     }
   }
 
@@ -474,7 +478,7 @@ export class FileCollector {
     const now = Date.now();
     for (const t of this.live.values()) {
       if (!t.fh) continue;
-      const out: RawEvent[] | LineBlock = t.joiner ? [] : newLineBlock(t.stamp, 1, 64);
+      let out: RawEvent[] | LineBlock = [];
       if (t.scan.carry !== null) {
         let quiet = false;
         try {
@@ -484,8 +488,9 @@ export class FileCollector {
           // unreadable now: keep the line for the next run
         }
         t.stamp.received_at = now;
-        if (!Array.isArray(out)) out.stamp.received_at = now;
+        if (!t.joiner) out = newLineBlock(t.stamp, 1, 64);
         if (quiet) this.flushFile(t, out);
+        if (!Array.isArray(out) && out.count === 0) recycleBlock(out);
       }
       if (t.joiner && Array.isArray(out)) flushJoiner(t.joiner, out);
       if (sizeOf(out) > 0) batches.push(this.makeBatch(t, out));

@@ -6,10 +6,7 @@
  * of it skipped. An unfinished line is carried until its newline arrives. Decoding (invalid
  * UTF-8 becomes U+FFFD) happens where the block's lines are used: core/line-block.ts.
  */
-import { addBytes, addLine, type LineBlock, type LineStamp } from '../core/line-block.js';
-
-/** What every event of one file shares, set once per file. */
-export type EventStamp = LineStamp;
+import { addBytes, addLine, type LineBlock } from '../core/line-block.js';
 
 /** The splitter's state between chunks: plain data so it can live in a checkpoint's terms. */
 export interface ScanState {

@@ -69,7 +69,7 @@ export interface Batch<E> {
   ack: Ack;
   /**
    * The lines as the bytes a file collector read them from, so they can cross to another thread
-   * as a few buffers and be decoded there instead of here.
+   * in shared memory and be decoded there instead of here. Gone once `events` has been read.
    */
   lines?: LineBlock;
 }

@@ -132,7 +132,7 @@ export function addLine(b: LineBlock, start: number, length: number, offset: num
 
 /** The block's bytes decoded as one text when they are all ASCII; null otherwise. */
 export function blockText(b: LineBlock): string | null {
-  checkAttached(b);
+  checkNotRecycled(b);
   if (!b.ascii) return null;
   return Buffer.from(b.bytes.buffer, b.bytes.byteOffset, b.used).toString('latin1', 0, b.used);
 }
@@ -174,19 +174,25 @@ export function blockEvents(b: LineBlock, from = 0): RawEvent[] {
 }
 
 /**
- * A batch of the block's lines whose `events` are decoded on first use. Once the block has been
- * recycled, its events can no longer be made.
+ * A batch of the block's lines whose `events` are decoded on first use. Decoded, it is a batch of
+ * events like any other: `lines` goes, and the block's buffers serve the next block (memory V8
+ * does not count waits long for a collection when nothing reuses it).
  */
 export function blockBatch(lines: LineBlock, ack: Ack): Batch<RawEvent> {
   let events: RawEvent[] | null = null;
-  return {
+  const batch: Batch<RawEvent> = {
     lines,
     ack,
     get events() {
-      events ??= blockEvents(lines);
+      if (events === null) {
+        events = blockEvents(lines);
+        batch.lines = undefined;
+        recycleBlock(lines);
+      }
       return events;
     },
   };
+  return batch;
 }
 
 /** A batch's number of lines, without decoding a block. */
@@ -194,7 +200,7 @@ export function batchSize(b: Batch<RawEvent>): number {
   return b.lines !== undefined ? b.lines.count : b.events.length;
 }
 
-function checkAttached(b: LineBlock): void {
+function checkNotRecycled(b: LineBlock): void {
   if (b.bytes === EMPTY && b.used > 0)
     throw new Error('this batch of lines was handed on and its buffers reused; its events are gone');
 }

@@ -2,11 +2,11 @@
  * Parsing and encoding for the store on worker threads (`logpipe run` with `parse.workers`):
  * a file collector's batches go out as the bytes their lines were read from (a LineBlock in
  * shared memory: nothing is copied), other batches of raw events in columns; both come back as
- * segment rows,
- * the store's own write form, in one transferred buffer. The pipeline's thread then neither
- * parses nor encodes: it reads, appends and answers queries. Batches are dealt to the workers in
- * turn, so one busy source keeps every worker going; each worker keeps its own format detection
- * per source. Results resolve in submission order.
+ * segment rows, the store's own write form, in shared memory that is reused once the store's
+ * batch has copied them (`release`). The pipeline's thread then neither parses nor encodes: it
+ * reads, appends and answers queries. Batches are dealt to the workers in turn, so one busy
+ * source keeps every worker going; each worker keeps its own format detection per source.
+ * Results resolve in submission order.
  */
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';

@@ -1,7 +1,7 @@
 /**
  * Worker thread entry for the encode pool (encode-pool.ts): decodes and parses each batch and
- * encodes the events as segment rows (access lines straight from their text), answering with their wire
- * form in one transferred buffer. Parsers are kept per source's hints, so format detection
+ * encodes the events as segment rows (access lines straight from their text), answering with
+ * their wire form in shared memory. Parsers are kept per source's hints, so format detection
  * sticks per source here as it does inline.
  */
 import { parentPort, workerData } from 'node:worker_threads';

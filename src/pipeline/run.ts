@@ -208,7 +208,7 @@ async function pumpThroughPool(
           writing,
         ]);
       }
-      // A block's buffers move to the worker: its events are not made on this thread at all.
+      // A block is read by the worker where it is (shared memory): its events are never made here.
       queue.push({ rows: pool.encode(batch.lines ?? batch.events, hints), ack: batch.ack });
       on.queued?.();
     }

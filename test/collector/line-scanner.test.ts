@@ -1,18 +1,12 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type EventStamp,
-  flushCarry,
-  newScanState,
-  resumeOffset,
-  scanLines,
-} from '../../src/collector/line-scanner.js';
+import { flushCarry, newScanState, resumeOffset, scanLines } from '../../src/collector/line-scanner.js';
 import type { RawEvent } from '../../src/core/events.js';
-import { blockEvents, type LineBlock, newLineBlock } from '../../src/core/line-block.js';
+import { blockEvents, type LineBlock, type LineStamp, newLineBlock } from '../../src/core/line-block.js';
 import { readLineBatches } from '../../src/core/lines.js';
 
-const stamp: EventStamp = { source: 's', generation: 'g', received_at: 1 };
+const stamp: LineStamp = { source: 's', generation: 'g', received_at: 1 };
 
 /** A block small enough that every test makes it grow. */
 const block = (): LineBlock => newLineBlock(stamp, 1, 1);
