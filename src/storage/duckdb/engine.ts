@@ -61,7 +61,8 @@ import {
   partitionFile,
   removeOrphans,
 } from './partitions.js';
-import { messageSql, rawSql } from './raw-text.js';
+import { type QueryViews, queryViews } from './query-views.js';
+import { rawSql } from './raw-text.js';
 import { readRows } from './rows.js';
 import {
   ACTIVE_TABLE,
@@ -149,10 +150,7 @@ const COMPACTED_ROW_GROUP = 122_880;
  * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
  * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
  */
-// Parquet keeps JSON as text: cast back so every part of the view has one type. Rows that keep
-// neither raw nor message get both rebuilt from their columns (raw-text.ts); files of an older
-// layout lack the newer columns, which `union_by_name` reads as nulls.
-const TEXT_COLUMNS = `CAST(fields AS JSON) AS fields, ${messageSql()} AS message, ${rawSql()} AS raw`;
+// Files of an older layout lack the newer columns, which `union_by_name` reads as nulls.
 const EMPTY_LAYOUT_SQL = emptyLayoutSql();
 
 /** Segment files (a SQL list) read in today's layout: columns an older file lacks are nulls. */
@@ -298,6 +296,8 @@ export class DuckDbStore implements StorageEngine {
   private commitGate: Promise<void> | null = null;
   private readonly compaction: CompactionOptions;
   private readonly partUs: number;
+  /** Query connections with their view `logs` made, kept between queries. */
+  private readonly views: QueryViews;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -308,6 +308,9 @@ export class DuckDbStore implements StorageEngine {
     this.now = opts.now ?? Date.now;
     this.compaction = { ...COMPACTION_DEFAULTS, ...opts.compaction };
     this.partUs = (opts.partitionMs ?? HOUR_MS) * 1000;
+    this.views = queryViews(instance, async (conn) => {
+      if (this.schemaMissing) await this.createTempSchema(conn);
+    });
   }
 
   /** Loads offsets and the partition catalog; the owner also clears orphans left by a crash. */
@@ -837,19 +840,19 @@ export class DuckDbStore implements StorageEngine {
     const maxRows = opts.maxRows ?? DEFAULT_MAX_ROWS;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const ing = opts.ingested;
-    const conn = await this.instance.connect();
     const lease: ViewLease = { files: [], segments: [], partitions: [] };
     const started = performance.now();
+    const conn = await this.openView(
+      lease,
+      (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
+      ing,
+    );
     const timer = setTimeout(() => conn.interrupt(), timeoutMs);
+    let ok = false;
     try {
-      await this.openView(
-        conn,
-        lease,
-        (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
-        ing,
-      );
       const reader = await conn.streamAndReadUntil(q.sql, maxRows, q.params);
       const { columns, rows } = readRows(reader, maxRows);
+      ok = true;
       return {
         columns,
         rows,
@@ -866,41 +869,59 @@ export class DuckDbStore implements StorageEngine {
       throw new StorageError(`query failed: ${msg.split('\n')[0]}`, { cause: err });
     } finally {
       clearTimeout(timer);
-      await this.closeView(conn, lease);
+      await this.closeView(conn, lease, ok);
     }
   }
 
   /**
-   * Makes the view `logs` on `conn`: the active table, the unmerged segments and the partitions
-   * `pick` keeps. The file lists and the connection's snapshot are taken together, so a seal
-   * committing in between cannot hide the rows it moved (gone from the table, its file not
+   * A query connection whose view `logs` reads the active table, the unmerged segments and the
+   * partitions `pick` keeps. The file lists and the connection's snapshot are taken together, so
+   * a seal committing in between cannot hide the rows it moved (gone from the table, its file not
    * listed). The files stay on disk until `closeView`.
    */
-  private async openView(
-    conn: DuckDBConnection,
+  private openView(
     lease: ViewLease,
     pick: (p: Partition) => boolean,
     ingested?: { afterUs: number; upToUs: number },
-  ): Promise<void> {
-    if (this.schemaMissing) await this.createTempSchema(conn);
-    await this.withCatalog(async () => {
+  ): Promise<DuckDBConnection> {
+    return this.withCatalog(async () => {
       await this.beginRead(lease);
       lease.partitions = this.partitions;
       lease.files = this.partitions.filter(pick).map((p) => p.file);
       lease.segments = this.segments.map((s) => s.file);
       for (const f of lease.files) this.hold(f);
       for (const f of lease.segments) this.hold(f);
-      await conn.run('BEGIN TRANSACTION');
-      // DuckDB fixes a transaction's snapshot when it first reads a table.
-      await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
+      const dir = this.storeDir;
+      let conn: DuckDBConnection | null = null;
+      try {
+        conn = await this.views.acquire({
+          segments: dir ? lease.segments.map((f) => join(dir, f)) : [],
+          partitions: dir ? lease.files.map((f) => join(dir, f)) : [],
+          ingested,
+        });
+        await conn.run('BEGIN TRANSACTION');
+        // DuckDB fixes a transaction's snapshot when it first reads a table.
+        await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
+        return conn;
+      } catch (err) {
+        if (conn !== null) await this.closeView(conn, lease, false);
+        else this.endLease(lease);
+        throw err;
+      }
     });
-    await conn.run(this.viewSql(lease.files, lease.segments, ingested));
   }
 
-  /** Ends what `openView` began and closes the connection. */
-  private async closeView(conn: DuckDBConnection, lease: ViewLease): Promise<void> {
-    await conn.run('ROLLBACK').catch(() => {});
-    conn.closeSync();
+  /** Ends what `openView` began; the connection serves the next query unless it failed. */
+  private async closeView(conn: DuckDBConnection, lease: ViewLease, reusable: boolean): Promise<void> {
+    const rolledBack = await conn.run('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
+    this.views.release(conn, reusable && rolledBack);
+    this.endLease(lease);
+  }
+
+  private endLease(lease: ViewLease): void {
     this.endRead(lease);
     for (const f of lease.files) this.release(f);
     for (const f of lease.segments) this.release(f);
@@ -965,34 +986,6 @@ export class DuckDbStore implements StorageEngine {
     for (const sql of createSchemaSql()) await conn.run(sql.replace('CREATE TABLE', 'CREATE TEMP TABLE'));
   }
 
-  /**
-   * The per-query view `logs`: the active table, the unsealed segments, and the partitions that
-   * can match. The lists are taken in one step, and a compaction or a seal swaps files in and out
-   * of them in one step, so no row is seen twice or missed.
-   */
-  private viewSql(
-    files: string[],
-    segments: string[],
-    ingested?: { afterUs: number; upToUs: number },
-  ): string {
-    const range = ingested
-      ? `ingested_at > make_timestamp(${Math.floor(ingested.afterUs)}::BIGINT) AND ingested_at <= make_timestamp(${Math.floor(ingested.upToUs)}::BIGINT)`
-      : '';
-    const where = range ? ` WHERE ${range}` : '';
-    let sql = `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * FROM ${ACTIVE_TABLE}${where}`;
-    const lists = [segments, files].filter((l) => l.length > 0 && this.storeDir);
-    if (lists.length === 0) return sql;
-    // The empty row set first gives every column of today's layout a name and a type, so files
-    // of an older layout (without the newer columns) read as nulls there.
-    let inner = `SELECT * FROM (${EMPTY_LAYOUT_SQL})`;
-    for (const l of lists) {
-      const list = l.map((f) => sqlString(join(this.storeDir!, f))).join(', ');
-      inner += ` UNION ALL BY NAME SELECT * FROM read_parquet([${list}], union_by_name = true)${where}`;
-    }
-    sql += ` UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}) FROM (${inner})`;
-    return sql;
-  }
-
   watermark(): number {
     return this.lastIngestUs;
   }
@@ -1011,18 +1004,19 @@ export class DuckDbStore implements StorageEngine {
     if (this.closed) throw new StorageError('the store is closed');
     // The active table and the segments, through the view queries use (no partition files:
     // their summaries are in the catalog).
-    const conn = await this.instance.connect();
     const lease: ViewLease = { files: [], segments: [], partitions: [] };
+    const conn = await this.openView(lease, () => false);
     let r: Record<string, unknown>;
+    let ok = false;
     try {
-      await this.openView(conn, lease, () => false);
       r = readRows(
         await conn.runAndReadAll(
           `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(raw) + 1), 0) AS raw FROM ${LOGS_TABLE}`,
         ),
       ).rows[0];
+      ok = true;
     } finally {
-      await this.closeView(conn, lease);
+      await this.closeView(conn, lease, ok);
     }
     const active = Number(r.n);
     let rawBytes = Number(r.raw);
@@ -1410,6 +1404,7 @@ export class DuckDbStore implements StorageEngine {
     }
     this.closed = true;
     if (!this.opts.readOnly) await this.writer.run('CHECKPOINT').catch(() => {});
+    this.views.close();
     this.writer.closeSync();
     this.instance.closeSync();
   }
