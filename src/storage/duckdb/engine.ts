@@ -72,6 +72,7 @@ import {
   META_TABLE,
   OFFSETS_TABLE,
   PARTITIONS_TABLE,
+  sqlString,
 } from './schema.js';
 import {
   compactedFile,
@@ -146,10 +147,6 @@ export const COMPACTION_DEFAULTS: CompactionOptions = {
 };
 /** Rows per row group of a compacted segment: DuckDB's own default, so scans split the same way. */
 const COMPACTED_ROW_GROUP = 122_880;
-/**
- * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
- * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
- */
 // Files of an older layout lack the newer columns, which `union_by_name` reads as nulls.
 const EMPTY_LAYOUT_SQL = emptyLayoutSql();
 
@@ -157,6 +154,10 @@ const EMPTY_LAYOUT_SQL = emptyLayoutSql();
 function inLayout(list: string): string {
   return `(SELECT * FROM (${EMPTY_LAYOUT_SQL}) UNION ALL BY NAME SELECT * FROM read_parquet([${list}], union_by_name = true))`;
 }
+/**
+ * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
+ * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
+ */
 const PARTITION_FORMAT =
   'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -1425,10 +1426,6 @@ function writeError(what: string, path: string, err: unknown): StorageError {
 }
 
 /** A SQL string literal (for paths the store made itself; user text always goes in parameters). */
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
-
 function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);

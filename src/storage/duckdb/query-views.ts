@@ -9,7 +9,7 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { messageSql, rawSql } from './raw-text.js';
-import { ACTIVE_TABLE, emptyLayoutSql, LOGS_TABLE } from './schema.js';
+import { ACTIVE_TABLE, emptyLayoutSql, LOGS_TABLE, sqlString } from './schema.js';
 
 /** What one query's view reads: paths of segment and partition files, and an ingest range. */
 export interface ViewInput {
@@ -51,32 +51,28 @@ export function queryViews(
   return {
     async acquire(input) {
       const shape = shapeKey(input);
-      const conn = idle.get(shape)?.pop();
-      if (conn !== undefined) {
-        await setVariables(conn, input);
-        return conn;
-      }
-      const fresh = await instance.connect();
+      const kept = idle.get(shape)?.pop();
+      const conn = kept ?? (await instance.connect());
       try {
-        await prepare?.(fresh);
-        await setVariables(fresh, input);
-        await fresh.run(viewSql(input));
+        if (kept === undefined) await prepare?.(conn);
+        await setVariables(conn, input);
+        if (kept === undefined) await conn.run(viewSql(input));
       } catch (err) {
-        fresh.closeSync();
+        conn.closeSync();
         throw err;
       }
-      shapeOf.set(fresh, shape);
-      return fresh;
+      shapeOf.set(conn, shape);
+      return conn;
     },
     release(conn, reusable) {
       const shape = shapeOf.get(conn);
-      const list = shape === undefined ? undefined : (idle.get(shape) ?? []);
+      let list = shape === undefined ? undefined : idle.get(shape);
+      if (shape !== undefined && list === undefined) idle.set(shape, (list = []));
       if (closed || !reusable || list === undefined || list.length >= MAX_IDLE_PER_SHAPE) {
         conn.closeSync();
         return;
       }
       list.push(conn);
-      idle.set(shape!, list);
     },
     close() {
       closed = true;
@@ -125,5 +121,5 @@ function viewSql(input: ViewInput): string {
 }
 
 function sqlList(items: readonly string[]): string {
-  return `[${items.map((s) => `'${s.replaceAll("'", "''")}'`).join(', ')}]`;
+  return `[${items.map(sqlString).join(', ')}]`;
 }

@@ -6,7 +6,7 @@
  */
 import { type LayoutPart, mayBeInStamp, RAW_LAYOUTS, SEPARATORS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
-import { quoteIdent } from './schema.js';
+import { quoteIdent, sqlString } from './schema.js';
 
 const ZONE = quoteIdent(RAW_ZONE_COLUMN);
 const FIELDS = quoteIdent(FIELDS_COLUMN);
@@ -18,10 +18,6 @@ const REQUEST_SQL = `concat_ws(' ', "method", "path", "protocol")`;
 const STAMP_SQL =
   `(strftime("ts" + to_minutes(${ZONE}), '%d/%b/%Y:%H:%M:%S') || CASE WHEN ${ZONE} < 0 THEN ' -' ELSE ' +' END ` +
   `|| lpad(CAST(abs(${ZONE}) // 60 AS VARCHAR), 2, '0') || lpad(CAST(abs(${ZONE}) % 60 AS VARCHAR), 2, '0'))`;
-
-function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
 
 /** One part's text for a rebuilt row. */
 function partSql(p: LayoutPart): string {

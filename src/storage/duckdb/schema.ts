@@ -62,6 +62,11 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** Quotes a string literal for DuckDB. */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
 /** The statements that create the schema when it is missing. */
 export function createSchemaSql(): string[] {
   const cols = TABLE_COLUMNS.map((c) => {
