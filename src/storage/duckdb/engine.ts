@@ -194,6 +194,13 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
     throw openError(opts.path, err);
   }
   const writer = await instance.connect();
+  // Footers of the Parquet files are cached: the files are never rewritten in place (each write
+  // is a new name, renamed into place), DuckDB still checks a file's modification time against
+  // its entry, and the cache is evicted under the memory limit. A count(*) over the finished
+  // 1M-line store went from 28 to 18 ms of CPU with it. (A setting of the parquet extension,
+  // which must be loaded before it can be set.)
+  await writer.run('LOAD parquet');
+  await writer.run('SET GLOBAL parquet_metadata_cache = true');
   if (!opts.readOnly) for (const sql of createSchemaSql()) await writer.run(sql);
   const store = new DuckDbStore(instance, writer, opts);
   await store.init();
