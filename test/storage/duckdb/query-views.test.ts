@@ -139,4 +139,21 @@ describe('query views', () => {
       await store.close();
     }
   });
+
+  it('keeps Parquet footers cached between queries, in the owner and in a read-only open', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'logs.duckdb');
+    const setting = { sql: "SELECT current_setting('parquet_metadata_cache') AS cached", params: [] };
+    const store = await openDuckDbStore({ path });
+    await store.append([ev(1)]);
+    expect((await store.query(setting)).rows[0].cached).toBe(true);
+    await store.close();
+    const reader = await openDuckDbStore({ path, readOnly: true });
+    try {
+      expect((await reader.query(setting)).rows[0].cached).toBe(true);
+      expect((await reader.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] })).rows[0].n).toBe(1);
+    } finally {
+      await reader.close();
+    }
+  });
 });
