@@ -1432,7 +1432,6 @@ function writeError(what: string, path: string, err: unknown): StorageError {
   return new StorageError(`${what} failed: ${msg.split('\n')[0]}`, { cause: err });
 }
 
-/** A SQL string literal (for paths the store made itself; user text always goes in parameters). */
 function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   return typeof v === 'string' ? v : JSON.stringify(v);

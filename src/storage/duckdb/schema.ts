@@ -62,7 +62,7 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Quotes a string literal for DuckDB. */
+/** A SQL string literal (for paths the store made itself; user text always goes in parameters). */
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
