@@ -62,7 +62,7 @@ import {
   removeOrphans,
 } from './partitions.js';
 import { type QueryViews, queryViews } from './query-views.js';
-import { rawSql } from './raw-text.js';
+import { rawBytesSql } from './raw-text.js';
 import { readRows } from './rows.js';
 import {
   ACTIVE_TABLE,
@@ -1179,7 +1179,7 @@ export class DuckDbStore implements StorageEngine {
     try {
       summary = readRows(
         await conn.runAndReadAll(
-          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(strlen(${rawSql()}) + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}`,
+          `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}`,
         ),
       ).rows[0];
       await conn.run(

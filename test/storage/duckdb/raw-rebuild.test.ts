@@ -11,6 +11,7 @@ import { httpStamp, rebuildLine, rebuiltZone } from '../../../src/core/raw-layou
 import { createParser } from '../../../src/parser/index.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../../src/query/index.js';
 import { openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
+import { rawBytesSql } from '../../../src/storage/duckdb/raw-text.js';
 import { ACCESS_LINES } from '../../helpers/access-lines.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -111,6 +112,48 @@ describe('lines rebuilt from their columns', () => {
     }
     const rows = await roundTrip(events, true);
     expect(rows.map((r) => r.raw)).toEqual(lines);
+  });
+
+  it("counts a line's bytes from its parts as strlen of the rebuilt line, and seals that raw size", async () => {
+    // Idents, non-ASCII parts, missing parts, and lines that are kept as they came.
+    const wide = fc.stringMatching(/^[a-zé€😀][ a-zé€😀]{0,10}$/u);
+    const variant = fc
+      .tuple(accessLine, fc.oneof(fc.constant('-'), token), wide, fc.boolean())
+      .map(([line, ident, text, inPath]) => {
+        const withIdent = line.replace(/^(\S+) - /, `$1 ${ident} `);
+        return inPath
+          ? withIdent.replace(/"([A-Z]+) /, `"$1 /${text}`)
+          : withIdent.replace(/"([^"]*)"$/, `"${text}"`);
+      });
+    const lines = [
+      ...LINES,
+      ...fc.sample(accessLine, { numRuns: 100, seed: 5 }),
+      ...fc.sample(variant, { numRuns: 200, seed: 9 }),
+    ];
+    const events = parsed(lines).map((e, i) => ({ ...e, offset: i }));
+    expect(events.filter((e) => rebuiltZone(e) !== null).length).toBeGreaterThan(250);
+    const dir = tempDir('logpipe-rebuild-bytes-');
+    const store = await openDuckDbStore({
+      path: join(dir, 'logs.duckdb'),
+      now: () => Date.UTC(2026, 0, 3),
+      sealAfterMs: 0,
+    });
+    try {
+      await store.append(events);
+      const r = await store.query({
+        sql: `SELECT "offset", ${rawBytesSql()} AS counted, strlen(raw) AS built FROM logs ORDER BY "offset"`,
+        params: [],
+      });
+      expect(r.rows.map((row) => Number(row.counted))).toEqual(r.rows.map((row) => Number(row.built)));
+      expect(r.rows.map((row) => Number(row.built))).toEqual(lines.map((l) => Buffer.byteLength(l)));
+      await store.compact();
+      await store.maintain();
+      const stats = await store.stats();
+      expect(stats.partitions).toBeGreaterThan(0);
+      expect(stats.raw_bytes).toBe(lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0));
+    } finally {
+      await store.close();
+    }
   });
 
   it('finds in rebuilt lines what the reference evaluator finds in the lines', async () => {
