@@ -8,7 +8,6 @@ import {
   SyslogInput,
   stdinBatches,
 } from '../collector/index.js';
-import { validateConfig } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
@@ -105,9 +104,10 @@ retried with backoff, one batch at a time per source so nothing commits out of o
 async function collectTo(flags: CollectFlags): Promise<void> {
   if (flags.stdin || flags.once) throw new UsageError('--to cannot be used with --stdin or --once');
   const to = baseUrl('to', flags.to!);
-  let config = configFromFlags(flags);
+  let config = await configFromFlags(flags);
   if (flags.path.length > 0) {
     // --path flags add a file source to whatever the config names.
+    const { validateConfig } = await import('../core/config.js');
     const extra = validateConfig({
       sources: [
         {

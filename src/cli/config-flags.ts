@@ -1,6 +1,6 @@
 /** The flags every config-reading command shares: --config, --data-dir, --set key=value. */
 import type { Command } from 'commander';
-import { type Config, loadConfig, parseScalar } from '../core/config.js';
+import type { Config } from '../core/config.js';
 import { UsageError } from '../core/errors.js';
 
 export interface ConfigFlags {
@@ -29,8 +29,13 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** Loads the config the flags describe; flags beat LOGPIPE_* env vars, which beat the file. */
-export function configFromFlags(flags: ConfigFlags, base?: unknown): Config {
+/**
+ * Loads the config the flags describe; flags beat LOGPIPE_* env vars, which beat the file. The
+ * config module (YAML and the schema library, half of the CLI's start-up) loads only here, so a
+ * command that reads no config starts without it.
+ */
+export async function configFromFlags(flags: ConfigFlags, base?: unknown): Promise<Config> {
+  const { loadConfig, parseScalar } = await import('../core/config.js');
   const overrides: Record<string, unknown> = {};
   for (const kv of flags.set ?? []) {
     const eq = kv.indexOf('=');

@@ -6,10 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
-import { type ParserConfig, ParserConfigSchema } from '../core/parse-config.js';
+import type { ParserConfig } from '../core/parse-config.js';
 import { PARSER_FORMATS } from '../parser/index.js';
 import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
 import { action, baseUrl, drained, hostPort } from './common.js';
@@ -70,7 +69,11 @@ given once the store has committed the batch. The parse section of --config appl
 }
 
 /** Reads and checks a patterns file; every problem is a ConfigError naming the key. */
-function readPatterns(file: string): ParserConfig {
+async function readPatterns(file: string): Promise<ParserConfig> {
+  const [{ parse: parseYaml }, { ParserConfigSchema }] = await Promise.all([
+    import('yaml'),
+    import('../core/parse-config.js'),
+  ]);
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(file, 'utf8'));
@@ -88,7 +91,7 @@ function readPatterns(file: string): ParserConfig {
 async function serveParse(flags: ParseFlags): Promise<void> {
   if (!flags.to) throw new UsageError('--listen needs --to <store url>');
   const to = baseUrl('to', flags.to);
-  const config = configFromFlags(flags);
+  const config = await configFromFlags(flags);
   const { host, port } = hostPort('listen', flags.listen!);
   const { requireTokenBeyondLoopback } = await import('../server/serve.js');
   requireTokenBeyondLoopback(host, config.server.token);
@@ -98,7 +101,7 @@ async function serveParse(flags: ParseFlags): Promise<void> {
     import('../pipeline/parser-options.js'),
   ]);
   const base = parserOptions(config.parse);
-  const cfg = flags.patterns !== undefined ? readPatterns(flags.patterns) : undefined;
+  const cfg = flags.patterns !== undefined ? await readPatterns(flags.patterns) : undefined;
   const service = await startParseService({
     host,
     port,
@@ -123,7 +126,7 @@ async function runParse(flags: ParseFlags): Promise<void> {
   if (!INPUTS.includes(flags.input)) {
     throw new UsageError(`--input expects one of ${INPUTS.join(', ')}, got "${flags.input}"`);
   }
-  const cfg = flags.patterns !== undefined ? readPatterns(flags.patterns) : undefined;
+  const cfg = flags.patterns !== undefined ? await readPatterns(flags.patterns) : undefined;
   const out = process.stdout;
   let closed = false;
   out.on('error', (err: NodeJS.ErrnoException) => {

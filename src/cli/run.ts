@@ -30,7 +30,7 @@ Examples:
     )
     .action(
       action(async (flags: RunFlags) => {
-        const config = configFromFlags(flags, demoConfig());
+        const config = await configFromFlags(flags, demoConfig());
         const log = serviceLogger(config.data_dir, 'run', flags.quiet);
         const ac = new AbortController();
         const stop = () => {

@@ -74,7 +74,7 @@ Examples:
 }
 
 async function store(flags: StoreFlags): Promise<void> {
-  const config = configFromFlags(flags);
+  const config = await configFromFlags(flags);
   const log = stderrLogger({ quiet: flags.quiet });
   const dataDir = resolve(config.data_dir);
   const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
@@ -157,7 +157,7 @@ async function store(flags: StoreFlags): Promise<void> {
 
 /** The storage process alone: owns the database, serves the API until SIGINT/SIGTERM. */
 async function serve(flags: StoreFlags): Promise<void> {
-  const config = configFromFlags(flags);
+  const config = await configFromFlags(flags);
   const dataDir = resolve(config.data_dir);
   const log = serviceLogger(dataDir, 'store', flags.quiet);
   const [{ storeOptions, parserOptions }, { startServer }, { openDuckDbStore }] = await Promise.all([
@@ -192,7 +192,7 @@ async function serve(flags: StoreFlags): Promise<void> {
 }
 
 async function showStats(flags: StoreFlags): Promise<void> {
-  const config = configFromFlags(flags);
+  const config = await configFromFlags(flags);
   const dataDir = resolve(config.data_dir);
   const { findServer } = await import('../server/discovery.js');
   const server = await findServer(dataDir);

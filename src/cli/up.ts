@@ -44,7 +44,7 @@ Examples:
 }
 
 async function up(flags: UpFlags): Promise<void> {
-  const config = configFromFlags(flags, demoConfig());
+  const config = await configFromFlags(flags, demoConfig());
   const dataDir = resolve(config.data_dir);
   mkdirSync(dataDir, { recursive: true });
   const log = serviceLogger(dataDir, 'up', flags.quiet);
