@@ -5,12 +5,13 @@
  * the sender writes and the receiver parses. A receiver that does not know this media type
  * answers 415 and the sender goes back to NDJSON.
  *
- * Layout: `LPL1`, a u32 header length, the JSON header (row count, the distinct sources and
- * generations, the rare per-line extras), then, each at a multiple of 8 bytes, the lines' key
+ * Layout: `LPL2`, a u32 header length, the JSON header (row count, the distinct sources and
+ * generations, the lines' extras as runs), then, each at a multiple of 8 bytes, the lines' key
  * indexes (i32), offsets and receive times (f64), lengths in UTF-16 code units (i32), and the
  * lines' text (framing in binary-body.ts). Numbers are in the sender's byte order, which the
  * header names.
  */
+import { isAscii } from 'node:buffer';
 import { bodyHead, pad8, readBodyHead } from './binary-body.js';
 import { UserError } from './errors.js';
 import type { RawExtras as Extras, RawEvent } from './events.js';
@@ -19,15 +20,31 @@ import { sourceKeys } from './source-keys.js';
 /** The media type of a request body of raw lines. */
 export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
 
-const TAG = 'LPL1';
+// LPL1 listed each line's extras apart: a file source with a format hint put one entry a line
+// in the header, whose JSON then cost more than the lines.
+const TAG = 'LPL2';
 const MAX_LINES = 10_000_000;
 
 interface Header {
   n: number;
   sources: string[];
   generations: string[];
-  /** [line index, extras] for the lines that carry any. */
-  extras: [number, Extras][];
+  /**
+   * Runs of lines that share their extras: [first line, extras or null for none], each run
+   * lasting until the next one starts (before the first, lines have none).
+   */
+  extras: [number, Extras | null][];
+}
+
+/** Whether two events carry the same extras. */
+function sameExtras(a: RawEvent, b: RawEvent): boolean {
+  return a.format === b.format && a.host === b.host && a.service === b.service && a.truncated === b.truncated;
+}
+
+function hasExtras(e: RawEvent): boolean {
+  return (
+    e.format !== undefined || e.host !== undefined || e.service !== undefined || e.truncated !== undefined
+  );
 }
 
 /** The body for `events` (one or more batches' worth, in order). */
@@ -39,7 +56,7 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
   const lengths = new Int32Array(n);
   const lines = new Array<string>(n);
   const keys = sourceKeys();
-  const extras: [number, Extras][] = [];
+  const extras: [number, Extras | null][] = [];
   for (let i = 0; i < n; i++) {
     const e = events[i];
     const key = keys.keyOf(e.source, e.generation);
@@ -48,13 +65,11 @@ export function encodeRawLines(events: readonly RawEvent[]): Buffer {
     received[i] = e.received_at;
     lengths[i] = e.line.length;
     lines[i] = e.line;
-    if (
-      e.format !== undefined ||
-      e.host !== undefined ||
-      e.service !== undefined ||
-      e.truncated !== undefined
-    ) {
-      extras.push([i, { format: e.format, host: e.host, service: e.service, truncated: e.truncated }]);
+    if (i === 0 ? hasExtras(e) : !sameExtras(e, events[i - 1])) {
+      const x = hasExtras(e)
+        ? { format: e.format, host: e.host, service: e.service, truncated: e.truncated }
+        : null;
+      extras.push([i, x]);
     }
   }
   const header: Header = { n, sources: keys.sources, generations: keys.generations, extras };
@@ -100,7 +115,8 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
   const offsets = new Float64Array(b.buffer, b.byteOffset + offsetsAt, n);
   const received = new Float64Array(b.buffer, b.byteOffset + receivedAt, n);
   const lengths = new Int32Array(b.buffer, b.byteOffset + lengthsAt, n);
-  const text = b.toString('utf8', textAt);
+  // All ASCII (the usual case): latin1 decodes the same text faster.
+  const text = b.toString(isAscii(b.subarray(textAt)) ? 'latin1' : 'utf8', textAt);
   const events = new Array<RawEvent>(n);
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -121,25 +137,25 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
     pos += len;
   }
   if (pos !== text.length) bad(`the lines' lengths add up to ${pos} of ${text.length} characters`);
-  for (const x of h.extras) {
+  let from = -1;
+  for (let r = 0; r < h.extras.length; r++) {
+    const x = h.extras[r];
     const i = Array.isArray(x) ? x[0] : undefined;
     const extra = Array.isArray(x) ? x[1] : undefined;
-    if (
-      typeof i !== 'number' ||
-      !Number.isInteger(i) ||
-      i < 0 ||
-      i >= n ||
-      typeof extra !== 'object' ||
-      extra === null
-    ) {
-      bad('extras must be [line, {format, host, service, truncated}] pairs');
+    if (typeof i !== 'number' || !Number.isInteger(i) || i <= from || i >= n || typeof extra !== 'object') {
+      bad('extras must be [first line, {format, host, service, truncated} or null] runs, in order');
     }
-    const e = events[i as number];
+    from = i as number;
+    if (extra === null) continue;
+    const next = r + 1 < h.extras.length && Array.isArray(h.extras[r + 1]) ? Number(h.extras[r + 1][0]) : n;
     const { format, host, service, truncated } = extra as Extras;
-    if (typeof format === 'string') e.format = format;
-    if (typeof host === 'string') e.host = host;
-    if (typeof service === 'string') e.service = service;
-    if (truncated === true) e.truncated = true;
+    for (let k = from; k < Math.min(next, n); k++) {
+      const e = events[k];
+      if (typeof format === 'string') e.format = format;
+      if (typeof host === 'string') e.host = host;
+      if (typeof service === 'string') e.service = service;
+      if (truncated === true) e.truncated = true;
+    }
   }
   return events;
 }

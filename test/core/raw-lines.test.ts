@@ -58,6 +58,24 @@ describe('raw lines on the wire', () => {
     expect(decodeRawLines(encodeRawLines([joined]))).toEqual([joined]);
   });
 
+  it('carry the extras of a file’s lines once for the run, not once a line', () => {
+    const hinted = (offset: number, line: string): RawEvent => ({
+      source: '/var/log/a.log',
+      generation: 'g',
+      offset,
+      line,
+      received_at: 1,
+      format: 'apache_combined',
+      service: 'web',
+    });
+    const events = Array.from({ length: 1000 }, (_, i) => hinted(i * 10, `line ${i}`));
+    events[500] = { ...events[500], truncated: true };
+    const body = encodeRawLines(events);
+    const header = JSON.parse(body.toString('utf8', 8, 8 + body.readUInt32LE(4)));
+    expect(header.extras).toHaveLength(3);
+    expect(decodeRawLines(body)).toEqual(events);
+  });
+
   it('refuse a body that is not what it claims, naming what is wrong', () => {
     const events: RawEvent[] = [
       { source: 's', generation: 'g', offset: 0, line: 'first line', received_at: 1 },
@@ -68,7 +86,7 @@ describe('raw lines on the wire', () => {
       expect(() => decodeRawLines(b)).toThrow(UserError);
       expect(() => decodeRawLines(b)).toThrow(message);
     };
-    refuse(Buffer.from('{"$logpipe":"raw-events"}'), /does not start with LPL1/);
+    refuse(Buffer.from('{"$logpipe":"raw-events"}'), /does not start with LPL2/);
     refuse(good.subarray(0, 40), /runs past the body/);
     refuse(good.subarray(0, good.length - 3), /lengths add up|runs past the text/);
     refuse(Buffer.concat([good, Buffer.from('extra')]), /lengths add up to 18 of 23/);
@@ -79,7 +97,7 @@ describe('raw lines on the wire', () => {
       // The same line table and text after another header, laid out as the encoder would.
       const json = Buffer.from(JSON.stringify(h));
       const head = Buffer.alloc(pad8(8 + json.length));
-      head.write('LPL1', 0, 'latin1');
+      head.write('LPL2', 0, 'latin1');
       head.writeUInt32LE(json.length, 4);
       json.copy(head, 8);
       return Buffer.concat([head, good.subarray(pad8(8 + hlen))]);
@@ -88,5 +106,15 @@ describe('raw lines on the wire', () => {
     refuse(withHeader({ ...header, sources: [1], generations: ['g'] }), /lists of strings/);
     refuse(withHeader({ ...header, n: -1 }), /line count -1/);
     refuse(withHeader({ ...header, extras: [[5, {}]] }), /extras must be/);
+    refuse(
+      withHeader({
+        ...header,
+        extras: [
+          [1, null],
+          [0, null],
+        ],
+      }),
+      /runs, in order/,
+    );
   });
 });
