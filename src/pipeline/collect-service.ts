@@ -2,12 +2,14 @@
  * The collector as a process of its own (`logpipe collect --to URL`, under `logpipe up` or in a
  * container): runs the configured sources and sends each batch over HTTP to the parser (or
  * straight to the store), acknowledging it — so moving the checkpoint — only once the receiver
- * answers 2xx, which it does after the store committed. Each source sends one batch at a time:
- * the store recognises re-sent events by offset order, so a later batch must never commit
- * before an earlier one that is still being retried.
+ * answers 2xx, which it does after the store committed. Each source has a few requests out at
+ * once, so reading, parsing and storing overlap; the store recognises re-sent events by offset
+ * order, so each request names the events sent before it (core/batch-order.ts) and the store
+ * commits it only after them: a later batch never commits before an earlier one still retried.
  */
 import { resolve } from 'node:path';
 import { Hono } from 'hono';
+import { AFTER_HEADER, encodeAfter, sendOrder } from '../core/batch-order.js';
 import type { Config } from '../core/config.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
@@ -40,6 +42,11 @@ export interface CollectService {
 
 /** Events per request at most: several collector batches travel together under load. */
 const MAX_REQUEST_EVENTS = 20_000;
+/**
+ * Requests out at once per source: with two, the parser reads one batch while the store appends
+ * the one before.
+ */
+const MAX_IN_FLIGHT = 2;
 
 /** Starts the configured sources, sending to `to`. */
 export async function startCollectService(opts: CollectServiceOptions): Promise<CollectService> {
@@ -90,16 +97,18 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
   // Lines go out as one raw-lines body (text and typed arrays, no JSON a line) unless the
   // receiver answers that it cannot take them: then as NDJSON raw events, for good.
   const choice: BodyChoice = { binary: true };
-  /** Sends batches as one request; acks each once delivered, or fails each when not. */
-  const send = async (batches: Batch<RawEvent>[]): Promise<void> => {
-    const all: RawEvent[] = [];
+  /**
+   * Sends batches as one request, after those events `after` names; acks each once delivered,
+   * or fails each when not (returning false).
+   */
+  const send = async (
+    batches: Batch<RawEvent>[],
+    all: RawEvent[],
+    after: string | null,
+    signal: AbortSignal,
+  ): Promise<boolean> => {
     let bytes = 0;
-    for (const b of batches) {
-      for (const e of b.events) {
-        bytes += e.line.length + 1;
-        all.push(e);
-      }
-    }
+    for (const e of all) bytes += e.line.length + 1;
     const events = all.length;
     counters.events_in += events;
     counters.bytes_in += bytes;
@@ -107,7 +116,8 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
     try {
       const sent = await deliverPreferring(
         choice,
-        (body) => deliver(link, '/api/ingest', body),
+        (body) =>
+          deliver({ ...link, signal }, '/api/ingest', body, after === null ? {} : { [AFTER_HEADER]: after }),
         () => ({ bytes: encodeRawLines(all), contentType: RAW_LINES_MEDIA_TYPE }),
         () => ndjsonBody(all),
         () => log.info(`${opts.to} does not take raw lines; sending NDJSON raw events from now on`),
@@ -115,21 +125,31 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
       counters.bytes_out += sent.bytes;
       counters.events_out += events;
       for (const b of batches) b.ack();
+      return true;
     } catch (err) {
       // Not delivered (stopping, or refused as malformed): not acknowledged, so read again later.
       countError(counters, err);
-      if (!stopping.signal.aborted) log.error((err as Error).message);
+      if (!signal.aborted) log.error((err as Error).message);
       for (const b of batches) b.ack(err as Error);
+      return false;
     } finally {
       counters.queue_depth -= batches.length;
     }
   };
 
   // Per source, reading runs ahead of sending (as far as the collector's in-flight bound lets
-  // it), and whatever has been read while a request was out goes in the next one: under load
-  // requests grow, which is what makes the store's appends cheap.
+  // it), and whatever has been read while the requests were out goes in the next one: under
+  // load requests grow, which is what makes the store's appends cheap.
+  /** Aborted when stopping, or when one of a source's requests is lost (then replaced). */
+  const sourceSignal = () => {
+    const ac = new AbortController();
+    return { abort: () => ac.abort(), signal: AbortSignal.any([stopping.signal, ac.signal]) };
+  };
   const pumps = sources.map(async (s) => {
     const queue: Batch<RawEvent>[] = [];
+    const order = sendOrder();
+    const inFlight = new Set<Promise<void>>();
+    let lost = sourceSignal();
     let ended = false;
     let wake: (() => void) | null = null;
     const poke = () => {
@@ -158,8 +178,23 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
         n += b.events.length;
         take.push(b);
       }
-      await send(take);
+      const all: RawEvent[] = [];
+      for (const b of take) for (const e of b.events) all.push(e);
+      const after = encodeAfter(order.next(all));
+      const out = send(take, all, after, lost.signal).then((delivered) => {
+        inFlight.delete(out);
+        if (!delivered && !stopping.signal.aborted) {
+          // A batch is lost until the source is read again (its file stalls): the requests after
+          // it would wait for it for ever. They are failed too, and later ones wait for nothing.
+          lost.abort();
+          lost = sourceSignal();
+          order.reset();
+        }
+      });
+      inFlight.add(out);
+      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     await reader;
   });
   const done = Promise.allSettled(pumps).then((results) => {

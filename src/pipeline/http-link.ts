@@ -39,15 +39,26 @@ const MAX_BACKOFF_MS = 5000;
 /** A request body: NDJSON text, or bytes of another media type. */
 export type LinkBody = string | { bytes: Uint8Array; contentType: string };
 
-/** POSTs `body` until a 2xx; returns the receiver's JSON answer. */
-export async function deliver(opts: LinkOptions, path: string, body: LinkBody): Promise<unknown> {
+/** POSTs `body` (with `headers`) until a 2xx; returns the receiver's JSON answer. */
+export async function deliver(
+  opts: LinkOptions,
+  path: string,
+  body: LinkBody,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   let backoff = 100;
   for (let attempt = 1; ; attempt++) {
     if (opts.signal.aborted) throw new Error('stopped before the batch was delivered');
     const limitMs = opts.attemptTimeoutMs ?? 120_000;
     const timeout = AbortSignal.timeout(limitMs);
     try {
-      const res = await post(`${opts.url}${path}`, body, opts.token, AbortSignal.any([opts.signal, timeout]));
+      const res = await post(
+        `${opts.url}${path}`,
+        body,
+        opts.token,
+        headers,
+        AbortSignal.any([opts.signal, timeout]),
+      );
       const text = res.text;
       // Accepted is accepted: an answer that is not JSON must not make the batch go again.
       if (res.ok) return parseOr(text, {});
@@ -112,6 +123,7 @@ function post(
   url: string,
   body: LinkBody,
   token: string | undefined,
+  extra: Record<string, string>,
   signal: AbortSignal,
 ): Promise<{ status: number; ok: boolean; text: string }> {
   const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : body.bytes;
@@ -125,6 +137,7 @@ function post(
         agent: tls ? agents.https : agents.http,
         signal,
         headers: {
+          ...extra,
           'content-type': contentType,
           'content-length': data.length,
           ...(token ? { authorization: `Bearer ${token}` } : {}),

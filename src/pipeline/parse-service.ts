@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
+import { AFTER_HEADER } from '../core/batch-order.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { encodeLogEventMicros, streamHeader } from '../core/ndjson.js';
@@ -123,6 +124,8 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         if (events === null) events = parse(raws!);
         return events;
       };
+      // Which events the batch follows, for the store to keep the sender's order.
+      const after = c.req.header(AFTER_HEADER);
       const send = (body: LinkBody): Promise<unknown> =>
         // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
         deliver(
@@ -135,6 +138,7 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
           },
           '/api/ingest',
           body,
+          after !== undefined ? { [AFTER_HEADER]: after } : {},
         );
       try {
         const { answer, bytes } = await deliverPreferring(

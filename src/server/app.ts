@@ -5,6 +5,7 @@
 import { type Context, Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { streamSSE } from 'hono/streaming';
+import { AFTER_HEADER, type After, decodeAfter } from '../core/batch-order.js';
 import { QueryError, UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
 import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
@@ -13,6 +14,7 @@ import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/committed.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/duckdb/rows-wire.js';
+import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
@@ -35,14 +37,22 @@ export interface AppOptions {
    * storage process of `logpipe up` or `logpipe store --serve`.
    */
   counters?: () => ComponentCounters[];
+  /**
+   * How long an ingest request that names the events sent before it (core/batch-order.ts)
+   * waits for them to be stored before it is answered 503, to be sent again.
+   */
+  orderWaitMs?: number;
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
+/** Long enough for the batch before to be parsed and appended, or retried through a restart. */
+const DEFAULT_ORDER_WAIT_MS = 30_000;
 
 /** Builds the API app. */
 export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
   const own: ComponentCounters = newCounters('store');
+  const appended = appendSignal();
   addOpsRoutes(app, { counters: opts.counters ?? (() => [own]) });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
 
@@ -125,8 +135,10 @@ export function createApp(opts: AppOptions): Hono {
 
   app.post('/api/ingest', limitBody(opts.maxBodyBytes ?? DEFAULT_MAX_BODY), async (c) => {
     let input: LogEvent[] | WriteBatch;
+    let after: After;
     own.queue_depth++;
     try {
+      after = decodeAfter(c.req.header(AFTER_HEADER));
       if (c.req.header('content-type')?.startsWith(ROWS_MEDIA_TYPE)) {
         // Rows `logpipe parse` encoded already: checked, then copied into a batch as they are.
         const body = new Uint8Array(await c.req.arrayBuffer());
@@ -170,6 +182,14 @@ export function createApp(opts: AppOptions): Hono {
       return errorResponse(c, err);
     }
     try {
+      await waitForPredecessors(opts.store, after, appended, opts.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS);
+    } catch (err) {
+      own.queue_depth--;
+      countError(own, err);
+      const message = (err as Error).message;
+      return c.json({ error: { type: err instanceof OutOfOrderError ? 'order' : 'storage', message } }, 503);
+    }
+    try {
       // 2xx only once the rows are committed: the sender may drop its copy then.
       const r = await opts.store.append(input);
       own.events_out += r.stored;
@@ -178,6 +198,7 @@ export function createApp(opts: AppOptions): Hono {
       countError(own, err);
       return c.json({ error: { type: 'storage', message: (err as Error).message } }, 503);
     } finally {
+      appended.notify();
       own.queue_depth--;
     }
   });

@@ -2,9 +2,11 @@
  * The collector as a process of its own (`logpipe collect --to`): its batches go out as raw-lines
  * bodies, and as NDJSON raw events to a receiver that answers it cannot take those.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AFTER_HEADER, decodeAfter } from '../../src/core/batch-order.js';
 import { validateConfig } from '../../src/core/config.js';
 import type { RawEvent } from '../../src/core/events.js';
 import { memoryLogger } from '../../src/core/log.js';
@@ -91,6 +93,36 @@ describe('collect service', () => {
     expect(types.slice(1).every((t) => t === 'application/x-ndjson')).toBe(true);
     const delivered = posts.slice(1).flatMap(received);
     expect(delivered.map((e) => e.line)).toEqual([...LINES, 'more']);
+    expect(s.counters().errors).toBe(0);
+  });
+
+  it('has two requests of a source out at once, each naming the events sent before it', async () => {
+    const dir = tempDir('logpipe-collect-svc-');
+    const file = join(dir, 'app.log');
+    writeFileSync(file, `${LINES.join('\n')}\n`);
+    const held: { res: ServerResponse; n: number }[] = [];
+    const store = await receiver((req, res) => {
+      if (req.method !== 'POST') answer(res, 200, { positions: [] });
+      else held.push({ res, n: received(req).length });
+    });
+    const s = await collector(dir, store.url);
+    const posts = () => store.got.filter((g) => g.method === 'POST');
+    await until('the first request', () => posts().length === 1);
+    appendFileSync(file, 'more\n');
+    await until('a second request while the first is unanswered', () => posts().length === 2);
+    expect(posts()[0].headers[AFTER_HEADER]).toBeUndefined();
+    // The second follows the first's last line (`gamma`, at 16).
+    expect(decodeAfter(String(posts()[1].headers[AFTER_HEADER]))).toEqual([
+      [file, received(posts()[0])[0].generation, 16],
+    ]);
+    appendFileSync(file, 'again\n');
+    await new Promise((r) => setTimeout(r, 700));
+    expect(posts()).toHaveLength(2);
+    for (const h of held.splice(0)) answer(h.res, 200, { stored: h.n, duplicates: 0 });
+    await until('the third request once one was answered', () => posts().length === 3);
+    expect(received(posts()[2]).map((e) => e.line)).toEqual(['again']);
+    expect(decodeAfter(String(posts()[2].headers[AFTER_HEADER]))[0][2]).toBe(received(posts()[1])[0].offset);
+    for (const h of held.splice(0)) answer(h.res, 200, { stored: h.n, duplicates: 0 });
     expect(s.counters().errors).toBe(0);
   });
 });
