@@ -95,7 +95,8 @@ Examples:
 
 With --to, each batch is POSTed to <url>/api/ingest and acknowledged (the checkpoint moves) only
 once the receiver answers 2xx, which it does after the store committed; failed deliveries are
-retried with backoff, one batch at a time per source so nothing commits out of order.`,
+retried with backoff, two requests at a time per source, which the store commits in the order
+they were sent.`,
     )
     .action(action((flags: CollectFlags) => (flags.to !== undefined ? collectTo(flags) : collect(flags))));
 }
