@@ -41,6 +41,7 @@ function sameExtras(a: RawEvent, b: RawEvent): boolean {
   return a.format === b.format && a.host === b.host && a.service === b.service && a.truncated === b.truncated;
 }
 
+/** Whether an event carries any extras. */
 function hasExtras(e: RawEvent): boolean {
   return (
     e.format !== undefined || e.host !== undefined || e.service !== undefined || e.truncated !== undefined

@@ -2,7 +2,7 @@
  * The collector as a process of its own (`logpipe collect --to URL`, under `logpipe up` or in a
  * container): runs the configured sources and sends each batch over HTTP to the parser (or
  * straight to the store), acknowledging it — so moving the checkpoint — only once the receiver
- * answers 2xx, which it does after the store committed. Each source has a few requests out at
+ * answers 2xx, which it does after the store committed. Each source has two requests out at
  * once, so reading, parsing and storing overlap; the store recognises re-sent events by offset
  * order, so each request names the events sent before it (core/batch-order.ts) and the store
  * commits it only after them: a later batch never commits before an earlier one still retried.
@@ -137,14 +137,14 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
     }
   };
 
-  // Per source, reading runs ahead of sending (as far as the collector's in-flight bound lets
-  // it), and whatever has been read while the requests were out goes in the next one: under
-  // load requests grow, which is what makes the store's appends cheap.
   /** Aborted when stopping, or when one of a source's requests is lost (then replaced). */
   const sourceSignal = () => {
     const ac = new AbortController();
     return { abort: () => ac.abort(), signal: AbortSignal.any([stopping.signal, ac.signal]) };
   };
+  // Per source, reading runs ahead of sending (as far as the collector's in-flight bound lets
+  // it), and whatever has been read while the requests were out goes in the next one: under
+  // load requests grow, which is what makes the store's appends cheap.
   const pumps = sources.map(async (s) => {
     const queue: Batch<RawEvent>[] = [];
     const order = sendOrder();
