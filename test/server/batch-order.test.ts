@@ -29,17 +29,28 @@ function ev(offset: number): LogEvent {
 const body = (offsets: number[]) =>
   [streamHeader('log-events'), ...offsets.map((o) => encodeLogEvent(ev(o)))].join('\n');
 
-function post(app: ReturnType<typeof createApp>, offsets: number[], after?: number) {
+function post(app: App, offsets: number[], after?: number) {
   const headers: Record<string, string> = {};
   if (after !== undefined) headers[AFTER_HEADER] = encodeAfter([['/var/log/a.log', 'g', after]])!;
   return app.request('/api/ingest', { method: 'POST', body: body(offsets), headers });
 }
 
+type App = ReturnType<typeof createApp>;
+type Store = Awaited<ReturnType<typeof openDuckDbStore>>;
+
+/** Runs `fn` against the API of a fresh in-memory store that waits `orderWaitMs` for a batch's predecessors. */
+async function withApp(orderWaitMs: number, fn: (app: App, store: Store) => Promise<void>): Promise<void> {
+  const store = await openDuckDbStore({ path: ':memory:' });
+  try {
+    await fn(createApp({ store, orderWaitMs }), store);
+  } finally {
+    await store.close();
+  }
+}
+
 describe('batches sent in order', () => {
-  it('holds a batch that arrives before the one it follows, then stores both', async () => {
-    const store = await openDuckDbStore({ path: ':memory:' });
-    const app = createApp({ store, orderWaitMs: 10_000 });
-    try {
+  it('holds a batch that arrives before the one it follows, then stores both', () =>
+    withApp(10_000, async (app, store) => {
       const second = Promise.resolve(post(app, [20, 30], 10));
       let answered = false;
       void second.then(() => (answered = true));
@@ -50,15 +61,10 @@ describe('batches sent in order', () => {
       expect(await (await second).json()).toEqual({ stored: 2, duplicates: 0 });
       const r = await store.query({ sql: 'SELECT "offset" FROM logs ORDER BY "offset"', params: [] });
       expect(r.rows.map((row) => row.offset)).toEqual([0, 10, 20, 30]);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  it('answers 503 when the batch before never comes, and stores nothing of the batch', async () => {
-    const store = await openDuckDbStore({ path: ':memory:' });
-    const app = createApp({ store, orderWaitMs: 200 });
-    try {
+  it('answers 503 when the batch before never comes, and stores nothing of the batch', () =>
+    withApp(200, async (app, store) => {
       const res = await post(app, [20, 30], 10);
       expect(res.status).toBe(503);
       const answer = (await res.json()) as { error: { type: string; message: string } };
@@ -68,15 +74,10 @@ describe('batches sent in order', () => {
       // Sent again after the one before it: stored, with nothing skipped as a duplicate.
       expect((await post(app, [0, 10])).status).toBe(200);
       expect(await (await post(app, [20, 30], 10)).json()).toEqual({ stored: 2, duplicates: 0 });
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  it('takes a batch whose predecessor is stored already, and refuses a malformed order header', async () => {
-    const store = await openDuckDbStore({ path: ':memory:' });
-    const app = createApp({ store, orderWaitMs: 200 });
-    try {
+  it('takes a batch whose predecessor is stored already, and refuses a malformed order header', () =>
+    withApp(200, async (app) => {
       expect((await post(app, [0, 10])).status).toBe(200);
       expect((await post(app, [20], 10)).status).toBe(200);
       const bad = await app.request('/api/ingest', {
@@ -86,8 +87,5 @@ describe('batches sent in order', () => {
       });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(AFTER_HEADER);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 });

@@ -54,13 +54,17 @@ const accessLine = fc
     return `${p.ip} - ${p.user} [${stamp}] "${p.method} ${p.path} ${p.protocol}" ${p.status} ${p.bytes} "${p.referrer}" "${p.ua}"`;
   });
 
-async function roundTrip(events: LogEvent[], seal: boolean): Promise<Record<string, unknown>[]> {
-  const dir = tempDir('logpipe-rebuild-');
-  const store = await openDuckDbStore({
-    path: join(dir, 'logs.duckdb'),
+/** A store in a fresh folder whose clock is a day past the events, so every hour may be sealed. */
+function sealableStore(prefix: string) {
+  return openDuckDbStore({
+    path: join(tempDir(prefix), 'logs.duckdb'),
     now: () => Date.UTC(2026, 0, 3),
     sealAfterMs: 0,
   });
+}
+
+async function roundTrip(events: LogEvent[], seal: boolean): Promise<Record<string, unknown>[]> {
+  const store = await sealableStore('logpipe-rebuild-');
   try {
     await store.append(events);
     if (seal) {
@@ -132,12 +136,7 @@ describe('lines rebuilt from their columns', () => {
     ];
     const events = parsed(lines).map((e, i) => ({ ...e, offset: i }));
     expect(events.filter((e) => rebuiltZone(e) !== null).length).toBeGreaterThan(250);
-    const dir = tempDir('logpipe-rebuild-bytes-');
-    const store = await openDuckDbStore({
-      path: join(dir, 'logs.duckdb'),
-      now: () => Date.UTC(2026, 0, 3),
-      sealAfterMs: 0,
-    });
+    const store = await sealableStore('logpipe-rebuild-bytes-');
     try {
       await store.append(events);
       const r = await store.query({
