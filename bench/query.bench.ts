@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runQuery } from '../src/server/query-service.js';
-import { openDuckDbStore } from '../src/storage/index.js';
+import { openDuckDbStore } from '../src/storage/duckdb/index.js';
 import type { BenchRow } from './types.js';
 
 const N = Number(process.env.BENCH_QUERY_EVENTS ?? 10_000_000);

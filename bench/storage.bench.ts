@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { LogEvent, RawEvent } from '../src/core/events.js';
 import { generate } from '../src/generator/index.js';
 import { createParser } from '../src/parser/index.js';
-import { openDuckDbStore } from '../src/storage/index.js';
+import { openDuckDbStore } from '../src/storage/duckdb/index.js';
 import type { ChunkFigures } from './store-chunks.js';
 import { movedStamp } from './store-input.js';
 import type { BenchRow } from './types.js';

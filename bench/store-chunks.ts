@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import type { RawEvent } from '../src/core/events.js';
 import { createParser } from '../src/parser/index.js';
 import { createEncodePool } from '../src/pipeline/encode-pool.js';
-import type { EncodedRows } from '../src/storage/duckdb/event-columns.js';
-import { openDuckDbStore } from '../src/storage/index.js';
+import { openDuckDbStore } from '../src/storage/duckdb/index.js';
+import type { EncodedRows } from '../src/storage/rows/index.js';
 import { movedStamp } from './store-input.js';
 
 /** What the child reports: events/s over the first round, all rounds, and all until sealed. */

@@ -105,11 +105,11 @@ async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): P
   const server = await chooseServer(dataDir, flags.server);
   if (server) return executeRemote(server, req, flags);
   // The engine is loaded only when no storage process answers.
-  const [{ openDuckDbStore, storePath }, { runQuery, runSql }] = await Promise.all([
-    import('../storage/index.js'),
+  const [{ openStoreReadOnly }, { runQuery, runSql }] = await Promise.all([
+    import('../pipeline/open-store.js'),
     import('../server/query-service.js'),
   ]);
-  const store = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+  const store = await openStoreReadOnly(dataDir);
   try {
     return flags.sql !== undefined ? await runSql(store, flags.sql) : await runQuery(store, req);
   } finally {

@@ -80,21 +80,15 @@ async function store(flags: StoreFlags): Promise<void> {
   const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
   const port = intFlag('port', flags.port ?? '0', 0)!;
   // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
-  const [
-    { StoreWriter, storeOptions, parserOptions },
-    { startServer },
-    { openDuckDbStore },
-    { readBatches },
-    { importFiles },
-  ] = await Promise.all([
-    import('../pipeline/index.js'),
-    import('../server/index.js'),
-    import('../storage/index.js'),
-    import('../pipeline/read-events.js'),
-    import('../pipeline/import-files.js'),
-  ]);
+  const [{ StoreWriter, openStore, parserOptions }, { startServer }, { readBatches }, { importFiles }] =
+    await Promise.all([
+      import('../pipeline/index.js'),
+      import('../server/index.js'),
+      import('../pipeline/read-events.js'),
+      import('../pipeline/import-files.js'),
+    ]);
   const started = performance.now();
-  const engine = await openDuckDbStore(storeOptions(config, log));
+  const engine = await openStore(config, log);
   let server: RunningServer | null = null;
   const writer = new StoreWriter(engine, { batchSize, flushIntervalMs: 500, log });
   let bad = 0;
@@ -160,13 +154,12 @@ async function serve(flags: StoreFlags): Promise<void> {
   const config = await configFromFlags(flags);
   const dataDir = resolve(config.data_dir);
   const log = serviceLogger(dataDir, 'store', flags.quiet);
-  const [{ storeOptions, parserOptions }, { startServer }, { openDuckDbStore }] = await Promise.all([
+  const [{ openStore, parserOptions }, { startServer }] = await Promise.all([
     import('../pipeline/index.js'),
     import('../server/index.js'),
-    import('../storage/index.js'),
   ]);
   mkdirSync(dataDir, { recursive: true });
-  const engine = await openDuckDbStore(storeOptions(config, log));
+  const engine = await openStore(config, log);
   let server: RunningServer;
   try {
     server = await startServer({
@@ -203,8 +196,8 @@ async function showStats(flags: StoreFlags): Promise<void> {
     });
     stats = (await res.json()) as typeof stats;
   } else {
-    const { openDuckDbStore, storePath } = await import('../storage/index.js');
-    const engine = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+    const { openStoreReadOnly } = await import('../pipeline/open-store.js');
+    const engine = await openStoreReadOnly(dataDir);
     try {
       stats = await engine.stats();
     } finally {

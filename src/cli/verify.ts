@@ -86,10 +86,10 @@ async function sqlRunner(dataDir: string) {
       close: async () => {},
     };
   }
-  const [{ openDuckDbStore, storePath }, { runSql }] = await Promise.all([
-    import('../storage/index.js'),
+  const [{ openStoreReadOnly }, { runSql }] = await Promise.all([
+    import('../pipeline/open-store.js'),
     import('../server/query-service.js'),
   ]);
-  const store = await openDuckDbStore({ path: storePath(dataDir), readOnly: true });
+  const store = await openStoreReadOnly(dataDir);
   return { run: async (sql: string) => (await runSql(store, sql)).rows, close: () => store.close() };
 }

@@ -2,6 +2,7 @@
  * The storage contract. DuckDB implements it today, ClickHouse later; the pipeline and the
  * server only ever see this interface.
  */
+import type { Dialect } from './dialect.js';
 import type { LogEvent, RawEvent } from './events.js';
 
 /** A parameterised SQL statement; user text only ever travels in `params`. */
@@ -114,6 +115,8 @@ export interface EncodedEvents {
 
 /** One storage engine instance; `append` resolves only once the rows are durable. */
 export interface StorageEngine {
+  /** The SQL this engine speaks: queries are planned in it (`planQuery(ast, store.dialect)`). */
+  readonly dialect: Dialect;
   /** An empty batch of this engine's, to fill with `add` and hand to `append`. */
   batch(): WriteBatch;
   /**

@@ -14,8 +14,8 @@ import type { RawExtras as Extras, RawEvent } from '../core/events.js';
 import { type LineBlock, recycleBlock } from '../core/line-block.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
-import type { EncodedRows } from '../storage/duckdb/event-columns.js';
-import { deserializeRows } from '../storage/duckdb/rows-wire.js';
+import type { EncodedRows } from '../storage/rows/index.js';
+import { deserializeRows } from '../storage/rows/index.js';
 
 export interface EncodePoolOptions extends ParserOptions {
   /** Worker threads, at least 1. */

@@ -7,9 +7,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RawEvent } from '../core/events.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
-import { addRawBlock, addRawEvents } from '../storage/duckdb/access-rows.js';
-import { eventRows, resetEventRows, SEGMENT_ENCODING } from '../storage/duckdb/event-columns.js';
-import { serializeRows } from '../storage/duckdb/rows-wire.js';
+import {
+  addRawBlock,
+  addRawEvents,
+  eventRows,
+  resetEventRows,
+  SEGMENT_ENCODING,
+  serializeRows,
+} from '../storage/rows/index.js';
 import type { EncodeRequest, EncodeResponse, EventColumns } from './encode-pool.js';
 
 const port = parentPort;

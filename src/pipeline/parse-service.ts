@@ -16,15 +16,16 @@ import { limitBody } from '../server/body-limit.js';
 import { decodeIngestBody } from '../server/ingest.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
-import { addRawEvents } from '../storage/duckdb/access-rows.js';
 import {
   addEvents,
+  addRawEvents,
   type EncodedRows,
   eventRows,
+  ROWS_MEDIA_TYPE,
   resetEventRows,
   SEGMENT_ENCODING,
-} from '../storage/duckdb/event-columns.js';
-import { ROWS_MEDIA_TYPE, serializeRows } from '../storage/duckdb/rows-wire.js';
+  serializeRows,
+} from '../storage/rows/index.js';
 import {
   type BodyChoice,
   deliver,

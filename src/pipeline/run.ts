@@ -16,12 +16,12 @@ import { parseDuration } from '../core/time.js';
 import { type GeneratorSummary, generate } from '../generator/index.js';
 import { createParser } from '../parser/index.js';
 import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
-import type { EncodedRows } from '../storage/duckdb/event-columns.js';
-import { committedPositions, openDuckDbStore } from '../storage/index.js';
+import { committedPositions } from '../storage/index.js';
+import type { EncodedRows } from '../storage/rows/index.js';
 import { createEncodePool, type EncodePool, type SourceHints } from './encode-pool.js';
+import { openStore } from './open-store.js';
 import { parserOptions } from './parser-options.js';
 import { createSources, type Source, sourcesLag } from './sources.js';
-import { storeOptions } from './store-options.js';
 import { StoreWriter, type StoreWriterStats } from './store-writer.js';
 
 /**
@@ -65,7 +65,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   const pool = threads > 0 ? createEncodePool({ ...parserOptions(config.parse), threads }) : null;
   let store: StorageEngine;
   try {
-    store = await openDuckDbStore(storeOptions(config, log));
+    store = await openStore(config, log);
   } catch (err) {
     await pool?.close();
     throw err;

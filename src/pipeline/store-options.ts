@@ -4,7 +4,8 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
 import { parseSize } from '../core/units.js';
-import { type DuckDbStoreOptions, storePath } from '../storage/index.js';
+import type { DuckDbStoreOptions } from '../storage/duckdb/index.js';
+import { storePath } from '../storage/index.js';
 
 /** The options the owning process opens the store with: partitions, retention, maintenance. */
 export function storeOptions(config: Config, log?: Logger): DuckDbStoreOptions {

@@ -4,12 +4,13 @@
  * no store. It follows the planner's documented semantics (SQL NULL rules, NULLS LAST, newest
  * first, default limits) and returns rows shaped like the store's.
  */
+
+import { TIME_BUCKET_ORIGIN_US } from '../core/dialect.js';
 import type { FieldValue, LogEvent } from '../core/events.js';
 import { fitsColumn, PROMOTED_FIELDS } from '../core/schema.js';
 import type { QueryRows } from '../core/storage.js';
 import { formatMicros } from '../core/time.js';
 import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
-import { TIME_BUCKET_ORIGIN_US } from './dialect.js';
 import { isNumericColumn } from './fields.js';
 import { lowerLikeStore } from './lowercase.js';
 import {

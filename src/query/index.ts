@@ -16,8 +16,6 @@ export type {
   SortKey,
   Stage,
 } from './ast.js';
-export type { Dialect } from './dialect.js';
-export { duckdbDialect } from './dialects/duckdb.js';
 export { evaluateQuery, eventMatcher } from './evaluate.js';
 export {
   escapeControls,

@@ -5,11 +5,11 @@
  * keys are lexer-validated names, and numbers in the SQL text are ones the parser produced.
  */
 
+import type { Dialect } from '../core/dialect.js';
 import { EVENT_COLUMNS, FIELDS_COLUMN, PROMOTED_FIELDS } from '../core/schema.js';
+import { doubleLiteral, likePattern, numberLiteral } from '../core/sql-literals.js';
 import type { SqlQuery } from '../core/storage.js';
 import type { Aggregate, ColumnRef, Expr, FieldRef, QueryAst, Stage } from './ast.js';
-import { type Dialect, doubleLiteral, likePattern, numberLiteral } from './dialect.js';
-import { duckdbDialect } from './dialects/duckdb.js';
 import { isNumericColumn } from './fields.js';
 import { lowerLikeStore } from './lowercase.js';
 
@@ -96,12 +96,8 @@ type Relation =
       projection: Projected[] | null;
     };
 
-/** Compiles a query for the given dialect (DuckDB by default). */
-export function planQuery(
-  ast: QueryAst,
-  opts: PlanOptions = {},
-  dialect: Dialect = duckdbDialect,
-): QueryPlan {
+/** Compiles a query into the SQL of a store's dialect (`StorageEngine.dialect`). */
+export function planQuery(ast: QueryAst, dialect: Dialect, opts: PlanOptions = {}): QueryPlan {
   return planWith(dialect, ast, opts);
 }
 

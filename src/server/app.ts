@@ -13,7 +13,7 @@ import type { StorageEngine, WriteBatch } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/committed.js';
-import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/duckdb/rows-wire.js';
+import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
 import { fieldFacets } from './fields.js';

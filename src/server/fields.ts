@@ -27,10 +27,11 @@ export async function fieldFacets(
 ): Promise<FieldsResponse> {
   const ast = parseQuery(req.q);
   // Facets describe events, so only the search part of a piped query counts.
-  const plan = planQuery(
-    { ...ast, stages: [] },
-    { fromUs: req.fromUs, toUs: req.toUs, limit: req.sample ?? 10_000 },
-  );
+  const plan = planQuery({ ...ast, stages: [] }, store.dialect, {
+    fromUs: req.fromUs,
+    toUs: req.toUs,
+    limit: req.sample ?? 10_000,
+  });
   const r = await store.query(plan, { maxRows: req.sample ?? 10_000, range: plan.range });
   const stats = new Map<
     string,

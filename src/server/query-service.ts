@@ -46,11 +46,15 @@ export async function runQuery(store: StorageEngine, req: QueryRequest): Promise
     const t0 = newestWindowStart(store, req);
     if (t0 !== null) {
       const wanted = req.limit ?? DEFAULT_EVENT_LIMIT;
-      const plan = planQuery(ast, { fromUs: t0, toUs: req.toUs, limit: wanted });
+      const plan = planQuery(ast, store.dialect, { fromUs: t0, toUs: req.toUs, limit: wanted });
       const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
       const newest = await store.query(plan, { ...opts, range: plan.range });
       if (newest.rows.length >= wanted) return respond(plan, newest, req);
-      const olderPlan = planQuery(ast, { fromUs: req.fromUs, toUs: t0, limit: wanted - newest.rows.length });
+      const olderPlan = planQuery(ast, store.dialect, {
+        fromUs: req.fromUs,
+        toUs: t0,
+        limit: wanted - newest.rows.length,
+      });
       // `to` is exclusive: the partition that starts at t0 holds nothing for this part.
       const older = await store.query(olderPlan, {
         ...opts,
@@ -59,7 +63,7 @@ export async function runQuery(store: StorageEngine, req: QueryRequest): Promise
       return respondBoth(plan, newest, olderPlan, older, req);
     }
   }
-  const plan = planQuery(ast, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit });
+  const plan = planQuery(ast, store.dialect, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit });
   const result = await store.query(plan, { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs, range: plan.range });
   return respond(plan, result, req);
 }

@@ -36,7 +36,7 @@ export function assertTailable(q: string): void {
 export async function followQuery(store: StorageEngine, opts: TailOptions): Promise<void> {
   assertTailable(opts.q);
   const max = opts.maxRowsPerPoll ?? 5000;
-  const plan = planQuery(parseQuery(opts.q), { limit: max + 1 });
+  const plan = planQuery(parseQuery(opts.q), store.dialect, { limit: max + 1 });
   let last = store.watermark();
   while (!opts.signal.aborted) {
     await sleep(opts.pollMs ?? 100, opts.signal);

@@ -1,19 +1,8 @@
-/** The storage component's contract: engines behind core's StorageEngine interface. */
+/**
+ * The storage component's engine-neutral door: where a data dir keeps its store, and what the
+ * store holds of a content fingerprint. It loads no engine. The engines have doors of their own
+ * (`duckdb/index.ts`), which only the pipeline opens; the row codec is `rows/index.ts`.
+ */
 
 export { type CommittedPosition, committedPositions } from './committed.js';
-export {
-  type DuckDbStore,
-  type DuckDbStoreOptions,
-  openDuckDbStore,
-  type RetentionOptions,
-} from './duckdb/engine.js';
-export {
-  ACTIVE_TABLE,
-  createSchemaSql,
-  LOGS_TABLE,
-  OFFSETS_TABLE,
-  PARTITIONS_TABLE,
-  quoteIdent,
-  TABLE_COLUMNS,
-} from './duckdb/schema.js';
 export { storePath } from './layout.js';

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readServerInfo } from '../../src/server/discovery.js';
-import { openDuckDbStore, storePath } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
+import { storePath } from '../../src/storage/index.js';
 import { CLI, runCli, tempDir } from '../helpers/cli.js';
 import { waitFor } from '../helpers/wait.js';
 

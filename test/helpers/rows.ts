@@ -3,9 +3,9 @@ import type { Fields, LogEvent } from '../../src/core/events.js';
 import { decodeLogEvent } from '../../src/core/ndjson.js';
 import { rebuildLine, requestText } from '../../src/core/raw-layouts.js';
 import { PROMOTED_FIELDS, RAW_ZONE_COLUMN } from '../../src/core/schema.js';
-import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
-import { TABLE_COLUMNS } from '../../src/storage/duckdb/schema.js';
 import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
+import { TABLE_COLUMNS } from '../../src/storage/rows/columns.js';
+import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/rows/rows-wire.js';
 import type { Received } from './receiver.js';
 
 /** The events a request body carries: encoded rows, or a log-events NDJSON stream. */

@@ -8,8 +8,8 @@ import type { RawEvent } from '../../src/core/events.js';
 import { blockEvents, newLineBlock } from '../../src/core/line-block.js';
 import { createParser } from '../../src/parser/index.js';
 import { createEncodePool, pack } from '../../src/pipeline/encode-pool.js';
-import { addEvents, type EncodedRows, eventRows } from '../../src/storage/duckdb/event-columns.js';
 import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
+import { addEvents, type EncodedRows, eventRows } from '../../src/storage/rows/event-columns.js';
 
 const ev = (source: string, line: string, offset: number, extra: Partial<RawEvent> = {}): RawEvent => ({
   source,

@@ -5,7 +5,7 @@ import { memoryLogger } from '../../src/core/log.js';
 import { decodeLogEvent, encodeRawEvent, parseStreamHeader, streamHeader } from '../../src/core/ndjson.js';
 import { type ParseService, startParseService } from '../../src/pipeline/parse-service.js';
 import type { ComponentStatus } from '../../src/server/ops.js';
-import { ROWS_MEDIA_TYPE } from '../../src/storage/duckdb/rows-wire.js';
+import { ROWS_MEDIA_TYPE } from '../../src/storage/rows/rows-wire.js';
 import { answer, closeReceivers, type Received, receiver } from '../helpers/receiver.js';
 import { sentEvents } from '../helpers/rows.js';
 

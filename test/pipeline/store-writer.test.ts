@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent, RawEvent } from '../../src/core/events.js';
 import type { AppendResult, EncodedEvents, StorageEngine, WriteBatch } from '../../src/core/storage.js';
 import { StoreWriter } from '../../src/pipeline/store-writer.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
 
 function ev(offset: number): LogEvent {
   return {
@@ -50,6 +51,7 @@ function fakeStore(opts: { failTimes?: number } = {}) {
   let gate: Promise<void> = Promise.resolve();
   let open: () => void = () => {};
   const store: StorageEngine & { appends: number[][]; hold(): void; release(): void } = {
+    dialect: duckdbDialect,
     appends,
     hold() {
       gate = new Promise((r) => (open = r));

@@ -5,7 +5,8 @@ import { LEVELS } from '../../src/core/events.js';
 import { formatMicros } from '../../src/core/time.js';
 import { evaluateQuery, eventMatcher } from '../../src/query/evaluate.js';
 import { parseQuery, planQuery } from '../../src/query/index.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 0, 0) * 1000;
 
@@ -211,7 +212,7 @@ describe('evaluateQuery', () => {
             for (const q of queries) {
               const ast = parseQuery(q);
               const want = evaluateQuery(ast, events, opts);
-              const plan = planQuery(ast, opts);
+              const plan = planQuery(ast, duckdbDialect, opts);
               const got = await store.query(plan, { range: plan.range });
               expect(got.columns, q).toEqual(want.columns);
               expect(normalise(got.rows), q).toEqual(normalise(want.rows));

@@ -5,7 +5,8 @@ import { QueryError } from '../../src/core/errors.js';
 import type { Fields, Level, LogEvent } from '../../src/core/events.js';
 import type { StorageEngine } from '../../src/core/storage.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { tempDir } from '../helpers/cli.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 0, 0) * 1000; // µs
@@ -85,7 +86,7 @@ afterAll(async () => {
 });
 
 async function run(q: string, opts = {}) {
-  const plan = planQuery(parseQuery(q), opts);
+  const plan = planQuery(parseQuery(q), duckdbDialect, opts);
   return store.query(plan, { range: plan.range });
 }
 
@@ -190,7 +191,7 @@ describe('store-backed search', () => {
       // Events without a generation cannot be recognised as duplicates: both are stored.
       const e = { ...ev(1, 'info', 'api', 'twin', {}), generation: '' };
       await twin.append([e, { ...e, message: 'twin 2' }]);
-      const plan = planQuery(parseQuery('twin'));
+      const plan = planQuery(parseQuery('twin'), duckdbDialect);
       const r = await twin.query(plan, { range: plan.range });
       expect(r.rows.map((x) => x.message).sort()).toEqual(['twin', 'twin 2']);
     } finally {
@@ -308,7 +309,7 @@ describe('store-backed queries over sealed partitions', () => {
       for (const q of queries) {
         const ast = parseQuery(q);
         for (const opts of [{}, { fromUs: T0 + 150_000_000, toUs: T0 + 400_000_000 }]) {
-          const plan = planQuery(ast, opts);
+          const plan = planQuery(ast, duckdbDialect, opts);
           const got = await sealed.query(plan, { range: plan.range });
           expect(got.rows, q).toEqual(evaluateQuery(ast, EVENTS, opts).rows);
         }
@@ -355,7 +356,7 @@ describe('any text', () => {
             expect(e.position).toBeLessThanOrEqual(q.length);
             return;
           }
-          const plan = planQuery(ast);
+          const plan = planQuery(ast, duckdbDialect);
           expect(plan.sql.split('?').length - 1, q).toBe(plan.params.length);
           await store.query(plan, { range: plan.range });
         },

@@ -2,14 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fields, LogEvent } from '../../src/core/events.js';
 import type { StorageEngine } from '../../src/core/storage.js';
-import {
-  duckdbDialect,
-  evaluateQuery,
-  type PlanOptions,
-  parseQuery,
-  planQuery,
-} from '../../src/query/index.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { evaluateQuery, type PlanOptions, parseQuery, planQuery } from '../../src/query/index.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { testEvent } from '../helpers/events.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 0, 0) * 1000;
@@ -29,7 +24,7 @@ async function expectAllModes(
   const ast = parseQuery(q);
   const want = evaluateQuery(ast, events, opts);
   for (const percentiles of MODES) {
-    const plan = planQuery(ast, { ...opts, percentiles });
+    const plan = planQuery(ast, duckdbDialect, { ...opts, percentiles });
     const got = await store.query(plan, { range: plan.range });
     expect(got.columns, `${q} (${percentiles})`).toEqual(want.columns);
     expect(got.rows, `${q} (${percentiles})`).toEqual(want.rows);
@@ -181,7 +176,7 @@ describe('percentiles from value counts', () => {
         );
         await store.append(events);
         const ast = parseQuery('* | stats p99(latency_ms), count by service');
-        const plan = planQuery(ast, { percentiles: 'auto' }, marked);
+        const plan = planQuery(ast, marked, { percentiles: 'auto' });
         const got = await store.query(plan, { range: plan.range });
         return { got: got.rows, want: evaluateQuery(ast, events).rows };
       } finally {

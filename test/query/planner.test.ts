@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { QueryAst } from '../../src/query/ast.js';
-import { duckdbDialect } from '../../src/query/dialects/duckdb.js';
 import { parse } from '../../src/query/parser.js';
 import { EVENT_RESULT_COLUMNS, planQuery } from '../../src/query/planner.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
 
 // The shapes below are those of a store that keeps every line; the guard a text search gets where
 // lines are rebuilt from their columns has its own tests (planQuery: rebuilt lines).
 const STORED_LINES = { ...duckdbDialect, rebuiltParts: undefined };
 
 function plan(text: string, opts = {}) {
-  return planQuery(parse(text), opts, STORED_LINES);
+  return planQuery(parse(text), STORED_LINES, opts);
 }
 
 /** The WHERE clause of a plain events query. */
@@ -319,7 +319,7 @@ describe('planQuery: user text stays in parameters', () => {
       },
       stages: [],
     };
-    expect(() => planQuery(ast)).toThrow(/unsafe JSON key/);
+    expect(() => planQuery(ast, duckdbDialect)).toThrow(/unsafe JSON key/);
   });
 });
 
@@ -340,7 +340,7 @@ describe('planQuery: time bounds for skipping partitions', () => {
 });
 
 describe('planQuery: rebuilt lines', () => {
-  const search = (text: string) => planQuery(parse(text), {});
+  const search = (text: string) => planQuery(parse(text), duckdbDialect, {});
   const LINE = '(contains(lower("message"), ?) OR contains(lower("raw"), ?))';
   const any = (lower: boolean, list: string[]) =>
     `coalesce(${list.map((p) => `contains(${lower ? `lower(${p})` : p}, ?)`).join(' OR ')}, FALSE)`;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { regexProblem } from '../../src/query/regex-check.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 describe('regexProblem', () => {
   it('accepts what both engines read alike', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { QueryError } from '../../src/core/errors.js';
 import { assertReadOnlySql } from '../../src/query/sql-guard.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 function refusal(sql: string): QueryError | undefined {
   try {

@@ -4,7 +4,8 @@ import type { LogEvent } from '../../src/core/events.js';
 import type { StorageEngine } from '../../src/core/storage.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
 import { caselessRun } from '../../src/query/planner.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { testEvent } from '../helpers/events.js';
 
 const T0 = Date.UTC(2026, 0, 2) * 1000;
@@ -57,7 +58,7 @@ describe('caselessRun', () => {
   });
 
   it('is used as a plain contains() before the lowercase search', () => {
-    const p = planQuery(parseQuery('Needle-7F3a'));
+    const p = planQuery(parseQuery('Needle-7F3a'), duckdbDialect);
     expect(p.sql).toContain(
       '((contains("message", ?) AND contains(lower("message"), ?)) OR (contains("raw", ?) AND contains(lower("raw"), ?)))',
     );
@@ -89,7 +90,7 @@ describe('free-text search against the reference evaluator', () => {
           for (const term of terms) {
             for (const q of [phrase(term), `-${phrase(term)}`]) {
               const ast = parseQuery(`${q} generation:g${batch - 1}`);
-              const plan = planQuery(ast, { limit: 1000 });
+              const plan = planQuery(ast, duckdbDialect, { limit: 1000 });
               const got = await store.query(plan, { range: plan.range });
               const want = evaluateQuery(ast, evs, { limit: 1000 });
               expect(

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TIME_BUCKET_ORIGIN_US } from '../../src/core/dialect.js';
 import type { LogEvent } from '../../src/core/events.js';
-import { TIME_BUCKET_ORIGIN_US } from '../../src/query/dialect.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { testEvent } from '../helpers/events.js';
 
 const INTERVALS: [string, number][] = [
@@ -51,7 +52,7 @@ describe('timechart buckets', () => {
             await store.append(events);
             for (const q of [`* | timechart ${iv} count`, `* | timechart ${iv} count by service`]) {
               const ast = parseQuery(q);
-              const plan = planQuery(ast);
+              const plan = planQuery(ast, duckdbDialect);
               const got = await store.query(plan, { range: plan.range });
               expect(got.rows, q).toEqual(evaluateQuery(ast, events).rows);
             }

@@ -4,9 +4,9 @@ import type { LogEvent } from '../../src/core/events.js';
 import { encodeLogEvent, streamHeader } from '../../src/core/ndjson.js';
 import { encodeRawLines, RAW_LINES_MEDIA_TYPE } from '../../src/core/raw-lines.js';
 import { createApp } from '../../src/server/app.js';
-import { addEvents, eventRows, SEGMENT_ENCODING } from '../../src/storage/duckdb/event-columns.js';
-import { ROWS_MEDIA_TYPE, serializeRows } from '../../src/storage/duckdb/rows-wire.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
+import { addEvents, eventRows, SEGMENT_ENCODING } from '../../src/storage/rows/event-columns.js';
+import { ROWS_MEDIA_TYPE, serializeRows } from '../../src/storage/rows/rows-wire.js';
 import { tempDir } from '../helpers/cli.js';
 
 function ev(offset: number, status: number): LogEvent {

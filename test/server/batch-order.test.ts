@@ -8,7 +8,7 @@ import { AFTER_HEADER, encodeAfter } from '../../src/core/batch-order.js';
 import type { LogEvent } from '../../src/core/events.js';
 import { encodeLogEvent, streamHeader } from '../../src/core/ndjson.js';
 import { createApp } from '../../src/server/app.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 function ev(offset: number): LogEvent {
   return {

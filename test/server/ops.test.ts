@@ -9,7 +9,7 @@ import {
   type ComponentStatus,
   newCounters,
 } from '../../src/server/ops.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 function counters(component: string, over: Partial<ComponentCounters> = {}): ComponentCounters {
   return { ...newCounters(component), ...over };

@@ -3,7 +3,7 @@ import { QueryError } from '../../src/core/errors.js';
 import type { LogEvent } from '../../src/core/events.js';
 import { createApp } from '../../src/server/app.js';
 import { followQuery } from '../../src/server/tail.js';
-import { openDuckDbStore } from '../../src/storage/index.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 
 function ev(offset: number, level: LogEvent['level'], tsMs = Date.UTC(2020, 0, 1)): LogEvent {
   return {

@@ -13,8 +13,8 @@ import {
   type NumberColumn,
 } from '../parquet/column-buffers.js';
 import type { EncodedRowGroup } from '../parquet/writer.js';
-import { ROW_KINDS } from './event-columns.js';
-import { TABLE_COLUMNS } from './schema.js';
+import { TABLE_COLUMNS } from '../rows/columns.js';
+import { ROW_KINDS } from '../rows/event-columns.js';
 
 /** The appended files since the last compaction, and their rows by window. */
 export interface PendingSet {

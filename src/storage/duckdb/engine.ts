@@ -12,6 +12,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { Dialect } from '../../core/dialect.js';
 import { StorageError } from '../../core/errors.js';
 import type { LogEvent, RawEvent } from '../../core/events.js';
 import type { Logger } from '../../core/log.js';
@@ -29,16 +30,7 @@ import type {
 import { formatMicros } from '../../core/time.js';
 import { type ColumnBuffers, columnCapacity, keepRows } from '../parquet/column-buffers.js';
 import { assembleFile, encodeRowGroups, type ParquetPieces, parquetFile } from '../parquet/writer.js';
-import { addRawEvents } from './access-rows.js';
-import {
-  addPending,
-  chunksSummary,
-  type PendingChunk,
-  type PendingSet,
-  pendingSet,
-  rowsSummary,
-} from './compaction.js';
-import { appendEvents } from './event-chunks.js';
+import { addRawEvents } from '../rows/access-rows.js';
 import {
   addEvents,
   appendRows,
@@ -50,7 +42,17 @@ import {
   SEGMENT_ENCODING,
   SEGMENT_SCHEMA,
   setIngested,
-} from './event-columns.js';
+} from '../rows/event-columns.js';
+import {
+  addPending,
+  chunksSummary,
+  type PendingChunk,
+  type PendingSet,
+  pendingSet,
+  rowsSummary,
+} from './compaction.js';
+import { duckdbDialect } from './dialect.js';
+import { appendEvents } from './event-chunks.js';
 import {
   commitFile,
   ensureDir,
@@ -249,6 +251,7 @@ interface ViewLease {
 }
 
 export class DuckDbStore implements StorageEngine {
+  readonly dialect: Dialect = duckdbDialect;
   /** Next offset not yet stored, per `source \0 generation`; the store is the only writer. */
   private readonly committed = new Map<OffsetKey, number>();
   /** Writes (appends, seal commits, removals) run one at a time, in arrival order. */

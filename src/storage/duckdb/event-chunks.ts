@@ -15,8 +15,8 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { LogEvent } from '../../core/events.js';
-import { eventColumns } from './event-columns.js';
-import { TABLE_COLUMNS } from './schema.js';
+import { TABLE_COLUMNS } from '../rows/columns.js';
+import { eventColumns } from '../rows/event-columns.js';
 
 /** Column types of a data chunk, in TABLE_COLUMNS order (JSON travels as text). */
 const CHUNK_TYPES: DuckDBType[] = TABLE_COLUMNS.map((c) => {

@@ -1,13 +1,6 @@
-/** The DuckDB table that holds events, derived from the shared column list in core/schema. */
-import {
-  type ColumnSpec,
-  type ColumnType,
-  EVENT_COLUMNS,
-  FIELDS_COLUMN,
-  INGESTED_COLUMN,
-  PROMOTED_FIELDS,
-  RAW_ZONE_COLUMN,
-} from '../../core/schema.js';
+/** The DuckDB tables of a store: the events table (of the row codec's columns), the catalog, offsets. */
+import { type ColumnType, FIELDS_COLUMN } from '../../core/schema.js';
+import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from '../rows/columns.js';
 
 /**
  * The name queries use for all events: a per-query view over the active table and the sealed
@@ -31,25 +24,6 @@ const SQL_TYPE: Record<ColumnType, string> = {
   bigint: 'BIGINT',
   double: 'DOUBLE',
 };
-
-/** Every column of the events table, in order. */
-export const TABLE_COLUMNS: readonly ColumnSpec[] = [
-  ...EVENT_COLUMNS,
-  ...PROMOTED_FIELDS,
-  { name: FIELDS_COLUMN, type: 'string', from: 'event' },
-  { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
-  { name: RAW_ZONE_COLUMN, type: 'integer', from: 'event' },
-];
-
-/** Columns that always hold a value. */
-export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([
-  'ts',
-  'level',
-  'source',
-  'generation',
-  'offset',
-  'format',
-]);
 
 /**
  * Store-wide values kept with the rows: `merged_segment` (stores of an older layout) names the

@@ -10,6 +10,7 @@ import type { LogEvent } from '../../../src/core/events.js';
 import { httpStamp, rebuildLine, rebuiltZone } from '../../../src/core/raw-layouts.js';
 import { createParser } from '../../../src/parser/index.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../../src/query/index.js';
+import { duckdbDialect } from '../../../src/storage/duckdb/dialect.js';
 import { openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
 import { rawBytesSql } from '../../../src/storage/duckdb/raw-text.js';
 import { ACCESS_LINES } from '../../helpers/access-lines.js';
@@ -196,7 +197,7 @@ describe('lines rebuilt from their columns', () => {
         for (const q of [phrase, `-${phrase}`, `${term.replaceAll('"', '').replaceAll(' ', '*')}*`]) {
           if (q === '*') continue;
           const ast = parseQuery(q);
-          const plan = planQuery(ast, { limit: 1000 });
+          const plan = planQuery(ast, duckdbDialect, { limit: 1000 });
           const got = await store.query(plan, { range: plan.range });
           const want = evaluateQuery(ast, events, { limit: 1000 });
           expect(
@@ -236,7 +237,7 @@ describe('lines rebuilt from their columns', () => {
           if (wild && bare.length >= 3) queries.push(`${bare.slice(0, 1)}*${bare.slice(2)}`);
           for (const q of queries) {
             const ast = parseQuery(q);
-            const plan = planQuery(ast, { limit: 1000 });
+            const plan = planQuery(ast, duckdbDialect, { limit: 1000 });
             const got = await store.query(plan, { range: plan.range });
             const want = evaluateQuery(ast, events, { limit: 1000 });
             expect(

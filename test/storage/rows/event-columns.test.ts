@@ -6,6 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldValue, LogEvent } from '../../../src/core/events.js';
+import type { ColumnBuffers } from '../../../src/storage/parquet/column-buffers.js';
+import { columnStrings, keepRows } from '../../../src/storage/parquet/column-buffers.js';
 import {
   addEvents,
   eventColumns,
@@ -13,9 +15,7 @@ import {
   newRows,
   resetEventRows,
   setIngested,
-} from '../../../src/storage/duckdb/event-columns.js';
-import type { ColumnBuffers } from '../../../src/storage/parquet/column-buffers.js';
-import { columnStrings, keepRows } from '../../../src/storage/parquet/column-buffers.js';
+} from '../../../src/storage/rows/event-columns.js';
 
 /** The values held in byte form, read back as eventColumns gives them. */
 function decoded(b: ColumnBuffers): (string | number | null)[][] {

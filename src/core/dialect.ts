@@ -1,8 +1,9 @@
 /**
- * What the planner needs from a SQL engine, as small functions returning SQL text. The planner
- * decides the shape of a query; a dialect spells the engine-specific parts (JSON access, string
- * matching, time buckets, percentiles). Every function that takes user text takes a `?`
- * placeholder position instead: values travel as parameters, never inside the SQL.
+ * What the query planner needs from a SQL engine, as small functions returning SQL text. The
+ * planner decides the shape of a query; the store's dialect spells the engine-specific parts (JSON
+ * access, string matching, time buckets, percentiles). Every function that takes user text takes
+ * a `?` placeholder position instead: values travel as parameters, never inside the SQL. Each
+ * engine exports its dialect, and a StorageEngine carries it (`StorageEngine.dialect`).
  */
 
 /**
@@ -60,43 +61,4 @@ export interface Dialect {
     needle: string,
     wildcard: boolean,
   ): { rebuilt: string; run: string; exact: string[]; loose: string[] } | null;
-}
-
-/** Escapes text for a LIKE pattern with `\` as the escape character; `*` becomes `%` when `wild`. */
-export function likePattern(text: string, wild: boolean): string {
-  let out = '';
-  for (const c of text) {
-    if (c === '\\' || c === '%' || c === '_') out += `\\${c}`;
-    else if (c === '*' && wild) out += '%';
-    else out += c;
-  }
-  return out;
-}
-
-const SAFE_KEY = /^[A-Za-z_@][A-Za-z0-9_.@-]*$/;
-
-/**
- * A JSON path selecting the top-level key `key` (keys are flat and may contain dots), as a SQL
- * string literal. Keys reach here validated by the lexer; the check repeats so that no other
- * caller can put arbitrary text into SQL through this function.
- */
-export function jsonKeyPathLiteral(key: string): string {
-  if (!SAFE_KEY.test(key)) throw new Error(`unsafe JSON key ${JSON.stringify(key)}`);
-  return `'$."${key}"'`;
-}
-
-/**
- * A finite number as a floating-point literal (exponent form) that the engine reads back as exactly
- * this double. A plain `0.9990000000000001` is a DECIMAL to DuckDB, which rounds on its way to a
- * double; `9.990000000000001e-1` is a DOUBLE, parsed exactly.
- */
-export function doubleLiteral(n: number): string {
-  if (!Number.isFinite(n)) throw new Error(`not a safe SQL number: ${n}`);
-  return n.toExponential();
-}
-
-/** A non-negative number rendered into SQL (limits, intervals); refuses anything else. */
-export function numberLiteral(n: number): string {
-  if (!Number.isFinite(n) || n < 0) throw new Error(`not a safe SQL number: ${n}`);
-  return String(n);
 }

@@ -1,12 +1,7 @@
 /** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
-import { longestRun, partsThatMayHold, REBUILT_SQL } from '../../storage/duckdb/raw-text.js';
-import {
-  type Dialect,
-  doubleLiteral,
-  jsonKeyPathLiteral,
-  numberLiteral,
-  TIME_BUCKET_ORIGIN_US,
-} from '../dialect.js';
+import { type Dialect, TIME_BUCKET_ORIGIN_US } from '../../core/dialect.js';
+import { doubleLiteral, jsonKeyPathLiteral, numberLiteral } from '../../core/sql-literals.js';
+import { longestRun, partsThatMayHold, REBUILT_SQL } from './raw-text.js';
 
 /** The DuckDB dialect over the `logs` table. */
 export const duckdbDialect: Dialect = {

@@ -29,8 +29,8 @@ import {
   type StringColumn,
 } from '../parquet/column-buffers.js';
 import type { ColumnValues, ParquetColumn, ParquetType } from '../parquet/writer.js';
+import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
 import { beginObject, endObject, writeMember } from './fields-json.js';
-import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 
 const promotedNames = PROMOTED_FIELDS.map((c) => c.name);
 const promotedTypes = PROMOTED_FIELDS.map((c) => c.type);

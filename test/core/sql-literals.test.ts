@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { doubleLiteral, jsonKeyPathLiteral, likePattern, numberLiteral } from '../../src/query/dialect.js';
+import {
+  doubleLiteral,
+  jsonKeyPathLiteral,
+  likePattern,
+  numberLiteral,
+} from '../../src/core/sql-literals.js';
 
-describe('dialect helpers', () => {
+describe('SQL literals', () => {
   it('escapes LIKE patterns, turning * into % only when asked', () => {
     expect(likePattern('/api/*', true)).toBe('/api/%');
     expect(likePattern('50%_a\\b*', true)).toBe('50\\%\\_a\\\\b%');

@@ -10,9 +10,9 @@ import type { RawEvent } from '../../../src/core/events.js';
 import { blockEvents, type LineBlock, newLineBlock } from '../../../src/core/line-block.js';
 import { httpStamp } from '../../../src/core/raw-layouts.js';
 import { createParser } from '../../../src/parser/index.js';
-import { addAccessLine, addRawBlock, addRawEvents } from '../../../src/storage/duckdb/access-rows.js';
-import { addEvents, type EventRows, eventRows } from '../../../src/storage/duckdb/event-columns.js';
-import { TABLE_COLUMNS } from '../../../src/storage/duckdb/schema.js';
+import { addAccessLine, addRawBlock, addRawEvents } from '../../../src/storage/rows/access-rows.js';
+import { TABLE_COLUMNS } from '../../../src/storage/rows/columns.js';
+import { addEvents, type EventRows, eventRows } from '../../../src/storage/rows/event-columns.js';
 import { ACCESS_LINES } from '../../helpers/access-lines.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);

@@ -26,9 +26,9 @@ import {
   reserveRows,
   type StringColumn,
 } from '../parquet/column-buffers.js';
+import { TABLE_COLUMNS } from './columns.js';
 import { addEvents, type EventRows, growKeys, rowKey } from './event-columns.js';
 import { beginObject, endObject, writeMember } from './fields-json.js';
-import { TABLE_COLUMNS } from './schema.js';
 
 const at = (name: string): number => TABLE_COLUMNS.findIndex((c) => c.name === name);
 const TS = at('ts');

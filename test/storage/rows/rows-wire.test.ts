@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import type { LogEvent } from '../../../src/core/events.js';
-import { addEvents, eventRows, SEGMENT_ENCODING } from '../../../src/storage/duckdb/event-columns.js';
-import { deserializeRows, serializeRows } from '../../../src/storage/duckdb/rows-wire.js';
+import { addEvents, eventRows, SEGMENT_ENCODING } from '../../../src/storage/rows/event-columns.js';
+import { deserializeRows, serializeRows } from '../../../src/storage/rows/rows-wire.js';
 import { rowsToEvents } from '../../helpers/rows.js';
 
 function ev(offset: number, extra: Partial<LogEvent> = {}): LogEvent {

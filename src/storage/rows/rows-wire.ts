@@ -14,8 +14,8 @@ import { isUtf8 } from 'node:buffer';
 import { bodyHead, pad8, readBodyHead } from '../../core/binary-body.js';
 import { UserError } from '../../core/errors.js';
 import { type BufferedColumn, type ColumnBuffers, dictFromParts } from '../parquet/column-buffers.js';
+import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
 import { type EncodedRows, type EventRows, ROW_KINDS, SEGMENT_ENCODING } from './event-columns.js';
-import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './schema.js';
 
 /** The media type of a request body holding encoded rows. */
 export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
