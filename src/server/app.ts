@@ -12,7 +12,7 @@ import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
 import { parseTimePoint } from '../core/time.js';
 import type { ParserOptions } from '../parser/index.js';
-import { committedPositions } from '../storage/committed.js';
+import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
