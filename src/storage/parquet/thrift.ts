@@ -1,6 +1,7 @@
 /**
  * The slice of Thrift's compact protocol that Parquet's footer and page headers need: structs of
  * i32, i64, binary and lists. Writers append to a growable byte array; nothing here reads.
+ * See https://github.com/apache/thrift/blob/master/doc/specs/thrift-compact-protocol.md.
  */
 
 /** Compact-protocol type ids of the field and list element types we write. */
