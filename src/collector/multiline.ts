@@ -6,6 +6,7 @@
  * user `start` pattern. The joiner holds at most one pending event per file; the caller flushes
  * it after a quiet timeout and at shutdown, and keeps the checkpoint before its first line.
  */
+import { DEFAULT_MULTILINE_MAX_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from '../core/defaults.js';
 import { ConfigError } from '../core/errors.js';
 import type { RawEvent } from '../core/events.js';
 
@@ -50,11 +51,11 @@ export function compileMultiline(opts: MultilineOptions): {
   timeoutMs: number;
   maxLines: number;
 } {
-  const timeoutMs = opts.timeoutMs ?? 1000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_MULTILINE_TIMEOUT_MS;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 0) {
     throw new ConfigError('multiline.timeoutMs', `expected a whole number >= 0, got ${opts.timeoutMs}`);
   }
-  const maxLines = opts.maxLines ?? 500;
+  const maxLines = opts.maxLines ?? DEFAULT_MULTILINE_MAX_LINES;
   if (!Number.isSafeInteger(maxLines) || maxLines < 1) {
     throw new ConfigError('multiline.maxLines', `expected a whole number >= 1, got ${opts.maxLines}`);
   }

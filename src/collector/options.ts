@@ -2,8 +2,15 @@
  * The file collector's options: their defaults and their validation, done once at construction
  * so a bad value fails before the first poll, with a message naming the option.
  */
+
+import {
+  DEFAULT_BATCH_LINES,
+  DEFAULT_BATCHES_IN_FLIGHT,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_START_AT,
+} from '../core/defaults.js';
 import { ConfigError } from '../core/errors.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../core/lines.js';
 import { compileMultiline, type MultilineOptions } from './multiline.js';
 
 /** Options of a FileCollector; see docs/collecting.md. */
@@ -93,7 +100,7 @@ export function resolveOptions(opts: FileCollectorOptions): ResolvedOptions {
   if (typeof opts.checkpointPath !== 'string' || opts.checkpointPath === '') {
     throw new ConfigError('checkpointPath', 'a checkpoint file path is required');
   }
-  const startAt = opts.startAt ?? 'beginning';
+  const startAt = opts.startAt ?? DEFAULT_START_AT;
   if (startAt !== 'beginning' && startAt !== 'end') {
     throw new ConfigError('startAt', `expected "beginning" or "end", got ${JSON.stringify(startAt)}`);
   }
@@ -102,10 +109,10 @@ export function resolveOptions(opts: FileCollectorOptions): ResolvedOptions {
     exclude: opts.exclude ?? [],
     startAt,
     checkpointPath: opts.checkpointPath,
-    pollIntervalMs: int('pollIntervalMs', opts.pollIntervalMs, 250, 1),
+    pollIntervalMs: int('pollIntervalMs', opts.pollIntervalMs, DEFAULT_POLL_INTERVAL_MS, 1),
     maxLineBytes: int('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 1),
-    maxBatchLines: int('maxBatchLines', opts.maxBatchLines, 5000, 1),
-    maxBatchesInFlight: int('maxBatchesInFlight', opts.maxBatchesInFlight, 8, 1),
+    maxBatchLines: int('maxBatchLines', opts.maxBatchLines, DEFAULT_BATCH_LINES, 1),
+    maxBatchesInFlight: int('maxBatchesInFlight', opts.maxBatchesInFlight, DEFAULT_BATCHES_IN_FLIGHT, 1),
     format: opts.format,
     service: opts.service,
     host: opts.host,

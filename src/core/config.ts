@@ -6,6 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MULTILINE_MAX_LINES,
+  DEFAULT_MULTILINE_TIMEOUT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_START_AT,
+  DEFAULT_SYSLOG_HOST,
+} from './defaults.js';
 import { ConfigError } from './errors.js';
 import { ParserConfigSchema } from './parse-config.js';
 
@@ -18,6 +26,8 @@ const size = z
     (v) => typeof v === 'number' || /^\s*\d+(\.\d+)?\s*([kmgt]i?b|b)?\s*$/i.test(v),
     'a size such as 500MB or 5GB',
   );
+/** A default in milliseconds as a duration: whole seconds as `1s`, the rest as `250ms`. */
+const durationOf = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 
 /** A synthetic log source: the generator writing a file, for demos and tests. */
 export const GeneratorConfigSchema = z.strictObject({
@@ -48,15 +58,11 @@ export const FileSourceSchema = z.strictObject({
   /** Service name stamped on events that carry none. */
   service: z.string().min(1).optional(),
   /** Where to start on a file seen for the first time. */
-  start_at: z.enum(['beginning', 'end']).default('beginning'),
+  start_at: z.enum(['beginning', 'end']).default(DEFAULT_START_AT),
   /** Lines longer than this are cut and flagged. */
-  max_line_bytes: z
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+  max_line_bytes: z.number().int().positive().default(DEFAULT_MAX_LINE_BYTES),
   /** How often to look for new data and new files. */
-  poll_interval: duration.default('250ms'),
+  poll_interval: duration.default(durationOf(DEFAULT_POLL_INTERVAL_MS)),
   /** Join continuation lines (stack traces) into one event. */
   multiline: z
     .strictObject({
@@ -64,8 +70,8 @@ export const FileSourceSchema = z.strictObject({
       mode: z.enum(['java', 'python', 'pattern']),
       start: z.string().min(1).optional(),
       /** A pending event is emitted after this long without a new line. */
-      timeout: duration.default('1s'),
-      max_lines: z.number().int().positive().default(500),
+      timeout: duration.default(durationOf(DEFAULT_MULTILINE_TIMEOUT_MS)),
+      max_lines: z.number().int().positive().default(DEFAULT_MULTILINE_MAX_LINES),
     })
     .refine((m) => m.mode !== 'pattern' || m.start !== undefined, {
       message: 'mode "pattern" needs a start pattern',
@@ -79,7 +85,7 @@ export const SyslogSourceSchema = z.strictObject({
   type: z.literal('syslog'),
   protocol: z.enum(['udp', 'tcp']).default('udp'),
   /** Address to bind; loopback unless told otherwise. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).default(DEFAULT_SYSLOG_HOST),
   port: z.number().int().min(0).max(65535).default(5514),
   format: z.string().min(1).default('auto'),
   service: z.string().min(1).optional(),

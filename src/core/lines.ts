@@ -5,6 +5,7 @@
  * `maxLineBytes` is cut at the limit and flagged, and the rest of it skipped.
  */
 import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_LINE_BYTES } from './defaults.js';
 
 export interface LineBatch {
   lines: string[];
@@ -19,8 +20,6 @@ export interface LineReaderOptions {
   /** Offset of the stream's first byte. */
   startOffset?: number;
 }
-
-export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
 
 /** Yields the lines of `stream` in batches (one per chunk read); the last unterminated line too. */
 export async function* readLineBatches(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../../src/collector/options.js';
+import { validateConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 describe('resolveOptions', () => {
@@ -35,5 +36,27 @@ describe('resolveOptions', () => {
       expect(() => resolveOptions(opts as never)).toThrow(ConfigError);
       expect(() => resolveOptions(opts as never)).toThrow(re);
     }
+  });
+
+  it('has the defaults the config schema writes for a file source', () => {
+    const config = validateConfig({
+      sources: [{ type: 'file', paths: ['a.log'], multiline: { mode: 'java' } }],
+    });
+    const source = config.sources[0];
+    expect(source).toMatchObject({
+      start_at: 'beginning',
+      max_line_bytes: 1024 * 1024,
+      poll_interval: '250ms',
+      multiline: { timeout: '1s', max_lines: 500 },
+    });
+    const opts = resolveOptions({
+      paths: ['a.log'],
+      checkpointPath: 'ck.json',
+      multiline: { mode: 'java' },
+    });
+    expect(source.type === 'file' && source.start_at).toBe(opts.startAt);
+    expect(source.type === 'file' && source.max_line_bytes).toBe(opts.maxLineBytes);
+    expect(opts.pollIntervalMs).toBe(250);
+    expect([opts.multiline?.timeoutMs, opts.multiline?.maxLines]).toEqual([1000, 500]);
   });
 });

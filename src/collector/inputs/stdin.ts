@@ -4,8 +4,13 @@
  * each run is its own generation. Reading pauses while `maxBatchesInFlight` batches are out.
  */
 import type { Readable } from 'node:stream';
+import {
+  DEFAULT_BATCH_LINES,
+  DEFAULT_BATCHES_IN_FLIGHT,
+  DEFAULT_MAX_LINE_BYTES,
+} from '../../core/defaults.js';
 import type { Batch, RawEvent } from '../../core/events.js';
-import { DEFAULT_MAX_LINE_BYTES, readLineBatches } from '../../core/lines.js';
+import { readLineBatches } from '../../core/lines.js';
 import { streamGeneration } from './event-queue.js';
 
 export interface StdinInputOptions {
@@ -25,8 +30,8 @@ export interface StdinInputOptions {
 export async function* stdinBatches(opts: StdinInputOptions = {}): AsyncGenerator<Batch<RawEvent>> {
   const source = opts.source ?? 'stdin';
   const generation = streamGeneration();
-  const maxBatch = opts.maxBatchLines ?? 5000;
-  const maxInFlight = opts.maxBatchesInFlight ?? 8;
+  const maxBatch = opts.maxBatchLines ?? DEFAULT_BATCH_LINES;
+  const maxInFlight = opts.maxBatchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
   let inFlight = 0;
   let wake: (() => void) | null = null;
   const stream = opts.stream ?? process.stdin;

@@ -7,9 +7,14 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
+import {
+  DEFAULT_BATCH_LINES,
+  DEFAULT_BATCHES_IN_FLIGHT,
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_SYSLOG_HOST,
+} from '../../core/defaults.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Batch, RawEvent } from '../../core/events.js';
-import { DEFAULT_MAX_LINE_BYTES } from '../../core/lines.js';
 import { EventQueue, streamGeneration } from './event-queue.js';
 import { newFrameState, readFrames } from './syslog-framing.js';
 
@@ -63,10 +68,10 @@ export class SyslogInput {
       throw new ConfigError('port', `expected a port number 0-65535, got ${opts.port}`);
     }
     this.opts = {
-      host: '127.0.0.1',
+      host: DEFAULT_SYSLOG_HOST,
       maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-      maxBatchLines: 5000,
-      maxBatchesInFlight: 8,
+      maxBatchLines: DEFAULT_BATCH_LINES,
+      maxBatchesInFlight: DEFAULT_BATCHES_IN_FLIGHT,
       flushMs: 200,
       onWarning: () => {},
       ...opts,
