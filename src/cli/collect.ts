@@ -8,6 +8,11 @@ import {
   SyslogInput,
   stdinBatches,
 } from '../collector/index.js';
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MULTILINE_TIMEOUT_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+} from '../core/defaults.js';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
@@ -71,11 +76,19 @@ export function register(program: Command): void {
     .option('--once', 'read what is there now, then exit')
     .option('--format <id>', 'parser hint stamped on every event')
     .option('--service <name>', 'service name stamped on every event')
-    .option('--poll-interval <ms>', 'how often to look for new data and new files', '250')
-    .option('--max-line-bytes <n>', 'cut longer lines and flag them (default 1048576)')
+    .option(
+      '--poll-interval <ms>',
+      'how often to look for new data and new files',
+      String(DEFAULT_POLL_INTERVAL_MS),
+    )
+    .option('--max-line-bytes <n>', `cut longer lines and flag them (default ${DEFAULT_MAX_LINE_BYTES})`)
     .option('--multiline <mode>', 'join multi-line events in files: java, python or pattern')
     .option('--multiline-start <regex>', 'with --multiline pattern: what the first line of an event matches')
-    .option('--multiline-timeout <ms>', 'emit a pending multi-line event after this quiet time', '1000')
+    .option(
+      '--multiline-timeout <ms>',
+      'emit a pending multi-line event after this quiet time',
+      String(DEFAULT_MULTILINE_TIMEOUT_MS),
+    )
     .option('--stdin', 'read lines from stdin (source "stdin")')
     .option('--syslog-udp <host:port>', 'receive syslog over UDP, e.g. 127.0.0.1:5514')
     .option('--syslog-tcp <host:port>', 'receive syslog over TCP (newline or octet-counting framing)')

@@ -13,6 +13,7 @@ import {
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_START_AT,
   DEFAULT_SYSLOG_HOST,
+  DEFAULT_SYSLOG_MAX_LINE_BYTES,
 } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { ParserConfigSchema } from './parse-config.js';
@@ -89,11 +90,7 @@ export const SyslogSourceSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(5514),
   format: z.string().min(1).default('auto'),
   service: z.string().min(1).optional(),
-  max_line_bytes: z
-    .number()
-    .int()
-    .positive()
-    .default(64 * 1024),
+  max_line_bytes: z.number().int().positive().default(DEFAULT_SYSLOG_MAX_LINE_BYTES),
 });
 
 export const SourceSchema = z.discriminatedUnion('type', [FileSourceSchema, SyslogSourceSchema]);

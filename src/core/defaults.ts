@@ -26,5 +26,11 @@ export const DEFAULT_MULTILINE_TIMEOUT_MS = 1000;
 /** Multi-line joining: lines per joined event, at most. */
 export const DEFAULT_MULTILINE_MAX_LINES = 500;
 
+/**
+ * Lines longer than this are cut on a syslog source of the config: a UDP datagram holds at most
+ * 64 KiB. `logpipe collect --syslog` without a config keeps DEFAULT_MAX_LINE_BYTES, as documented.
+ */
+export const DEFAULT_SYSLOG_MAX_LINE_BYTES = 64 * 1024;
+
 /** Address a syslog input binds to: loopback unless told otherwise. */
 export const DEFAULT_SYSLOG_HOST = '127.0.0.1';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { type CommittedPosition, FileCollector, SyslogInput } from '../collector/index.js';
 import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
+import { DEFAULT_BATCH_LINES } from '../core/defaults.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
@@ -25,7 +26,7 @@ export interface Source {
 export type CommittedLookup = (fingerprint: string) => Promise<CommittedPosition[]>;
 
 /** Lines per batch a source hands out, at most. */
-export const SOURCE_BATCH_LINES = 5000;
+export const SOURCE_BATCH_LINES = DEFAULT_BATCH_LINES;
 
 /**
  * Unacknowledged batches a source may have out: at least 8, and enough for two whole appends of
