@@ -16,15 +16,16 @@ export function openError(path: string, err: unknown): StorageError {
       { kind: 'locked', cause: err },
     );
   }
-  if (/No such file|does not exist|Cannot open/i.test(msg)) {
-    return new StorageError(`no store at ${path}: nothing has been stored there yet`, {
-      kind: 'not_found',
-      cause: err,
-    });
-  }
+  // Before the test for a missing file: DuckDB says "Cannot open file" on a read-only file system too.
   if (/Read-only file system|Permission denied|EACCES|EROFS/i.test(msg)) {
     return new StorageError(`cannot write the store ${path}: ${msg.split('\n')[0]}`, {
       kind: 'permission',
+      cause: err,
+    });
+  }
+  if (/No such file|does not exist|Cannot open/i.test(msg)) {
+    return new StorageError(`no store at ${path}: nothing has been stored there yet`, {
+      kind: 'not_found',
       cause: err,
     });
   }
