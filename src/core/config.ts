@@ -17,6 +17,7 @@ import {
 } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { ParserConfigSchema } from './parse-config.js';
+import { STORAGE_DEFAULTS } from './storage-defaults.js';
 
 const duration = z
   .string()
@@ -98,26 +99,26 @@ export const SourceSchema = z.discriminatedUnion('type', [FileSourceSchema, Sysl
 export const StorageConfigSchema = z.strictObject({
   engine: z.literal('duckdb').default('duckdb'),
   /** Events per append transaction, at most. */
-  batch_size: z.number().int().positive().default(10_000),
+  batch_size: z.number().int().positive().default(STORAGE_DEFAULTS.batch_size),
   /** A partial batch is committed after this long. */
-  flush_interval: duration.default('500ms'),
+  flush_interval: duration.default(STORAGE_DEFAULTS.flush_interval),
   /** Width of a time partition. */
-  partition: duration.default('1h'),
+  partition: duration.default(STORAGE_DEFAULTS.partition),
   /** A finished partition is sealed into a Parquet file this long after its window ends. */
-  seal_after: duration.default('5m'),
+  seal_after: duration.default(STORAGE_DEFAULTS.seal_after),
   /** Events older than this are deleted (absent: kept forever). */
   retention: duration.optional(),
   /** The oldest partitions are deleted while the store is larger than this (absent: no limit). */
   max_size: size.optional(),
   /** Memory DuckDB may use for caching and queries; beyond it, work spills to disk. */
-  memory_limit: size.default('1GB'),
+  memory_limit: size.default(STORAGE_DEFAULTS.memory_limit),
   /** How often sealing and retention run. */
-  maintenance_interval: duration.default('30s'),
+  maintenance_interval: duration.default(STORAGE_DEFAULTS.maintenance_interval),
   /**
    * Unsealed segments (uncompressed, about 1.2 times the raw text) past this size are sealed
    * before their window ends; appends wait while they take twice it.
    */
-  unsealed_max: size.default('1GB'),
+  unsealed_max: size.default(STORAGE_DEFAULTS.unsealed_max),
 });
 
 export const ServerConfigSchema = z.strictObject({

@@ -41,12 +41,42 @@ export class UsageError extends UserError {
   override name = 'UsageError';
 }
 
-/** The store failed (disk full, locked database, corrupt file); `cause` carries the engine's error. */
+/**
+ * What kind of failure a StorageError is, so callers branch on it rather than on its message:
+ * - `locked`: another process owns the store;
+ * - `not_found`: nothing has been stored at that path yet;
+ * - `permission`: the store's directory cannot be written (read-only file system, not permitted);
+ * - `disk_full`: the disk holding the store is full;
+ * - `read_only`: the store was opened read-only and was asked to write;
+ * - `closed`: the store was closed;
+ * - `timeout`: a query ran past its time limit and was stopped;
+ * - `query`: the engine refused or failed a query;
+ * - `io`: any other failure to open, write or seal.
+ */
+export type StorageErrorKind =
+  | 'locked'
+  | 'not_found'
+  | 'permission'
+  | 'disk_full'
+  | 'read_only'
+  | 'closed'
+  | 'timeout'
+  | 'query'
+  | 'io';
+
+/** The store failed; `kind` says how, `cause` carries the engine's error. */
 export class StorageError extends Error {
   override name = 'StorageError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly kind: StorageErrorKind;
+  constructor(message: string, options: { kind: StorageErrorKind; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.kind = options.kind;
   }
+}
+
+/** True when `err` is a StorageError (of `kind`, when given). */
+export function isStorageError(err: unknown, kind?: StorageErrorKind): err is StorageError {
+  return err instanceof StorageError && (kind === undefined || err.kind === kind);
 }
 
 /** True when the error is the user's to fix, so no stack trace is due. */

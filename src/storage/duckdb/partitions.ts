@@ -29,6 +29,13 @@ export interface Partition {
   markerUs: number;
 }
 
+/**
+ * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
+ * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
+ */
+export const PARTITION_FORMAT =
+  'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
+
 /** The folder sealed partitions live in. */
 export function partsDir(storeDir: string): string {
   return join(storeDir, 'parts');

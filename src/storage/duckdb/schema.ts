@@ -1,4 +1,5 @@
 /** The DuckDB tables of a store: the events table (of the row codec's columns), the catalog, offsets. */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { type ColumnType, FIELDS_COLUMN } from '../../core/schema.js';
 import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from '../rows/columns.js';
 
@@ -72,4 +73,17 @@ export function emptyLayoutSql(): string {
       `CAST(NULL AS ${c.name === FIELDS_COLUMN ? 'VARCHAR' : SQL_TYPE[c.type]}) AS ${quoteIdent(c.name)}`,
   );
   return `SELECT ${cols.join(', ')} LIMIT 0`;
+}
+
+/** The catalog's tables as temp tables on `conn`: a read-only open of a file with none answers as empty. */
+export async function createTempSchema(conn: DuckDBConnection): Promise<void> {
+  for (const sql of createSchemaSql()) await conn.run(sql.replace('CREATE TABLE', 'CREATE TEMP TABLE'));
+}
+
+// Files of an older layout lack the newer columns, which `union_by_name` reads as nulls.
+const EMPTY_LAYOUT_SQL = emptyLayoutSql();
+
+/** Segment files (a SQL list) read in today's layout: columns an older file lacks are nulls. */
+export function inLayout(list: string): string {
+  return `(SELECT * FROM (${EMPTY_LAYOUT_SQL}) UNION ALL BY NAME SELECT * FROM read_parquet([${list}], union_by_name = true))`;
 }

@@ -1,0 +1,36 @@
+/**
+ * The maintenance pass: the kind's seals (finished windows into partitions), then retention; one
+ * pass at a time, on demand and, when the options ask, on a timer.
+ */
+import type { MaintenanceReport } from '../../core/storage.js';
+import { unlinksDone } from './leases.js';
+import { applyRetention } from './retention.js';
+import { emptyReport, type StoreState } from './state.js';
+
+/** A pass's seals (none in memory). */
+export type Sealer = (s: StoreState, report: MaintenanceReport) => Promise<void>;
+
+/** Seals finished windows into partitions, then applies retention. Joins a pass already running. */
+export function maintain(s: StoreState, seal: Sealer): Promise<MaintenanceReport> {
+  return s.maintaining.join(() => maintainNow(s, seal));
+}
+
+async function maintainNow(s: StoreState, seal: Sealer): Promise<MaintenanceReport> {
+  const report = emptyReport();
+  if (s.closed) return report;
+  await seal(s, report);
+  await s.background.run(() => applyRetention(s, report));
+  // The disk a pass frees is free when it returns (files queries still read go when they end).
+  await unlinksDone(s.files);
+  return report;
+}
+
+/** Runs maintenance every `maintenanceIntervalMs`, when the options give one. */
+export function startMaintenance(s: StoreState, seal: Sealer): void {
+  if (!s.opts.maintenanceIntervalMs) return;
+  const timer = setInterval(() => {
+    maintain(s, seal).catch((err) => s.opts.log?.warn(`store maintenance failed: ${(err as Error).message}`));
+  }, s.opts.maintenanceIntervalMs);
+  timer.unref();
+  s.timers.push(timer);
+}

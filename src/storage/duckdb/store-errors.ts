@@ -1,0 +1,69 @@
+/**
+ * The DuckDB store's failures as typed StorageErrors. DuckDB and the file system say what went
+ * wrong only in their messages, so those are read here, once, where the error is made; callers
+ * look at the StorageError's `kind`.
+ */
+import { dirname } from 'node:path';
+import { StorageError } from '../../core/errors.js';
+
+/** Why the store at `path` could not be opened: another owner, nothing there, no permission. */
+export function openError(path: string, err: unknown): StorageError {
+  const msg = (err as Error).message ?? String(err);
+  if (/lock/i.test(msg)) {
+    const pid = /PID (\d+)/.exec(msg)?.[1];
+    return new StorageError(
+      `the store ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}; query it through that process's API`,
+      { kind: 'locked', cause: err },
+    );
+  }
+  // Before the test for a missing file: DuckDB says "Cannot open file" on a read-only file system too.
+  if (/Read-only file system|Permission denied|EACCES|EROFS/i.test(msg)) {
+    return new StorageError(`cannot write the store ${path}: ${msg.split('\n')[0]}`, {
+      kind: 'permission',
+      cause: err,
+    });
+  }
+  if (/No such file|does not exist|Cannot open/i.test(msg)) {
+    return new StorageError(`no store at ${path}: nothing has been stored there yet`, {
+      kind: 'not_found',
+      cause: err,
+    });
+  }
+  return new StorageError(`cannot open the store ${path}: ${msg.split('\n')[0]}`, { kind: 'io', cause: err });
+}
+
+/** Names the usual causes of a failed write plainly: a full disk, a read-only data dir. */
+export function writeError(what: string, path: string, err: unknown): StorageError {
+  const msg = (err as Error).message ?? String(err);
+  if (/No space left|ENOSPC|disk full/i.test(msg)) {
+    return new StorageError(`${what} failed: the disk holding ${dirname(path)} is full`, {
+      kind: 'disk_full',
+      cause: err,
+    });
+  }
+  if (/Read-only file system|EROFS|Permission denied|EACCES/i.test(msg)) {
+    return new StorageError(`${what} failed: cannot write to ${dirname(path)} (read-only or not permitted)`, {
+      kind: 'permission',
+      cause: err,
+    });
+  }
+  return new StorageError(`${what} failed: ${msg.split('\n')[0]}`, { kind: 'io', cause: err });
+}
+
+/** A partition that could not be written or committed. */
+export function sealError(err: unknown): StorageError {
+  return new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+    kind: 'io',
+    cause: err,
+  });
+}
+
+/** Any call on a store after `close`. */
+export function closedError(): StorageError {
+  return new StorageError('the store is closed', { kind: 'closed' });
+}
+
+/** A write asked of a store opened read-only. */
+export function readOnlyError(): StorageError {
+  return new StorageError('the store is open read-only', { kind: 'read_only' });
+}
