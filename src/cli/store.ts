@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { noAck } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
+import { parseDuration } from '../core/time.js';
 import { formatBytes } from '../core/units.js';
 import type { ImportProgress } from '../pipeline/import-files.js';
 import type { InputKind } from '../pipeline/read-events.js';
@@ -90,7 +91,8 @@ async function store(flags: StoreFlags): Promise<void> {
   const started = performance.now();
   const engine = await openStore(config, log);
   let server: RunningServer | null = null;
-  const writer = new StoreWriter(engine, { batchSize, flushIntervalMs: 500, log });
+  const flushIntervalMs = parseDuration(config.storage.flush_interval);
+  const writer = new StoreWriter(engine, { batchSize, flushIntervalMs, log });
   let bad = 0;
   let imported: ImportProgress | null = null;
   const bar = flags.import && !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;

@@ -14,10 +14,10 @@ import {
   DEFAULT_START_AT,
   DEFAULT_SYSLOG_HOST,
   DEFAULT_SYSLOG_MAX_LINE_BYTES,
+  STORAGE_DEFAULTS,
 } from './defaults.js';
 import { ConfigError } from './errors.js';
 import { ParserConfigSchema } from './parse-config.js';
-import { STORAGE_DEFAULTS } from './storage-defaults.js';
 
 const duration = z
   .string()

@@ -1,9 +1,11 @@
 /**
- * Defaults of collecting and line reading, each written once: the config schema (config.ts)
- * and the code that runs without a config (the collector's options, its stdin and syslog
- * inputs, the line reader) take them from here. This module imports nothing, so the CLI's
- * start-up and the collector do not load zod or YAML to learn a number.
+ * Defaults, each written once: the config schema (config.ts) and the code that runs without a
+ * config (the collector's options, its stdin and syslog inputs, the line reader, the DuckDB
+ * engine) take them from here. This module imports nothing, so the CLI's start-up, the collector
+ * and the engine do not load zod or YAML to learn a number.
  */
+
+// Collecting and line reading.
 
 /** Lines longer than this are cut and flagged. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -34,3 +36,40 @@ export const DEFAULT_SYSLOG_MAX_LINE_BYTES = 64 * 1024;
 
 /** Address a syslog input binds to: loopback unless told otherwise. */
 export const DEFAULT_SYSLOG_HOST = '127.0.0.1';
+
+// Storage. Durations and sizes are written as a config file writes them (`1h`, `1GB`); the
+// engine reads them with parseDuration and parseSize.
+
+/** Defaults of the `storage` section of the config (config.ts describes each key). */
+export const STORAGE_DEFAULTS = {
+  batch_size: 10_000,
+  flush_interval: '500ms',
+  partition: '1h',
+  seal_after: '5m',
+  memory_limit: '1GB',
+  maintenance_interval: '30s',
+  unsealed_max: '1GB',
+} as const;
+
+/** Appends wait while unsealed segments take this many times `unsealed_max`. */
+export const UNSEALED_HOLD_FACTOR = 2;
+
+/**
+ * When the engine compacts appended segments, not configurable: compacting copies bytes already
+ * encoded, so it costs little; these keep the files queries open few.
+ */
+export const COMPACTION_TRIGGERS = {
+  /** Compact once the rows waiting in memory take this many bytes. */
+  bytes: 32 * 1024 * 1024,
+  /** Compact once the oldest row waiting is this old. */
+  ageMs: 30_000,
+  /** Compact once no append came for this long. */
+  idleMs: 1_000,
+  /** Rows of at most this many bytes (as segments) go into one partition file. */
+  partitionBytes: 512 * 1024 * 1024,
+} as const;
+
+/** A query returns at most this many rows unless told otherwise. */
+export const QUERY_MAX_ROWS = 10_000;
+/** A query is stopped after this long unless told otherwise (ms). */
+export const QUERY_TIMEOUT_MS = 30_000;

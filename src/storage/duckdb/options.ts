@@ -1,9 +1,10 @@
 /**
  * The options a DuckDB store opens with, and the defaults of those its caller leaves out (taken
- * from core/storage-defaults.ts, which the config schema's defaults come from too).
+ * from core/defaults.ts, which the config schema's defaults come from too).
  */
+
+import { COMPACTION_TRIGGERS, STORAGE_DEFAULTS, UNSEALED_HOLD_FACTOR } from '../../core/defaults.js';
 import type { Logger } from '../../core/log.js';
-import { COMPACTION_TRIGGERS, STORAGE_DEFAULTS, UNSEALED_HOLD_FACTOR } from '../../core/storage-defaults.js';
 import { parseDuration } from '../../core/time.js';
 import { parseSize } from '../../core/units.js';
 

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { QUERY_MAX_ROWS, QUERY_TIMEOUT_MS } from '../../core/defaults.js';
 import { StorageError } from '../../core/errors.js';
 import type { QueryOptions, QueryRows, SqlQuery, StoreStats } from '../../core/storage.js';
-import { QUERY_MAX_ROWS, QUERY_TIMEOUT_MS } from '../../core/storage-defaults.js';
 import { formatMicros } from '../../core/time.js';
 import { hold, release } from './leases.js';
 import { fileSize, overlaps, type Partition } from './partitions.js';

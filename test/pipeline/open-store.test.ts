@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { storeOptions } from '../../src/pipeline/store-options.js';
+import { storeOptions } from '../../src/pipeline/open-store.js';
 
 describe('storeOptions', () => {
   it('seals unsealed segments early past storage.unsealed_max, and holds appends at twice it', () => {
