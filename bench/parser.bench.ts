@@ -3,6 +3,7 @@
  * about a million generated lines. The lines come from a small template here, so the figure does
  * not depend on the generator.
  */
+import { MONTHS } from '../src/core/civil-time.js';
 import type { RawEvent } from '../src/core/events.js';
 import { createParser, createParserPool } from '../src/parser/index.js';
 import type { BenchRow } from './types.js';
@@ -20,7 +21,6 @@ const AGENTS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148',
 ];
 const LEVELS = ['info', 'info', 'info', 'debug', 'warn', 'error'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 

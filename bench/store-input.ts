@@ -1,5 +1,5 @@
 /** The storage benchmark's input lines moved to a later time, as a later line of the log would read. */
-import { httpStamp } from '../src/core/raw-layouts.js';
+import { httpStamp } from '../src/core/access-line.js';
 
 // Consecutive lines share their second: the last date written is kept.
 let lastTs = Number.NaN;

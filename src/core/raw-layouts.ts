@@ -5,6 +5,8 @@
  * event, by building the line again and comparing. The SQL side renders the same parts (see the
  * DuckDB dialect), and a text search plans against the parts (`SEPARATORS`).
  */
+import { HTTP_STAMP_LENGTH, httpStamp } from './access-line.js';
+import { MONTHS } from './civil-time.js';
 import type { Fields, FieldValue, LogEvent } from './events.js';
 import { fitsColumn } from './schema.js';
 
@@ -58,7 +60,6 @@ export const RAW_LAYOUTS: Readonly<Record<string, readonly LayoutPart[]>> = {
  */
 export const SEPARATORS = ' "[]';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const MONTHS_LOWER = MONTHS.map((m) => m.toLowerCase());
 
 /**
@@ -79,22 +80,6 @@ export function mayBeInStamp(text: string): boolean {
   }
   return true;
 }
-const STAMP_LENGTH = 26;
-
-function two(n: number): string {
-  return n < 10 ? `0${n}` : `${n}`;
-}
-
-/** `ts` (epoch µs, whole seconds) as an HTTP log date `zone` minutes east of UTC; null when it cannot be one. */
-export function httpStamp(ts: number, zone: number): string | null {
-  if (ts % 1_000_000 !== 0) return null;
-  const d = new Date(ts / 1000 + zone * 60_000);
-  const y = d.getUTCFullYear();
-  if (!(y >= 1000 && y <= 9999)) return null;
-  const a = Math.abs(zone);
-  return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${y}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${zone < 0 ? '-' : '+'}${two(Math.trunc(a / 60))}${two(a % 60)}`;
-}
-
 // Lines of a batch share their second: the last stamp built is kept.
 let lastTs = Number.NaN;
 let lastZone = Number.NaN;
@@ -103,11 +88,11 @@ let lastStamp: string | null = null;
 function stampAt(raw: string, at: number, ts: number): number | null {
   // The zone is the one thing the columns do not hold: read it from the line, then check that
   // the whole date comes back from (ts, zone).
-  if (at + STAMP_LENGTH > raw.length) return null;
+  if (at + HTTP_STAMP_LENGTH > raw.length) return null;
   const sign = raw.charCodeAt(at + 21);
   if (sign !== 43 && sign !== 45) return null;
   let v = 0;
-  for (let k = at + 22; k < at + STAMP_LENGTH; k++) {
+  for (let k = at + 22; k < at + HTTP_STAMP_LENGTH; k++) {
     const c = raw.charCodeAt(k) - 48;
     if (!(c >= 0 && c <= 9)) return null;
     v = v * 10 + c;
@@ -191,7 +176,7 @@ export function rebuiltZone(e: LogEvent): number | null {
   if (at < 0 || raw.charCodeAt(at) !== 32 || raw.charCodeAt(at + 1) !== 91) return null;
   const zone = stampAt(raw, at + 2, e.ts);
   if (zone === null) return null;
-  at += 2 + STAMP_LENGTH;
+  at += 2 + HTTP_STAMP_LENGTH;
   if (raw.charCodeAt(at) !== 93 || raw.charCodeAt(at + 1) !== 32 || raw.charCodeAt(at + 2) !== 34)
     return null;
   if (!holds(raw, at + 3, m)) return null;

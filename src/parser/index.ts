@@ -13,7 +13,7 @@ import { parseGeneric } from './formats/generic.js';
 import { parseUnknown, unknown } from './formats/unknown.js';
 import { compilePatterns } from './patterns.js';
 import { AUTO_ORDER, FORMAT_IDS, findFormat } from './registry.js';
-import { zoneFromName } from './timestamps.js';
+import { zoneFromName } from './timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from './types.js';
 
 /** Every built-in format id a parser can be forced to (and report), including `unknown`. */

@@ -15,7 +15,7 @@ import {
   reason,
   regexErrorPosition,
 } from './grok.js';
-import { epochToMicros, parseEpochText, scan, scanAnyTime } from './timestamps.js';
+import { epochToMicros, parseEpochText, scan, scanAnyTime } from './timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from './types.js';
 
 const TS_NAMES = new Set(['timestamp', 'ts', 'time', '@timestamp']);

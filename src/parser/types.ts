@@ -4,7 +4,7 @@
  * a line is not theirs.
  */
 import type { Fields, Level } from '../core/events.js';
-import type { Zone } from './timestamps.js';
+import type { Zone } from './timestamps/index.js';
 
 /** One line as understood by a format parser, before the RawEvent's identity is attached. */
 export interface Parsed {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector, firstChar, REPROBE_AFTER } from '../../src/parser/detect.js';
-import { UTC } from '../../src/parser/timestamps.js';
+import { UTC } from '../../src/parser/timestamps/index.js';
 import type { FormatDef, ParseContext } from '../../src/parser/types.js';
 
 const ctx: ParseContext = { zone: UTC, refMs: 0 };

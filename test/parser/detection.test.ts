@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { RawEvent } from '../../src/core/events.js';
 import { createParser, PARSER_FORMATS } from '../../src/parser/index.js';
 import { findFormat } from '../../src/parser/registry.js';
-import { UTC } from '../../src/parser/timestamps.js';
+import { UTC } from '../../src/parser/timestamps/index.js';
 import { READ_AT } from './helpers.js';
 
 /** One realistic line per format, and the format auto-detection must report for it. */

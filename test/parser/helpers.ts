@@ -1,5 +1,5 @@
 /** Shared bits for the format tests: a fixed context and ISO → µs. */
-import { UTC } from '../../src/parser/timestamps.js';
+import { UTC } from '../../src/parser/timestamps/index.js';
 import type { ParseContext } from '../../src/parser/types.js';
 
 /** Lines are read at 2026-11-27T12:00:00Z in these tests. */

@@ -19,7 +19,7 @@ import {
   scanSyslogDate,
   UTC,
   zoneFromName,
-} from '../../src/parser/timestamps.js';
+} from '../../src/parser/timestamps/index.js';
 
 const us = (iso: string) => Date.parse(iso) * 1000;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
 import type { StorageEngine } from '../../src/core/storage.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../src/query/index.js';
-import { caselessRun } from '../../src/query/planner.js';
+import { caselessRun } from '../../src/query/plan/search.js';
 import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
 import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { testEvent } from '../helpers/events.js';

@@ -4,9 +4,10 @@
  * Plain indexOf/charCodeAt scanning: this is the hottest parser, and a regex over the quoted
  * parts backtracks badly on hostile lines. Anything after the user agent is ignored (raw keeps it).
  */
+import { isMethod, scanHttpDate } from '../../core/access-line.js';
+import type { Zone } from '../../core/civil-time.js';
 import type { Fields } from '../../core/events.js';
 import { levelFromHttpStatus } from '../../core/levels.js';
-import { scanHttpDate, type Zone } from '../timestamps.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 // Consecutive lines share their second, so the last stamp text and its value are kept.
@@ -54,18 +55,6 @@ export function unquote(line: string, start: number, end: number): string {
     }
   }
   return out + line.slice(from, end);
-}
-
-/** Whether `s[start, end)` is a request method: 3-20 of A-Z, `_` and `-`. */
-export function isMethod(s: string, start: number, end: number): boolean {
-  if (end - start < 3 || end - start > 20) return false;
-  for (let k = start; k < end; k++) {
-    const c = s.charCodeAt(k);
-    if (c < 65 || c > 90) {
-      if (c !== 95 && c !== 45) return false;
-    }
-  }
-  return true;
 }
 
 /** Fills method/path/protocol from the request text, or `request` when it is not a request line. */

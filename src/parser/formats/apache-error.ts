@@ -6,7 +6,7 @@
  */
 import type { Fields, Level } from '../../core/events.js';
 import { normaliseLevel } from '../../core/levels.js';
-import { scan, scanCtime } from '../timestamps.js';
+import { scan, scanCtime } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 function isDigit(c: number): boolean {

@@ -5,7 +5,7 @@
  */
 import type { Fields } from '../../core/events.js';
 import { levelWord } from '../level-words.js';
-import { scan, scanAnyTime } from '../timestamps.js';
+import { scan, scanAnyTime } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** Parses an `app` line. */

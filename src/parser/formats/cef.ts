@@ -14,7 +14,7 @@ import {
   scanAnyTime,
   scanSyslogDate,
   type Zone,
-} from '../timestamps.js';
+} from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 import { setField, typedValue } from '../values.js';
 import { readPriority } from './syslog-rfc3164.js';

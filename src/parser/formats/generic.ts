@@ -5,7 +5,7 @@
  */
 import type { Fields, Level } from '../../core/events.js';
 import { levelLetter, levelToken } from '../level-words.js';
-import { scan, scanAnyTime } from '../timestamps.js';
+import { scan, scanAnyTime } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** What `scanHead` found; one shared slot, read right after the call. */

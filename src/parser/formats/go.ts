@@ -4,7 +4,7 @@
  */
 import type { Fields, Level } from '../../core/events.js';
 import { levelToken } from '../level-words.js';
-import { scan, scanSlashDate } from '../timestamps.js';
+import { scan, scanSlashDate } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** Parses a Go log line. */

@@ -7,7 +7,7 @@
 import type { Fields, Level } from '../../core/events.js';
 import { levelFromSyslogSeverity, normaliseLevel } from '../../core/levels.js';
 import { levelWord } from '../level-words.js';
-import { epochToMicros, parseEpochText, parseIso, type Zone } from '../timestamps.js';
+import { epochToMicros, parseEpochText, parseIso, type Zone } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];

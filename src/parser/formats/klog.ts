@@ -5,7 +5,7 @@
  */
 import type { Fields } from '../../core/events.js';
 import { levelLetter } from '../level-words.js';
-import { civilMs, digits, inferYear } from '../timestamps.js';
+import { civilMs, digits, inferYear } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** Parses a klog/glog line. */

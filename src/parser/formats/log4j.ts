@@ -9,7 +9,7 @@
  */
 import type { Fields, Level } from '../../core/events.js';
 import { levelWord } from '../level-words.js';
-import { scan, scanAnyTime } from '../timestamps.js';
+import { scan, scanAnyTime } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 function isDigit(c: number): boolean {

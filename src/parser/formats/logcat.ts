@@ -5,7 +5,7 @@
  */
 import type { Fields } from '../../core/events.js';
 import { levelLetter } from '../level-words.js';
-import { scan, scanMonthDayDate } from '../timestamps.js';
+import { scan, scanMonthDayDate } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 function number(line: string, i: number, n: number): number {

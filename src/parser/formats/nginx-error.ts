@@ -6,7 +6,7 @@
  */
 import type { Fields } from '../../core/events.js';
 import { normaliseLevel } from '../../core/levels.js';
-import { scan, scanSlashDate } from '../timestamps.js';
+import { scan, scanSlashDate } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 import { typedValue } from '../values.js';
 

@@ -5,7 +5,7 @@
  *   [2026-11-27 12:00:00,123] ERROR in app: boom                    (Flask)
  */
 import type { Fields, Level } from '../../core/events.js';
-import { scan, scanIso } from '../timestamps.js';
+import { scan, scanIso } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 const PY_LEVELS: Record<string, Level> = {

@@ -8,7 +8,7 @@
 import type { Fields, Level } from '../../core/events.js';
 import { levelFromSyslogSeverity } from '../../core/levels.js';
 import { levelToken } from '../level-words.js';
-import { scan, scanIso, scanSyslogDate } from '../timestamps.js';
+import { scan, scanIso, scanSyslogDate } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** Reads `<PRI>` at 0: returns the priority (0..191) and sets `scan.end`, or -1 when absent. */

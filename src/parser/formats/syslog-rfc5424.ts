@@ -4,7 +4,7 @@
  * `-` is nil. Structured data become fields named `<sd-id>.<param>`; the app name is the service.
  */
 import type { Fields, Level } from '../../core/events.js';
-import { scan, scanIso } from '../timestamps.js';
+import { scan, scanIso } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 import { setField, typedValue } from '../values.js';
 import { priorityFields, readPriority } from './syslog-rfc3164.js';

@@ -7,14 +7,13 @@
  * The rows come out byte for byte as parse + `addEvents` make them: the scan follows the access
  * parser's reading (parser/formats/apache-combined.ts), and a property test holds the two to it.
  */
+import { httpStamp, isMethod, scanHttpDate } from '../../core/access-line.js';
 import type { RawEvent } from '../../core/events.js';
 import { levelFromHttpStatus } from '../../core/levels.js';
 import { blockEvent, blockEvents, blockText, type LineBlock } from '../../core/line-block.js';
-import { httpStamp, RAW_LAYOUTS } from '../../core/raw-layouts.js';
+import { RAW_LAYOUTS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
 import type { AccessPlan, RawParser } from '../../core/storage.js';
-import { isMethod } from '../../parser/formats/apache-combined.js';
-import { scanHttpDate } from '../../parser/timestamps.js';
 import {
   type DictColumn,
   type NumberColumn,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MONTHS } from '../../../src/core/civil-time.js';
 import { apacheCombined } from '../../../src/generator/formats/apache-combined.js';
-import { MONTHS } from '../../../src/generator/time-text.js';
 import { renderMany, share } from '../helpers.js';
 
 const LINE =

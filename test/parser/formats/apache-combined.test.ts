@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { closingQuote, parseApacheCombined, unquote } from '../../../src/parser/formats/apache-combined.js';
-import { UTC } from '../../../src/parser/timestamps.js';
+import { UTC } from '../../../src/parser/timestamps/index.js';
 import type { ParseContext } from '../../../src/parser/types.js';
 
 const ctx: ParseContext = { zone: UTC, refMs: 0 };

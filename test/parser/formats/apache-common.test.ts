@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apacheCommon } from '../../../src/parser/formats/apache-common.js';
-import { UTC } from '../../../src/parser/timestamps.js';
+import { UTC } from '../../../src/parser/timestamps/index.js';
 
 describe('apache_common', () => {
   it('parses a common line', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseApacheError } from '../../../src/parser/formats/apache-error.js';
-import { fixedZone } from '../../../src/parser/timestamps.js';
+import { fixedZone } from '../../../src/parser/timestamps/index.js';
 import { ctx, us } from '../helpers.js';
 
 const parse = (line: string) => parseApacheError(line, ctx);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jsonLevel, jsonTime, parseJson } from '../../../src/parser/formats/json.js';
-import { UTC } from '../../../src/parser/timestamps.js';
+import { UTC } from '../../../src/parser/timestamps/index.js';
 import type { ParseContext } from '../../../src/parser/types.js';
 
 const ctx: ParseContext = { zone: UTC, refMs: 0 };

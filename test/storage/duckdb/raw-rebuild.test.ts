@@ -6,8 +6,9 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { httpStamp } from '../../../src/core/access-line.js';
 import type { LogEvent } from '../../../src/core/events.js';
-import { httpStamp, rebuildLine, rebuiltZone } from '../../../src/core/raw-layouts.js';
+import { rebuildLine, rebuiltZone } from '../../../src/core/raw-layouts.js';
 import { createParser } from '../../../src/parser/index.js';
 import { evaluateQuery, parseQuery, planQuery } from '../../../src/query/index.js';
 import { duckdbDialect } from '../../../src/storage/duckdb/dialect.js';

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { newScanState, scanLines } from '../../../src/collector/line-scanner.js';
+import { httpStamp } from '../../../src/core/access-line.js';
 import type { RawEvent } from '../../../src/core/events.js';
 import { blockEvents, type LineBlock, newLineBlock } from '../../../src/core/line-block.js';
-import { httpStamp } from '../../../src/core/raw-layouts.js';
 import { createParser } from '../../../src/parser/index.js';
 import { addAccessLine, addRawBlock, addRawEvents } from '../../../src/storage/rows/access-rows.js';
 import { TABLE_COLUMNS } from '../../../src/storage/rows/columns.js';

@@ -1,0 +1,48 @@
+/** Detection: any layout the timestamp scanners know, picked by a stamp's first characters. */
+import { scanHttpDate } from '../../core/access-line.js';
+import { isDigit, type Zone } from '../../core/civil-time.js';
+import { scanEpoch, scanIso } from './iso-epoch.js';
+import { scanCtime, scanDayMonthName, scanSyslogDate } from './month-names.js';
+import {
+  scanCompactDate,
+  scanDashCompactDate,
+  scanMonthDayDate,
+  scanShortSlashDate,
+  scanSlashDate,
+} from './numeric-dates.js';
+
+/**
+ * Any layout this module knows, starting at `i`: the scanner is picked by the first characters.
+ * Returns µs UTC or NaN, with `scan.end` past the stamp.
+ */
+export function scanAnyTime(s: string, i: number, zone: Zone, refMs: number): number {
+  const c = s.charCodeAt(i);
+  if (isDigit(c)) {
+    const c2 = s.charCodeAt(i + 2);
+    const c4 = s.charCodeAt(i + 4);
+    if (c4 === 45) return scanIso(s, i, zone);
+    if (c4 === 47) return scanSlashDate(s, i, zone);
+    if (c2 === 47) {
+      return s.charCodeAt(i + 5) === 47 && isDigit(s.charCodeAt(i + 3))
+        ? scanShortSlashDate(s, i, zone)
+        : scanHttpDate(s, i, zone);
+    }
+    if (c2 === 45) {
+      return isDigit(s.charCodeAt(i + 3))
+        ? scanMonthDayDate(s, i, zone, refMs)
+        : scanDayMonthName(s, i, zone);
+    }
+    if (c2 === 32) return scanDayMonthName(s, i, zone);
+    const c6 = s.charCodeAt(i + 6);
+    if (c6 === 32) return scanCompactDate(s, i, zone);
+    if (s.charCodeAt(i + 8) === 45) return scanDashCompactDate(s, i, zone);
+    return scanEpoch(s, i);
+  }
+  if ((c | 0x20) >= 97 && (c | 0x20) <= 122) {
+    if (s.charCodeAt(i + 3) === 32) {
+      const t = scanSyslogDate(s, i, zone, refMs);
+      return Number.isNaN(t) ? scanCtime(s, i, zone) : t;
+    }
+  }
+  return Number.NaN;
+}

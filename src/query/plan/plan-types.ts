@@ -1,0 +1,42 @@
+/** What the planner is asked (PlanOptions) and what it answers (QueryPlan), with its defaults. */
+import { EVENT_COLUMNS, FIELDS_COLUMN, PROMOTED_FIELDS } from '../../core/schema.js';
+import type { SqlQuery } from '../../core/storage.js';
+
+export interface PlanOptions {
+  /** Only events at or after this time (epoch µs). */
+  fromUs?: number;
+  /** Only events before this time (epoch µs). */
+  toUs?: number;
+  /** Rows returned when the query has no `| limit` (default 100 events, 10,000 table rows). */
+  limit?: number;
+  /**
+   * How `pNN` aggregates are computed; the results are the same either way. `sort`: the engine's
+   * quantile over every value. `counts`: from per-value counts, much cheaper when values repeat
+   * (latencies, statuses, sizes) and much dearer when nearly all differ. `auto` (the default):
+   * counts when a sample of the stage's input shows few distinct values, else sort.
+   */
+  percentiles?: 'auto' | 'counts' | 'sort';
+}
+
+export interface QueryPlan extends SqlQuery {
+  /** `events`: rows are stored events, newest first; `table`: rows are a stage's result columns. */
+  kind: 'events' | 'table';
+  /**
+   * Bounds (epoch µs, both inclusive, possibly wider than needed) that every matching event's `ts`
+   * lies within: the options' range narrowed by top-level `ts` terms. For skipping partitions.
+   */
+  range: { fromUs?: number; toUs?: number };
+}
+
+/** Events returned when neither the query nor the options say how many. */
+export const DEFAULT_EVENT_LIMIT = 100;
+/** Aggregate rows returned when neither the query nor the options say how many. */
+export const DEFAULT_TABLE_LIMIT = 10_000;
+
+/** The columns an events query returns, in order. */
+export const EVENT_RESULT_COLUMNS: readonly string[] = [
+  ...EVENT_COLUMNS.map((c) => c.name).filter((n) => n !== 'generation' && n !== 'offset' && n !== 'raw'),
+  ...PROMOTED_FIELDS.map((c) => c.name),
+  FIELDS_COLUMN,
+  'raw',
+];
