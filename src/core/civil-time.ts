@@ -26,6 +26,25 @@ export const scan = { end: 0 };
 
 export const MS_PER_DAY = 86_400_000;
 
+/**
+ * The times logpipe keeps, as epoch microseconds: the integers a JavaScript number holds exactly
+ * (at most 2^53 - 1 either side of 1970), 1684-07-28T00:12:25.259009Z to
+ * 2255-06-05T23:47:34.740991Z. Beyond them a µs number is rounded (9999-12-31T23:59:59.999999Z
+ * came out as 10000-01-01): DuckDB's TIMESTAMP and the stored INT64 reach further, the number
+ * between them does not. A time outside is never stored as some other time: see `inTimeRange`.
+ */
+export const MIN_MICROS = -Number.MAX_SAFE_INTEGER;
+export const MAX_MICROS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Whether `us` is a time logpipe keeps exactly (false for NaN). Scanners return what they read
+ * even when it is outside (rounding never brings a time from past an edge back inside), and the
+ * one place that makes events (parser/event.ts) compares once.
+ */
+export function inTimeRange(us: number): boolean {
+  return us >= MIN_MICROS && us <= MAX_MICROS;
+}
+
 /** English month abbreviations, as Apache, nginx, syslog and ctime write them: the one table. */
 export const MONTHS: readonly string[] = [
   'Jan',

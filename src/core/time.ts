@@ -1,4 +1,5 @@
 /** Time helpers shared by every component: µs epoch <-> ISO text, durations like `15m`. */
+import { inTimeRange, MAX_MICROS, MIN_MICROS } from './civil-time.js';
 import { UsageError } from './errors.js';
 
 /** Formats epoch microseconds as ISO 8601 UTC with 6 fractional digits. */
@@ -51,20 +52,43 @@ export function parseDuration(text: string): number {
 }
 
 /**
- * Parses a point in time: ISO 8601 (`2026-01-02T03:04:05Z`, a bare date), `now`, or a relative
- * offset into the past (`15m`, `2h`, `now-1h`). Returns epoch microseconds.
+ * Reads a point in time: ISO 8601 (`2026-01-02T03:04:05Z`, a bare date), `now`, or a relative
+ * offset into the past (`15m`, `2h`, `now-1h`). Returns epoch microseconds as read (maybe outside
+ * the range logpipe keeps, and then not exact), or NaN when the text is not a time.
  */
-export function parseTimePoint(text: string, nowMs: number = Date.now()): number {
+export function readTimePoint(text: string, nowMs: number = Date.now()): number {
   const t = text.trim();
   if (t === 'now') return nowMs * 1000;
   const rel = /^(?:now-)?(\d.*)$/.exec(t);
   if (rel && /^[\d.]+(ms|s|m|h|d|w)/.test(rel[1])) return (nowMs - parseDuration(rel[1])) * 1000;
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return Date.parse(`${t}T00:00:00Z`) * 1000;
-  const us = parseIsoMicros(t);
+  return parseIsoMicros(t);
+}
+
+/**
+ * Parses a point in time (as readTimePoint) into epoch microseconds within the range logpipe
+ * keeps (core/civil-time.ts `inTimeRange`); a time outside, or no time, is a UsageError saying so.
+ */
+export function parseTimePoint(text: string, nowMs: number = Date.now()): number {
+  const us = readTimePoint(text, nowMs);
   if (Number.isNaN(us)) {
     throw new UsageError(
       `invalid time "${text}": expected ISO 8601 (2026-01-02T03:04:05Z), now, or 15m/2h/7d ago`,
     );
   }
+  if (!inTimeRange(us)) throw new UsageError(`time "${text}" is out of range: ${TIME_RANGE_TEXT}`);
   return us;
+}
+
+/** The range of times logpipe keeps, as errors state it. */
+export const TIME_RANGE_TEXT = `logpipe keeps times from ${formatMicros(MIN_MICROS)} to ${formatMicros(MAX_MICROS)}`;
+
+/** parseTimePoint for a flag or request parameter: its errors start with `name` (`--since`, `since`). */
+export function parseTimeArgument(name: string, text: string, nowMs: number = Date.now()): number {
+  try {
+    return parseTimePoint(text, nowMs);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${name}: ${err.message}`);
+    throw err;
+  }
 }

@@ -10,7 +10,11 @@ import type { Zone } from './timestamps/index.js';
 export interface Parsed {
   /** The format id that matched (a parser may report a variant, e.g. apache_common). */
   format: string;
-  /** Event time in µs UTC, or NaN when the line carries none (the read time is used then). */
+  /**
+   * Event time in µs UTC, or NaN when the line carries none (the read time is used then). A time
+   * the line carries outside the range logpipe keeps (even Infinity) is returned as read: the
+   * event gets the read time and the flag `ts_out_of_range` (see event.ts).
+   */
   ts: number;
   level: Level;
   message: string;

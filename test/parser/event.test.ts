@@ -37,6 +37,18 @@ describe('toLogEvent', () => {
     expect(toLogEvent(withRaw, p, d)).toMatchObject({ service: 'ls', host: 'lh' });
   });
 
+  it('uses the read time and flags a time out of range, keeping the fields it has', () => {
+    const d = { service: null, host: null };
+    for (const ts of [Number.MAX_SAFE_INTEGER + 1, -Number.MAX_SAFE_INTEGER - 2, 1e297, Infinity]) {
+      const e = toLogEvent(raw, { ...parseUnknown('hi'), ts, fields: { a: 1 } }, d);
+      expect(e.ts).toBe(1_700_000_000_123_000);
+      expect(e.fields).toEqual({ a: 1, ts_out_of_range: true });
+    }
+    const edge = toLogEvent(raw, { ...parseUnknown('hi'), ts: Number.MAX_SAFE_INTEGER }, d);
+    expect(edge.ts).toBe(Number.MAX_SAFE_INTEGER);
+    expect(edge.fields).toEqual({});
+  });
+
   it('flags truncated lines in fields', () => {
     expect(
       toLogEvent({ ...raw, truncated: true }, parseUnknown('hi'), { service: null, host: null }).fields,

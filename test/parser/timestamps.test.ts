@@ -3,6 +3,9 @@ import {
   daysFromCivil,
   epochToMicros,
   inferYear,
+  inTimeRange,
+  MAX_MICROS,
+  MIN_MICROS,
   monthAt,
   parseEpochText,
   parseIso,
@@ -90,6 +93,32 @@ describe('timestamps', () => {
     expect(parseEpochText('1700000000.25')).toBe(s * 1e6 + 250_000);
     expect(parseEpochText('200')).toBeNaN();
     expect(parseEpochText('12a')).toBeNaN();
+  });
+
+  it('picks the unit from ranges ending at the year 10000, and marks larger numbers out of range', () => {
+    const s9999 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    expect(epochToMicros(s9999)).toBe(s9999 * 1e6); // seconds, not ms of 1978
+    expect(epochToMicros(s9999 * 1e3 + 999)).toBe((s9999 * 1e3 + 999) * 1e3); // ms, not µs of 1978
+    expect(inTimeRange(epochToMicros(s9999 * 1e3 + 999))).toBe(false);
+    expect(epochToMicros(253_402_300_800)).toBe(253_402_300_800_000); // ms of 1978-01-11
+    expect(epochToMicros(1e21)).toBe(Number.POSITIVE_INFINITY);
+    expect(inTimeRange(Number.POSITIVE_INFINITY)).toBe(false);
+    // Digits are read exactly, ns rounded half up to µs.
+    expect(parseEpochText('1700000000123456499')).toBe(1_700_000_000_123_456);
+    expect(parseEpochText('1700000000123456500')).toBe(1_700_000_000_123_457);
+    expect(parseEpochText('253402300799999999')).toBeGreaterThan(MAX_MICROS); // µs of 9999
+    expect(parseEpochText('1000000000000000000000')).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('keeps the µs a double holds exactly, 1684-07-28 to 2255-06-05', () => {
+    expect(MAX_MICROS).toBe(Number.MAX_SAFE_INTEGER);
+    expect(MIN_MICROS).toBe(-Number.MAX_SAFE_INTEGER);
+    expect(parseIso('2255-06-05T23:47:34.740991Z')).toBe(MAX_MICROS);
+    expect(parseIso('1684-07-28T00:12:25.259009Z')).toBe(MIN_MICROS);
+    expect(inTimeRange(parseIso('2255-06-05T23:47:34.740991Z'))).toBe(true);
+    expect(inTimeRange(parseIso('2255-06-05T23:47:34.740992Z'))).toBe(false);
+    expect(inTimeRange(parseIso('9999-12-31T23:59:59.999999Z'))).toBe(false);
+    expect(inTimeRange(Number.NaN)).toBe(false);
   });
 
   it('reads the other layouts logs use', () => {

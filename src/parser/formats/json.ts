@@ -7,7 +7,7 @@
 import type { Fields, Level } from '../../core/events.js';
 import { levelFromSyslogSeverity, normaliseLevel } from '../../core/levels.js';
 import { levelWord } from '../level-words.js';
-import { epochToMicros, parseEpochText, parseIso, type Zone } from '../timestamps/index.js';
+import { epochToMicros, inTimeRange, parseEpochText, parseIso, type Zone } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];
@@ -110,11 +110,14 @@ export function fromObject(o: Obj, ctx: ParseContext, format: string, line: stri
   for (const k of TS_KEYS) {
     if (!Object.hasOwn(o, k)) continue;
     const us = jsonTime(o[k], ctx.zone);
-    if (!Number.isNaN(us)) {
+    if (inTimeRange(us)) {
       ts = us;
       tsKey = k;
       break;
     }
+    // A time out of range stays in fields under its key; the event is flagged (parser/event.ts)
+    // unless a later key holds one in range.
+    if (Number.isNaN(ts)) ts = us;
   }
   let level: Level = 'unknown';
   let levelKey: string | undefined;

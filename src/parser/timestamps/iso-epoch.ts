@@ -63,15 +63,31 @@ export function parseIso(text: string, zone: Zone = UTC): number {
 }
 
 /**
- * Epoch number to µs, its unit guessed from its size: seconds (may be fractional) below 1e11,
- * milliseconds below 1e14, microseconds below 1e17, nanoseconds above. NaN for junk.
+ * 10000-01-01T00:00:00Z in epoch seconds. An epoch number's unit is the largest that puts it
+ * before this: seconds below it, milliseconds below it × 1e3, µs below × 1e6, ns below × 1e9.
+ * So every date up to 9999-12-31 reads in its own unit from 1978-01-11 on (a ms epoch of
+ * 253402300799999 is 9999-12-31, not µs of 1978); a smaller value is read in the coarser unit,
+ * which puts ms, µs and ns of 1970-04-15..1978-01-11 past 2255, out of range (see inTimeRange).
+ */
+const EPOCH_END_S = 253_402_300_800;
+const EPOCH_END_MS = EPOCH_END_S * 1e3;
+const EPOCH_END_US = EPOCH_END_S * 1e6;
+const EPOCH_END_NS = EPOCH_END_S * 1e9;
+
+/**
+ * Epoch number to µs, its unit guessed from its size (see EPOCH_END_S). NaN for junk (negative,
+ * not finite); Infinity for a number past year 9999 in every unit, a time out of range.
  */
 export function epochToMicros(n: number): number {
   if (!Number.isFinite(n) || n < 0) return Number.NaN;
-  if (n < 1e11) return Math.round(n * 1e6);
-  if (n < 1e14) return Math.round(n * 1e3);
-  if (n < 1e17) return Math.round(n);
-  return Math.round(n / 1e3);
+  if (n < EPOCH_END_S) return Math.round(n * 1e6);
+  if (n < EPOCH_END_MS) return Math.round(n * 1e3);
+  // `<=`: past 2^53 a double cannot tell the boundary from the µs just below it (the µs of
+  // 9999-12-31T23:59:59.999999 parse as exactly this), so it is read as µs, out of range, and
+  // never as ns of 1978.
+  if (n <= EPOCH_END_US) return Math.round(n);
+  if (n < EPOCH_END_NS) return Math.round(n / 1e3);
+  return Number.POSITIVE_INFINITY;
 }
 
 /** Epoch text (`1700000000`, `1700000000.123`, ms/µs/ns digits) to µs, or NaN. */
@@ -87,7 +103,23 @@ export function parseEpochText(text: string): number {
   }
   // Very short numbers (a count, a status) are not times.
   if (dots === 0 && n < 9) return Number.NaN;
+  // More digits than a double holds exactly: the unit is picked, and ns rounded, on the exact value.
+  if (dots === 0 && n > 15) return exactEpochDigits(BigInt(text));
   return epochToMicros(Number(text));
+}
+
+const END_S = BigInt(EPOCH_END_S);
+const END_MS = END_S * 1000n;
+const END_US = END_MS * 1000n;
+const END_NS = END_US * 1000n;
+
+/** epochToMicros for an integer too long for a double (16+ digits), on its exact value. */
+function exactEpochDigits(v: bigint): number {
+  if (v < END_S) return Number(v * 1_000_000n);
+  if (v < END_MS) return Number(v * 1000n);
+  if (v < END_US) return Number(v);
+  if (v < END_NS) return Number((v + 500n) / 1000n);
+  return Number.POSITIVE_INFINITY;
 }
 
 /** Epoch seconds (10 digits, optional fraction) or milliseconds (13 digits) at `i`. */

@@ -8,6 +8,7 @@
  * parser's reading (parser/formats/apache-combined.ts), and a property test holds the two to it.
  */
 import { httpStamp, isMethod, scanHttpDate } from '../../core/access-line.js';
+import { inTimeRange } from '../../core/civil-time.js';
 import type { RawEvent } from '../../core/events.js';
 import { levelFromHttpStatus } from '../../core/levels.js';
 import { blockEvent, blockEvents, blockText, type LineBlock } from '../../core/line-block.js';
@@ -94,7 +95,10 @@ let lastStamp = '';
 let lastUs = Number.NaN;
 let lastZone = 0;
 
-/** The date's time (epoch µs) when it is exactly what httpStamp writes for it; NaN otherwise. */
+/**
+ * The date's time (epoch µs) when it is exactly what httpStamp writes for it and in the range
+ * logpipe keeps (a date outside goes through the parser, which flags it); NaN otherwise.
+ */
 function stampMicros(line: string, from: number): number {
   const text = line.slice(from, from + STAMP_LENGTH);
   if (text === lastStamp) return lastUs;
@@ -104,7 +108,7 @@ function stampMicros(line: string, from: number): number {
     const v = Number(text.slice(22, 26));
     const zone = (sign === 45 ? -1 : 1) * (Math.trunc(v / 100) * 60 + (v % 100));
     const t = scanHttpDate(text, 0);
-    if (!Number.isNaN(t) && httpStamp(t, zone) === text) {
+    if (inTimeRange(t) && httpStamp(t, zone) === text) {
       us = t;
       lastZone = zone;
     }
