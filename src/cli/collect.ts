@@ -148,7 +148,7 @@ async function collectTo(flags: CollectFlags): Promise<void> {
     token: config.server.token,
     log,
     opsHost: flags.metricsHost,
-    opsPort: intFlag('metrics-port', flags.metricsPort, 0)!,
+    opsPort: intFlag('metrics-port', flags.metricsPort, 0, 65535)!,
   });
   log.info(`collector sending to ${flags.to}; status at ${service.url}/status`);
   const sig = await Promise.race([untilStopped(), service.done.then(() => 'sources ended')]);

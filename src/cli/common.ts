@@ -1,5 +1,7 @@
 /** What every command shares: the error edge, the global flags, and stdout helpers. */
 import { isUserError, QueryError, UsageError } from '../core/errors.js';
+import { parseTimeArgument } from '../core/time.js';
+import { MAX_WHOLE, rangeText, wholeNumber } from '../core/whole-numbers.js';
 
 let verbose = false;
 
@@ -57,14 +59,29 @@ export function drained(out: NodeJS.WritableStream): Promise<void> {
   });
 }
 
-/** Parses a positive integer flag, or throws a UsageError naming the flag. */
-export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
+/**
+ * A whole-number flag from `min` to `max` (decimal digits), or a UsageError naming the flag and
+ * the range. `max` defaults to the largest number held exactly (core/whole-numbers.ts).
+ */
+export function intFlag(
+  name: string,
+  value: string | undefined,
+  min = 0,
+  max = MAX_WHOLE,
+): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} expects a whole number >= ${min}, got "${value}"`);
+  const n = wholeNumber(value, min, max);
+  if (n === null) {
+    throw new UsageError(
+      `--${name} expects a whole number >= ${min}, got "${value}"; the range is ${rangeText(min, max)}`,
+    );
   }
   return n;
+}
+
+/** A time flag (`--since 15m`, `--from 2026-01-02`): epoch µs, or a UsageError naming the flag. */
+export function timeFlag(name: string, value: string, nowMs: number): number {
+  return parseTimeArgument(`--${name}`, value, nowMs);
 }
 
 /** `host:port` (or a bare port, on 127.0.0.1) from a flag; a bad one is a UsageError naming the flag. */

@@ -144,7 +144,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
 async function serveOps(
   flags: GenerateFlags,
 ): Promise<{ counters: ComponentCounters; stop(): Promise<void> }> {
-  const port = intFlag('metrics-port', flags.metricsPort, 0)!;
+  const port = intFlag('metrics-port', flags.metricsPort, 0, 65535)!;
   // Loaded only when asked for: a plain `generate` starts without the HTTP stack.
   const [{ Hono }, { addOpsRoutes, newCounters }, { serveApp }] = await Promise.all([
     import('hono'),

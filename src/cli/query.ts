@@ -6,7 +6,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
-import { parseTimePoint } from '../core/time.js';
 import {
   assertReadOnlySql,
   formatRows,
@@ -16,7 +15,7 @@ import {
 } from '../query/index.js';
 import { chooseServer, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse } from '../server/index.js';
-import { action, intFlag } from './common.js';
+import { action, intFlag, timeFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
 interface QueryFlags {
@@ -76,8 +75,8 @@ Newest events first. See docs/query-language.md for the whole language.`,
         const from = flags.from ?? flags.since;
         const req: QueryRequest = {
           q: text,
-          fromUs: from ? parseTimePoint(from, now) : undefined,
-          toUs: flags.to ? parseTimePoint(flags.to, now) : undefined,
+          fromUs: from ? timeFlag(flags.from ? 'from' : 'since', from, now) : undefined,
+          toUs: flags.to ? timeFlag('to', flags.to, now) : undefined,
           limit: intFlag('limit', flags.limit, 1),
           explain: flags.explain,
         };

@@ -79,7 +79,7 @@ async function store(flags: StoreFlags): Promise<void> {
   const log = stderrLogger({ quiet: flags.quiet });
   const dataDir = resolve(config.data_dir);
   const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
-  const port = intFlag('port', flags.port ?? '0', 0)!;
+  const port = intFlag('port', flags.port ?? '0', 0, 65535)!;
   // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
   const [{ StoreWriter, openStore, parserOptions }, { startServer }, { readBatches }, { importFiles }] =
     await Promise.all([
@@ -167,7 +167,7 @@ async function serve(flags: StoreFlags): Promise<void> {
     server = await startServer({
       store: engine,
       host: flags.host ?? config.server.host,
-      port: intFlag('port', flags.port, 0) ?? config.server.port,
+      port: intFlag('port', flags.port, 0, 65535) ?? config.server.port,
       dataDir,
       token: config.server.token,
       parser: parserOptions(config.parse),

@@ -3,9 +3,11 @@
  * store (value types against column types, units, regex syntax, names used after an aggregation),
  * so that a bad query fails here with the position of the offending token.
  */
+import { inTimeRange } from '../core/civil-time.js';
 import { QueryError, UserError } from '../core/errors.js';
 import { normaliseLevel } from '../core/levels.js';
-import { parseTimePoint } from '../core/time.js';
+import { readTimePoint, TIME_RANGE_TEXT } from '../core/time.js';
+import { rangeText, wholeNumber as readWholeNumber } from '../core/whole-numbers.js';
 import type {
   AggFn,
   Aggregate,
@@ -259,15 +261,21 @@ function numberValue(p: Cursor, ft: Token, field: FieldRef, v: Token): number {
 
 /** A point in time for `ts`: ISO 8601, a date, `now`, or `15m` (that long ago). */
 function timeValue(p: Cursor, ft: Token, v: Token): number {
+  let us: number;
   try {
-    return parseTimePoint(v.text);
+    us = readTimePoint(v.text);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
+    us = Number.NaN;
+  }
+  if (Number.isNaN(us)) {
     throw p.error(
       `expected a time after "${ft.text}${ft.op}" (2026-01-02T03:04:05Z, a date, now, or 15m ago), got "${v.text}"`,
       v.pos,
     );
   }
+  if (!inTimeRange(us)) throw p.error(`the time "${v.text}" is out of range: ${TIME_RANGE_TEXT}`, v.pos);
+  return us;
 }
 
 /** Regexes run on RE2 in the store: refuse what RE2 would, at the spot in the regex. */
@@ -431,6 +439,14 @@ function parseStats(p: Cursor, cmd: Token, scope: Scope): Stage {
   return { type: 'stats', aggs, by, pos: cmd.pos };
 }
 
+/**
+ * The widest timechart interval: 100 years, a fraction of the range logpipe keeps (see
+ * core/civil-time.ts). Wider ones (`99999999999d`) reached the engine as a number it could not
+ * make a timestamp of.
+ */
+const MAX_INTERVAL_DAYS = 36_500;
+const MAX_INTERVAL_US = MAX_INTERVAL_DAYS * 86_400_000_000;
+
 function parseTimechart(p: Cursor, cmd: Token, scope: Scope): Stage {
   if (scope !== null) throw p.error(`timechart needs events: put it before any aggregation`, cmd.pos);
   const iv = p.peek();
@@ -439,6 +455,9 @@ function parseTimechart(p: Cursor, cmd: Token, scope: Scope): Stage {
   const intervalUs = ns / 1000;
   if (!Number.isInteger(intervalUs) || intervalUs < 1) {
     throw p.error(`the interval must be a whole number of microseconds, at least 1us`, iv.pos);
+  }
+  if (intervalUs > MAX_INTERVAL_US) {
+    throw p.error(`the interval must be from 1us to ${MAX_INTERVAL_DAYS}d, got "${iv.text}"`, iv.pos);
   }
   p.next();
   const aggs = parseAggList(p, scope);
@@ -450,7 +469,8 @@ function parseTimechart(p: Cursor, cmd: Token, scope: Scope): Stage {
 function parseTop(p: Cursor, cmd: Token, scope: Scope): Stage {
   let n = 10;
   const first = p.peek();
-  if (first.kind === 'word' && /^\d+$/.test(first.text)) n = wholeNumber(p, 'top');
+  // No field name starts with a digit: `5`, `1e20` or `2.5` is the count, checked as one.
+  if (first.kind === 'word' && /^\d/.test(first.text)) n = wholeNumber(p, 'top');
   const field = parseColumn(p, scope, 'a field after top');
   if ((field.kind === 'field' ? field.field.name : field.name) === 'count') {
     throw p.error(`top gives a "count" column of its own: pick another field`, first.pos);
@@ -485,14 +505,15 @@ function parseFields(p: Cursor, cmd: Token, scope: Scope): Stage {
   return { type: 'fields', columns, pos: cmd.pos };
 }
 
-/** A whole number after `limit`/`top`. */
+/** A whole number after `limit`/`top`, from 0 to the largest held exactly (core/whole-numbers.ts). */
 function wholeNumber(p: Cursor, what: string): number {
   const t = p.peek();
-  if (t.kind !== 'word' || !/^\d+$/.test(t.text) || Number(t.text) > Number.MAX_SAFE_INTEGER) {
-    throw p.error(`expected a whole number after ${what}`, t.pos);
+  const n = t.kind === 'word' ? readWholeNumber(t.text, 0) : null;
+  if (n === null) {
+    throw p.error(`expected a whole number after ${what}, from ${rangeText(0)}; got ${describe(t)}`, t.pos);
   }
   p.next();
-  return Number(t.text);
+  return n;
 }
 
 function parseAlias(p: Cursor): string {

@@ -10,7 +10,8 @@ import { QueryError, UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
 import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
-import { parseTimePoint } from '../core/time.js';
+import { parseTimeArgument } from '../core/time.js';
+import { rangeText, wholeNumber } from '../core/whole-numbers.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
@@ -217,8 +218,12 @@ function timeRange(c: Context): { fromUs?: number; toUs?: number } {
   const from = c.req.query('from');
   const to = c.req.query('to');
   return {
-    fromUs: from ? parseTimePoint(from, now) : since ? parseTimePoint(since, now) : undefined,
-    toUs: to ? parseTimePoint(to, now) : undefined,
+    fromUs: from
+      ? parseTimeArgument('from', from, now)
+      : since
+        ? parseTimeArgument('since', since, now)
+        : undefined,
+    toUs: to ? parseTimeArgument('to', to, now) : undefined,
   };
 }
 
@@ -235,8 +240,7 @@ function errorResponse(c: Context, err: unknown): Response {
 }
 
 function positiveInt(text: string, name: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UserError(`${name} must be a whole number >= 1, got "${text}"`);
+  const n = wholeNumber(text, 1);
+  if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(1)}, got "${text}"`);
   return n;
 }
