@@ -12,7 +12,7 @@
  * content in checkpointing.ts, finding files in file-discovery.ts, the waits for room and between
  * polls in flow-control.ts, one file's state in tracked-file.ts.
  */
-import type { Stats } from 'node:fs';
+import { fstatSync, type Stats } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { blockBatch, blockEvents, type LineBlock, newLineBlock, recycleBlock } from '../core/line-block.js';
@@ -48,7 +48,11 @@ export interface CollectorStats {
   filesReleased: number;
   /** Milliseconds since the checkpoint was last written; null before the first write. */
   checkpointAgeMs: number | null;
-  /** Bytes known to be in each tailed file and not read yet, by path. */
+  /**
+   * Bytes of each file not yet acknowledged (stored), by path: on disk and not read yet, plus
+   * read and not acknowledged. Measured against the file's size on disk now, so it grows while a
+   * stopped store holds reading at the in-flight bound.
+   */
   lagBytes: Record<string, number>;
 }
 
@@ -61,6 +65,20 @@ function newBlock(t: Tracked, limit: number): LineBlock {
   const left = Math.max(0, t.size - t.readPos) + (t.scan.carry?.length ?? 0);
   const bytes = Math.min(left, limit * BLOCK_BYTES_PER_LINE) + 64;
   return newLineBlock(t.stamp, Math.min(limit, Math.ceil(bytes / 32)), bytes);
+}
+
+/**
+ * A tailed file's size on disk now (one fstat of its open handle); the size last seen when it has
+ * no handle or the fstat fails. The reading loop's own `size` stops moving while it waits for
+ * acknowledgements, so the lag is measured here, when asked for (stats(), not per batch).
+ */
+function sizeOnDisk(t: Tracked): number {
+  if (t.fh === null) return t.size;
+  try {
+    return fstatSync(t.fh.fd).size;
+  } catch {
+    return t.size;
+  }
 }
 
 /** Events or lines in a batch's content. */
@@ -198,7 +216,10 @@ export class FileCollector {
     let cut = this.counts.cutClosed;
     for (const t of this.streams) {
       cut += t.scan.cut + (t.joiner?.cut ?? 0);
-      if (!t.released) lagBytes[t.path] = Math.max(0, t.size - t.readPos);
+      // A released file is read to its end: what is left is its unacknowledged batches.
+      const end = t.released ? t.readPos : Math.max(t.readPos, sizeOnDisk(t));
+      const lag = Math.max(0, end - t.acks.offset);
+      if (!t.released || lag > 0) lagBytes[t.path] = (lagBytes[t.path] ?? 0) + lag;
     }
     return {
       files: this.live.size,

@@ -18,7 +18,10 @@ export interface Source {
   batches(): AsyncGenerator<Batch<RawEvent>>;
   stop(): void;
   close(): Promise<void>;
-  /** Bytes read so far; for files also the read lag and the checkpoint's age (null for listeners). */
+  /**
+   * Bytes read so far; for files also the lag (bytes on disk not yet stored: unread, or read and
+   * not acknowledged) and the checkpoint's age (null for listeners).
+   */
   stats(): { bytesRead: number; lagBytes: number; checkpointAgeMs: number | null };
 }
 
@@ -129,7 +132,7 @@ function checkpointName(s: FileSourceConfig): string {
   return `file-${createHash('sha256').update(JSON.stringify(s.paths)).digest('hex').slice(0, 16)}`;
 }
 
-/** All sources' bytes read and read lag (summed) and their oldest checkpoint's age (s), for metrics. */
+/** All sources' bytes read and lag (summed: bytes not yet stored) and their oldest checkpoint's age (s), for metrics. */
 export function sourcesLag(sources: Source[]): {
   bytes_read: number;
   lag_bytes: number;

@@ -17,7 +17,7 @@ export interface ComponentCounters {
   errors: number;
   /** Batches or events waiting inside the component. */
   queue_depth: number;
-  /** Bytes known to be written to watched files and not read yet (collectors). */
+  /** Bytes in watched files not yet stored: unread, or read and not acknowledged (collectors). */
   lag_bytes?: number;
   /** Seconds since the checkpoint was last written (collectors); null before the first. */
   checkpoint_age_s?: number | null;
@@ -149,7 +149,7 @@ function buildRegistry(status: () => ComponentStatus[]): Registry {
     (s) => s.errors,
   );
   gauge('logpipe_queue_depth', 'Batches or events waiting inside the component.', (s) => s.queue_depth);
-  gauge('logpipe_lag_bytes', 'Bytes written to watched files and not read yet.', (s) => s.lag_bytes);
+  gauge('logpipe_lag_bytes', 'Bytes in watched files not yet stored.', (s) => s.lag_bytes);
   gauge(
     'logpipe_checkpoint_age_seconds',
     'Seconds since the collector last wrote its checkpoint.',
