@@ -44,6 +44,8 @@ export class UsageError extends UserError {
 /**
  * What kind of failure a StorageError is, so callers branch on it rather than on its message:
  * - `locked`: another process owns the store;
+ * - `corrupt`: a file of the store is damaged (a checksum that does not match, a truncated or
+ *   overwritten database file);
  * - `not_found`: nothing has been stored at that path yet;
  * - `permission`: the store's directory cannot be written (read-only file system, not permitted);
  * - `disk_full`: the disk holding the store is full;
@@ -55,6 +57,7 @@ export class UsageError extends UserError {
  */
 export type StorageErrorKind =
   | 'locked'
+  | 'corrupt'
   | 'not_found'
   | 'permission'
   | 'disk_full'

@@ -31,6 +31,7 @@ import { openInstance } from './open.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { runQuery, storeStats } from './queries.js';
 import { type StoreState, storeState } from './state.js';
+import { loadError } from './store-errors.js';
 
 export type { CompactionOptions, DuckDbStoreOptions, RetentionOptions } from './options.js';
 
@@ -39,7 +40,7 @@ export async function openDuckDbStore(opts: DuckDbStoreOptions): Promise<DuckDbS
   const kind = storeKind(opts);
   const { instance, writer } = await openInstance(opts);
   const s = storeState(instance, writer, opts);
-  await kind.load(s);
+  await kind.load(s).catch((err) => Promise.reject(loadError(opts.path, err)));
   kind.start(s);
   return new DuckDbStore(s, kind);
 }

@@ -6,10 +6,44 @@
 import { dirname } from 'node:path';
 import { StorageError } from '../../core/errors.js';
 
-/** Why the store at `path` could not be opened: another owner, nothing there, no permission. */
+/**
+ * DuckDB's words for a damaged database file: a block whose checksum does not match, a file
+ * shorter than its blocks say, a header that is not DuckDB's. Read before the lock test: a
+ * checksum error names a "block", and /lock/ once read it as "in use by another process".
+ */
+const CORRUPT =
+  /Corrupt database file|does not match stored checksum|not a valid DuckDB database file|Could not read enough bytes from file/i;
+
+/** DuckDB's words for a database another process holds: `Could not set lock on file ...`. */
+const LOCKED = /Could not set lock|Conflicting lock/i;
+
+/**
+ * A damaged database file as a `corrupt` StorageError naming the file, the engine's first line,
+ * and what to do; null when `err` does not say the file is damaged.
+ */
+export function corruptError(path: string, err: unknown): StorageError | null {
+  const msg = (err as Error)?.message ?? String(err);
+  if (!CORRUPT.test(msg)) return null;
+  return new StorageError(
+    `the store's database ${path} is damaged (${msg.split('\n')[0]}); keep a copy of it before changing anything, and run \`logpipe store --check\`, which verifies the store's files`,
+    { kind: 'corrupt', cause: err },
+  );
+}
+
+/**
+ * A failure while a store at `path` was being read as it opened (its catalog): `corrupt` when the
+ * database file is damaged, else `err` itself.
+ */
+export function loadError(path: string, err: unknown): unknown {
+  return corruptError(path, err) ?? err;
+}
+
+/** Why the store at `path` could not be opened: damaged, another owner, nothing there, no permission. */
 export function openError(path: string, err: unknown): StorageError {
   const msg = (err as Error).message ?? String(err);
-  if (/lock/i.test(msg)) {
+  const corrupt = corruptError(path, err);
+  if (corrupt) return corrupt;
+  if (LOCKED.test(msg)) {
     const pid = /PID (\d+)/.exec(msg)?.[1];
     return new StorageError(
       `the store ${path} is in use by another process${pid ? ` (pid ${pid})` : ''}; query it through that process's API`,
