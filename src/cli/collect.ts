@@ -10,10 +10,11 @@ import {
 } from '../collector/index.js';
 import {
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_OPEN_FILES,
   DEFAULT_MULTILINE_TIMEOUT_MS,
   DEFAULT_POLL_INTERVAL_MS,
 } from '../core/defaults.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, UserError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
@@ -37,6 +38,7 @@ interface CollectFlags {
   service?: string;
   pollInterval: string;
   maxLineBytes?: string;
+  maxOpenFiles?: string;
   stdin?: boolean;
   syslogUdp?: string;
   syslogTcp?: string;
@@ -82,6 +84,10 @@ export function register(program: Command): void {
       String(DEFAULT_POLL_INTERVAL_MS),
     )
     .option('--max-line-bytes <n>', `cut longer lines and flag them (default ${DEFAULT_MAX_LINE_BYTES})`)
+    .option(
+      '--max-open-files <n>',
+      `files held open at once; the others are closed while idle and read in turn (default ${DEFAULT_MAX_OPEN_FILES})`,
+    )
     .option('--multiline <mode>', 'join multi-line events in files: java, python or pattern')
     .option('--multiline-start <regex>', 'with --multiline pattern: what the first line of an event matches')
     .option(
@@ -130,6 +136,7 @@ async function collectTo(flags: CollectFlags): Promise<void> {
           exclude: flags.exclude,
           start_at: flags.fromEnd ? 'end' : 'beginning',
           poll_interval: `${intFlag('poll-interval', flags.pollInterval, 1)}ms`,
+          ...(flags.maxOpenFiles ? { max_open_files: intFlag('max-open-files', flags.maxOpenFiles, 2) } : {}),
           ...(flags.format ? { format: flags.format } : {}),
           ...(flags.service ? { service: flags.service } : {}),
         },
@@ -173,6 +180,7 @@ async function collect(flags: CollectFlags): Promise<void> {
   const sources: AsyncGenerator<Batch<RawEvent>>[] = [];
   const stops: Array<() => void> = [];
   const closes: Array<() => Promise<void>> = [];
+  let files: FileCollector | null = null;
   if (flags.path.length > 0) {
     const collector = new FileCollector({
       paths: flags.path,
@@ -183,6 +191,7 @@ async function collect(flags: CollectFlags): Promise<void> {
       ),
       pollIntervalMs: intFlag('poll-interval', flags.pollInterval, 1),
       maxLineBytes,
+      maxOpenFiles: intFlag('max-open-files', flags.maxOpenFiles, 2),
       format: flags.format,
       service: flags.service,
       once: flags.once,
@@ -194,6 +203,7 @@ async function collect(flags: CollectFlags): Promise<void> {
     sources.push(collector.batches());
     stops.push(() => collector.stop());
     closes.push(() => collector.close());
+    files = collector;
   }
   if (flags.stdin) {
     sources.push(stdinBatches({ maxLineBytes, format: flags.format, service: flags.service }));
@@ -219,6 +229,13 @@ async function collect(flags: CollectFlags): Promise<void> {
   } finally {
     for (const stop of stops) stop();
     for (const close of closes) await close();
+  }
+  // `--once` promises what is there now: anything it could not read makes it fail, by name.
+  const unread = flags.once ? (files?.unread() ?? []) : [];
+  if (unread.length > 0) {
+    const named =
+      unread.slice(0, 10).join(', ') + (unread.length > 10 ? `, and ${unread.length - 10} more` : '');
+    throw new UserError(`--once could not read everything; not read: ${named}`);
   }
 }
 

@@ -6,12 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
 import type { ParserConfig } from '../core/parse-config.js';
 import { PARSER_FORMATS } from '../parser/index.js';
-import { type InputKind, readEventBatches } from '../pipeline/read-events.js';
-import { action, baseUrl, drained, hostPort } from './common.js';
+import { type InputKind, readEventBatches, tooLongError } from '../pipeline/read-events.js';
+import { action, baseUrl, drained, hostPort, intFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
 import { serviceLogger, untilStopped } from './service.js';
 
@@ -25,6 +26,7 @@ interface ParseFlags extends ConfigFlags {
   patterns?: string;
   source: string;
   input: string;
+  maxLineBytes?: string;
 }
 
 const INPUTS = ['auto', 'lines', 'raw'];
@@ -50,6 +52,10 @@ export function register(program: Command): void {
     )
     .option('--source <name>', 'source id for plain lines', 'stdin')
     .option('--input <kind>', 'auto (detect the raw-events header), lines, or raw (collector NDJSON)', 'auto')
+    .option(
+      '--max-line-bytes <n>',
+      `cut longer plain lines and flag them; collector NDJSON may carry lines this long (default ${DEFAULT_MAX_LINE_BYTES}, as collect)`,
+    )
     .addHelpText(
       'after',
       `
@@ -126,6 +132,7 @@ async function runParse(flags: ParseFlags): Promise<void> {
   if (!INPUTS.includes(flags.input)) {
     throw new UsageError(`--input expects one of ${INPUTS.join(', ')}, got "${flags.input}"`);
   }
+  const maxLineBytes = intFlag('max-line-bytes', flags.maxLineBytes, 1);
   const cfg = flags.patterns !== undefined ? await readPatterns(flags.patterns) : undefined;
   const out = process.stdout;
   let closed = false;
@@ -134,6 +141,7 @@ async function runParse(flags: ParseFlags): Promise<void> {
     if (err.code !== 'EPIPE') process.stderr.write(`logpipe: stdout: ${err.message}\n`);
     closed = true;
   });
+  const tooLong: number[] = [];
   const batches = readEventBatches(process.stdin, {
     input: flags.input as InputKind,
     format: flags.format,
@@ -147,6 +155,13 @@ async function runParse(flags: ParseFlags): Promise<void> {
     refuseEvents: true,
     onBadLine: (n, reason) =>
       process.stderr.write(`logpipe: stdin line ${n}: ${reason}; passed on as an unknown line\n`),
+    maxLineBytes,
+    onTooLong: (n, limit) => {
+      tooLong.push(n);
+      process.stderr.write(
+        `logpipe: stdin line ${n}: an NDJSON record longer than ${limit} bytes; not passed on\n`,
+      );
+    },
   });
   if (!out.write(`${streamHeader('log-events')}\n`)) await drained(out);
   for await (const parsed of batches) {
@@ -155,4 +170,5 @@ async function runParse(flags: ParseFlags): Promise<void> {
     for (const e of parsed) text += `${encodeLogEvent(e)}\n`;
     if (!out.write(text)) await drained(out);
   }
+  if (tooLong.length > 0) throw tooLongError(tooLong);
 }

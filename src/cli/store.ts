@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
 import { noAck } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
@@ -31,6 +32,7 @@ interface StoreFlags extends ConfigFlags {
   import?: string[];
   stats?: boolean;
   quiet?: boolean;
+  maxLineBytes?: string;
 }
 
 export function register(program: Command): void {
@@ -46,6 +48,10 @@ export function register(program: Command): void {
     .option('--format <id>', 'parser for raw events and plain lines (default: detect)')
     .option('--service <name>', 'service name for events that carry none')
     .option('--source <name>', 'source id for plain lines on stdin', 'stdin')
+    .option(
+      '--max-line-bytes <n>',
+      `cut longer plain lines and flag them; NDJSON on stdin may carry lines this long (default ${DEFAULT_MAX_LINE_BYTES}, as collect)`,
+    )
     .option('--serve', 'serve the API (query, ingest, metrics) until stopped, reading nothing from stdin')
     .option('--host <addr>', 'address the API binds to (default 127.0.0.1; with --serve, server.host)')
     .option('--port <n>', 'port of the API (default any free one; with --serve, server.port)')
@@ -80,20 +86,26 @@ async function store(flags: StoreFlags): Promise<void> {
   const dataDir = resolve(config.data_dir);
   const batchSize = intFlag('batch-size', flags.batchSize, 1) ?? config.storage.batch_size;
   const port = intFlag('port', flags.port ?? '0', 0, 65535)!;
+  const maxLineBytes = intFlag('max-line-bytes', flags.maxLineBytes, 1);
   // Loaded here, not at startup: `logpipe --help` and other commands need none of it.
-  const [{ StoreWriter, openStore, parserOptions }, { startServer }, { readBatches }, { importFiles }] =
-    await Promise.all([
-      import('../pipeline/index.js'),
-      import('../server/index.js'),
-      import('../pipeline/read-events.js'),
-      import('../pipeline/import-files.js'),
-    ]);
+  const [
+    { StoreWriter, openStore, parserOptions },
+    { startServer },
+    { readBatches, tooLongError },
+    { importFiles },
+  ] = await Promise.all([
+    import('../pipeline/index.js'),
+    import('../server/index.js'),
+    import('../pipeline/read-events.js'),
+    import('../pipeline/import-files.js'),
+  ]);
   const started = performance.now();
   const engine = await openStore(config, log);
   let server: RunningServer | null = null;
   const flushIntervalMs = parseDuration(config.storage.flush_interval);
   const writer = new StoreWriter(engine, { batchSize, flushIntervalMs, log });
   let bad = 0;
+  const tooLong: number[] = [];
   let imported: ImportProgress | null = null;
   const bar = flags.import && !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
   try {
@@ -128,6 +140,12 @@ async function store(flags: StoreFlags): Promise<void> {
         onBadLine: (n, reason) => {
           if (bad++ < 10) log.warn(`stdin line ${n}: ${reason}; kept as an unknown event`);
         },
+        maxLineBytes,
+        onTooLong: (n, limit) => {
+          if (tooLong.push(n) <= 10) {
+            log.error(`stdin line ${n}: an NDJSON record longer than ${limit} bytes; not stored`);
+          }
+        },
       })) {
         if ('events' in batch) await writer.write(batch.events, noAck);
         else await writer.writeRaw(batch.raws, batch.parse, noAck);
@@ -149,6 +167,7 @@ async function store(flags: StoreFlags): Promise<void> {
       `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s`,
     );
   }
+  if (tooLong.length > 0) throw tooLongError(tooLong);
 }
 
 /** The storage process alone: owns the database, serves the API until SIGINT/SIGTERM. */

@@ -93,6 +93,7 @@ export class Checkpoints {
       const at = t.acks.offset;
       if (at === 0) anchor = '';
       else if (t.tailPos === at) anchor = t.tail.toString('base64');
+      else if (t.closedAnchor?.at === at) anchor = t.closedAnchor.text;
       else if (t.fh) anchor = (await readAnchor(t.fh, at).catch(() => null)) ?? '';
       const e = toEntry(t, anchor, now);
       if (t.released && t.acks.pending.length === 0) {

@@ -10,28 +10,33 @@
  * This file is the reading loop and the collector's lifetime. Which content a new file holds is
  * in file-identity.ts, acknowledgements in order in ordered-acks.ts, the checkpoint's schedule and
  * content in checkpointing.ts, finding files in file-discovery.ts, the waits for room and between
- * polls in flow-control.ts, one file's state in tracked-file.ts.
+ * polls in flow-control.ts, how many files are open at once in open-files.ts, one file's state
+ * in tracked-file.ts.
  */
 import { fstatSync, type Stats } from 'node:fs';
+import { type FileHandle, stat } from 'node:fs/promises';
 import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { blockBatch, blockEvents, type LineBlock, newLineBlock, recycleBlock } from '../core/line-block.js';
 import { Checkpoints } from './checkpointing.js';
 import { type DiscoveryContext, discover, errCode } from './file-discovery.js';
 import { tailIntact } from './file-identity.js';
-import { ANCHOR_BYTES, FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
+import { ANCHOR_BYTES, FINGERPRINT_BYTES, fingerprintOf, readAnchor } from './fingerprint.js';
 import { FlowControl } from './flow-control.js';
 import { compileGlobs, type GlobSet } from './glob.js';
 import { flushCarry, resumeOffset, scanLines } from './line-scanner.js';
 import { flushJoiner, joinLine } from './multiline.js';
+import { OpenFiles } from './open-files.js';
 import { type FileCollectorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { holdBatch, noFailureYet, type PendingBatch, settleBatch } from './ordered-acks.js';
 import { closeQuietly, type Tracked } from './tracked-file.js';
 
 /** The collector's counters, for logs and metrics. */
 export interface CollectorStats {
-  /** Files open and tailed now. */
+  /** Files tailed now (open, or closed while idle to keep open files within maxOpenFiles). */
   files: number;
+  /** File handles held now (at most maxOpenFiles). */
+  openFiles: number;
   /** Events emitted (joined multi-line events count once). */
   lines: number;
   /** Bytes read. */
@@ -114,13 +119,23 @@ export class FileCollector {
   /** Batches made outside the read loop (a truncation found during discovery), handed out next. */
   private readonly parked: Batch<RawEvent>[] = [];
   private busy: Promise<unknown> = Promise.resolve();
-  private readonly warnedPaths = new Set<string>();
+  /** Files that cannot be read now (error code by path), each warned about once. */
+  private readonly warnedPaths = new Map<string, string>();
+  /** Directories in the globs that cannot be listed now, by path. */
+  private readonly unlistable = new Map<string, string>();
+  /** Files let go because reading them failed, with the error code. */
+  private readonly failed = new Map<string, string>();
+  /** Bounds the handles held; closes idle files to make room. */
+  private readonly files: OpenFiles;
+  /** New files the last discovery left for later (no room to open them then). */
+  private deferred = 0;
 
   /** Validates the options; throws ConfigError naming a bad one. */
   constructor(opts: FileCollectorOptions) {
     this.opts = resolveOptions(opts);
     this.globs = compileGlobs(this.opts.paths, this.opts.exclude);
     this.flow = new FlowControl(this.opts.maxBatchesInFlight);
+    this.files = new OpenFiles(this.opts.maxOpenFiles, (t) => this.closeIdle(t), this.opts.onWarning);
     this.checkpoints = new Checkpoints(this.opts, this.streams, (t) => {
       this.counts.cutClosed += t.scan.cut + (t.joiner?.cut ?? 0);
     });
@@ -128,6 +143,9 @@ export class FileCollector {
       opts: this.opts,
       globs: this.globs,
       warnedPaths: this.warnedPaths,
+      unlistable: this.unlistable,
+      files: this.files,
+      reopen: (t) => this.reopen(t),
       live: this.live,
       streams: this.streams,
       checkpoints: this.checkpoints,
@@ -156,11 +174,13 @@ export class FileCollector {
     while (!this.stopped) {
       const now = Date.now();
       if (first || now - lastScan >= this.opts.pollIntervalMs) {
-        await this.track(discover(this.discovery, first));
+        this.deferred = await this.track(discover(this.discovery, first));
         first = false;
         lastScan = now;
       }
       let produced = false;
+      // Files with work this pass that could not be opened: no room, or not where they were.
+      let waiting = false;
       while (this.parked.length > 0) {
         produced = true;
         yield this.parked.shift()!;
@@ -170,14 +190,28 @@ export class FileCollector {
         if (!this.mayHaveWork(t)) continue;
         await this.flow.waitForRoom();
         if (this.stopped) break;
+        if (!t.fh) {
+          // Closed while idle: opened again in its turn, or let go once gone from the globs.
+          const batch = t.inGlob ? null : this.letGo(t);
+          if (batch) {
+            produced = true;
+            yield batch;
+          }
+          if (!t.inGlob) continue;
+          if (!(await this.track(this.reopen(t)))) {
+            waiting = true;
+            continue;
+          }
+        }
         const batch = await this.track(this.readBatch(t));
+        this.files.used(t);
         if (batch) {
           produced = true;
           yield batch;
         }
       }
       if (!produced) {
-        if (this.opts.once && this.maybeCopies.size === 0) break;
+        if (this.opts.once && this.maybeCopies.size === 0 && !waiting && this.deferred === 0) break;
         await this.flow.sleep(this.opts.pollIntervalMs);
       }
     }
@@ -206,7 +240,23 @@ export class FileCollector {
     this.checkpoints.cancel();
     if (this.checkpoints.loaded) await this.checkpoints.saveNow();
     await this.busy.catch(() => {});
-    for (const t of this.streams) await closeQuietly(t);
+    for (const t of this.streams) {
+      this.files.dropped(t);
+      await closeQuietly(t);
+    }
+  }
+
+  /**
+   * What could not be read, for `once` runs to report: files that could not be opened or read
+   * (and never were since), files let go after a read failed, and directories in the globs that
+   * could not be listed; each as `path (CODE)`.
+   */
+  unread(): string[] {
+    const out: string[] = [];
+    for (const [dir, code] of this.unlistable) out.push(`${dir}/ (${code})`);
+    for (const [path, code] of this.warnedPaths) out.push(`${path} (${code})`);
+    for (const [path, code] of this.failed) if (!this.warnedPaths.has(path)) out.push(`${path} (${code})`);
+    return out;
   }
 
   /** The collector's counters now. */
@@ -223,6 +273,7 @@ export class FileCollector {
     }
     return {
       files: this.live.size,
+      openFiles: this.files.count,
       lines: this.counts.lines,
       bytes: this.counts.bytes,
       pendingBatches: this.flow.inFlight,
@@ -418,13 +469,17 @@ export class FileCollector {
     const batches: Batch<RawEvent>[] = [];
     const now = Date.now();
     for (const t of this.live.values()) {
-      if (!t.fh) continue;
       let out: RawEvent[] | LineBlock = [];
       if (t.scan.carry !== null) {
         let quiet = false;
         try {
-          const st = await t.fh.stat();
-          quiet = st.size === t.readPos && now - st.mtimeMs >= this.opts.partialLineFlushMs;
+          // A file closed while idle is looked at by path, and must still be the same file.
+          const st = t.fh ? await t.fh.stat() : await stat(t.path);
+          quiet =
+            st.dev === t.dev &&
+            st.ino === t.ino &&
+            st.size === t.readPos &&
+            now - st.mtimeMs >= this.opts.partialLineFlushMs;
         } catch {
           // unreadable now: keep the line for the next run
         }
@@ -442,9 +497,79 @@ export class FileCollector {
   // --- letting go ---------------------------------------------------------------------------
 
   private fileFailed(t: Tracked, err: unknown): Batch<RawEvent> | null {
-    this.opts.onWarning(`${t.path}: cannot be read (${errCode(err)}); released`);
+    const code = errCode(err);
+    this.opts.onWarning(`${t.path}: cannot be read (${code}); released`);
+    if (this.opts.once) this.failed.set(t.path, code); // only `once` runs report them
     this.release(t);
     return null;
+  }
+
+  // --- open files -----------------------------------------------------------------------------
+
+  /** Closes a file's handle to make room for another; it stays tracked, its state in memory. */
+  private async closeIdle(t: Tracked): Promise<void> {
+    const fh = t.fh;
+    if (!fh) return;
+    if (this.cacheOwner === t) {
+      this.keepTail(t);
+      this.cacheOwner = null;
+    }
+    // The checkpoint needs the bytes before the acknowledged position; read them while we can.
+    const at = t.acks.offset;
+    if (at > 0 && t.tailPos !== at) {
+      t.closedAnchor = { at, text: (await readAnchor(fh, at).catch(() => null)) ?? '' };
+    }
+    t.fh = null;
+    await fh.close().catch(() => {});
+  }
+
+  /**
+   * Opens a file closed while idle again, by identity: the file now at its path must have its
+   * device and inode (its content is checked after every read, as always). False when there is
+   * no room now, or the path names another file (discovery then finds where it went, or that it
+   * left the globs).
+   */
+  private async reopen(t: Tracked): Promise<boolean> {
+    let fh: FileHandle | null;
+    try {
+      fh = await this.files.open(t.path, t);
+    } catch (err) {
+      if (errCode(err) !== 'ENOENT') this.fileFailed(t, err);
+      return false;
+    }
+    if (fh === null) return false;
+    try {
+      const st = await fh.stat();
+      if (st.dev === t.dev && st.ino === t.ino && !t.released) {
+        t.fh = fh;
+        this.files.hold(t);
+        return true;
+      }
+    } catch {
+      // unreadable now: tried again in its turn
+    }
+    await this.files.discard(fh);
+    return false;
+  }
+
+  /**
+   * Lets go of a file that left the globs while closed: it cannot be followed by its handle
+   * now, so what it got after its last read is not read. Its unterminated last line and pending
+   * joined event are emitted, as for any file let go.
+   */
+  private letGo(t: Tracked): Batch<RawEvent> | null {
+    if (t.readPos < t.size) {
+      this.opts.onWarning(
+        `${t.path}: left the globs while closed to keep open files within max_open_files; ${t.size - t.readPos} byte(s) not read`,
+      );
+    }
+    t.stamp.received_at = Date.now();
+    const out: RawEvent[] | LineBlock = t.joiner ? [] : newLineBlock(t.stamp, 1, 64);
+    this.flushFile(t, out);
+    const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;
+    if (batch === null && !Array.isArray(out)) recycleBlock(out);
+    this.release(t);
+    return batch;
   }
 
   /** Lets go of a file: no more reads; its state stays until its batches are acknowledged. */
@@ -454,6 +579,7 @@ export class FileCollector {
     this.counts.released++;
     if (this.live.get(t.key) === t) this.live.delete(t.key);
     if (this.cacheOwner === t) this.cacheOwner = null;
+    this.files.dropped(t);
     const fh = t.fh;
     t.fh = null;
     if (fh) this.busy = this.busy.then(() => fh.close()).catch(() => {});

@@ -1,35 +1,70 @@
 /**
  * Finding the files to tail: each poll expands the globs, follows a tailed file to its new path
  * (a rename within the globs), marks those gone from the globs, and opens and identifies the
- * files not seen before (file-identity.ts). A file that cannot be opened or read is warned about
- * once and tried again on later polls.
+ * files not seen before (file-identity.ts), within the collector's bound on open files
+ * (open-files.ts). A file that cannot be opened or read, and a directory that cannot be listed,
+ * is warned about once and tried again on later polls; what is unreadable now is kept, so
+ * `--once` can say what it could not read.
  */
 import type { Stats } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
 import { type IdentityContext, identify } from './file-identity.js';
 import { readFingerprint } from './fingerprint.js';
 import { expandGlobs, type GlobSet } from './glob.js';
+import type { OpenFiles } from './open-files.js';
 
 /** What a discovery reads and updates of its collector's state. */
 export interface DiscoveryContext extends IdentityContext {
   readonly globs: GlobSet;
-  /** Paths warned about, so each warns once until it leaves the globs or is identified. */
-  readonly warnedPaths: Set<string>;
+  /**
+   * Files that cannot be read now, with the error code: each is warned about once, until it
+   * leaves the globs or is identified.
+   */
+  readonly warnedPaths: Map<string, string>;
+  /** Directories in the globs that cannot be listed now, with the error code; each warned about once. */
+  readonly unlistable: Map<string, string>;
+  readonly files: OpenFiles;
 }
 
-/** One look at the globs (`first`: the collector's first, just after loading its checkpoint). */
-export async function discover(ctx: DiscoveryContext, first: boolean): Promise<void> {
-  const paths = await expandGlobs(ctx.globs);
+/**
+ * One look at the globs (`first`: the collector's first, just after loading its checkpoint).
+ * Returns how many new files were left for a later poll because no open file could be closed
+ * to make room for them.
+ */
+export async function discover(ctx: DiscoveryContext, first: boolean): Promise<number> {
+  let failedDirs = new Map<string, string>();
+  let paths = await expandGlobs(ctx.globs, (dir, code) => failedDirs.set(dir, code));
+  const outOf = [...failedDirs.values()].find((c) => c === 'EMFILE' || c === 'ENFILE');
+  if (outOf !== undefined && (await ctx.files.shrink(outOf))) {
+    // Out of descriptors to list a directory: fewer files held open, and one more look.
+    failedDirs = new Map();
+    paths = await expandGlobs(ctx.globs, (dir, code) => failedDirs.set(dir, code));
+  }
+  for (const [dir, code] of failedDirs) {
+    if (!ctx.unlistable.has(dir)) {
+      ctx.opts.onWarning(
+        `${dir}: cannot list this directory (${code}); files in it are not read until it can be`,
+      );
+    }
+    ctx.unlistable.set(dir, code);
+  }
+  for (const dir of ctx.unlistable.keys()) if (!failedDirs.has(dir)) ctx.unlistable.delete(dir);
   if (first && paths.length === 0) {
     ctx.opts.onWarning(`no files match ${ctx.opts.paths.join(', ')} yet; waiting for them`);
   }
   const seen = new Set<string>();
+  let deferred = 0;
   for (const path of paths) {
     let s: Stats;
     try {
       s = await stat(path);
-    } catch {
-      continue; // gone between listing and stat
+    } catch (err) {
+      // Gone between listing and stat is no news; anything else (EACCES) is.
+      const code = errCode(err);
+      if (code !== 'ENOENT')
+        warnOnce(ctx, path, code, `${path}: cannot stat (${code}); skipped until it can be`);
+      continue;
     }
     if (!s.isFile()) continue;
     const key = `${s.dev}:${s.ino}`;
@@ -44,29 +79,38 @@ export async function discover(ctx: DiscoveryContext, first: boolean): Promise<v
       }
       continue;
     }
-    await openFile(ctx, path, key, s, first);
+    if (!(await openFile(ctx, path, key, s, first))) deferred++;
   }
-  for (const t of ctx.live.values()) t.inGlob = seen.has(t.key);
+  // A file in a directory that could not be listed this time has not left the globs.
+  const dirs = [...failedDirs.keys()].map((d) => `${d}${sep}`);
+  for (const t of ctx.live.values()) {
+    t.inGlob = seen.has(t.key) || (dirs.length > 0 && dirs.some((d) => t.path.startsWith(d)));
+  }
   for (const k of ctx.maybeCopies.keys()) if (!seen.has(k)) ctx.maybeCopies.delete(k);
-  ctx.warnedPaths.forEach((p) => {
-    if (!paths.includes(p)) ctx.warnedPaths.delete(p);
-  });
+  if (ctx.warnedPaths.size > 0) {
+    const listed = new Set(paths);
+    for (const p of ctx.warnedPaths.keys()) if (!listed.has(p)) ctx.warnedPaths.delete(p);
+  }
+  return deferred;
 }
 
+/** Opens and identifies a new file; false when there was no room to open it now. */
 async function openFile(
   ctx: DiscoveryContext,
   path: string,
   key: string,
   s: Stats,
   first: boolean,
-): Promise<void> {
-  let fh: FileHandle;
+): Promise<boolean> {
+  let fh: FileHandle | null;
   try {
-    fh = await open(path, 'r');
+    fh = await ctx.files.open(path);
   } catch (err) {
-    warnOnce(ctx, path, `${path}: cannot open (${errCode(err)}); skipped until it can be`);
-    return;
+    const code = errCode(err);
+    warnOnce(ctx, path, code, `${path}: cannot open (${code}); skipped until it can be`);
+    return true;
   }
+  if (fh === null) return false;
   let keep = false;
   try {
     // The path may name another file by now (renamed away and recreated between the stat and
@@ -81,15 +125,19 @@ async function openFile(
       }
     }
   } catch (err) {
-    warnOnce(ctx, path, `${path}: cannot read (${errCode(err)}); skipped until it can be`);
+    const code = errCode(err);
+    warnOnce(ctx, path, code, `${path}: cannot read (${code}); skipped until it can be`);
   } finally {
-    if (!keep) await fh.close().catch(() => {});
+    const t = keep ? ctx.live.get(key) : undefined;
+    if (t && t.fh === fh) ctx.files.hold(t);
+    else await ctx.files.discard(fh);
   }
+  return true;
 }
 
-function warnOnce(ctx: DiscoveryContext, path: string, msg: string): void {
+function warnOnce(ctx: DiscoveryContext, path: string, code: string, msg: string): void {
   if (ctx.warnedPaths.has(path)) return;
-  ctx.warnedPaths.add(path);
+  ctx.warnedPaths.set(path, code);
   ctx.opts.onWarning(msg);
 }
 

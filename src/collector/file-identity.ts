@@ -30,6 +30,11 @@ export interface IdentityContext {
   borrowBuffer(): Buffer;
   /** `t` was found truncated: its stream ends, and a last batch it makes is handed out next. */
   truncated(t: Tracked): void;
+  /**
+   * Opens a tracked file again that was closed to keep open files bounded; false when it cannot
+   * be now. Without it such a file is not compared with new ones.
+   */
+  reopen?(t: Tracked): Promise<boolean>;
 }
 
 /**
@@ -57,8 +62,11 @@ export async function identify(
   // 2. A copy of a file still tailed: copytruncate copies first and truncates after, so
   //    wait a little for the original's truncation before reading this as a file of its own.
   for (const t of [...ctx.live.values()]) {
-    if (t.fingerprint !== fp || !t.fh) continue;
-    const st = await t.fh.stat();
+    if (t.fingerprint !== fp) continue;
+    if (!t.fh && ctx.reopen) await ctx.reopen(t); // closed to keep open files bounded
+    const tfh = t.fh;
+    if (!tfh) continue;
+    const st = await tfh.stat();
     if (st.size < t.readPos || !(await tailIntact(t, ctx.scratch))) {
       ctx.truncated(t);
       if (await continuesIn(t, fh)) {
@@ -67,7 +75,7 @@ export async function identify(
       }
       continue;
     }
-    if (await samePrefix(fh, s.size, t.fh, Math.min(st.size, t.readPos))) {
+    if (await samePrefix(fh, s.size, tfh, Math.min(st.size, t.readPos))) {
       const since = ctx.maybeCopies.get(key) ?? Date.now();
       ctx.maybeCopies.set(key, since);
       if (Date.now() - since < opts.copyWaitMs) return false;

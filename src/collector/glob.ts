@@ -44,15 +44,22 @@ function compileOne(pattern: string): CompiledGlob {
   return { base, isGlob: true, depth, match: picomatch(pattern, { dot: true }) };
 }
 
-/** Lists the files (absolute paths, sorted) matching the set now; missing bases are skipped. */
-export async function expandGlobs(set: GlobSet): Promise<string[]> {
+/** Told of a directory the walk could not list (not a missing one): its path and the error code. */
+export type UnlistableDir = (dir: string, code: string) => void;
+
+/**
+ * Lists the files (absolute paths, sorted) matching the set now. Missing directories are
+ * skipped quietly (they may appear later); one that exists but cannot be listed (EACCES) is
+ * skipped and reported to `onUnlistable`.
+ */
+export async function expandGlobs(set: GlobSet, onUnlistable?: UnlistableDir): Promise<string[]> {
   const found = new Set<string>();
   for (const g of set.globs) {
     if (!g.isGlob) {
       if (!set.excluded(g.base)) found.add(g.base);
       continue;
     }
-    await walk(g.base, 1, g, set, found);
+    await walk(g.base, 1, g, set, found, onUnlistable);
   }
   return [...found].sort();
 }
@@ -63,18 +70,22 @@ async function walk(
   g: CompiledGlob,
   set: GlobSet,
   out: Set<string>,
+  onUnlistable: UnlistableDir | undefined,
 ): Promise<void> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return; // a base that does not exist (yet) or cannot be listed: nothing to find there now
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    // A base that does not exist (yet) has nothing to find now; one we may not list is reported.
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') onUnlistable?.(dir, code);
+    return;
   }
   for (const e of entries) {
     const path = join(dir, e.name);
     // Symlinked directories are not followed (loops); symlinked files are, via stat later.
     if (e.isDirectory()) {
-      if (level < g.depth) await walk(path, level + 1, g, set, out);
+      if (level < g.depth) await walk(path, level + 1, g, set, out, onUnlistable);
     } else if ((e.isFile() || e.isSymbolicLink()) && g.match(path) && !set.excluded(path)) {
       out.add(path);
     }

@@ -7,6 +7,7 @@ import {
   DEFAULT_BATCH_LINES,
   DEFAULT_BATCHES_IN_FLIGHT,
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_OPEN_FILES,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_START_AT,
 } from '../core/defaults.js';
@@ -31,6 +32,11 @@ export interface FileCollectorOptions {
   maxBatchLines?: number;
   /** Unacknowledged batches, at most; reading pauses at the bound. Default 8. */
   maxBatchesInFlight?: number;
+  /**
+   * Files held open at once, at most (2 or more); the others are closed while idle and opened
+   * again when they have new data, and every file is read in turn. Default 256.
+   */
+  maxOpenFiles?: number;
   format?: string;
   service?: string;
   host?: string;
@@ -113,6 +119,7 @@ export function resolveOptions(opts: FileCollectorOptions): ResolvedOptions {
     maxLineBytes: int('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 1),
     maxBatchLines: int('maxBatchLines', opts.maxBatchLines, DEFAULT_BATCH_LINES, 1),
     maxBatchesInFlight: int('maxBatchesInFlight', opts.maxBatchesInFlight, DEFAULT_BATCHES_IN_FLIGHT, 1),
+    maxOpenFiles: int('maxOpenFiles', opts.maxOpenFiles, DEFAULT_MAX_OPEN_FILES, 2),
     format: opts.format,
     service: opts.service,
     host: opts.host,

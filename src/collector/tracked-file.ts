@@ -18,7 +18,13 @@ export interface Tracked {
   dev: number;
   ino: number;
   path: string;
+  /** Null once released, or while closed to keep open files within max_open_files (open-files.ts). */
   fh: FileHandle | null;
+  /**
+   * The checkpoint anchor (base64 of the bytes before `at`) read when the file was closed to make
+   * room: with its handle closed, the checkpoint cannot read it then.
+   */
+  closedAnchor: { at: number; text: string } | null;
   fingerprint: string;
   stamp: LineStamp;
   scan: ScanState;
@@ -69,6 +75,7 @@ export function newTracked(
     ino: s.ino,
     path,
     fh,
+    closedAnchor: null,
     fingerprint,
     stamp: {
       source: at.source,
@@ -103,6 +110,7 @@ export function newTracked(
 /** Points a released file's state at another file holding the same content, to read on in it. */
 export function moveTracked(t: Tracked, fh: FileHandle, path: string, key: string, s: Stats): void {
   t.fh = fh;
+  t.closedAnchor = null;
   t.key = key;
   t.dev = s.dev;
   t.ino = s.ino;

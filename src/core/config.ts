@@ -8,6 +8,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import {
   DEFAULT_MAX_LINE_BYTES,
+  DEFAULT_MAX_OPEN_FILES,
   DEFAULT_MULTILINE_MAX_LINES,
   DEFAULT_MULTILINE_TIMEOUT_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -65,6 +66,8 @@ export const FileSourceSchema = z.strictObject({
   max_line_bytes: z.number().int().positive().default(DEFAULT_MAX_LINE_BYTES),
   /** How often to look for new data and new files. */
   poll_interval: duration.default(durationOf(DEFAULT_POLL_INTERVAL_MS)),
+  /** Files held open at once, at most; the others are closed while idle and read in turn. */
+  max_open_files: z.number().int().min(2).default(DEFAULT_MAX_OPEN_FILES),
   /** Join continuation lines (stack traces) into one event. */
   multiline: z
     .strictObject({

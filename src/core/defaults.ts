@@ -16,6 +16,12 @@ export const DEFAULT_POLL_INTERVAL_MS = 250;
 /** Where a file seen for the first time, with no checkpoint, is read from. */
 export const DEFAULT_START_AT = 'beginning';
 
+/**
+ * Files a file source holds open at once, at most; others are closed while idle and opened again
+ * when they have new data. Well under common descriptor limits (1024).
+ */
+export const DEFAULT_MAX_OPEN_FILES = 256;
+
 /** Events per batch an input hands out, at most. */
 export const DEFAULT_BATCH_LINES = 5000;
 

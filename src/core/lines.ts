@@ -2,7 +2,9 @@
  * Splits a byte stream into lines, in batches, keeping each line's byte offset. Used by every
  * stdin reader; the file tailer has its own scanner with the same rules:
  * a trailing `\r` is dropped, invalid UTF-8 is replaced (U+FFFD), a line longer than
- * `maxLineBytes` is cut at the limit and flagged, and the rest of it skipped.
+ * `maxLineBytes` is cut at the limit and flagged, and the rest of it skipped. An unfinished line
+ * is kept as the chunks it came in and joined once, when its newline arrives, so a long line
+ * costs its length, not its length squared.
  */
 import type { Readable } from 'node:stream';
 import { DEFAULT_MAX_LINE_BYTES } from './defaults.js';
@@ -19,6 +21,30 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
   /** Offset of the stream's first byte. */
   startOffset?: number;
+  /**
+   * Picks the limit for every line after the first, once the first is read: a pipe-mode reader
+   * learns from a stream's header line whether NDJSON records follow (see ndjsonLineLimit).
+   */
+  limitAfterFirstLine?: (first: string) => number;
+}
+
+/** JSON writes a byte as at most 6 (`\u0001`). */
+const JSON_ESCAPE_GROWTH = 6;
+/**
+ * Copies of a line an NDJSON record may hold: a parsed event carries it as `raw`, again as
+ * `message` (all of it, when the format is unknown), and its parts as `fields`.
+ */
+const LINE_COPIES = 3;
+/** Room for the rest of an event: source, generation, times, level, service, host, keys. */
+const NDJSON_ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The longest NDJSON record (a raw or parsed event) that carries a line of up to `maxLineBytes`:
+ * each copy of the line escaped at worst, plus the envelope. Pipe-mode readers take NDJSON with
+ * this limit, so whatever a collector with that line limit sends crosses every pipe intact.
+ */
+export function ndjsonLineLimit(maxLineBytes: number): number {
+  return LINE_COPIES * JSON_ESCAPE_GROWTH * maxLineBytes + NDJSON_ENVELOPE_BYTES;
 }
 
 /** Yields the lines of `stream` in batches (one per chunk read); the last unterminated line too. */
@@ -26,9 +52,11 @@ export async function* readLineBatches(
   stream: Readable,
   opts: LineReaderOptions = {},
 ): AsyncGenerator<LineBatch> {
-  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let carry: Buffer | null = null; // bytes of an unfinished line
-  let carryStart = opts.startOffset ?? 0; // offset of carry's first byte
+  let max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let pickLimit = opts.limitAfterFirstLine ?? null;
+  let parts: Buffer[] = []; // the chunks of an unfinished line (copies)
+  let partsLen = 0;
+  let carryStart = opts.startOffset ?? 0; // offset of the unfinished line's first byte
   let skipping = false; // inside an over-long line, past its kept part
   let pos = carryStart; // offset of the chunk's first byte
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -40,31 +68,46 @@ export async function* readLineBatches(
       if (nl === -1) break;
       if (skipping) {
         skipping = false;
-      } else if (carry) {
-        const line = Buffer.concat([carry, buf.subarray(start, nl)]);
+      } else if (partsLen > 0) {
+        parts.push(buf.subarray(start, nl));
+        const line = Buffer.concat(parts, partsLen + nl - start);
+        parts = [];
+        partsLen = 0;
         pushLine(batch, line, 0, line.length, carryStart, max);
-        carry = null;
       } else {
         pushLine(batch, buf, start, nl, pos + start, max);
+      }
+      if (pickLimit !== null && batch.lines.length > 0) {
+        max = pickLimit(batch.lines[0]);
+        pickLimit = null;
       }
       start = nl + 1;
       carryStart = pos + start;
     }
     if (start < buf.length && !skipping) {
-      const rest = buf.subarray(start);
-      carry = carry ? Buffer.concat([carry, rest]) : Buffer.from(rest);
-      if (carry.length > max) {
-        pushLine(batch, carry, 0, carry.length, carryStart, max);
-        carry = null;
+      // Keep at most one byte past the limit: enough to know the line must be cut.
+      const take = Math.min(buf.length - start, max + 1 - partsLen);
+      parts.push(Buffer.from(buf.subarray(start, start + take)));
+      partsLen += take;
+      if (partsLen > max) {
+        const line = Buffer.concat(parts, partsLen);
+        parts = [];
+        partsLen = 0;
+        pushLine(batch, line, 0, line.length, carryStart, max);
         skipping = true;
+        if (pickLimit !== null) {
+          max = pickLimit(batch.lines[0]);
+          pickLimit = null;
+        }
       }
     }
     pos += buf.length;
     if (batch.lines.length > 0) yield batch;
   }
-  if (carry && carry.length > 0) {
+  if (partsLen > 0) {
     const batch: LineBatch = { lines: [], offsets: [], truncated: [] };
-    pushLine(batch, carry, 0, carry.length, carryStart, max);
+    const line = Buffer.concat(parts, partsLen);
+    pushLine(batch, line, 0, line.length, carryStart, max);
     yield batch;
   }
 }

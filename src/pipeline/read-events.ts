@@ -2,14 +2,20 @@
  * Reads pipe-mode input (stdin, or a file being imported) and yields LogEvent batches, whatever
  * arrived: a log-events stream (from `logpipe parse`), a raw-events stream (from `logpipe
  * collect`, parsed here), or plain log lines (parsed here). A bad NDJSON line is kept as an
- * `unknown` event, never dropped.
+ * `unknown` event, never dropped. Plain lines are cut at `maxLineBytes` like a collector's;
+ * NDJSON records may be as long as an event carrying such a line can be (ndjsonLineLimit), and
+ * one longer is reported by its line number and not stored: cut, it would be garbage.
  */
 import type { Readable } from 'node:stream';
-import { UsageError } from '../core/errors.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
+import { UsageError, UserError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
-import { readLineBatches } from '../core/lines.js';
+import { ndjsonLineLimit, readLineBatches } from '../core/lines.js';
 import { BadEventError, decodeLogEvent, decodeRawEvent, parseStreamHeader } from '../core/ndjson.js';
 import { type BatchParser, createParser, type ParserOptions } from '../parser/index.js';
+
+/** Room for a stream header line (core/ndjson.ts: under 40 bytes). */
+const HEADER_BYTES = 64;
 
 export type InputKind = 'auto' | 'events' | 'raw' | 'lines';
 export const INPUT_KINDS: readonly InputKind[] = ['auto', 'events', 'raw', 'lines'];
@@ -29,6 +35,13 @@ export interface StdinEventsOptions {
   refuseEvents?: boolean;
   /** Told about each bad NDJSON line (1-based line number). */
   onBadLine?: (lineNo: number, reason: string) => void;
+  /** Plain lines are cut at this (default 1 MiB); NDJSON records may take ndjsonLineLimit of it. */
+  maxLineBytes?: number;
+  /**
+   * Told about each NDJSON record over its limit (1-based line number, the limit in bytes); the
+   * record is left out. Without it, such a record is a UsageError naming the line.
+   */
+  onTooLong?: (lineNo: number, limit: number) => void;
 }
 
 /** A generation id unique to this run, so two runs piping the same text are both stored. */
@@ -64,7 +77,18 @@ export async function* readBatches(stream: Readable, opts: StdinEventsOptions): 
   const generation = opts.generation ?? stdinGeneration();
   let kind: InputKind = opts.input;
   let lineNo = 0;
-  for await (const batch of readLineBatches(stream)) {
+  const lineMax = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const recordMax = ndjsonLineLimit(lineMax);
+  // With `auto`, the first line (a header, or a plain line) decides the limit of the rest; it
+  // is read whole up to a header's length, so even a tiny limit cannot hide a header.
+  const limits =
+    kind === 'auto'
+      ? {
+          maxLineBytes: Math.max(lineMax, HEADER_BYTES),
+          limitAfterFirstLine: (first: string) => (parseStreamHeader(first) ? recordMax : lineMax),
+        }
+      : { maxLineBytes: kind === 'lines' ? lineMax : recordMax };
+  for await (const batch of readLineBatches(stream, limits)) {
     let start = 0;
     if (lineNo === 0) {
       const header = parseStreamHeader(batch.lines[0] ?? '');
@@ -82,12 +106,13 @@ export async function* readBatches(stream: Readable, opts: StdinEventsOptions): 
     const events: LogEvent[] = [];
     const now = Date.now();
     let t = 0;
+    while (t < batch.truncated.length && batch.truncated[t] < start) t++;
     for (let i = start; i < batch.lines.length; i++) {
       const line = batch.lines[i];
       const n = lineNo + i + 1;
+      const truncated = t < batch.truncated.length && batch.truncated[t] === i;
+      if (truncated) t++;
       if (kind === 'lines') {
-        const truncated = t < batch.truncated.length && batch.truncated[t] === i;
-        if (truncated) t++;
         raws.push({
           source,
           generation,
@@ -96,6 +121,15 @@ export async function* readBatches(stream: Readable, opts: StdinEventsOptions): 
           received_at: now,
           ...(truncated ? { truncated } : {}),
         });
+        continue;
+      }
+      if (truncated) {
+        if (!opts.onTooLong) {
+          throw new UsageError(
+            `${source} line ${n}: an NDJSON record longer than ${recordMax} bytes, the most an event with a line of ${lineMax} bytes takes`,
+          );
+        }
+        opts.onTooLong(n, recordMax);
         continue;
       }
       if (line === '') continue;
@@ -124,4 +158,16 @@ export async function* readBatches(stream: Readable, opts: StdinEventsOptions): 
     if (raws.length > 0) events.push(...parse(raws));
     if (events.length > 0) yield { events };
   }
+}
+
+/**
+ * The error a pipe-mode command ends with, after reading everything else, when it left NDJSON
+ * records out for being over the limit: which lines, and the flag that raises the limit.
+ */
+export function tooLongError(lineNos: number[]): UserError {
+  const first = lineNos.slice(0, 10).join(', ');
+  const which = `${lineNos.length === 1 ? 'line' : 'lines'} ${first}${lineNos.length > 10 ? ', …' : ''}`;
+  return new UserError(
+    `${lineNos.length} NDJSON record(s) over the limit were left out (stdin ${which}); give --max-line-bytes the collector's value to carry them`,
+  );
 }

@@ -92,6 +92,7 @@ async function createSource(
     maxLineBytes: s.max_line_bytes,
     maxBatchLines: SOURCE_BATCH_LINES,
     maxBatchesInFlight,
+    maxOpenFiles: s.max_open_files,
     format,
     service: s.service,
     // A first start has no checkpoint; that is not worth a warning. A corrupt one still warns.

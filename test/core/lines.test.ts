@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type LineBatch, readLineBatches } from '../../src/core/lines.js';
+import { type LineBatch, ndjsonLineLimit, readLineBatches } from '../../src/core/lines.js';
 
 async function collect(chunks: (string | Buffer)[], maxLineBytes?: number): Promise<LineBatch> {
   const out: LineBatch = { lines: [], offsets: [], truncated: [] };
@@ -35,5 +35,25 @@ describe('readLineBatches', () => {
   it('keeps empty lines', async () => {
     const r = await collect(['a\n\nb\n']);
     expect(r.lines).toEqual(['a', '', 'b']);
+  });
+
+  it('takes the limit for the lines after the first from what the first line is', async () => {
+    const read = async (first: string) => {
+      const lines: string[] = [];
+      const stream = Readable.from([Buffer.from(`${first}\n${'a'.repeat(30)}\n`)]);
+      for await (const b of readLineBatches(stream, {
+        maxLineBytes: 8,
+        limitAfterFirstLine: (l) => (l === 'HEADER' ? 100 : 8),
+      })) {
+        lines.push(...b.lines);
+      }
+      return lines.map((l) => l.length);
+    };
+    expect(await read('HEADER')).toEqual([6, 30]);
+    expect(await read('plain')).toEqual([5, 8]);
+  });
+
+  it('allows an NDJSON record room for every copy of a line, escaped at worst, plus its envelope', () => {
+    expect(ndjsonLineLimit(1024 * 1024)).toBe(18 * 1024 * 1024 + 64 * 1024);
   });
 });

@@ -16,7 +16,7 @@ import {
 import { ConfigError } from '../../core/errors.js';
 import type { Batch, RawEvent } from '../../core/events.js';
 import { EventQueue, streamGeneration } from './event-queue.js';
-import { newFrameState, readFrames } from './syslog-framing.js';
+import { endFrames, newFrameState, readFrames } from './syslog-framing.js';
 
 export interface SyslogInputOptions {
   protocol: 'udp' | 'tcp';
@@ -34,6 +34,42 @@ export interface SyslogInputOptions {
   onWarning?: (msg: string) => void;
 }
 
+type ResolvedSyslogOptions = Required<Omit<SyslogInputOptions, 'format' | 'service'>> &
+  Pick<SyslogInputOptions, 'format' | 'service'>;
+
+/**
+ * Fills in defaults and checks every value (ConfigError naming the key). Each default is taken
+ * with `??`, never by spreading the options over the defaults: `logpipe collect --quiet` passes
+ * `onWarning: undefined`, and a spread let that `undefined` replace the default (issue #27).
+ */
+function resolveSyslogOptions(opts: SyslogInputOptions): ResolvedSyslogOptions {
+  if (opts.protocol !== 'udp' && opts.protocol !== 'tcp') {
+    throw new ConfigError('protocol', `expected "udp" or "tcp", got ${JSON.stringify(opts.protocol)}`);
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    throw new ConfigError('port', `expected a port number 0-65535, got ${opts.port}`);
+  }
+  return {
+    protocol: opts.protocol,
+    host: opts.host ?? DEFAULT_SYSLOG_HOST,
+    port: opts.port,
+    maxLineBytes: whole('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 1),
+    maxBatchLines: whole('maxBatchLines', opts.maxBatchLines, DEFAULT_BATCH_LINES, 1),
+    maxBatchesInFlight: whole('maxBatchesInFlight', opts.maxBatchesInFlight, DEFAULT_BATCHES_IN_FLIGHT, 1),
+    flushMs: whole('flushMs', opts.flushMs, 200, 0),
+    format: opts.format,
+    service: opts.service,
+    onWarning: opts.onWarning ?? (() => {}),
+  };
+}
+
+function whole(key: string, v: number | undefined, def: number, min: number): number {
+  if (v === undefined) return def;
+  if (!Number.isSafeInteger(v) || v < min)
+    throw new ConfigError(key, `expected a whole number >= ${min}, got ${v}`);
+  return v;
+}
+
 /** Counters of a syslog input. */
 export interface SyslogStats {
   messages: number;
@@ -47,35 +83,21 @@ export interface SyslogStats {
 
 /** A syslog listener; owns its socket from start() to close(). */
 export class SyslogInput {
-  private readonly opts: Required<Omit<SyslogInputOptions, 'format' | 'service'>> &
-    Pick<SyslogInputOptions, 'format' | 'service'>;
+  private readonly opts: ResolvedSyslogOptions;
   private readonly queue: EventQueue;
   private readonly generation = streamGeneration();
   private source = '';
   private offset = 0;
   private udp: UdpSocket | null = null;
   private tcp: Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  /** Open TCP connections, each with what ends its framing (emits an unfinished last message). */
+  private readonly sockets = new Map<Socket, () => void>();
   private counts = { messages: 0, bytes: 0, dropped: 0, truncated: 0 };
   private lastDropWarning = 0;
 
   /** Validates the options (ConfigError naming the key). */
   constructor(opts: SyslogInputOptions) {
-    if (opts.protocol !== 'udp' && opts.protocol !== 'tcp') {
-      throw new ConfigError('protocol', `expected "udp" or "tcp", got ${JSON.stringify(opts.protocol)}`);
-    }
-    if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
-      throw new ConfigError('port', `expected a port number 0-65535, got ${opts.port}`);
-    }
-    this.opts = {
-      host: DEFAULT_SYSLOG_HOST,
-      maxLineBytes: DEFAULT_MAX_LINE_BYTES,
-      maxBatchLines: DEFAULT_BATCH_LINES,
-      maxBatchesInFlight: DEFAULT_BATCHES_IN_FLIGHT,
-      flushMs: 200,
-      onWarning: () => {},
-      ...opts,
-    };
+    this.opts = resolveSyslogOptions(opts);
     this.queue = new EventQueue({
       maxBatchLines: this.opts.maxBatchLines,
       maxBatchesInFlight: this.opts.maxBatchesInFlight,
@@ -83,7 +105,7 @@ export class SyslogInput {
       maxQueued: this.opts.maxBatchLines * 2,
     });
     this.queue.onSpace(() => {
-      for (const s of this.sockets) s.resume();
+      for (const s of this.sockets.keys()) s.resume();
     });
   }
 
@@ -136,7 +158,11 @@ export class SyslogInput {
     this.udp = null;
     this.tcp?.close();
     this.tcp = null;
-    for (const s of this.sockets) s.destroy();
+    // What a connection sent before it was cut is kept, as when it closes by itself.
+    for (const [s, finish] of this.sockets) {
+      finish();
+      s.destroy();
+    }
     this.sockets.clear();
     this.queue.end();
   }
@@ -170,17 +196,32 @@ export class SyslogInput {
   }
 
   private onConnection(s: Socket): void {
-    this.sockets.add(s);
     const st = newFrameState();
     const max = this.opts.maxLineBytes;
+    const sink = (buf: Buffer, start: number, end: number, truncated: boolean) =>
+      this.emit(buf, start, end, truncated, end - start + 1);
+    const peer = `${s.remoteAddress}:${s.remotePort}`;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      const short = endFrames(st, max, sink);
+      if (short) {
+        this.opts.onWarning(
+          `${this.source}: connection from ${peer} ended ${short.received} bytes into an octet-counted message of ${short.declared} bytes; kept what arrived as text`,
+        );
+      }
+    };
+    this.sockets.set(s, finish);
     s.on('data', (chunk: Buffer) => {
-      readFrames(st, chunk, max, (buf, start, end, truncated) =>
-        this.emit(buf, start, end, truncated, end - start + 1),
-      );
+      readFrames(st, chunk, max, sink);
       if (this.queue.full()) s.pause();
     });
+    s.on('end', finish);
     s.on('error', () => {});
-    s.on('close', () => this.sockets.delete(s));
+    s.on('close', () => {
+      if (this.sockets.delete(s)) finish();
+    });
   }
 
   private emit(buf: Buffer, start: number, end: number, truncated: boolean, size: number): void {
