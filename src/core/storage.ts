@@ -65,6 +65,8 @@ export interface QueryOptions {
   range?: { fromUs?: number; toUs?: number };
   /** Only rows committed in (afterUs, upToUs] of the store's ingest clock (see `watermark`): live tail. */
   ingested?: { afterUs: number; upToUs: number };
+  /** The SQL is a client's own text (raw SQL), not the query language's: the engine checks it whole. */
+  rawSql?: boolean;
 }
 
 /**

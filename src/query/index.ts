@@ -32,7 +32,6 @@ export {
   planQuery,
   type QueryPlan,
 } from './planner.js';
-export { assertReadOnlySql } from './sql-guard.js';
 
 /** Parses query text into an AST; throws QueryError (with the position) when it does not parse. */
 export function parseQuery(text: string): QueryAst {

@@ -2,14 +2,9 @@
  * Runs a query-language request against a store: parse, plan, execute. The HTTP API and the CLI
  * (when no storage process is running) both come through here, so they answer alike.
  */
+import { isStorageError, QueryError } from '../core/errors.js';
 import type { QueryRows, StorageEngine } from '../core/storage.js';
-import {
-  assertReadOnlySql,
-  DEFAULT_EVENT_LIMIT,
-  parseQuery,
-  planQuery,
-  type QueryPlan,
-} from '../query/index.js';
+import { DEFAULT_EVENT_LIMIT, parseQuery, planQuery, type QueryPlan } from '../query/index.js';
 
 export interface QueryRequest {
   /** Query-language text. */
@@ -120,9 +115,18 @@ function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest): QueryRe
   return { kind: plan.kind, ...result, ...(req.explain ? { sql: plan.sql, params: plan.params } : {}) };
 }
 
-/** Runs raw SQL after the read-only guard; throws QueryError for anything that could write. */
+/**
+ * Runs raw SQL. The store runs it as any query: one SELECT, in its engine's sandbox (for DuckDB,
+ * src/storage/duckdb/sandbox.ts; docs/security.md), and refuses anything else with a QueryError.
+ * The engine failing on the SQL (a missing column, a bad cast) is the SQL's fault too, so it is
+ * a QueryError here (HTTP 400) rather than a store failure; a timeout stays a StorageError.
+ */
 export async function runSql(store: StorageEngine, sql: string, timeoutMs?: number): Promise<QueryResponse> {
-  assertReadOnlySql(sql);
-  const result = await store.query({ sql, params: [] }, { maxRows: MAX_ROWS, timeoutMs });
-  return { kind: 'table', ...result };
+  try {
+    const result = await store.query({ sql, params: [] }, { maxRows: MAX_ROWS, timeoutMs, rawSql: true });
+    return { kind: 'table', ...result };
+  } catch (err) {
+    if (isStorageError(err, 'query')) throw new QueryError(err.message, sql, 0);
+    throw err;
+  }
 }

@@ -8,6 +8,7 @@ import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { COMPACTED_ROW_GROUP } from './compact.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { commitFile, fileSize, markerOf, removeOrphans } from './partitions.js';
+import { INSTANCE_SETTINGS, lockDown } from './sandbox.js';
 import {
   ACTIVE_TABLE,
   createSchemaSql,
@@ -45,12 +46,13 @@ export async function openInstance(
   }
   let instance: DuckDBInstance;
   try {
-    // Nothing is ever fetched from the network: extensions the build lacks stay absent. The WAL
-    // is checkpointed into the database file at 256 MB rather than DuckDB's 16 MB: at 10,000-event
-    // appends the default checkpointed every few commits, and ingest under `logpipe run` went
-    // from 39k to 58k lines/s without it (recovery after a crash replays at most 256 MB).
+    // Nothing is ever fetched from the network: extensions the build lacks stay absent (and the
+    // rest of the sandbox follows, sandbox.ts). The WAL is checkpointed into the database file
+    // at 256 MB rather than DuckDB's 16 MB: at 10,000-event appends the default checkpointed
+    // every few commits, and ingest under `logpipe run` went from 39k to 58k lines/s without it
+    // (recovery after a crash replays at most 256 MB).
     const settings: Record<string, string> = {
-      autoinstall_known_extensions: 'false',
+      ...INSTANCE_SETTINGS,
       checkpoint_threshold: '256MB',
       ...(opts.memoryLimitBytes
         ? { memory_limit: `${Math.floor(opts.memoryLimitBytes / 1024 / 1024)}MiB` }
@@ -71,6 +73,8 @@ export async function openInstance(
   // which must be loaded before it can be set.)
   await writer.run('LOAD parquet');
   await writer.run('SET GLOBAL parquet_metadata_cache = true');
+  // The sandbox closes files outside the store and locks the settings before any query runs.
+  await lockDown(writer, memory ? null : dirname(opts.path));
   if (!opts.readOnly) for (const sql of createSchemaSql()) await writer.run(sql);
   return { instance, writer };
 }

@@ -4,14 +4,15 @@
  * it reads are held until it ends, and it is stopped at its time limit.
  */
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api';
 import { QUERY_MAX_ROWS, QUERY_TIMEOUT_MS } from '../../core/defaults.js';
-import { StorageError } from '../../core/errors.js';
+import { QueryError, StorageError } from '../../core/errors.js';
 import type { QueryOptions, QueryRows, SqlQuery, StoreStats } from '../../core/storage.js';
 import { formatMicros } from '../../core/time.js';
 import { hold, release } from './leases.js';
 import { fileSize, overlaps, type Partition } from './partitions.js';
 import { readRows } from './rows.js';
+import { prepareRead, sandboxRefusal } from './sandbox.js';
 import { LOGS_TABLE, PARTITIONS_TABLE } from './schema.js';
 import type { GateReader } from './serial.js';
 import { type StoreState, withCatalog } from './state.js';
@@ -24,7 +25,10 @@ interface ViewLease extends GateReader {
   segments: string[];
 }
 
-/** Runs a read-only query over the view `logs`. */
+/**
+ * Runs a query over the view `logs`: one SELECT, in a read-only transaction, in the sandbox of
+ * sandbox.ts; throws QueryError when the sandbox refuses it.
+ */
 export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = {}): Promise<QueryRows> {
   if (s.closed) throw closedError();
   const maxRows = opts.maxRows ?? QUERY_MAX_ROWS;
@@ -41,7 +45,15 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
   const timer = setTimeout(() => conn.interrupt(), timeoutMs);
   let ok = false;
   try {
-    const reader = await conn.streamAndReadUntil(q.sql, maxRows, q.params);
+    // Only one SELECT runs; of raw SQL, only one that calls nothing but readers (sandbox.ts).
+    const prepared = await prepareRead(conn, q.sql, { checkCalls: opts.rawSql === true });
+    let reader: DuckDBResultReader;
+    try {
+      prepared.bind(q.params);
+      reader = await prepared.streamAndReadUntil(maxRows);
+    } finally {
+      prepared.destroySync();
+    }
     const { columns, rows } = readRows(reader, maxRows);
     ok = true;
     return {
@@ -54,6 +66,9 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
       },
     };
   } catch (err) {
+    if (err instanceof QueryError) throw err;
+    const refused = sandboxRefusal(err, q.sql);
+    if (refused) throw refused;
     const msg = (err as Error).message ?? String(err);
     if (/interrupt/i.test(msg))
       throw new StorageError(`query took longer than ${timeoutMs} ms and was stopped`, { kind: 'timeout' });
@@ -135,7 +150,8 @@ function openView(
         partitions: dir ? lease.files.map((f) => join(dir, f)) : [],
         ingested,
       });
-      await conn.run('BEGIN TRANSACTION');
+      // READ ONLY: the engine refuses any write to the database within it.
+      await conn.run('BEGIN TRANSACTION READ ONLY');
       // DuckDB fixes a transaction's snapshot when it first reads a table.
       await conn.run(`SELECT count(*) FROM ${PARTITIONS_TABLE}`);
       return conn;
