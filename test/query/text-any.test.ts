@@ -1,5 +1,5 @@
 /**
- * Free-text terms searched together (plan/text-any.ts): the text terms of an OR, and the negated
+ * Free-text terms searched together (plan/text-any.ts): many text terms of an OR, and many negated
  * ones of an AND, plan to one condition whatever their number, and find what the reference
  * evaluator finds, in kept lines and in lines rebuilt from their columns. And a plan past the
  * size bounds (plan/limits.ts) is refused with a QueryError naming the bound.
