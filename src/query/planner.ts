@@ -6,17 +6,20 @@
  *
  * The jobs live in plan/: search.ts (search terms → WHERE), stages.ts (pipe stages → SELECT and
  * GROUP BY), group-keys.ts (time buckets), percentiles.ts (percentiles from value counts),
- * relation.ts (rows as a stage sees them, and the final statement), columns.ts, sql-frag.ts and
+ * relation.ts (rows as a stage sees them, and the final statement), text-any.ts (free-text terms
+ * searched together), limits.ts (how large a plan may be), columns.ts, sql-frag.ts and
  * plan-types.ts. The dialect comes in as a parameter: the planner knows no store.
  */
 import type { Dialect } from '../core/dialect.js';
 import type { QueryAst } from './ast.js';
+import { assertPlanSize } from './plan/limits.js';
 import type { PlanOptions, QueryPlan } from './plan/plan-types.js';
 import { finishSql, type Relation } from './plan/relation.js';
 import { exprSql, timeBounds } from './plan/search.js';
 import { type Frag, frag } from './plan/sql-frag.js';
 import { applyStage } from './plan/stages.js';
 
+export { MAX_PLAN_PARAM_CHARS, MAX_PLAN_SQL_CHARS } from './plan/limits.js';
 export {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,
@@ -49,6 +52,7 @@ function planWith(d: Dialect, ast: QueryAst, opts: PlanOptions): QueryPlan {
   const percentiles = opts.percentiles ?? 'auto';
   for (const stage of ast.stages) rel = applyStage(d, rel, stage, percentiles);
   const final = finishSql(d, rel, opts.limit);
+  assertPlanSize(ast, final);
   const kind = rel.kind === 'events' && rel.projection === null ? 'events' : 'table';
   return { sql: final.sql, params: final.params, kind, range: timeBounds(ast.filter, opts) };
 }

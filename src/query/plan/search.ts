@@ -5,12 +5,13 @@
  */
 import type { Dialect } from '../../core/dialect.js';
 import { likePattern } from '../../core/sql-literals.js';
-import type { Expr } from '../ast.js';
+import type { Expr, TextExpr } from '../ast.js';
 import { isNumericColumn } from '../fields.js';
 import { lowerLikeStore } from '../lowercase.js';
 import { fieldNumber, fieldsCol, fieldText } from './columns.js';
 import type { PlanOptions, QueryPlan } from './plan-types.js';
 import { cat, type Frag, frag, join, wrap } from './sql-frag.js';
+import { anyTextSql, TOGETHER_FROM } from './text-any.js';
 
 /** SQL for an expression; null for "everything". */
 export function exprSql(d: Dialect, e: Expr): Frag | null {
@@ -19,7 +20,7 @@ export function exprSql(d: Dialect, e: Expr): Frag | null {
       return null;
     case 'and':
     case 'or': {
-      const parts = e.exprs.map((x) => exprSql(d, x));
+      const parts = termsSql(d, e);
       if (e.type === 'or' && parts.some((x) => x === null)) return null;
       const kept = parts.filter((x): x is Frag => x !== null);
       if (kept.length === 0) return null;
@@ -35,6 +36,39 @@ export function exprSql(d: Dialect, e: Expr): Frag | null {
     default:
       return leafSql(d, e);
   }
+}
+
+/**
+ * The SQL of each term of an AND or an OR, nested ones of the same kind flattened. Many text
+ * terms of an OR become one search, as do many negated text terms of an AND (`-a -b` is
+ * `NOT (a OR b)`): text-any.ts.
+ */
+function termsSql(d: Dialect, e: Extract<Expr, { type: 'and' | 'or' }>): (Frag | null)[] {
+  const terms = flatten(e.type, e.exprs);
+  const texts: TextExpr[] = [];
+  for (const t of terms) {
+    if (e.type === 'or' && t.type === 'text') texts.push(t);
+    if (e.type === 'and' && t.type === 'not' && t.expr.type === 'text') texts.push(t.expr);
+  }
+  if (texts.length < TOGETHER_FROM) return terms.map((x) => exprSql(d, x));
+  const grouped = new Set<Expr>(texts);
+  const out: (Frag | null)[] = [];
+  let placed = false;
+  for (const t of terms) {
+    const text = t.type === 'not' && e.type === 'and' ? t.expr : t;
+    if (!grouped.has(text)) out.push(exprSql(d, t));
+    else if (!placed) {
+      placed = true;
+      const any = anyTextSql(d, texts);
+      out.push(e.type === 'or' ? any : wrap('NOT coalesce(', any, ', FALSE)'));
+    }
+  }
+  return out;
+}
+
+/** The terms of nested ANDs (or ORs) as one list. */
+function flatten(type: 'and' | 'or', exprs: readonly Expr[]): Expr[] {
+  return exprs.flatMap((x) => (x.type === type ? flatten(type, x.exprs) : [x]));
 }
 
 function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'not' }>): Frag {

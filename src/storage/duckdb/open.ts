@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { COMPACTED_ROW_GROUP } from './compact.js';
+import { memoryLimitSetting } from './memory-limit.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { commitFile, fileSize, markerOf, removeOrphans } from './partitions.js';
 import { INSTANCE_SETTINGS, lockDown } from './sandbox.js';
@@ -54,9 +55,7 @@ export async function openInstance(
     const settings: Record<string, string> = {
       ...INSTANCE_SETTINGS,
       checkpoint_threshold: '256MB',
-      ...(opts.memoryLimitBytes
-        ? { memory_limit: `${Math.floor(opts.memoryLimitBytes / 1024 / 1024)}MiB` }
-        : {}),
+      ...memoryLimitSetting(opts),
     };
     instance = await DuckDBInstance.create(
       opts.path,
