@@ -1,17 +1,21 @@
 /**
  * `logpipe store`: the storage process. Appends events from stdin (or `--import`ed files) and
- * serves the query API meanwhile; `--stats` describes what a store holds.
+ * serves the query API meanwhile; `--stats` describes what a store holds, `--check` verifies
+ * its files.
  */
 
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
+import { isStorageError, UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
+import type { StoreStats } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { formatBytes } from '../core/units.js';
 import type { ImportProgress } from '../pipeline/import-files.js';
+import type { CheckReport } from '../pipeline/open-store.js';
 import type { InputKind } from '../pipeline/read-events.js';
 import type { RunningServer } from '../server/index.js';
 import { action, intFlag } from './common.js';
@@ -31,6 +35,7 @@ interface StoreFlags extends ConfigFlags {
   batchSize?: string;
   import?: string[];
   stats?: boolean;
+  check?: boolean;
   quiet?: boolean;
   maxLineBytes?: string;
 }
@@ -45,6 +50,10 @@ export function register(program: Command): void {
     .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
     .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
     .option('--stats', 'describe the store (partitions, rows, size, compression, time range) and exit')
+    .option(
+      '--check',
+      'verify every file of the stopped store (footers, row counts, catalog, offsets); exit 1 on damage',
+    )
     .option('--format <id>', 'parser for raw events and plain lines (default: detect)')
     .option('--service <name>', 'service name for events that carry none')
     .option('--source <name>', 'source id for plain lines on stdin', 'stdin')
@@ -71,11 +80,18 @@ Examples:
   logpipe store --data-dir D < access.log
   logpipe store --data-dir D --import /var/log/nginx/access.log*
   logpipe store --data-dir D --stats
+  logpipe store --data-dir D --check               (with the store stopped)
   logpipe store --serve --config logpipe.yaml      (the storage process of logpipe up)`,
     )
     .action(
       action((flags: StoreFlags) =>
-        flags.stats ? showStats(flags) : flags.serve ? serve(flags) : store(flags),
+        flags.check
+          ? checkFiles(flags)
+          : flags.stats
+            ? showStats(flags)
+            : flags.serve
+              ? serve(flags)
+              : store(flags),
       ),
     );
 }
@@ -210,7 +226,7 @@ async function showStats(flags: StoreFlags): Promise<void> {
   const dataDir = resolve(config.data_dir);
   const { findServer } = await import('../server/discovery.js');
   const server = await findServer(dataDir);
-  let stats: import('../core/storage.js').StoreStats;
+  let stats: StoreStats;
   if (server) {
     const res = await fetch(`${server.url}/api/stats`, {
       headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
@@ -239,6 +255,54 @@ async function showStats(flags: StoreFlags): Promise<void> {
     ['compression', ratio > 0 ? `${ratio.toFixed(1)}x` : '-'],
     ['oldest', stats.oldest ?? '-'],
     ['newest', stats.newest ?? '-'],
+    ['quarantine', quarantineLine(stats)],
   ];
   process.stdout.write(`${lines.map(([k, v]) => `${k.padEnd(12)} ${v}`).join('\n')}\n`);
+}
+
+/** The files the store set aside or found missing, as `--stats` shows them. */
+function quarantineLine(stats: StoreStats): string {
+  const q = stats.quarantined_files ?? 0;
+  const m = stats.missing_files ?? 0;
+  if (q === 0 && m === 0) return 'none';
+  const parts = [];
+  if (q > 0) parts.push(`${q} file(s) set aside`);
+  if (m > 0) parts.push(`${m} missing file(s) noted`);
+  return `${parts.join(', ')} in store/quarantine/ (see logpipe store --check)`;
+}
+
+/**
+ * `--check`: verifies every file of a stopped store and prints one line per problem; exit 1 on
+ * any. A store some process owns is refused: its files change while they are read.
+ */
+async function checkFiles(flags: StoreFlags): Promise<void> {
+  const config = await configFromFlags(flags);
+  const dataDir = resolve(config.data_dir);
+  const { findServer } = await import('../server/discovery.js');
+  const server = await findServer(dataDir);
+  if (server) {
+    throw new UsageError(
+      `the store in ${dataDir} is in use by pid ${server.pid} (${server.url}): stop it first; --check reads every file while nothing writes`,
+    );
+  }
+  const { checkStoreFiles } = await import('../pipeline/open-store.js');
+  let report: CheckReport;
+  try {
+    report = await checkStoreFiles(dataDir);
+  } catch (err) {
+    if (isStorageError(err, 'locked') || isStorageError(err, 'not_found')) throw new UsageError(err.message);
+    throw err;
+  }
+  const out: string[] = [];
+  for (const p of report.problems) out.push(`problem  ${p}`);
+  for (const n of report.notes) out.push(`note     ${n}`);
+  const what = `${report.partitions} partition(s), ${report.segments} segment file(s), ${report.rows.toLocaleString('en-US')} rows`;
+  const store = resolve(dataDir, 'store');
+  out.push(
+    report.problems.length === 0
+      ? `ok: ${what} in ${store}`
+      : `${report.problems.length} problem(s) in ${store} (${what} read)`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+  if (report.problems.length > 0) process.exitCode = 1;
 }

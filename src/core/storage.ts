@@ -45,6 +45,20 @@ export interface StoreStats {
   raw_bytes: number;
   oldest: string | null;
   newest: string | null;
+  /** Files set aside (engines that keep files; see StoreFileHealth). */
+  quarantined_files?: number;
+  missing_files?: number;
+}
+
+/** What an engine that keeps files found wrong with them (DuckDB: its `quarantine/` folder). */
+export interface StoreFileHealth {
+  /**
+   * Files moved aside because the store could not place them (damaged, no usable metadata, not
+   * its own), or that a read-only open left out for that reason.
+   */
+  quarantined_files: number;
+  /** Data files the catalog expected and that were gone. */
+  missing_files: number;
 }
 
 /** What one maintenance pass did. */
@@ -137,6 +151,8 @@ export interface StorageEngine {
    * or starts with `generation-`: what a collector may resume after.
    */
   committedOffsets(generation: string): { source: string; generation: string; next: number }[];
+  /** Files set aside or found missing, for `/status` (engines that keep files). */
+  fileHealth?(): StoreFileHealth;
   /** Time ranges (epoch µs) of the sealed partitions, oldest first; empty when there are none. */
   sealedRanges(): { minUs: number; maxUs: number }[];
   /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */

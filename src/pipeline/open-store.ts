@@ -8,12 +8,14 @@
 import { resolve } from 'node:path';
 import type { Config } from '../core/config.js';
 import { UNSEALED_HOLD_FACTOR } from '../core/defaults.js';
-import type { Logger } from '../core/log.js';
+import { type Logger, stderrLogger } from '../core/log.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { parseSize } from '../core/units.js';
-import type { DuckDbStoreOptions } from '../storage/duckdb/index.js';
+import type { CheckReport, DuckDbStoreOptions } from '../storage/duckdb/index.js';
 import { storePath } from '../storage/index.js';
+
+export type { CheckReport };
 
 /** Opens the store a config describes, as its owner: appends, maintenance, retention. */
 export async function openStore(config: Config, log?: Logger): Promise<StorageEngine> {
@@ -21,10 +23,22 @@ export async function openStore(config: Config, log?: Logger): Promise<StorageEn
   return openDuckDbStore(storeOptions(config, log));
 }
 
-/** Opens a data dir's store to read it while no process owns it. */
-export async function openStoreReadOnly(dataDir: string): Promise<StorageEngine> {
+/**
+ * Opens a data dir's store to read it while no process owns it; what it cannot read (a damaged
+ * or missing file) it leaves out with a warning on `log`.
+ */
+export async function openStoreReadOnly(
+  dataDir: string,
+  log: Logger = stderrLogger({ quiet: true }),
+): Promise<StorageEngine> {
   const { openDuckDbStore } = await import('../storage/duckdb/index.js');
-  return openDuckDbStore({ path: storePath(resolve(dataDir)), readOnly: true });
+  return openDuckDbStore({ path: storePath(resolve(dataDir)), readOnly: true, log });
+}
+
+/** Verifies every file of a data dir's store while no process owns it (`logpipe store --check`). */
+export async function checkStoreFiles(dataDir: string): Promise<CheckReport> {
+  const { checkDuckDbStore } = await import('../storage/duckdb/index.js');
+  return checkDuckDbStore(storePath(resolve(dataDir)));
 }
 
 /** The options the owning process opens the store with: partitions, retention, maintenance. */

@@ -54,7 +54,10 @@ export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
   const own: ComponentCounters = newCounters('store');
   const appended = appendSignal();
-  addOpsRoutes(app, { counters: opts.counters ?? (() => [own]) });
+  addOpsRoutes(app, {
+    counters: opts.counters ?? (() => [own]),
+    storeFiles: () => opts.store.fileHealth?.(),
+  });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
 
   app.get('/api/committed', async (c) => {

@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { StoreFileHealth } from '../core/storage.js';
 
 /** One component's counters, as its process knows them now. */
 export interface ComponentCounters {
@@ -21,6 +22,9 @@ export interface ComponentCounters {
   lag_bytes?: number;
   /** Seconds since the checkpoint was last written (collectors); null before the first. */
   checkpoint_age_s?: number | null;
+  /** Store files moved to quarantine (or left out by a read-only open), and data files found missing (stores). */
+  quarantined_files?: number;
+  missing_files?: number;
   last_error?: string | null;
 }
 
@@ -59,6 +63,8 @@ export interface ComponentStatus extends ComponentCounters {
 export interface OpsOptions {
   /** The counters of every component this process runs (one, or three under `logpipe run`). */
   counters: () => ComponentCounters[];
+  /** The store's files set aside or missing, added to the `store` component (its process only). */
+  storeFiles?: () => StoreFileHealth | undefined;
 }
 
 const RATE_WINDOW = 5;
@@ -87,8 +93,10 @@ export function addOpsRoutes(app: Hono, opts: OpsOptions): { stop(): void } {
       const list = samples.get(c.component) ?? [];
       const first = list[0];
       const secs = first ? (Date.now() - first.at) / 1000 : 0;
+      const files = c.component === 'store' ? opts.storeFiles?.() : undefined;
       return {
         ...c,
+        ...files,
         pid: process.pid,
         started_at: startedAt.toISOString(),
         uptime_s: Math.round((Date.now() - startedAt.getTime()) / 100) / 10,
@@ -154,6 +162,16 @@ function buildRegistry(status: () => ComponentStatus[]): Registry {
     'logpipe_checkpoint_age_seconds',
     'Seconds since the collector last wrote its checkpoint.',
     (s) => s.checkpoint_age_s,
+  );
+  gauge(
+    'logpipe_quarantined_files',
+    'Store files moved to quarantine (damaged, or not placeable).',
+    (s) => s.quarantined_files,
+  );
+  gauge(
+    'logpipe_missing_files',
+    'Store data files the catalog expected and that were gone.',
+    (s) => s.missing_files,
   );
   gauge('logpipe_restarts', 'Times the supervisor restarted this component.', (s) => s.restarts);
   gauge('logpipe_uptime_seconds', 'Seconds since the component process started.', (s) => s.uptime_s);

@@ -21,6 +21,7 @@ import type {
   QueryRows,
   SqlQuery,
   StorageEngine,
+  StoreFileHealth,
   StoreStats,
   WriteBatch,
 } from '../../core/storage.js';
@@ -29,6 +30,7 @@ import { duckdbDialect } from './dialect.js';
 import { type StoreKind, storeKind } from './kinds.js';
 import { openInstance } from './open.js';
 import type { DuckDbStoreOptions } from './options.js';
+import { fileHealth } from './quarantine.js';
 import { runQuery, storeStats } from './queries.js';
 import { type StoreState, storeState } from './state.js';
 import { loadError } from './store-errors.js';
@@ -56,6 +58,10 @@ export class DuckDbStore implements StorageEngine {
 
   committedOffsets(generation: string): { source: string; generation: string; next: number }[] {
     return committedOffsets(this.s, generation);
+  }
+
+  fileHealth(): StoreFileHealth {
+    return fileHealth(this.s.dir, this.s.skipped);
   }
 
   sealedRanges(): { minUs: number; maxUs: number }[] {

@@ -3,6 +3,7 @@
  * Importing it loads `@duckdb/node-api`; only the pipeline's `open-store.ts` does.
  */
 
+export { type CheckReport, checkDuckDbStore } from './check.js';
 export { duckdbDialect } from './dialect.js';
 export {
   type DuckDbStore,

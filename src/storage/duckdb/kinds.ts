@@ -10,7 +10,7 @@ import { appendToTable } from './active-table.js';
 import { appendBatch, appendSegment, eventContent, newBatch, segmentContent } from './appends.js';
 import { compact, startCompactTimer } from './compact.js';
 import { maintain, startMaintenance } from './maintenance.js';
-import { loadCatalog, loadOwned, loadRead } from './open.js';
+import { loadCatalog, loadOwned, loadRead, recordSegments } from './open.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { sealFinished } from './seal.js';
 import type { StoreState } from './state.js';
@@ -47,11 +47,13 @@ const OWNER: StoreKind = {
   compact,
   maintain: (s) => maintain(s, sealFinished),
   // Rows waiting in memory are written as compacted segments, so the next start has no
-  // appended files to compact.
-  beforeClose: (s) =>
-    compact(s).catch((err) =>
+  // appended files to compact; the files left are recorded, so one that goes missing is noticed.
+  beforeClose: async (s) => {
+    await compact(s).catch((err) =>
       s.opts.log?.warn(`compacting segments at close failed: ${(err as Error).message}`),
-    ),
+    );
+    await recordSegments(s);
+  },
   writes: true,
 };
 

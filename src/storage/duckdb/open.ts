@@ -1,14 +1,18 @@
 /**
- * Opening a store: the DuckDB instance and its settings, the catalog (offsets, partitions), the
- * segments on disk, and the owner's recovery of what a crash or the previous run left behind.
+ * Opening a store: the DuckDB instance and its settings (a lost or unreadable catalog set aside
+ * and rebuilt), the catalog (offsets, partitions), the segments on disk, and the recovery of
+ * what a crash, the previous run or damage left behind (recovery.ts).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { catalogSchemaSql, replaceSegmentFiles, SEGMENT_FILES_TABLE } from './catalog.js';
 import { COMPACTED_ROW_GROUP } from './compact.js';
 import { memoryLimitSetting } from './memory-limit.js';
 import type { DuckDbStoreOptions } from './options.js';
-import { commitFile, fileSize, markerOf, removeOrphans } from './partitions.js';
+import { commitFile, fileSize, markerOf } from './partitions.js';
+import { quarantineFile } from './quarantine.js';
+import { recoverFiles, segmentsKey } from './recovery.js';
 import { INSTANCE_SETTINGS, lockDown } from './sandbox.js';
 import {
   ACTIVE_TABLE,
@@ -23,14 +27,13 @@ import {
 import {
   compactedFile,
   ensureSegmentsDir,
-  listSegments,
   OFFSETS_KEY,
   parseSegmentName,
   removeFiles,
   type Segment,
   type SegmentListing,
 } from './segments.js';
-import { afterSegmentsChanged, bySeq, type StoreState } from './state.js';
+import { afterSegmentsChanged, bySeq, type StoreState, withCatalog } from './state.js';
 import { openError, writeError } from './store-errors.js';
 
 /** Opens (creating when missing) the database, with the settings every store runs under. */
@@ -57,10 +60,7 @@ export async function openInstance(
       checkpoint_threshold: '256MB',
       ...memoryLimitSetting(opts),
     };
-    instance = await DuckDBInstance.create(
-      opts.path,
-      opts.readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,
-    );
+    instance = await openCatalog(opts, settings);
   } catch (err) {
     throw openError(opts.path, err);
   }
@@ -74,27 +74,135 @@ export async function openInstance(
   await writer.run('SET GLOBAL parquet_metadata_cache = true');
   // The sandbox closes files outside the store and locks the settings before any query runs.
   await lockDown(writer, memory ? null : dirname(opts.path));
-  if (!opts.readOnly) for (const sql of createSchemaSql()) await writer.run(sql);
+  if (!opts.readOnly) for (const sql of [...createSchemaSql(), ...catalogSchemaSql()]) await writer.run(sql);
   return { instance, writer };
 }
 
-/** The owner's open: the catalog and segments, clearing what a crash left. */
+/**
+ * The database of `opts.path`. The catalog is an index of the data files: when it is gone or
+ * unreadable while they are there, the owner sets what is left of it aside (quarantine.ts) and
+ * makes a new one, which recovery.ts fills from the files; a reader makes one in memory.
+ */
+async function openCatalog(
+  opts: DuckDbStoreOptions,
+  settings: Record<string, string>,
+): Promise<DuckDBInstance> {
+  if (opts.path === ':memory:') return createInstance(opts.path, settings, false);
+  const dir = dirname(opts.path);
+  const name = basename(opts.path);
+  if (!existsSync(opts.path) && holdsDataFiles(dir)) {
+    opts.log?.warn(
+      `no catalog at ${opts.path}: ${opts.readOnly ? 'reading' : 'rebuilding it from'} the data files beside it`,
+    );
+    if (opts.readOnly) return memoryCatalog(settings);
+    // A WAL left without its database belongs to the lost catalog, not to the one made now.
+    if (existsSync(`${opts.path}.wal`))
+      quarantineFile(dir, `${name}.wal`, 'catalog', 'a WAL whose database file was gone');
+    return createInstance(opts.path, settings, false);
+  }
+  try {
+    return await createInstance(opts.path, settings, opts.readOnly);
+  } catch (err) {
+    if (!unreadableCatalog(err)) throw err;
+    const why = (err as Error).message.split('\n')[0];
+    if (opts.readOnly) {
+      opts.log?.warn(`the catalog ${opts.path} cannot be read (${why}): reading the data files without it`);
+      return memoryCatalog(settings);
+    }
+    const moved = quarantineFile(dir, name, 'catalog', why);
+    if (existsSync(`${opts.path}.wal`)) quarantineFile(dir, `${name}.wal`, 'catalog', why);
+    opts.log?.warn(
+      `the catalog ${opts.path} cannot be read (${why}): moved to ${moved}; rebuilding it from the data files`,
+    );
+    return createInstance(opts.path, settings, false);
+  }
+}
+
+/** A reader's catalog in memory, with the schema, for recovery.ts to fill from the files. */
+async function memoryCatalog(settings: Record<string, string>): Promise<DuckDBInstance> {
+  const instance = await createInstance(':memory:', settings, false);
+  const conn = await instance.connect();
+  try {
+    for (const sql of [...createSchemaSql(), ...catalogSchemaSql()]) await conn.run(sql);
+  } finally {
+    conn.closeSync();
+  }
+  return instance;
+}
+
+/**
+ * Opens the database file and reads its catalog tables once, so a file DuckDB opens but whose
+ * blocks are corrupt fails here, where it can be set aside, rather than at the first query.
+ */
+async function createInstance(
+  path: string,
+  settings: Record<string, string>,
+  readOnly: boolean | undefined,
+): Promise<DuckDBInstance> {
+  const instance = await DuckDBInstance.create(
+    path,
+    readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,
+  );
+  try {
+    const conn = await instance.connect();
+    try {
+      const tables = await conn.runAndReadAll(
+        `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN ('${PARTITIONS_TABLE}', '${OFFSETS_TABLE}', '${META_TABLE}', '${SEGMENT_FILES_TABLE}')`,
+      );
+      // Every column of every row (they are small), in one statement.
+      const reads = tables.getRowsJson().map(([t]) => `(SELECT max(hash(x)) FROM ${String(t)} x)`);
+      if (reads.length > 0) await conn.run(`SELECT ${reads.join(', ')}`);
+    } finally {
+      conn.closeSync();
+    }
+  } catch (err) {
+    instance.closeSync();
+    throw err;
+  }
+  return instance;
+}
+
+/** DuckDB's words for a database file (or its WAL) it cannot read; never a lock held by another process. */
+function unreadableCatalog(err: unknown): boolean {
+  const msg = (err as Error).message ?? String(err);
+  if (/Could not set lock|Conflicting lock|Permission denied|Read-only file system|does not exist/i.test(msg))
+    return false;
+  return /not a valid DuckDB database file|Corrupt database file|Corrupt WAL|replaying WAL|Could not read enough bytes|checksum|Serialization Error/i.test(
+    msg,
+  );
+}
+
+/** Whether the store directory holds partition or segment files. */
+function holdsDataFiles(dir: string): boolean {
+  for (const sub of ['parts', 'segments']) {
+    try {
+      if (readdirSync(join(dir, sub)).length > 0) return true;
+    } catch {
+      // Not there.
+    }
+  }
+  return false;
+}
+
+/**
+ * The owner's open: the catalog, made to agree with the files (recovery.ts: adopting partition
+ * files it does not list, quarantining what cannot be placed, clearing what a crash left), then
+ * the segments of the previous run compacted, and the segment files recorded as expected.
+ */
 export async function loadOwned(s: StoreState): Promise<void> {
   const dir = s.dir!;
   await loadCatalog(s);
-  const listing = await segmentListing(s);
   ensureSegmentsDir(dir);
+  const { listing, segments } = await recoverFiles(s, true, describeSegments);
   const removed = removeFiles(dir, listing.stale);
   if (removed > 0)
     s.opts.log?.info(`removed ${removed} segment file(s) already compacted, sealed or unfinished`);
-  await takeSegments(s, listing);
+  takeSegments(s, listing, segments);
   await compactLeftovers(s);
-  const orphans = removeOrphans(dir, new Set(s.partitions.map((p) => p.file)));
-  if (orphans.length > 0)
-    s.opts.log?.warn(`removed ${orphans.length} unfinished partition file(s) left by a crash`);
+  await recordSegments(s);
 }
 
-/** A reader's open: the catalog and segments as they are. */
+/** A reader's open: the catalog and segments as they are, leaving out what cannot be read. */
 export async function loadRead(s: StoreState): Promise<void> {
   const t = await s.writer.runAndReadAll(
     `SELECT count(*) FROM duckdb_tables() WHERE table_name = '${ACTIVE_TABLE}' AND NOT temporary`,
@@ -106,7 +214,25 @@ export async function loadRead(s: StoreState): Promise<void> {
     return;
   }
   await loadCatalog(s);
-  await takeSegments(s, await segmentListing(s));
+  const { listing, segments } = await recoverFiles(s, false, describeSegments);
+  takeSegments(s, listing, segments);
+}
+
+/** Records the segment files on disk now as those the next open expects (see catalog.ts). */
+export async function recordSegments(s: StoreState): Promise<void> {
+  await withCatalog(s, async () => {
+    const key = segmentsKey(s.segments);
+    if (key === s.recordedSegments) return;
+    await s.writer.run('BEGIN TRANSACTION');
+    try {
+      await replaceSegmentFiles(s.writer, s.segments);
+      await s.writer.run('COMMIT');
+      s.recordedSegments = key;
+    } catch (err) {
+      await s.writer.run('ROLLBACK').catch(() => {});
+      s.opts.log?.warn(`recording the segment files failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  });
 }
 
 /** Loads offsets and the partition catalog. */
@@ -135,29 +261,15 @@ export async function loadCatalog(s: StoreState): Promise<void> {
   s.lastIngestUs = Math.max(s.tableIngestUs, 0, ...s.partitions.map((p) => p.markerUs));
 }
 
-/** The segment files on disk: those live, and those a compaction or a seal made obsolete. */
-async function segmentListing(s: StoreState): Promise<SegmentListing & { mergedSeq: number }> {
-  let merged = '';
-  const sealed = new Set<string>();
-  try {
-    const r = await s.writer.runAndReadAll(`SELECT value FROM ${META_TABLE} WHERE key = 'merged_segment'`);
-    merged = String(r.getRowsJson()[0]?.[0] ?? '');
-    const q = await s.writer.runAndReadAll(
-      `SELECT segments FROM ${PARTITIONS_TABLE} WHERE segments IS NOT NULL`,
-    );
-    for (const [v] of q.getRowsJson()) for (const f of JSON.parse(String(v)) as string[]) sealed.add(f);
-  } catch {
-    // A store from an older layout (opened read-only) lacks these: nothing merged or sealed.
-  }
-  const mergedSeq = parseSegmentName(merged)?.first ?? 0;
-  return { ...listSegments(s.dir!, sealed, mergedSeq), mergedSeq };
-}
-
 /** Picks up the segments a previous run left: their offsets count as committed. */
-async function takeSegments(s: StoreState, listing: SegmentListing & { mergedSeq: number }): Promise<void> {
+function takeSegments(
+  s: StoreState,
+  listing: SegmentListing & { mergedSeq: number },
+  segments: Segment[],
+): void {
   s.nextSeq = Math.max(listing.mergedSeq, listing.maxSeq) + 1;
-  if (listing.live.length === 0) return;
-  s.segments = await describeSegments(s, listing.live);
+  if (segments.length === 0) return;
+  s.segments = segments;
   afterSegmentsChanged(s);
   for (const seg of s.segments) {
     for (const [key, next] of seg.offsets) {
@@ -168,7 +280,7 @@ async function takeSegments(s: StoreState, listing: SegmentListing & { mergedSeq
 }
 
 /** What the engine keeps of segment files, read from the files. */
-async function describeSegments(s: StoreState, files: string[]): Promise<Segment[]> {
+export async function describeSegments(s: StoreState, files: string[]): Promise<Segment[]> {
   const dir = s.dir!;
   const list = files.map((f) => sqlString(join(dir, f))).join(', ');
   const r = await s.writer.runAndReadAll(

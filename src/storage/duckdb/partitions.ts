@@ -1,11 +1,13 @@
 /**
  * Sealed partitions: Parquet files (zstd) under `<store>/parts/`, one per time window sealed,
- * listed in the `partitions` table with their summaries. A file exists on disk before its
- * catalog row commits and is unlinked only after its row is gone, so a crash at any moment leaves
- * at worst an orphan file, which `removeOrphans` deletes at the next open.
+ * listed in the `partitions` table with their summaries and describing themselves in their
+ * footers (partition-meta.ts). A file exists on disk before its catalog row commits and is
+ * unlinked only after its row is gone, so a crash at any moment leaves at worst a file the
+ * catalog does not list, which the next open places from its own metadata (recovery.ts).
  */
 import {
   closeSync,
+  type Dirent,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -14,7 +16,7 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 /** A sealed partition as the engine keeps it in memory. */
 export interface Partition {
@@ -83,33 +85,59 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Deletes partition files (and leftover temp files) the catalog does not list. */
-export function removeOrphans(storeDir: string, known: ReadonlySet<string>): string[] {
-  const removed: string[] = [];
+/** What lies under `parts/`: partition files by name, unfinished writes, and anything else. */
+export interface PartsOnDisk {
+  /** Relative paths named as partitions are (`parts/<day>/<HHMM>-<marker>.parquet`). */
+  files: string[];
+  /** Temp files of writes never renamed into place. */
+  temps: string[];
+  /** Anything else: not the store's. */
+  strays: string[];
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const NAME = /^\d{4}-[0-9a-z]+\.parquet$/;
+
+/** Lists the files under `parts/`. */
+export function scanParts(storeDir: string): PartsOnDisk {
+  const out: PartsOnDisk = { files: [], temps: [], strays: [] };
+  const root = partsDir(storeDir);
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(root, { withFileTypes: true, recursive: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) continue;
+    const rel = relative(storeDir, join(e.parentPath, e.name));
+    const parts = relative(root, join(e.parentPath, e.name)).split(sep);
+    if (e.name.endsWith('.tmp')) out.temps.push(rel);
+    else if (e.isFile() && parts.length === 2 && DAY.test(parts[0]) && NAME.test(parts[1]))
+      out.files.push(rel);
+    else out.strays.push(rel);
+  }
+  out.files.sort();
+  return out;
+}
+
+/** Removes the day folders under `parts/` that hold nothing any more. */
+export function removeEmptyDays(storeDir: string): void {
   const root = partsDir(storeDir);
   let days: string[];
   try {
     days = readdirSync(root);
   } catch {
-    return removed;
+    return;
   }
   for (const day of days) {
-    const dir = join(root, day);
-    let names: string[];
     try {
-      names = readdirSync(dir);
+      if (readdirSync(join(root, day)).length === 0)
+        rmSync(join(root, day), { recursive: true, force: true });
     } catch {
-      continue;
+      // Not a folder, or gone already.
     }
-    for (const name of names) {
-      const rel = relative(storeDir, join(dir, name));
-      if (known.has(rel)) continue;
-      rmSync(join(dir, name), { force: true });
-      removed.push(rel);
-    }
-    if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
   }
-  return removed;
 }
 
 /** Size of a file, 0 when it is missing. */

@@ -11,6 +11,7 @@ import type { QueryOptions, QueryRows, SqlQuery, StoreStats } from '../../core/s
 import { formatMicros } from '../../core/time.js';
 import { hold, release } from './leases.js';
 import { fileSize, overlaps, type Partition } from './partitions.js';
+import { fileHealth } from './quarantine.js';
 import { readRows } from './rows.js';
 import { prepareRead, sandboxRefusal } from './sandbox.js';
 import { LOGS_TABLE, PARTITIONS_TABLE } from './schema.js';
@@ -120,6 +121,7 @@ export async function storeStats(s: StoreState): Promise<StoreStats> {
     raw_bytes: rawBytes,
     oldest: Number.isFinite(minUs) ? formatMicros(minUs) : null,
     newest: Number.isFinite(maxUs) ? formatMicros(maxUs) : null,
+    ...fileHealth(s.dir, s.skipped),
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Retention: partitions older than `maxAgeMs` (and the active table's rows) are removed, then the
  * oldest partitions while the store takes more than `maxBytes`. A partition's catalog row goes
- * first; its file goes once no query reads it.
+ * first (noted as retired, so the next open deletes a file left behind rather than adopting
+ * it); its file goes once no query reads it.
  */
 import type { MaintenanceReport } from '../../core/storage.js';
+import { retirePartition } from './catalog.js';
 import { dropFile } from './leases.js';
 import { fileSize, type Partition } from './partitions.js';
-import { ACTIVE_TABLE, PARTITIONS_TABLE } from './schema.js';
+import { ACTIVE_TABLE } from './schema.js';
 import { type StoreState, withCatalog } from './state.js';
 
 /** Applies the store's retention options, adding what it removed to `report`. */
@@ -42,7 +44,9 @@ export async function applyRetention(s: StoreState, report: MaintenanceReport): 
 
 async function removePartition(s: StoreState, p: Partition, report: MaintenanceReport): Promise<void> {
   await withCatalog(s, async () => {
-    await s.onWriter(() => s.writer.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [p.file]));
+    // Noted as retired in the same commit: a file whose unlink never happened is not taken for one
+    // the catalog lost at the next open.
+    await s.onWriter(() => retirePartition(s.writer, p.file));
     s.partitions = s.partitions.filter((x) => x !== p);
   });
   dropFile(s.files, p.file);

@@ -7,10 +7,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MaintenanceReport } from '../../core/storage.js';
 import { sealTable } from './active-table.js';
-import { insertPartition, upsertOffsets } from './catalog.js';
+import { deleteSegmentFiles, insertPartition, upsertOffsets } from './catalog.js';
 import { compact } from './compact.js';
 import { dropFile, droppedOnDisk, nextUnlink } from './leases.js';
 import { DEFAULT_SEAL_AFTER_MS } from './options.js';
+import { kvMetadataOption, partitionMeta } from './partition-meta.js';
 import {
   commitFile,
   ensureDir,
@@ -136,6 +137,10 @@ async function sealFiles(
   const final = join(dir, rel);
   const tmp = `${final}.tmp`;
   ensureDir(final);
+  const offsets = new Map<OffsetKey, number>();
+  for (const seg of segs)
+    for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+  const names = segs.map((seg) => seg.file);
   const conn = await s.instance.connect();
   let summary: Record<string, unknown>;
   try {
@@ -144,8 +149,11 @@ async function sealFiles(
         `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}`,
       ),
     ).rows[0];
+    // The file describes itself (the catalog row, the segments it replaces, the offsets it
+    // holds), so a lost catalog is rebuilt from the files (recovery.ts).
+    const meta = partitionMeta(summary, marker, names, [...offsets]);
     await conn.run(
-      `COPY (SELECT * FROM ${inLayout(list)} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT})`,
+      `COPY (SELECT * FROM ${inLayout(list)} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT}, ${kvMetadataOption(meta)})`,
     );
     commitFile(tmp, final);
   } catch (err) {
@@ -163,21 +171,14 @@ async function sealFiles(
     rawBytes: Number(summary.raw),
     markerUs: marker,
   };
-  const offsets = new Map<OffsetKey, number>();
-  for (const seg of segs)
-    for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
   try {
     await withCatalog(s, () =>
       s.onWriter(async () => {
         await s.writer.run('BEGIN TRANSACTION');
         try {
-          await insertPartition(
-            s.writer,
-            part,
-            summary,
-            segs.map((seg) => seg.file),
-          );
+          await insertPartition(s.writer, part, summary, names, [...offsets]);
           await upsertOffsets(s.writer, offsets);
+          await deleteSegmentFiles(s.writer, names);
           await s.writer.run('COMMIT');
         } catch (err) {
           await s.writer.run('ROLLBACK').catch(() => {});

@@ -147,11 +147,14 @@ export interface SegmentListing {
   stale: string[];
   /** The highest sequence number any name carries. */
   maxSeq: number;
+  /** Relative paths of files that are not segments at all (not ours: to quarantine). */
+  strays: string[];
 }
 
 /**
  * Sorts the segment files on disk into live and stale. `sealed` names compacted files a committed
- * partition took; `mergedSeq` is the last appended batch an older layout merged into its table.
+ * partition took; `mergedSeq` is the last appended batch an older layout merged into its table;
+ * files in `absent` (damaged ones, moved aside) are taken as not on disk.
  *
  * A compacted set with parts missing is one of two things. A crash while it was written: then
  * every appended file of its range is still on disk (they are deleted only once the whole set
@@ -159,14 +162,20 @@ export interface SegmentListing {
  * removed by retention: then none of its appended files is left (a set is sealed only once they
  * are gone), and the parts present are live.
  */
-export function listSegments(storeDir: string, sealed: ReadonlySet<string>, mergedSeq = 0): SegmentListing {
+export function listSegments(
+  storeDir: string,
+  sealed: ReadonlySet<string>,
+  mergedSeq = 0,
+  absent: ReadonlySet<string> = new Set(),
+): SegmentListing {
   let names: string[];
   try {
     names = readdirSync(join(storeDir, SEGMENTS_DIR));
   } catch {
-    return { live: [], stale: [], maxSeq: 0 };
+    return { live: [], stale: [], maxSeq: 0, strays: [] };
   }
   const stale: string[] = [];
+  const strays: string[] = [];
   const appended: number[] = [];
   const sets = new Map<string, { first: number; last: number; parts: number; names: string[] }>();
   let maxSeq = 0;
@@ -174,10 +183,12 @@ export function listSegments(storeDir: string, sealed: ReadonlySet<string>, merg
     const rel = join(SEGMENTS_DIR, name);
     const p = parseSegmentName(name);
     if (p === null) {
-      if (name.endsWith('.tmp')) stale.push(rel);
+      if (!absent.has(rel)) (name.endsWith('.tmp') ? stale : strays).push(rel);
       continue;
     }
+    // A damaged file's number stays taken: no new append may reuse its name.
     maxSeq = Math.max(maxSeq, p.last);
+    if (absent.has(rel)) continue;
     if (!p.compacted) {
       if (p.first <= mergedSeq) stale.push(rel);
       else appended.push(p.first);
@@ -234,7 +245,7 @@ export function listSegments(storeDir: string, sealed: ReadonlySet<string>, merg
     (obsolete ? stale : live).push(segmentFile(seq));
   }
   live.sort();
-  return { live, stale, maxSeq };
+  return { live, stale, maxSeq, strays };
 }
 
 /** Deletes files of the store (paths relative to it); returns how many went. */

@@ -58,6 +58,10 @@ export interface StoreState {
   tableIngestUs: number;
   /** Read-only open of a file with no tables yet. */
   schemaMissing: boolean;
+  /** Damaged or foreign files a reader left out (its owner moves them to quarantine). */
+  skipped: number;
+  /** The segment files `segment_files` lists (recovery.ts `segmentsKey`), so an unchanged list is not written again. */
+  recordedSegments: string;
 
   // Segments and compaction.
   /** Unsealed segment files, appended and compacted, in sequence order. */
@@ -136,6 +140,8 @@ export function storeState(
     lastIngestUs: 0,
     tableIngestUs: 0,
     schemaMissing: false,
+    skipped: 0,
+    recordedSegments: '',
     segments: [],
     unsealedBytes: 0,
     nextSeq: 1,
