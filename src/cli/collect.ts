@@ -142,10 +142,13 @@ async function collectTo(flags: CollectFlags): Promise<void> {
   }
   const log = serviceLogger(config.data_dir, 'collector', flags.quiet);
   const { startCollectService } = await import('../pipeline/collect-service.js');
+  const { loadLinkSecret } = await import('../core/link-secret.js');
   const service = await startCollectService({
     config,
     to,
     token: config.server.token,
+    // Its batches name their identities: receivers take them only with the data dir's secret.
+    linkSecret: loadLinkSecret(resolve(config.data_dir)),
     log,
     opsHost: flags.metricsHost,
     opsPort: intFlag('metrics-port', flags.metricsPort, 0)!,

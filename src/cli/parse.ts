@@ -5,6 +5,7 @@
  * and a closed stdout (`| head`) ends the command quietly.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { encodeLogEvent, streamHeader } from '../core/ndjson.js';
@@ -102,11 +103,14 @@ async function serveParse(flags: ParseFlags): Promise<void> {
   ]);
   const base = parserOptions(config.parse);
   const cfg = flags.patterns !== undefined ? await readPatterns(flags.patterns) : undefined;
+  const { loadLinkSecret } = await import('../core/link-secret.js');
   const service = await startParseService({
     host,
     port,
     to,
     token: config.server.token,
+    // Required of the collector's raw lines, sent on to the store: both share this data dir.
+    linkSecret: loadLinkSecret(resolve(config.data_dir)),
     parser: {
       ...base,
       ...(flags.timezone ? { timezone: flags.timezone } : {}),

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { noAck } from '../core/events.js';
+import { loadLinkSecret } from '../core/link-secret.js';
 import { stderrLogger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
 import { formatBytes } from '../core/units.js';
@@ -104,6 +105,7 @@ async function store(flags: StoreFlags): Promise<void> {
         port,
         dataDir,
         token: config.server.token,
+        linkSecret: loadLinkSecret(dataDir),
         parser: parserOptions(config.parse),
       });
     if (flags.import) {
@@ -170,6 +172,7 @@ async function serve(flags: StoreFlags): Promise<void> {
       port: intFlag('port', flags.port, 0) ?? config.server.port,
       dataDir,
       token: config.server.token,
+      linkSecret: loadLinkSecret(dataDir),
       parser: parserOptions(config.parse),
     });
   } catch (err) {

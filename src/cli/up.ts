@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Config } from '../core/config.js';
+import { loadLinkSecret } from '../core/link-secret.js';
 import { demoConfig } from '../pipeline/demo.js';
 import type { ChildSpec } from '../pipeline/supervisor.js';
 import { action } from './common.js';
@@ -54,6 +55,9 @@ async function up(flags: UpFlags): Promise<void> {
   const configFile = join(runDir, 'config.json');
   writeFileSync(configFile, `${JSON.stringify(config, null, 1)}\n`, { mode: 0o600 });
   chmodSync(configFile, 0o600);
+  // The components' links carry the data dir's secret, which each reads from the data dir (never
+  // from its command line): made here once, so none of them races to make it.
+  loadLinkSecret(dataDir);
 
   const storePort = config.server.port || (await freePort());
   const storeHost = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;
