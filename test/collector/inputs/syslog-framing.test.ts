@@ -45,4 +45,12 @@ describe('RFC 6587 framing', () => {
       ['<3>after', false],
     ]);
   });
+
+  it('reads a count with a leading zero (not an RFC 6587 length) as the start of a newline-framed message', () => {
+    expect(frames(['0 <1>a\n', '07 <1>b\n', '6 <1>ccc'])).toEqual([
+      ['0 <1>a', false],
+      ['07 <1>b', false],
+      ['<1>ccc', false],
+    ]);
+  });
 });
