@@ -61,8 +61,9 @@ Examples:
   logpipe parse --listen 127.0.0.1:7281 --to http://127.0.0.1:7280 --config logpipe.yaml
 
 With --listen, the parser is a service (a process of logpipe up, or a container): POST
-/api/ingest takes a raw-events batch (logpipe collect --to), and the answer is the store's,
-given once the store has committed the batch. The parse section of --config applies.`,
+/api/ingest takes a raw-events batch (logpipe collect --to, with the data dir's link secret;
+plain lines from anyone), and the answer is the store's, given once the store has committed
+the batch. The parse section of --config applies.`,
     )
     .action(
       action((flags: ParseFlags) => (flags.listen !== undefined ? serveParse(flags) : runParse(flags))),

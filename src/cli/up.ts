@@ -32,8 +32,9 @@ export function register(program: Command): void {
 Starts the store, then the parser, then the collector, then the config's generators, each a
 process of its own that waits for the one before it to answer /healthz. A component that dies
 is restarted with backoff (0.25 s doubling to 10 s); Ctrl-C stops them in reverse order, so
-what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 and count as
-delivered only once the store has committed them. Each component serves /healthz, /metrics
+what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 with the data dir's
+link secret (<data-dir>/secret, made on first start), and count as delivered only once the
+store has committed them. Each component serves /healthz, /metrics
 (Prometheus) and /status; \`logpipe status\` prints them. Own logs: <data-dir>/logs/*.log.
 
 Examples:
