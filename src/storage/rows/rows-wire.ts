@@ -176,15 +176,7 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
         }
         if (sum !== used) bad(`column ${spec.name}: lengths add up to ${sum} of ${used} bytes`);
         if (!isUtf8(data)) bad(`column ${spec.name} is not UTF-8`);
-        if (c === FIELDS) {
-          for (let i = 0, at = 0; i < n; i++) {
-            const len = lengths[i];
-            if (len < 0) continue;
-            const wrong = jsonObjectError(data, at, at + len);
-            if (wrong !== null) bad(`column ${spec.name}, row ${i}: ${wrong}`);
-            at += len;
-          }
-        }
+        if (c === FIELDS) checkFieldsJson(data, lengths, n, bad);
       }
       columns.push({ kind: 'string', data, used, lengths, prev: null, prevAt: 0, prevLen: 0 });
     } else {
@@ -213,6 +205,17 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
     lastKey: -1,
   };
   return { encoding: SEGMENT_ENCODING, count: n, rows };
+}
+
+/** Each row's `fields` is one JSON object (DuckDB parses the column whenever it is read). */
+function checkFieldsJson(data: Buffer, lengths: Int32Array, n: number, bad: (what: string) => never): void {
+  for (let i = 0, at = 0; i < n; i++) {
+    const len = lengths[i];
+    if (len < 0) continue;
+    const wrong = jsonObjectError(data, at, at + len);
+    if (wrong !== null) bad(`column ${FIELDS_COLUMN}, row ${i}: ${wrong}`);
+    at += len;
+  }
 }
 
 /**
