@@ -112,7 +112,8 @@ Examples:
   logpipe collect --syslog-udp 127.0.0.1:5514 --syslog-tcp 127.0.0.1:5514 | logpipe parse
   logpipe collect --config logpipe.yaml --to http://127.0.0.1:7281
 
-With --to, each batch is POSTed to <url>/api/ingest and acknowledged (the checkpoint moves) only
+With --to, each batch is POSTed to <url>/api/ingest with the data dir's link secret
+(<data-dir>/secret, which the receiver must share) and acknowledged (the checkpoint moves) only
 once the receiver answers 2xx, which it does after the store committed; failed deliveries are
 retried with backoff, two requests at a time per source, which the store commits in the order
 they were sent.`,
@@ -149,10 +150,13 @@ async function collectTo(flags: CollectFlags): Promise<void> {
   }
   const log = serviceLogger(config.data_dir, 'collector', flags.quiet);
   const { startCollectService } = await import('../pipeline/collect-service.js');
+  const { loadLinkSecret } = await import('../core/link-secret.js');
   const service = await startCollectService({
     config,
     to,
     token: config.server.token,
+    // Its batches name their identities: receivers take them only with the data dir's secret.
+    linkSecret: loadLinkSecret(resolve(config.data_dir)),
     log,
     opsHost: flags.metricsHost,
     opsPort: intFlag('metrics-port', flags.metricsPort, 0, 65535)!,

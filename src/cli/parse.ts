@@ -5,6 +5,7 @@
  * and a closed stdout (`| head`) ends the command quietly.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
 import { ConfigError, UsageError } from '../core/errors.js';
@@ -66,8 +67,9 @@ Examples:
   logpipe parse --listen 127.0.0.1:7281 --to http://127.0.0.1:7280 --config logpipe.yaml
 
 With --listen, the parser is a service (a process of logpipe up, or a container): POST
-/api/ingest takes a raw-events batch (logpipe collect --to), and the answer is the store's,
-given once the store has committed the batch. The parse section of --config applies.`,
+/api/ingest takes a raw-events batch (logpipe collect --to, with the data dir's link secret;
+plain lines from anyone), and the answer is the store's, given once the store has committed
+the batch. The parse section of --config applies.`,
     )
     .action(
       action((flags: ParseFlags) => (flags.listen !== undefined ? serveParse(flags) : runParse(flags))),
@@ -108,11 +110,14 @@ async function serveParse(flags: ParseFlags): Promise<void> {
   ]);
   const base = parserOptions(config.parse);
   const cfg = flags.patterns !== undefined ? await readPatterns(flags.patterns) : undefined;
+  const { loadLinkSecret } = await import('../core/link-secret.js');
   const service = await startParseService({
     host,
     port,
     to,
     token: config.server.token,
+    // Required of the collector's raw lines, sent on to the store: both share this data dir.
+    linkSecret: loadLinkSecret(resolve(config.data_dir)),
     parser: {
       ...base,
       ...(flags.timezone ? { timezone: flags.timezone } : {}),

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
 import { isStorageError, UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
+import { loadLinkSecret } from '../core/link-secret.js';
 import { stderrLogger } from '../core/log.js';
 import type { StoreStats } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
@@ -132,6 +133,7 @@ async function store(flags: StoreFlags): Promise<void> {
         port,
         dataDir,
         token: config.server.token,
+        linkSecret: loadLinkSecret(dataDir),
         parser: parserOptions(config.parse),
       });
     if (flags.import) {
@@ -205,6 +207,7 @@ async function serve(flags: StoreFlags): Promise<void> {
       port: intFlag('port', flags.port, 0, 65535) ?? config.server.port,
       dataDir,
       token: config.server.token,
+      linkSecret: loadLinkSecret(dataDir),
       parser: parserOptions(config.parse),
     });
   } catch (err) {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { Config } from '../core/config.js';
+import { loadLinkSecret } from '../core/link-secret.js';
 import { demoConfig } from '../pipeline/demo.js';
 import type { ChildSpec } from '../pipeline/supervisor.js';
 import { action } from './common.js';
@@ -31,8 +32,9 @@ export function register(program: Command): void {
 Starts the store, then the parser, then the collector, then the config's generators, each a
 process of its own that waits for the one before it to answer /healthz. A component that dies
 is restarted with backoff (0.25 s doubling to 10 s); Ctrl-C stops them in reverse order, so
-what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 and count as
-delivered only once the store has committed them. Each component serves /healthz, /metrics
+what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 with the data dir's
+link secret (<data-dir>/secret, made on first start), and count as delivered only once the
+store has committed them. Each component serves /healthz, /metrics
 (Prometheus) and /status; \`logpipe status\` prints them. Own logs: <data-dir>/logs/*.log.
 
 Examples:
@@ -54,6 +56,9 @@ async function up(flags: UpFlags): Promise<void> {
   const configFile = join(runDir, 'config.json');
   writeFileSync(configFile, `${JSON.stringify(config, null, 1)}\n`, { mode: 0o600 });
   chmodSync(configFile, 0o600);
+  // The components' links carry the data dir's secret, which each reads from the data dir (never
+  // from its command line): made here once, so none of them races to make it.
+  loadLinkSecret(dataDir);
 
   const storePort = config.server.port || (await freePort());
   const storeHost = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;

@@ -4,6 +4,7 @@
  * padding to a multiple of 8 bytes, where the body's sections begin. Sections that follow start
  * at multiples of 8 too, so typed arrays can view them in place.
  */
+import { isUtf8 } from 'node:buffer';
 import { UserError } from './errors.js';
 
 /** Whether this machine stores numbers little-endian (typed arrays use its order). */
@@ -40,13 +41,16 @@ export function readBodyHead(
   if (buf.length < 8 || buf.toString('latin1', 0, 4) !== tag) bad(`the body does not start with ${tag}`);
   const hlen = buf.readUInt32LE(4);
   if (8 + hlen > buf.length) bad('the header runs past the body');
+  if (!isUtf8(buf.subarray(8, 8 + hlen))) bad('the header is not UTF-8');
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(buf.toString('utf8', 8, 8 + hlen)) as Record<string, unknown>;
   } catch {
     return bad('the header is not JSON');
   }
-  if (header === null || typeof header !== 'object') bad('the header is not a JSON object');
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) {
+    bad('the header is not a JSON object');
+  }
   if (header.le !== LITTLE_ENDIAN) bad('numbers are in the other byte order');
   return { header, buf, at: pad8(8 + hlen) };
 }

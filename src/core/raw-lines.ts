@@ -9,13 +9,16 @@
  * generations, the lines' extras as runs), then, each at a multiple of 8 bytes, the lines' key
  * indexes (i32), offsets and receive times (f64), lengths in UTF-16 code units (i32), and the
  * lines' text (framing in binary-body.ts). Numbers are in the sender's byte order, which the
- * header names.
+ * header names. The receiver checks everything before a line is kept: the layout, every index,
+ * length, offset and receive time, the text's UTF-8 (no line boundary splitting a character),
+ * and the header's names and extras; a malformed body is refused with a message.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { bodyHead, pad8, readBodyHead } from './binary-body.js';
 import { UserError } from './errors.js';
 import type { RawExtras as Extras, RawEvent } from './events.js';
 import { sourceKeys } from './source-keys.js';
+import { isWellFormed } from './well-formed.js';
 
 /** The media type of a request body of raw lines. */
 export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
@@ -24,6 +27,8 @@ export const RAW_LINES_MEDIA_TYPE = 'application/vnd.logpipe.raw-lines';
 // in the header, whose JSON then cost more than the lines.
 const TAG = 'LPL2';
 const MAX_LINES = 10_000_000;
+/** Receive times are epoch ms from 1970 up to the last a Date holds. */
+const MAX_RECEIVED_MS = 8.64e15;
 
 interface Header {
   n: number;
@@ -46,6 +51,21 @@ function hasExtras(e: RawEvent): boolean {
   return (
     e.format !== undefined || e.host !== undefined || e.service !== undefined || e.truncated !== undefined
   );
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+
+const EXTRA_STRINGS = ['format', 'host', 'service'];
+
+/** Whether a run's extras hold only what RawExtras may: strings, and `truncated` as a boolean. */
+function validExtras(x: Record<string, unknown>): boolean {
+  for (const k in x) {
+    const v = x[k];
+    if (EXTRA_STRINGS.includes(k)) {
+      if (typeof v !== 'string' || !isWellFormed(v)) return false;
+    } else if (k !== 'truncated' || typeof v !== 'boolean') return false;
+  }
+  return true;
 }
 
 /** The body for `events` (one or more batches' worth, in order). */
@@ -101,9 +121,10 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
   const h = header as unknown as Header;
   const n = h.n;
   if (!Number.isInteger(n) || n < 0 || n > MAX_LINES) bad(`line count ${String(n)}`);
-  const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((s) => typeof s === 'string');
+  const strings = (a: unknown): a is string[] =>
+    Array.isArray(a) && a.every((s) => typeof s === 'string' && isWellFormed(s));
   if (!strings(h.sources) || !strings(h.generations) || h.sources.length !== h.generations.length) {
-    bad('sources and generations must be lists of strings of one length');
+    bad('sources and generations must be lists of strings (without lone surrogates) of one length');
   }
   if (!Array.isArray(h.extras)) bad('extras must be a list');
   const keysAt = at;
@@ -117,7 +138,10 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
   const received = new Float64Array(b.buffer, b.byteOffset + receivedAt, n);
   const lengths = new Int32Array(b.buffer, b.byteOffset + lengthsAt, n);
   // All ASCII (the usual case): latin1 decodes the same text faster.
-  const text = b.toString(isAscii(b.subarray(textAt)) ? 'latin1' : 'utf8', textAt);
+  const textBytes = b.subarray(textAt);
+  const ascii = isAscii(textBytes);
+  if (!ascii && !isUtf8(textBytes)) bad("the lines' text is not UTF-8");
+  const text = b.toString(ascii ? 'latin1' : 'utf8', textAt);
   const events = new Array<RawEvent>(n);
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -125,9 +149,14 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
     const len = lengths[i];
     if (k < 0 || k >= h.sources.length) bad(`line ${i} names source ${k}`);
     if (len < 0 || pos + len > text.length) bad(`line ${i}: length ${len} runs past the text`);
+    // A line ending inside a character's surrogate pair would split it between two lines.
+    if (!ascii && len > 0 && isHighSurrogate(text.charCodeAt(pos + len - 1))) {
+      bad(`line ${i} ends inside a character`);
+    }
     const offset = offsets[i];
     if (!Number.isSafeInteger(offset) || offset < 0) bad(`line ${i}: offset ${offset}`);
-    if (!Number.isFinite(received[i])) bad(`line ${i}: receive time ${received[i]}`);
+    const r = received[i];
+    if (!(r >= 0 && r <= MAX_RECEIVED_MS)) bad(`line ${i}: receive time ${r}`);
     events[i] = {
       source: h.sources[k],
       generation: h.generations[k],
@@ -143,7 +172,15 @@ export function decodeRawLines(body: Uint8Array): RawEvent[] {
     const x = h.extras[r];
     const i = Array.isArray(x) ? x[0] : undefined;
     const extra = Array.isArray(x) ? x[1] : undefined;
-    if (typeof i !== 'number' || !Number.isInteger(i) || i <= from || i >= n || typeof extra !== 'object') {
+    if (
+      typeof i !== 'number' ||
+      !Number.isInteger(i) ||
+      i <= from ||
+      i >= n ||
+      typeof extra !== 'object' ||
+      Array.isArray(extra) ||
+      (extra !== null && !validExtras(extra as Record<string, unknown>))
+    ) {
       bad('extras must be [first line, {format, host, service, truncated} or null] runs, in order');
     }
     from = i as number;

@@ -25,6 +25,8 @@ export interface CollectServiceOptions {
   /** Receiver base URL: the parser service or the store. */
   to: string;
   token?: string;
+  /** The data dir's link secret (core/link-secret.ts), sent with every batch. */
+  linkSecret?: string;
   log: Logger;
   /** Where /healthz, /metrics and /status are served; port 0 picks one. */
   opsHost: string;
@@ -84,6 +86,7 @@ export async function startCollectService(opts: CollectServiceOptions): Promise<
   const link = {
     url: opts.to,
     token: opts.token,
+    linkSecret: opts.linkSecret,
     signal: stopping.signal,
     onRetry: (err: Error, attempt: number) => {
       countError(counters, err);

@@ -3,16 +3,21 @@
  * and counts as delivered only on a 2xx, which the receiver sends once the store has committed
  * it. Failures (receiver down, restarting, store busy) are retried with backoff until delivered
  * or the sender stops; a batch never delivered is never acknowledged, so its lines are read again.
+ * Every request carries the data dir's link secret (core/link-secret.ts), which receivers require
+ * of the internal protocols.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { UserError } from '../core/errors.js';
+import { LINK_SECRET_HEADER } from '../core/link-secret.js';
 
 export interface LinkOptions {
   /** Base URL of the receiver; batches go to `${url}/api/ingest`. */
   url: string;
   /** Bearer token the receiver requires, if any. */
   token?: string;
+  /** The data dir's link secret, sent on every request (in LINK_SECRET_HEADER). */
+  linkSecret?: string;
   /** Aborting stops retrying: `deliver` then rejects. */
   signal: AbortSignal;
   /** Called on each failed attempt, for logs and metrics. */
@@ -56,7 +61,7 @@ export async function deliver(
         `${opts.url}${path}`,
         body,
         opts.token,
-        headers,
+        opts.linkSecret === undefined ? headers : { ...headers, [LINK_SECRET_HEADER]: opts.linkSecret },
         AbortSignal.any([opts.signal, timeout]),
       );
       const text = res.text;

@@ -2,18 +2,28 @@
  * The parser as a process of its own (`logpipe parse --listen`, one container in compose): it
  * takes raw-event batches over HTTP, parses them, passes the events to the store, and answers
  * the sender only with the store's answer, so a 2xx still means "committed". It keeps no queue
- * of its own: a slow or absent store slows or fails the request, and the sender retries.
+ * of its own: a slow or absent store slows or fails the request, and the sender retries. Raw
+ * lines and raw-events streams name their identities, so only a component (with the data dir's
+ * link secret) may send them; plain lines from anyone else get identities of their own here.
  */
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { AFTER_HEADER } from '../core/batch-order.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
+import { LINK_SECRET_HEADER } from '../core/link-secret.js';
 import type { Logger } from '../core/log.js';
 import { encodeLogEventMicros, streamHeader } from '../core/ndjson.js';
 import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import { limitBody } from '../server/body-limit.js';
 import { decodeIngestBody } from '../server/ingest.js';
+import {
+  INTERNAL_MEDIA_PREFIX,
+  type LinkAuth,
+  LinkAuthError,
+  mediaType,
+  requireComponent,
+} from '../server/link-auth.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from '../server/ops.js';
 import { type ServedApp, serveApp } from '../server/serve.js';
 import {
@@ -43,6 +53,11 @@ export interface ParseServiceOptions {
   to: string;
   /** Required from senders (beyond loopback) and sent to the store. */
   token?: string;
+  /**
+   * The data dir's link secret: required of senders of raw lines and event streams, and sent
+   * to the store. Absent: every sender counts as a component (services built in tests).
+   */
+  linkSecret?: string;
   parser: ParserOptions;
   log: Logger;
   maxBodyBytes?: number;
@@ -79,6 +94,7 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
     return { bytes: Buffer.concat(serializeRows(encoded)), contentType: ROWS_MEDIA_TYPE };
   };
   const stopping = new AbortController();
+  const auth: LinkAuth = { secret: opts.linkSecret, token: opts.token };
   const app = new Hono();
   addOpsRoutes(app, { counters: () => [counters] });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
@@ -102,18 +118,32 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
     try {
       let events: LogEvent[] | null = null;
       let raws: RawEvent[] | null = null;
+      // Which events the batch follows, for the store to keep the sender's order.
+      const after = c.req.header(AFTER_HEADER);
       try {
-        if (c.req.header('content-type')?.startsWith(RAW_LINES_MEDIA_TYPE)) {
+        const linkHeader = c.req.header(LINK_SECRET_HEADER);
+        const component = (what: string) => requireComponent(auth, linkHeader, what);
+        if (after !== undefined) component(`the ${AFTER_HEADER} header`);
+        const type = c.req.header('content-type');
+        if (type?.startsWith(RAW_LINES_MEDIA_TYPE)) {
+          component('a raw-lines body');
           const body = new Uint8Array(await c.req.arrayBuffer());
           counters.bytes_in += body.length;
           raws = decodeRawLines(body);
+        } else if (type?.startsWith(INTERNAL_MEDIA_PREFIX)) {
+          // Segment rows, or a newer logpipe's body: not what a parser reads.
+          component(`a ${mediaType(type)} body`);
+          return c.json({ error: { type: 'request', message: `${mediaType(type)} is not taken here` } }, 415);
         } else {
           const text = await c.req.text();
           counters.bytes_in += Buffer.byteLength(text);
-          events = decodeIngestBody(text, { parse });
+          events = decodeIngestBody(text, { parse, requireComponent: component });
         }
       } catch (err) {
         countError(counters, err);
+        if (err instanceof LinkAuthError) {
+          return c.json({ error: { type: 'auth', message: err.message } }, err.status);
+        }
         return c.json({ error: { type: 'request', message: (err as Error).message } }, 400);
       }
       const count = raws !== null ? raws.length : events!.length;
@@ -125,14 +155,13 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
         if (events === null) events = parse(raws!);
         return events;
       };
-      // Which events the batch follows, for the store to keep the sender's order.
-      const after = c.req.header(AFTER_HEADER);
       const send = (body: LinkBody): Promise<unknown> =>
         // One attempt: the sender owns retrying, so a batch is never in flight twice from here.
         deliver(
           {
             url: opts.to,
             token: opts.token,
+            linkSecret: opts.linkSecret,
             signal: stopping.signal,
             attemptTimeoutMs: 110_000,
             maxAttempts: 1,

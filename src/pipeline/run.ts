@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Config, GeneratorConfig } from '../core/config.js';
 import type { Ack } from '../core/events.js';
 import { batchSize } from '../core/line-block.js';
+import { loadLinkSecret } from '../core/link-secret.js';
 import type { Logger } from '../core/log.js';
 import { parserWorkers } from '../core/parse-config.js';
 import type { StorageEngine } from '../core/storage.js';
@@ -82,6 +83,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       host: config.server.host,
       port: config.server.port,
       token: config.server.token,
+      linkSecret: loadLinkSecret(dataDir),
       dataDir,
       parser: parserOptions(config.parse),
     });

@@ -8,6 +8,7 @@ import { streamSSE } from 'hono/streaming';
 import { AFTER_HEADER, type After, decodeAfter } from '../core/batch-order.js';
 import { QueryError, UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
+import { LINK_SECRET_HEADER } from '../core/link-secret.js';
 import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
 import { parseTimeArgument } from '../core/time.js';
@@ -19,6 +20,13 @@ import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait
 import { limitBody } from './body-limit.js';
 import { fieldFacets } from './fields.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
+import {
+  INTERNAL_MEDIA_PREFIX,
+  type LinkAuth,
+  LinkAuthError,
+  mediaType,
+  requireComponent,
+} from './link-auth.js';
 import { addOpsRoutes, type ComponentCounters, countError, newCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
 import { assertTailable, followQuery } from './tail.js';
@@ -27,6 +35,13 @@ export interface AppOptions {
   store: StorageEngine;
   /** When set, every /api request must carry `Authorization: Bearer <token>`. */
   token?: string;
+  /**
+   * The data dir's link secret (core/link-secret.ts): ingest requests that speak an internal
+   * protocol (binary bodies, event streams, the batch order header) must carry it, unless a
+   * bearer token is required. Absent: every client counts as a component (apps built in
+   * process); every server logpipe starts passes one.
+   */
+  linkSecret?: string;
   /** Largest ingest body accepted, bytes. */
   maxBodyBytes?: number;
   /** Per-query engine time limit. */
@@ -54,6 +69,7 @@ export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
   const own: ComponentCounters = newCounters('store');
   const appended = appendSignal();
+  const auth: LinkAuth = { secret: opts.linkSecret, token: opts.token };
   addOpsRoutes(app, {
     counters: opts.counters ?? (() => [own]),
     storeFiles: () => opts.store.fileHealth?.(),
@@ -142,8 +158,15 @@ export function createApp(opts: AppOptions): Hono {
     let after: After;
     own.queue_depth++;
     try {
-      after = decodeAfter(c.req.header(AFTER_HEADER));
-      if (c.req.header('content-type')?.startsWith(ROWS_MEDIA_TYPE)) {
+      // Internal protocols name the identities exactly-once rests on: components only.
+      const linkHeader = c.req.header(LINK_SECRET_HEADER);
+      const component = (what: string) => requireComponent(auth, linkHeader, what);
+      const afterHeader = c.req.header(AFTER_HEADER);
+      if (afterHeader !== undefined) component(`the ${AFTER_HEADER} header`);
+      after = decodeAfter(afterHeader);
+      const type = c.req.header('content-type');
+      if (type?.startsWith(ROWS_MEDIA_TYPE)) {
+        component('a segment-rows body');
         // Rows `logpipe parse` encoded already: checked, then copied into a batch as they are.
         const body = new Uint8Array(await c.req.arrayBuffer());
         own.bytes_in += body.length;
@@ -157,7 +180,8 @@ export function createApp(opts: AppOptions): Hono {
         }
         input = batch;
         own.events_in += encoded.count;
-      } else if (c.req.header('content-type')?.startsWith(RAW_LINES_MEDIA_TYPE)) {
+      } else if (type?.startsWith(RAW_LINES_MEDIA_TYPE)) {
+        component('a raw-lines body');
         const body = new Uint8Array(await c.req.arrayBuffer());
         own.bytes_in += body.length;
         const raws = decodeRawLines(body);
@@ -169,6 +193,11 @@ export function createApp(opts: AppOptions): Hono {
         );
         input = batch;
         own.events_in += raws.length;
+      } else if (type?.startsWith(INTERNAL_MEDIA_PREFIX)) {
+        // Another internal body (a newer logpipe's): the sender goes back to one taken here.
+        component(`a ${mediaType(type)} body`);
+        own.queue_depth--;
+        return c.json({ error: { type: 'request', message: `${mediaType(type)} is not taken here` } }, 415);
       } else {
         const body = await c.req.text();
         own.bytes_in += Buffer.byteLength(body);
@@ -177,6 +206,7 @@ export function createApp(opts: AppOptions): Hono {
           source: c.req.query('source'),
           service: c.req.query('service'),
           parser: opts.parser,
+          requireComponent: component,
         });
         own.events_in += input.length;
       }
@@ -230,8 +260,13 @@ function timeRange(c: Context): { fromUs?: number; toUs?: number } {
   };
 }
 
-/** Errors as JSON: query errors carry their position; user errors are 400, store failures 500. */
+/**
+ * Errors as JSON: query errors carry their position; internal protocols without the link secret
+ * are 401 or 403; other user errors are 400, store failures 500.
+ */
 function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof LinkAuthError)
+    return c.json({ error: { type: 'auth', message: err.message } }, err.status);
   if (err instanceof QueryError) {
     return c.json(
       { error: { type: 'query', message: err.detail, position: err.position, query: err.query } },

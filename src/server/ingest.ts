@@ -3,7 +3,10 @@
  * stream (from `logpipe collect`), or plain log lines — NDJSON application logs included —
  * which are parsed here; raw-lines bodies go to the store's batch with `parserFor`'s parser. A
  * bad line in an events stream rejects the whole request, naming the line, so the sender can
- * fix and resend it; plain lines are never rejected (unknown ones are kept).
+ * fix and resend it; plain lines are never rejected (unknown ones are kept). The two streams name
+ * their events' identities, so only logpipe's components may send them (server/link-auth.ts);
+ * plain lines get theirs here: the source the request names (a label), a generation of their own
+ * per request, and byte offsets within the request.
  */
 
 import { UserError } from '../core/errors.js';
@@ -21,6 +24,11 @@ export interface IngestOptions {
   parser?: ParserOptions;
   /** A long-lived parser to use instead of one made for this body (detection then sticks per source). */
   parse?: BatchParser;
+  /**
+   * Called with what the body is when it is an internal stream (events naming their own
+   * identities); throws when the sender may not send one. Absent: every stream is taken.
+   */
+  requireComponent?: (what: string) => void;
 }
 
 /** Decodes a request body into events; throws UserError naming a bad line. */
@@ -28,6 +36,7 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const kind = parseStreamHeader(lines[0] ?? '');
+  if (kind !== null) opts.requireComponent?.(`a ${kind} stream`);
   if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
   const parse = parserFor(opts);
   if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));

@@ -12,6 +12,8 @@ export interface ListenOptions {
   /** 0 picks a free port. */
   port: number;
   token?: string;
+  /** The data dir's link secret (core/link-secret.ts), which internal ingest requests must carry. */
+  linkSecret: string;
   /** When given, `server.json` there announces the server to `logpipe query`. */
   dataDir?: string;
   parser?: ParserOptions;
@@ -30,6 +32,7 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   const app = createApp({
     store: opts.store,
     token: opts.token,
+    linkSecret: opts.linkSecret,
     parser: opts.parser,
     ...(opts.counters ? { counters: opts.counters } : {}),
   });

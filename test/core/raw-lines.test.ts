@@ -117,4 +117,33 @@ describe('raw lines on the wire', () => {
       /runs, in order/,
     );
   });
+
+  // Issue #27: every decoder checks everything before a line is kept.
+  it('refuse text that is not UTF-8, lines that split a character, and receive times or extras out of range', () => {
+    const refuse = (b: Uint8Array, message: RegExp) => {
+      expect(() => decodeRawLines(b)).toThrow(UserError);
+      expect(() => decodeRawLines(b)).toThrow(message);
+    };
+    const one = (e: Partial<RawEvent>): RawEvent => ({
+      source: 's',
+      generation: 'g',
+      offset: 0,
+      line: 'ünï ✓',
+      received_at: 1,
+      ...e,
+    });
+    const good = encodeRawLines([one({})]);
+    const bad = Buffer.from(good);
+    bad[bad.length - 1] = 0xff;
+    refuse(bad, /the lines' text is not UTF-8/);
+    // Two lines whose lengths cut a surrogate pair in two.
+    const pair = encodeRawLines([one({ line: 'a\ud83d' }), one({ line: '\ude00b', offset: 1 })]);
+    refuse(pair, /line 0 ends inside a character/);
+    expect(decodeRawLines(encodeRawLines([one({ line: 'a\ud83d\ude00b' })]))[0].line).toBe('a\ud83d\ude00b');
+    refuse(encodeRawLines([one({ received_at: -1 })]), /line 0: receive time -1/);
+    refuse(encodeRawLines([one({ received_at: 1e300 })]), /receive time/);
+    refuse(encodeRawLines([one({ host: 3 as unknown as string })]), /extras must be/);
+    refuse(encodeRawLines([one({ truncated: 'yes' as unknown as boolean })]), /extras must be/);
+    refuse(encodeRawLines([one({ source: 'a\ud800' })]), /without lone surrogates/);
+  });
 });

@@ -1,11 +1,13 @@
 /**
  * RFC 6587 framing of syslog over TCP: octet counting (`<len> <msg>`) and non-transparent
  * framing (messages ended by LF; a NUL trailer is tolerated), told apart per message by its
- * first byte: a digit starts an octet count, `<` (or anything else) a newline-framed message.
- * One scan per chunk; a message over `maxBytes` is cut, flagged, and the rest of it skipped.
- * An unfinished frame is kept as the pieces it arrived in and joined once, when it completes,
- * so a long frame costs its length, not its length squared (issue #27: a newline-free stream
- * was re-copied on every chunk). When the connection ends, endFrames() hands out what is left.
+ * start: an octet count (RFC 6587's MSG-LEN: a digit 1 to 9, at most ten digits, then one space)
+ * starts an octet-counted message; anything else (`<`, a `0`, digits without their space) a
+ * newline-framed one. One scan per chunk; a message over `maxBytes` is cut, flagged, and the
+ * rest of it skipped. Every message emitted lies within the buffer and `maxBytes`. An unfinished
+ * frame is kept as the pieces it arrived in and joined once, when it completes, so a long frame
+ * costs its length, not its length squared (issue #27: a newline-free stream was re-copied on
+ * every chunk). When the connection ends, endFrames() hands out what is left.
  */
 
 /** One connection's framing state: plain data. */
@@ -78,8 +80,8 @@ export function readFrames(st: FrameState, chunk: Buffer, maxBytes: number, emit
       i++; // stray terminators between frames
       continue;
     }
-    if (c >= 48 && c <= 57) {
-      // Octet counting: digits, one space, then exactly that many bytes.
+    if (c >= 49 && c <= 57) {
+      // Octet counting: digits (no leading zero), one space, then exactly that many bytes.
       let j = i;
       let n = 0;
       while (j < len && j - i < MAX_COUNT_DIGITS && data[j] >= 48 && data[j] <= 57) {

@@ -14,6 +14,7 @@ import {
   PROMOTED_FIELDS,
   RAW_ZONE_COLUMN,
 } from '../../core/schema.js';
+import { toWellFormed } from '../../core/well-formed.js';
 import {
   appendColumns,
   type ColumnBuffers,
@@ -87,7 +88,9 @@ function restOf(f: Fields): Fields | null {
     const t = promotedTypeOf.get(k);
     if (t !== undefined && fitsColumn(t, f[k])) continue;
     if (out === null) out = {};
-    out[k] = f[k];
+    // As fields-json.ts writes them: lone surrogates as U+FFFD, never as escapes DuckDB refuses.
+    const v = f[k];
+    out[toWellFormed(k)] = typeof v === 'string' ? toWellFormed(v) : v;
   }
   return out;
 }

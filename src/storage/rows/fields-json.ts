@@ -4,6 +4,7 @@
  * that object and its string first (they cost a third of turning an event into its row).
  */
 import type { FieldValue } from '../../core/events.js';
+import { toWellFormed } from '../../core/well-formed.js';
 import { reserveBytes, type StringColumn } from '../parquet/column-buffers.js';
 
 /** `"name":` as bytes, per field name seen (names come from log data: the cache is bounded). */
@@ -13,7 +14,7 @@ const MAX_KEYS = 4096;
 function keyOf(name: string): Buffer {
   let b = keyBytes.get(name);
   if (b === undefined) {
-    b = Buffer.from(`${JSON.stringify(name)}:`, 'utf8');
+    b = Buffer.from(`${JSON.stringify(toWellFormed(name))}:`, 'utf8');
     if (keyBytes.size < MAX_KEYS) keyBytes.set(name, b);
   }
   return b;
@@ -43,7 +44,9 @@ export function writeMember(c: StringColumn, first: boolean, name: string, v: Fi
   const key = keyOf(name);
   let text: string | null = null;
   if (typeof v !== 'string') text = JSON.stringify(v) ?? 'null';
-  else if (!plain(v)) text = JSON.stringify(v);
+  // A lone surrogate would be written as an escape (`\ud800`) that DuckDB's JSON reader refuses,
+  // failing every query over the segment: it is written as U+FFFD, as UTF-8 text writes it.
+  else if (!plain(v)) text = JSON.stringify(toWellFormed(v));
   const valueMax = (text ?? (v as string)).length * 3 + 2;
   reserveBytes(c, 1 + key.length + valueMax);
   const d = c.data;

@@ -6,16 +6,30 @@
  * Layout (framing in core/binary-body.ts): `LPR1`, a u32 header length, the JSON header, then,
  * each starting at a multiple of 8 bytes, the rows' key indexes (i32) and per column either its
  * string lengths (i32) and bytes; or, for a dictionary column, its rows' entry indexes (i32), the
- * entries' lengths (i32) and bytes; or its values (f64) and presence flags (u8). Numbers are in the sender's byte order, which the
- * header names. The receiver checks everything before a row is kept: a malformed body is refused
- * with a message, never stored.
+ * entries' lengths (i32) and bytes; or its values (f64) and presence flags (u8). Numbers are in
+ * the sender's byte order, which the header names. The receiver checks everything before a row
+ * is kept: the layout, every length and index, UTF-8, each row's `fields` as one JSON object,
+ * numbers in their column's range, levels, offsets, the rows' keys against their source and
+ * generation, and what a rebuilt line needs. A malformed body is refused with a message, never
+ * stored: one bad `fields` value stored would fail every query that reads its segment.
  */
 import { isUtf8 } from 'node:buffer';
 import { bodyHead, pad8, readBodyHead } from '../../core/binary-body.js';
 import { UserError } from '../../core/errors.js';
-import { type BufferedColumn, type ColumnBuffers, dictFromParts } from '../parquet/column-buffers.js';
+import { LEVELS } from '../../core/events.js';
+import { RAW_LAYOUTS } from '../../core/raw-layouts.js';
+import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
+import {
+  type BufferedColumn,
+  type ColumnBuffers,
+  type DictColumn,
+  dictFromParts,
+  type NumberColumn,
+  type StringColumn,
+} from '../parquet/column-buffers.js';
 import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
 import { type EncodedRows, type EventRows, ROW_KINDS, SEGMENT_ENCODING } from './event-columns.js';
+import { jsonObjectError } from './json-check.js';
 
 /** The media type of a request body holding encoded rows. */
 export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
@@ -23,6 +37,20 @@ export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
 const TAG = 'LPR1';
 /** Rows in one body, at most: a bound on what a header can make the receiver allocate. */
 const MAX_ROWS = 10_000_000;
+
+const column = (name: string): number => TABLE_COLUMNS.findIndex((c) => c.name === name);
+const LEVEL = column('level');
+const SOURCE = column('source');
+const GENERATION = column('generation');
+const OFFSET = column('offset');
+const FORMAT = column('format');
+const MESSAGE = column('message');
+const RAW = column('raw');
+const FIELDS = column(FIELDS_COLUMN);
+const RAW_ZONE = column(RAW_ZONE_COLUMN);
+/** A rebuilt line's zone comes from four digits `hhmm` (core/raw-layouts): 99 h 99 min at most. */
+const MAX_ZONE_MINUTES = 99 * 60 + 99;
+const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
 interface Header {
   encoding: string;
@@ -148,6 +176,7 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
         }
         if (sum !== used) bad(`column ${spec.name}: lengths add up to ${sum} of ${used} bytes`);
         if (!isUtf8(data)) bad(`column ${spec.name} is not UTF-8`);
+        if (c === FIELDS) checkFieldsJson(data, lengths, n, bad);
       }
       columns.push({ kind: 'string', data, used, lengths, prev: null, prevAt: 0, prevLen: 0 });
     } else {
@@ -164,6 +193,7 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
     }
   }
   if (buf.length > pos) bad('bytes left after the last column');
+  if (check) checkRows(columns, keyOf, h.keys, n, bad);
   const cols: ColumnBuffers = { rows: n, capacity: n, columns };
   const rows: EventRows = {
     columns: cols,
@@ -175,6 +205,80 @@ export function deserializeRows(body: Uint8Array, opts: { trusted?: boolean } = 
     lastKey: -1,
   };
   return { encoding: SEGMENT_ENCODING, count: n, rows };
+}
+
+/** Each row's `fields` is one JSON object (DuckDB parses the column whenever it is read). */
+function checkFieldsJson(data: Buffer, lengths: Int32Array, n: number, bad: (what: string) => never): void {
+  for (let i = 0, at = 0; i < n; i++) {
+    const len = lengths[i];
+    if (len < 0) continue;
+    const wrong = jsonObjectError(data, at, at + len);
+    if (wrong !== null) bad(`column ${FIELDS_COLUMN}, row ${i}: ${wrong}`);
+    at += len;
+  }
+}
+
+/**
+ * What holds across a row's columns: its level is one of LEVELS, its offset not negative, its key
+ * the one of its source and generation (the store skips duplicates by key, and keeps the
+ * columns), and a row whose line is rebuilt (a zone set) has an access format's layout, a zone
+ * a date can write, and no stored `raw` or `message`.
+ */
+function checkRows(
+  columns: BufferedColumn[],
+  keyOf: Int32Array,
+  keys: string[],
+  n: number,
+  bad: (what: string) => never,
+): void {
+  const level = columns[LEVEL] as DictColumn;
+  for (let e = 0; e < level.entries; e++) {
+    if (!LEVEL_SET.has(level.values[e])) bad(`column level, entry ${e}: "${level.values[e]}" is not a level`);
+  }
+  const offsets = columns[OFFSET] as NumberColumn;
+  for (let i = 0; i < n; i++) if (offsets.values[i] < 0) bad(`column offset, row ${i}: ${offsets.values[i]}`);
+  // The key each (source entry, generation entry) pair must have, found once per pair.
+  const source = columns[SOURCE] as DictColumn;
+  const generation = columns[GENERATION] as DictColumn;
+  const keyFor = new Map<number, number>();
+  let lastPair = -1;
+  let lastKey = 0;
+  for (let i = 0; i < n; i++) {
+    const pair = source.ids[i] * generation.entries + generation.ids[i];
+    const k = keyOf[i];
+    if (pair === lastPair && k === lastKey) continue;
+    // -1: no key (no generation); else the index of the key (-2 when the keys lack it).
+    let want = keyFor.get(pair);
+    if (want === undefined) {
+      const gen = generation.values[generation.ids[i]];
+      if (gen === '') want = -1;
+      else {
+        const key = `${source.values[source.ids[i]]}\0${gen}`;
+        want = k >= 0 && keys[k] === key ? k : keys.indexOf(key);
+        if (want < 0) want = -2;
+      }
+      keyFor.set(pair, want);
+    }
+    if (k !== want && (k < 0 || want < 0 || keys[k] !== keys[want])) {
+      bad(`row ${i} names key ${k}, not the one of its source and generation`);
+    }
+    lastPair = pair;
+    lastKey = k;
+  }
+  const zone = columns[RAW_ZONE] as NumberColumn;
+  const format = columns[FORMAT] as DictColumn;
+  const message = columns[MESSAGE] as StringColumn;
+  const raw = columns[RAW] as StringColumn;
+  for (let i = 0; i < n; i++) {
+    if (zone.present[i] === 0) continue;
+    const z = zone.values[i];
+    if (z < -MAX_ZONE_MINUTES || z > MAX_ZONE_MINUTES) bad(`column raw_zone, row ${i}: ${z}`);
+    if (RAW_LAYOUTS[format.values[format.ids[i]]] === undefined) {
+      bad(`row ${i}: a rebuilt line of format "${format.values[format.ids[i]]}", which has no layout`);
+    }
+    if (message.lengths[i] !== -1 || raw.lengths[i] !== -1)
+      bad(`row ${i}: a rebuilt line that keeps its text`);
+  }
 }
 
 function fits(type: string, v: number, whole: boolean): boolean {

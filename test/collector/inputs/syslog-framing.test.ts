@@ -85,4 +85,12 @@ describe('RFC 6587 framing', () => {
     expect(run('2024')).toEqual({ out: [['2024', false]], short: null, again: null });
     expect(run('<1>done\n')).toEqual({ out: [['<1>done', false]], short: null, again: null });
   });
+
+  it('reads a count with a leading zero (not an RFC 6587 length) as the start of a newline-framed message', () => {
+    expect(frames(['0 <1>a\n', '07 <1>b\n', '6 <1>ccc'])).toEqual([
+      ['0 <1>a', false],
+      ['07 <1>b', false],
+      ['<1>ccc', false],
+    ]);
+  });
 });

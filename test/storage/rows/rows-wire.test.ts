@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import type { LogEvent } from '../../../src/core/events.js';
+import type { NumberColumn, StringColumn } from '../../../src/storage/parquet/column-buffers.js';
+import { TABLE_COLUMNS } from '../../../src/storage/rows/columns.js';
 import { addEvents, eventRows, SEGMENT_ENCODING } from '../../../src/storage/rows/event-columns.js';
 import { deserializeRows, serializeRows } from '../../../src/storage/rows/rows-wire.js';
 import { rowsToEvents } from '../../helpers/rows.js';
@@ -106,5 +108,65 @@ describe('rows on the wire', () => {
     expect(() => deserializeRows(good.subarray(0, good.length - 16), { trusted: true })).toThrow(
       /runs past the body/,
     );
+  });
+
+  // Issue #27: one byte of a row's fields JSON changed was stored, and every query over its
+  // segment failed from then on.
+  it("refuses rows whose values would fail a query or the store's bookkeeping", () => {
+    const refuse = (b: Uint8Array, message: RegExp) => {
+      expect(() => deserializeRows(b)).toThrow(UserError);
+      expect(() => deserializeRows(b)).toThrow(message);
+    };
+    const col = (name: string) => TABLE_COLUMNS.findIndex((c) => c.name === name);
+    const encode = (events: LogEvent[], change: (rows: ReturnType<typeof eventRows>) => void) => {
+      const rows = eventRows(4);
+      addEvents(rows, events);
+      change(rows);
+      return Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: events.length, rows }));
+    };
+    const withFields = (json: string) =>
+      encode([ev(0)], (rows) => {
+        const f = rows.columns.columns[col('fields')] as StringColumn;
+        f.data = Buffer.from(json);
+        f.used = f.data.length;
+        f.lengths[0] = f.used;
+      });
+    expect(deserializeRows(withFields('{"region":"eu"}')).count).toBe(1);
+    refuse(withFields('{"region":"eu"'), /column fields, row 0: the JSON ends early/);
+    refuse(withFields('{"region":"e\u0001u"}'), /column fields, row 0: malformed string at byte 10/);
+    refuse(withFields('["eu"]'), /column fields, row 0: not a JSON object/);
+    refuse(withFields('{"region":"\\ud800"}'), /column fields, row 0: malformed string/);
+    refuse(withFields(''), /column fields, row 0: not a JSON object/);
+    refuse(
+      encode([ev(0, { level: 'loud' as LogEvent['level'] })], () => {}),
+      /"loud" is not a level/,
+    );
+    refuse(
+      encode([ev(0, { offset: -5 })], () => {}),
+      /column offset, row 0: -5/,
+    );
+    refuse(
+      encode([ev(0)], (rows) => {
+        rows.keyOf[0] = -1;
+      }),
+      /row 0 names key -1, not the one of its source and generation/,
+    );
+    refuse(
+      encode([ev(0), ev(1, { source: '/b.log' })], (rows) => {
+        rows.keyOf[1] = 0;
+      }),
+      /row 1 names key 0/,
+    );
+    // A line the store would rebuild from its columns: only for an access format, with a zone a
+    // date can carry, and without its text kept as well.
+    const zoned = (zone: number, format: string) =>
+      encode([ev(0, { format })], (rows) => {
+        const z = rows.columns.columns[col('raw_zone')] as NumberColumn;
+        z.values[0] = zone;
+        z.present[0] = 1;
+      });
+    refuse(zoned(120, 'apache_combined'), /row 0: a rebuilt line that keeps its text/);
+    refuse(zoned(99_999, 'apache_combined'), /column raw_zone, row 0: 99999/);
+    refuse(zoned(0, 'json'), /row 0: a rebuilt line of format "json", which has no layout/);
   });
 });
