@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `logpipe` executable: one sub-command per component, each in its own file. */
 import { Command } from 'commander';
+import { watchSupervisor } from '../pipeline/orphan-watch.js';
 import { register as collect } from './collect.js';
 import { setVerbose } from './common.js';
 import { register as generate } from './generate.js';
@@ -34,4 +35,6 @@ Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D`,
 );
 
+// A component `logpipe up` started stops when that supervisor is gone, whatever killed it.
+watchSupervisor();
 await program.parseAsync(process.argv);

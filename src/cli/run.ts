@@ -10,6 +10,13 @@ interface RunFlags extends ConfigFlags {
   quiet?: boolean;
 }
 
+/**
+ * A stop ends within this: the pipeline gives up appends after STOP_APPENDS_WITHIN_MS (a full
+ * disk), and should closing hang past this anyway, the process exits; what was not stored is
+ * read again at the next start either way. A second signal exits at once.
+ */
+const STOP_BOUND_MS = 10_000;
+
 export function register(program: Command): void {
   const cmd = program
     .command('run')
@@ -21,7 +28,9 @@ export function register(program: Command): void {
       `
 Without --config, runs the built-in demo: two services' logs generated into <data-dir>/demo/,
 tailed, parsed and stored, with the query API on 127.0.0.1:7280. Stop with Ctrl-C: what was read
-is committed and checkpoints are written, so the next run carries on where this one stopped.
+is committed and checkpoints are written, so the next run carries on where this one stopped. A
+stop takes at most 10 s: what a failing store (a full disk) has not taken by then is read again
+at the next start. A second Ctrl-C exits at once.
 
 Examples:
   logpipe run
@@ -33,12 +42,22 @@ Examples:
         const config = await configFromFlags(flags, demoConfig());
         const log = serviceLogger(config.data_dir, 'run', flags.quiet);
         const ac = new AbortController();
-        const stop = () => {
-          if (!ac.signal.aborted) log.info('stopping: committing what was read ...');
+        const stop = (sig: string) => {
+          if (ac.signal.aborted) {
+            log.warn(`${sig} again: exiting now; what was not stored is read again at the next start`);
+            process.exit(1);
+          }
+          log.info('stopping: committing what was read ...');
           ac.abort();
+          setTimeout(() => {
+            log.warn(
+              `not stopped within ${STOP_BOUND_MS / 1000} s; exiting now (what was not stored is read again at the next start)`,
+            );
+            process.exit(1);
+          }, STOP_BOUND_MS).unref();
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', () => stop('SIGINT'));
+        process.on('SIGTERM', () => stop('SIGTERM'));
         const started = Date.now();
         const { startPipeline } = await import('../pipeline/run.js');
         const pipeline = await startPipeline({
@@ -61,8 +80,12 @@ Examples:
         await pipeline.done;
         if (ticker) clearInterval(ticker);
         const s = pipeline.stats();
+        const unstored =
+          s.writer.unstored > 0
+            ? `; ${s.writer.unstored} not stored before the stop${s.storeFailure ? ` (${s.storeFailure})` : ''}: file sources read them again at the next start`
+            : '';
         log.info(
-          `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: generated ${s.generated}, collected ${s.collected}, stored ${s.writer.stored} (${s.writer.duplicates} duplicates skipped)`,
+          `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: generated ${s.generated}, collected ${s.collected}, stored ${s.writer.stored} (${s.writer.duplicates} duplicates skipped)${unstored}`,
         );
       }),
     );

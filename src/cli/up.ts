@@ -36,6 +36,9 @@ what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 with 
 link secret (<data-dir>/secret, made on first start), and count as delivered only once the
 store has committed them. Each component serves /healthz, /metrics
 (Prometheus) and /status; \`logpipe status\` prints them. Own logs: <data-dir>/logs/*.log.
+Components stop by themselves when their supervisor dies (kill -9 included); components a
+previous up of the data dir left running are stopped first, with a line naming them; another
+up, or a \`logpipe run\`, still running on the data dir is refused.
 
 Examples:
   logpipe up
@@ -50,6 +53,9 @@ async function up(flags: UpFlags): Promise<void> {
   const dataDir = resolve(config.data_dir);
   mkdirSync(dataDir, { recursive: true });
   const log = serviceLogger(dataDir, 'up', flags.quiet);
+  // What a killed supervisor left (its store holds the lock) is stopped before anything starts.
+  const { stopLeftovers } = await import('../pipeline/leftovers.js');
+  await stopLeftovers(dataDir, log);
   // Children read the resolved config (flags, env and demo defaults applied) from one file.
   const runDir = join(dataDir, 'up');
   mkdirSync(runDir, { recursive: true });

@@ -213,10 +213,11 @@ function readYamlFile(file: string): unknown {
 }
 
 /**
- * LOGPIPE_ variables that are not config keys: the supervisor's restart count for its children,
- * and the token clients (`query --server`, compose) send.
+ * LOGPIPE_ variables that are not config keys: the supervisor's restart count for its children
+ * and the data dir it marks them with (pipeline/orphan-watch.ts), and the token clients
+ * (`query --server`, compose) send.
  */
-const INTERNAL_ENV = new Set(['LOGPIPE_RESTARTS', 'LOGPIPE_TOKEN']);
+const INTERNAL_ENV = new Set(['LOGPIPE_RESTARTS', 'LOGPIPE_UP_DATA_DIR', 'LOGPIPE_TOKEN']);
 
 /** `LOGPIPE_STORAGE__BATCH_SIZE=5000` → `{ 'storage.batch_size': 5000 }`; values read as YAML scalars. */
 

@@ -32,6 +32,13 @@ import { StoreWriter, type StoreWriterStats } from './store-writer.js';
  */
 const POOL_DEPTH = 4;
 
+/**
+ * How long a stop waits for the store to take what was read. Past it (a full disk, a failing
+ * store) the rest is given up unacknowledged, so file sources read it again at the next start,
+ * and the stop goes on: `logpipe run` ends within about this plus the closing of its parts.
+ */
+export const STOP_APPENDS_WITHIN_MS = 5000;
+
 export interface RunOptions {
   config: Config;
   /** Aborting stops the pipeline: generation ends, what was read is committed, checkpoints written. */
@@ -45,6 +52,8 @@ export interface PipelineStats {
   generated: number;
   collected: number;
   writer: StoreWriterStats;
+  /** Why the last append failed, while appends fail (null once one succeeds). */
+  storeFailure: string | null;
 }
 
 export interface RunningPipeline {
@@ -86,6 +95,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       linkSecret: loadLinkSecret(dataDir),
       dataDir,
       parser: parserOptions(config.parse),
+      log,
     });
   } catch (err) {
     await pool?.close();
@@ -140,12 +150,14 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     await new Promise<void>((r) =>
       signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true }),
     );
+    const unbound = w.stopWithin(STOP_APPENDS_WITHIN_MS);
     genAbort.abort();
     await Promise.allSettled(generators);
     for (const s of sources) s.stop();
     const pumped = await Promise.allSettled(pumps);
     await pool?.close();
     await w.close();
+    unbound();
     await Promise.allSettled(sources.map((s) => s.close()));
     await server.stop();
     await store.close();
@@ -160,6 +172,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       generated: generated.reduce((n, s) => n + s.lines, 0),
       collected,
       writer: w.stats(),
+      storeFailure: w.lastFailure(),
     }),
     done,
   };
@@ -225,7 +238,7 @@ async function pumpThroughPool(
 
 /** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */
 function runCounters(sources: Source[], collected: number, writer: StoreWriter | null): ComponentCounters[] {
-  const w = writer?.stats() ?? { stored: 0, duplicates: 0, appends: 0, queued: 0, retries: 0 };
+  const w = writer?.stats() ?? { stored: 0, duplicates: 0, appends: 0, queued: 0, retries: 0, unstored: 0 };
   const base = { bytes_in: 0, bytes_out: 0, errors: 0, queue_depth: 0, last_error: null };
   const { bytes_read, lag_bytes, checkpoint_age_s } = sourcesLag(sources);
   return [

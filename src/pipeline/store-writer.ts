@@ -2,7 +2,9 @@
  * Gathers parsed batches into store-sized appends and resolves each batch's ack only after the
  * append that holds it has committed. Bounded: `write` waits while too much is queued, which
  * pushes back through the parser to the collector. A failing append (disk full, locked file) is
- * retried with backoff, never dropped; nothing is acknowledged that is not stored.
+ * retried with backoff, never dropped; nothing is acknowledged that is not stored. A stop can be
+ * bounded (`stopWithin`): what is still unstored then is given up, its acks told it failed, so
+ * a file source's checkpoint stays before it and the next start reads it again.
  */
 import type { Ack, LogEvent, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
@@ -24,6 +26,8 @@ export interface StoreWriterStats {
   appends: number;
   queued: number;
   retries: number;
+  /** Events given up at a bounded stop (`stopWithin`): never stored, their acks failed. */
+  unstored: number;
 }
 
 /** One append in the making: a store batch and the acks of the input batches it holds. */
@@ -50,7 +54,16 @@ export class StoreWriter {
     appends: 0,
     queued: 0,
     retries: 0,
+    unstored: 0,
   };
+  /** Set when a bounded stop ran out: the reason every batch from then on is given up. */
+  private givenUp: Error | null = null;
+  /** The last failed append's error, for the reason a bounded stop gives. */
+  private lastError: Error | null = null;
+  /** Ends the backoff sleep between retries early (a bounded stop ran out). */
+  private wake: (() => void) | null = null;
+  /** `stopWithin` was called: a closing writer gives up at its bound, not after a count of retries. */
+  private bounded = false;
 
   constructor(
     private readonly store: StorageEngine,
@@ -65,9 +78,11 @@ export class StoreWriter {
    * in its write form, so the caller's copies can be dropped while they wait.
    */
   async write(events: readonly LogEvent[] | EncodedEvents, ack: Ack): Promise<void> {
+    const count = Array.isArray(events) ? events.length : (events as EncodedEvents).count;
     const cur = await this.open();
+    if (cur === null) return this.refuse(count, [ack]);
     cur.batch.add(events);
-    this.added(cur, Array.isArray(events) ? events.length : (events as EncodedEvents).count, ack);
+    this.added(cur, count, ack);
   }
 
   /**
@@ -76,14 +91,19 @@ export class StoreWriter {
    */
   async writeRaw(events: RawEvent[], parse: RawParser, ack: Ack): Promise<void> {
     const cur = await this.open();
+    if (cur === null) return this.refuse(events.length, [ack]);
     cur.batch.addRaw(events, parse);
     this.added(cur, events.length, ack);
   }
 
-  /** The batch taking writes, once there is room for more. */
-  private async open(): Promise<Pending> {
+  /** The batch taking writes, once there is room for more; null once a bounded stop gave up. */
+  private async open(): Promise<Pending | null> {
+    if (this.givenUp) return null;
     if (this.closing) throw new Error('store writer is closed');
-    while (this.queued >= this.highWater) await new Promise<void>((r) => this.roomWaiters.push(r));
+    while (this.queued >= this.highWater) {
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+      if (this.givenUp) return null;
+    }
     if (this.closing) throw new Error('store writer is closed');
     if (this.current === null) this.current = { batch: this.store.batch(), acks: [] };
     return this.current;
@@ -103,6 +123,23 @@ export class StoreWriter {
         this.kick();
       }, this.opts.flushIntervalMs);
     }
+  }
+
+  /**
+   * Bounds the stop: from `ms` on, what is not yet stored is given up instead of retried (a
+   * full disk, a failing store), and writes still coming are refused the same way: their acks
+   * are told it failed, so nothing is acknowledged that is not stored. Call before `close()`;
+   * the returned function cancels the bound.
+   */
+  stopWithin(ms: number): () => void {
+    this.bounded = true;
+    const timer = setTimeout(() => this.giveUp(), ms);
+    return () => clearTimeout(timer);
+  }
+
+  /** Why the last append failed, or null when the last one succeeded. */
+  lastFailure(): string | null {
+    return this.lastError?.message ?? null;
   }
 
   /** Appends everything queued, then stops taking writes. */
@@ -150,23 +187,61 @@ export class StoreWriter {
   private async appendWithRetry(p: Pending): Promise<void> {
     let backoff = 100;
     for (;;) {
+      if (this.givenUp) return this.refuse(p.batch.size, p.acks);
       try {
         const r = await this.store.append(p.batch);
         this.counters.stored += r.stored;
         this.counters.duplicates += r.duplicates;
         this.counters.appends++;
+        this.lastError = null;
         for (const ack of p.acks) ack();
         return;
       } catch (err) {
+        this.lastError = err as Error;
+        if (this.givenUp) return this.refuse(p.batch.size, p.acks);
         this.counters.retries++;
         this.opts.log?.warn(`store append failed, retrying in ${backoff} ms: ${(err as Error).message}`);
-        if (this.closing && this.counters.retries > 20) {
+        if (this.closing && !this.bounded && this.counters.retries > 20) {
           for (const ack of p.acks) ack(err as Error);
           throw err;
         }
-        await new Promise((r) => setTimeout(r, backoff));
+        await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
+  }
+
+  /** A bounded stop ran out: stop retrying, refuse what is queued and what still comes. */
+  private giveUp(): void {
+    if (this.givenUp) return;
+    const why = this.lastError ? `: ${this.lastError.message}` : '';
+    this.givenUp = new Error(`stopped before the store took it${why}`);
+    this.closing = true;
+    this.seal();
+    this.kick();
+    this.wake?.();
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Gives up events (their acks told they failed); they were never stored. */
+  private refuse(count: number, acks: Ack[]): void {
+    const err = this.givenUp as Error;
+    this.counters.unstored += count;
+    for (const ack of acks) ack(err);
+  }
+
+  /** Waits `ms`, or less when a bounded stop runs out meanwhile. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
   }
 }

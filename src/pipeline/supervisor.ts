@@ -2,13 +2,16 @@
  * The supervisor of `logpipe up`: runs each component as its own OS process, starts them in
  * dependency order (each waits for the previous one to answer /healthz), restarts one that
  * exits with exponential backoff, and stops them in reverse order on shutdown. What runs and
- * where is kept in `<data-dir>/up.json`, which `logpipe status` reads.
+ * where is kept in `<data-dir>/up.json`, which `logpipe status` reads (and the next `logpipe
+ * up` too, for leftovers: leftovers.ts). Children stop by themselves if the supervisor dies
+ * (orphan-watch.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { supervisedSpawn } from './orphan-watch.js';
 
 /** One component process. */
 export interface ChildSpec {
@@ -122,9 +125,11 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
   const launch = (r: Running) => {
     r.timer = null;
     if (stopping) return;
+    // With an IPC channel its end tells the child its supervisor is gone (orphan-watch.ts).
+    const how = supervisedSpawn(opts.dataDir);
     const child = spawn(process.execPath, [opts.cli, ...r.spec.args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOGPIPE_RESTARTS: String(r.state.restarts) },
+      stdio: how.stdio,
+      env: { ...how.env, LOGPIPE_RESTARTS: String(r.state.restarts) },
     });
     r.child = child;
     r.startedMs = Date.now();

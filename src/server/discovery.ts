@@ -1,6 +1,7 @@
 /**
  * How clients find the storage process that owns a data dir: it writes `server.json` there while
- * it runs, and removes it on shutdown. A stale file (dead pid, no answer) is ignored.
+ * it runs, and removes it on shutdown (announce.ts). A stale file (dead pid, no answer) is
+ * ignored, and replaced by the next storage process to start.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +23,22 @@ export function serverInfoPath(dataDir: string): string {
 /** Announces a running server (atomically: readers never see half a file). */
 export function writeServerInfo(dataDir: string, info: ServerInfo): void {
   const path = serverInfoPath(dataDir);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(info)}\n`, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  try {
+    writeFileSync(`${path}.tmp`, `${JSON.stringify(info)}\n`, { mode: 0o600 });
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    // A full disk leaves a cut-short temp file: it must not keep the space the next try needs.
+    rmSync(`${path}.tmp`, { force: true });
+    throw err;
+  }
+}
+
+/** Removes an announcement whose process is gone (killed -9); returns what it said. */
+export function removeStaleServerInfo(dataDir: string): ServerInfo | null {
+  const info = readServerInfo(dataDir);
+  if (info === null || pidAlive(info.pid)) return null;
+  rmSync(serverInfoPath(dataDir), { force: true });
+  return info;
 }
 
 /** Withdraws the announcement, if it is still ours. */

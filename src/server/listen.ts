@@ -1,8 +1,9 @@
 /** Starts the API on a socket and announces it in the data dir; `stop()` undoes both. */
+import { type Logger, stderrLogger } from '../core/log.js';
 import type { StorageEngine } from '../core/storage.js';
 import type { ParserOptions } from '../parser/index.js';
+import { type Announcement, announce } from './announce.js';
 import { createApp } from './app.js';
-import { removeServerInfo, writeServerInfo } from './discovery.js';
 import type { ComponentCounters } from './ops.js';
 import { requireTokenBeyondLoopback, serveApp } from './serve.js';
 
@@ -19,6 +20,8 @@ export interface ListenOptions {
   parser?: ParserOptions;
   /** What /status and /metrics report; default the API's own ingest counters. */
   counters?: () => ComponentCounters[];
+  /** Where the announcement's troubles are told (a full disk); default stderr. */
+  log?: Logger;
 }
 
 export interface RunningServer {
@@ -38,18 +41,23 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   });
   const served = await serveApp(app, opts.host, opts.port, 'server.port');
   const url = served.url;
-  if (opts.dataDir) {
-    writeServerInfo(opts.dataDir, {
-      pid: process.pid,
-      url,
-      started_at: new Date().toISOString(),
-      ...(opts.token ? { token: opts.token } : {}),
-    });
-  }
+  // Never fails: a file that cannot be written yet (a full disk) is written once it can be.
+  const announced: Announcement | null = opts.dataDir
+    ? announce(
+        opts.dataDir,
+        {
+          pid: process.pid,
+          url,
+          started_at: new Date().toISOString(),
+          ...(opts.token ? { token: opts.token } : {}),
+        },
+        opts.log ?? stderrLogger(),
+      )
+    : null;
   return {
     url,
     stop: () => {
-      if (opts.dataDir) removeServerInfo(opts.dataDir);
+      announced?.withdraw();
       return served.stop();
     },
   };

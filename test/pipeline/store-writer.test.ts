@@ -153,4 +153,25 @@ describe('StoreWriter', () => {
     await w.close();
     expect(store.appends.flat()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('gives up at a bounded stop what a failing store cannot take, failing its acks (issue #27)', async () => {
+    const store = fakeStore({ failTimes: Number.POSITIVE_INFINITY });
+    const w = new StoreWriter(store, { batchSize: 2, flushIntervalMs: 10, highWater: 4 });
+    const acks: (Error | undefined)[] = [];
+    const writes = (async () => {
+      // More than the queue holds: the later writes wait for room that never comes.
+      for (let i = 0; i < 10; i++) await w.write([ev(i)], (e) => acks.push(e));
+    })();
+    await new Promise((r) => setTimeout(r, 150));
+    const began = Date.now();
+    w.stopWithin(200);
+    await writes;
+    await w.close();
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(store.appends).toEqual([]);
+    expect(acks).toHaveLength(10);
+    for (const e of acks) expect(e?.message).toMatch(/^stopped before the store took it: /);
+    expect(w.stats().unstored).toBe(10);
+    expect(w.lastFailure()).not.toBeNull();
+  });
 });

@@ -9,6 +9,7 @@ import { columnCapacity } from '../parquet/column-buffers.js';
 import { assembleFile, type ParquetPieces, parquetFile } from '../parquet/writer.js';
 import { SEGMENT_SCHEMA } from '../rows/event-columns.js';
 import { chunksSummary, type PendingChunk, pendingSet } from './compaction.js';
+import { retryDeferred } from './deferred-recovery.js';
 import { dropFile, unlinksDone } from './leases.js';
 import { compactedFile, OFFSETS_KEY, type Segment, writeSegment } from './segments.js';
 import { afterSegmentsChanged, bySeq, type StoreState, withCatalog } from './state.js';
@@ -39,8 +40,19 @@ function compactionDue(s: StoreState): boolean {
   return now - s.lastAppendAt >= s.compaction.idleMs || now - since >= s.compaction.ageMs;
 }
 
+/** The failure last told per store: a full disk is told once, not at every tick of the timer. */
+const told = new WeakMap<StoreState, string>();
+
 export function compactInBackground(s: StoreState): void {
-  compact(s).catch((err) => s.opts.log?.warn(`compacting segments failed: ${(err as Error).message}`));
+  compact(s).then(
+    () => told.delete(s),
+    (err) => {
+      const msg = (err as Error).message;
+      if (told.get(s) === msg) return;
+      told.set(s, msg);
+      s.opts.log?.warn(`${msg}; tried again as rows come (not told again until it works)`);
+    },
+  );
 }
 
 /**
@@ -49,6 +61,8 @@ export function compactInBackground(s: StoreState): void {
  * again after it when more rows came meanwhile.
  */
 export async function compact(s: StoreState): Promise<void> {
+  // Recovery work the open could not write (a full disk) is tried again first.
+  await retryDeferred(s);
   while (s.compacting.current) await s.compacting.current.catch(() => {});
   if (s.pending.first !== 0) {
     s.toCompact.push(s.pending);

@@ -3,11 +3,13 @@
  * and rebuilt), the catalog (offsets, partitions), the segments on disk, and the recovery of
  * what a crash, the previous run or damage left behind (recovery.ts).
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { catalogSchemaSql, replaceSegmentFiles, SEGMENT_FILES_TABLE } from './catalog.js';
 import { COMPACTED_ROW_GROUP } from './compact.js';
+import { deferRecovery } from './deferred-recovery.js';
+import { dropFile } from './leases.js';
 import { memoryLimitSetting } from './memory-limit.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { commitFile, fileSize, markerOf } from './partitions.js';
@@ -279,16 +281,20 @@ function takeSegments(
   }
 }
 
-/** What the engine keeps of segment files, read from the files. */
-export async function describeSegments(s: StoreState, files: string[]): Promise<Segment[]> {
+/** What the engine keeps of segment files, read from the files (over `conn`, default the catalog's). */
+export async function describeSegments(
+  s: StoreState,
+  files: string[],
+  conn: DuckDBConnection = s.writer,
+): Promise<Segment[]> {
   const dir = s.dir!;
   const list = files.map((f) => sqlString(join(dir, f))).join(', ');
-  const r = await s.writer.runAndReadAll(
+  const r = await conn.runAndReadAll(
     `SELECT filename, count(*), epoch_us(min(ts)), epoch_us(max(ts)), epoch_us(max(ingested_at)) FROM read_parquet([${list}], filename = true, union_by_name = true) GROUP BY filename`,
   );
   const of = new Map<string, number[]>();
   for (const [name, ...v] of r.getRowsJson()) of.set(String(name), v.map(Number));
-  const kv = await s.writer.runAndReadAll(
+  const kv = await conn.runAndReadAll(
     `SELECT file_name, decode(value) FROM parquet_kv_metadata([${list}]) WHERE decode(key) = '${OFFSETS_KEY}'`,
   );
   const offsetsOf = new Map<string, [string, number][]>();
@@ -314,11 +320,59 @@ export async function describeSegments(s: StoreState, files: string[]): Promise<
 
 /**
  * Compacts the appended segments a previous run had not compacted yet (their rows were in its
- * memory), with DuckDB: one file per window, as a compaction of this run would write them.
+ * memory), with DuckDB: one file per window, as a compaction of this run would write them. When
+ * that cannot be written (a full disk), the store opens without it: queries read those files as
+ * they are, and the work is tried again while the store runs (deferred-recovery.ts).
  */
 async function compactLeftovers(s: StoreState): Promise<void> {
   const left = s.segments.filter((seg) => !seg.compacted);
   if (left.length === 0) return;
+  let compacted: Segment[];
+  try {
+    compacted = await writeLeftovers(s, s.writer, left);
+  } catch (err) {
+    const what = `compacting ${left.length} segment file(s) left by the previous run`;
+    deferRecovery(s, what, writeError(what, s.opts.path, err), () => compactLeftoversLater(s, left));
+    return;
+  }
+  replaceLeftovers(s, left, compacted);
+  removeFiles(
+    s.dir!,
+    left.map((seg) => seg.file),
+  );
+  s.opts.log?.info(`compacted ${left.length} segment file(s) left by the previous run`);
+}
+
+/**
+ * The same, put off until the store runs: over a connection of its own, the lists changed as
+ * queries allow, the appended files dropped once no query reads them.
+ */
+async function compactLeftoversLater(s: StoreState, left: Segment[]): Promise<void> {
+  const still = left.filter((seg) => s.segments.includes(seg));
+  if (still.length === 0 || s.closed) return;
+  const conn = await s.instance.connect();
+  try {
+    const compacted = await writeLeftovers(s, conn, still);
+    await withCatalog(s, async () => replaceLeftovers(s, still, compacted));
+  } finally {
+    conn.closeSync();
+  }
+  for (const seg of still) dropFile(s.files, seg.file);
+}
+
+/** Lists the compacted files in place of the appended ones they hold. */
+function replaceLeftovers(s: StoreState, left: Segment[], compacted: Segment[]): void {
+  const gone = new Set(left);
+  s.segments = [...s.segments.filter((seg) => !gone.has(seg)), ...compacted].sort(bySeq);
+  afterSegmentsChanged(s);
+}
+
+/**
+ * Writes appended segments again as compacted files, one per window, and describes them. On a
+ * failure what was written is removed (on a full disk the next try needs that room) and the
+ * error thrown: the appended files still hold the rows.
+ */
+async function writeLeftovers(s: StoreState, conn: DuckDBConnection, left: Segment[]): Promise<Segment[]> {
   const dir = s.dir!;
   const first = left[0].first;
   const last = left[left.length - 1].last;
@@ -327,32 +381,27 @@ async function compactLeftovers(s: StoreState): Promise<void> {
   for (const seg of left)
     for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
   const windowOf = `CAST(floor(epoch_us(ts) / ${s.partUs}) AS BIGINT)`;
+  const files: string[] = [];
+  let tmp = '';
   try {
-    const w = await s.writer.runAndReadAll(
+    const w = await conn.runAndReadAll(
       `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}], union_by_name = true) ORDER BY w`,
     );
     const windows = w.getRowsJson().map(([x]) => Number(x));
-    const files: string[] = [];
     for (const [i, win] of windows.entries()) {
       const file = compactedFile(first, last, i + 1, windows.length);
       const final = join(dir, file);
-      const tmp = `${final}.tmp`;
-      await s.writer.run(
+      tmp = `${final}.tmp`;
+      await conn.run(
         `COPY (SELECT * FROM ${inLayout(list)} WHERE ${windowOf} = ${win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
       );
       commitFile(tmp, final);
       files.push(file);
     }
-    const compacted = await describeSegments(s, files);
-    s.segments = [...s.segments.filter((seg) => seg.compacted), ...compacted].sort(bySeq);
-    afterSegmentsChanged(s);
-    removeFiles(
-      dir,
-      left.map((seg) => seg.file),
-    );
-    s.opts.log?.info(`compacted ${left.length} segment file(s) left by the previous run`);
+    return await describeSegments(s, files, conn);
   } catch (err) {
-    // They stay as they are: queries read them, and the next start tries again.
-    s.opts.log?.warn(`compacting segments left by the previous run failed: ${(err as Error).message}`);
+    if (tmp) rmSync(tmp, { force: true });
+    for (const f of files) rmSync(join(dir, f), { force: true });
+    throw err;
   }
 }
