@@ -21,7 +21,7 @@ import { maxOffsets, PARTITION_KEY, parsePartitionMeta } from './partition-meta.
 import { scanParts } from './partitions.js';
 import { listQuarantine, QUARANTINE_DIR } from './quarantine.js';
 import { META_TABLE, OFFSETS_TABLE, PARTITIONS_TABLE, sqlString } from './schema.js';
-import { listSegments, OFFSETS_KEY, parseSegmentName } from './segments.js';
+import { listSegments, OFFSETS_KEY, parseSegmentName, SEGMENTS_DIR } from './segments.js';
 
 /** What `--check` found. */
 export interface CheckReport {
@@ -144,6 +144,17 @@ export async function checkDuckDbStore(path: string): Promise<CheckReport> {
         }
       }
     }
+    const appended = listing.live
+      .map((f) => parseSegmentName(f)!)
+      .filter((p) => !p.compacted)
+      .map((p) => p.first)
+      .sort((a, b) => a - b);
+    for (let i = 1; i < appended.length; i++)
+      if (appended[i] > appended[i - 1] + 1)
+        problem(
+          SEGMENTS_DIR,
+          `appended segment file(s) ${appended[i - 1] + 1} to ${appended[i] - 1} are missing`,
+        );
     for (const f of listing.strays)
       problem(f, `not a file of the store (the next open moves it to ${QUARANTINE_DIR}/)`);
     for (const f of listing.stale)
