@@ -15,8 +15,8 @@ import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { StorageError } from '../../src/core/errors.js';
 import type { LogEvent } from '../../src/core/events.js';
+import { memoryLogger } from '../../src/core/log.js';
 import { formatMicros } from '../../src/core/time.js';
 import { createParser } from '../../src/parser/index.js';
 import { epochToMicros, parseEpochText } from '../../src/parser/timestamps/index.js';
@@ -326,43 +326,54 @@ describe('a damaged catalog database is reported as damaged, not as in use', () 
     writeFileSync(path, b);
   }
 
-  it('a checksum error: kind corrupt, naming the file and logpipe store --check', async () => {
+  /**
+   * Opens the damaged store as a reader, then as its owner, and reads its rows back: the catalog
+   * is an index of the data files (issue #27 §3), so damage to it is named as damage, the file set
+   * aside, and the rows served from the files.
+   */
+  async function reopenAndCount(path: string): Promise<{ warnings: string[]; counts: number[] }> {
+    const warnings: string[] = [];
+    const counts: number[] = [];
+    const log = memoryLogger();
+    for (const readOnly of [true, false]) {
+      const s = await openDuckDbStore({ path, readOnly, log });
+      try {
+        const r = await s.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
+        counts.push(Number(r.rows[0].n));
+      } finally {
+        await s.close();
+      }
+    }
+    warnings.push(...log.lines);
+    return { warnings, counts };
+  }
+
+  it('a checksum error: named as damage with the file, never as in use, and the rows still served', async () => {
     const dataDir = await storeWithRows();
     const path = storePath(dataDir);
     corrupt(path);
-    for (const readOnly of [false, true]) {
-      const err = await openDuckDbStore({ path, readOnly }).then(
-        async (s) => {
-          await s.close();
-          return null;
-        },
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(StorageError);
-      expect((err as StorageError).kind).toBe('corrupt');
-      expect((err as StorageError).message).toContain(path);
-      expect((err as StorageError).message).toContain('logpipe store --check');
-      expect((err as StorageError).message).not.toContain('in use by another process');
-    }
-    const q = await runCli(['query', '-d', dataDir]);
-    expect(q.code).toBe(1);
-    expect(q.stderr.split('\n')[0]).toMatch(/is damaged .*logpipe store --check/);
+    const q = await runCli(['query', '-d', dataDir, '--format', 'ndjson']);
     expect(q.stderr).not.toContain('in use by another process');
+    expect(q.code).toBe(0);
+    expect(q.stdout.trim().split('\n')).toHaveLength(2);
+    const { warnings, counts } = await reopenAndCount(path);
+    expect(counts).toEqual([2, 2]);
+    const said = warnings.join('\n');
+    expect(said).toContain(path);
+    expect(said).toMatch(/cannot be read/);
+    expect(said).toMatch(/quarantine/);
+    expect(said).not.toContain('in use by another process');
   });
 
-  it('a truncated database file: kind corrupt', async () => {
+  it('a truncated database file: named as damage, never as in use, and the rows still served', async () => {
     const dataDir = await storeWithRows();
     const path = storePath(dataDir);
     const b = readFileSync(path);
     writeFileSync(path, b.subarray(0, Math.max(13_000, Math.floor(b.length / 2))));
-    const err = await openDuckDbStore({ path, readOnly: true }).then(
-      async (s) => {
-        await s.close();
-        return null;
-      },
-      (e: unknown) => e,
-    );
-    expect((err as StorageError).kind).toBe('corrupt');
+    const { warnings, counts } = await reopenAndCount(path);
+    expect(counts).toEqual([2, 2]);
+    expect(warnings.join('\n')).toContain(path);
+    expect(warnings.join('\n')).not.toContain('in use by another process');
   });
 });
 
