@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../../src/core/config.js';
 import { tempDir } from '../helpers/cli.js';
+import { ensureCommand } from '../helpers/system-package.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG = '/etc/logpipe/logpipe.yaml';
@@ -38,8 +39,8 @@ function composeConfig(env: NodeJS.ProcessEnv): { code: number | null; stdout: s
   });
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
     throw new Error(
-      "docker-compose is not installed: install Debian's package (apt-get install docker-compose), as .ci/run " +
-        'does; its `docker-compose config` checks the compose file without a Docker engine',
+      "docker-compose is not installed: install Debian's package (apt-get install docker-compose); its " +
+        '`docker-compose config` checks the compose file without a Docker engine',
     );
   }
   if (r.error) throw r.error;
@@ -79,6 +80,9 @@ function port(p: unknown): string {
 }
 
 describe('docker-compose.yml', () => {
+  // Debian's package parses the file without a Docker engine; installed here when missing.
+  beforeAll(() => ensureCommand('docker-compose', 'docker-compose'), 300_000);
+
   it('runs the four components, each with its own command', () => {
     const s = services();
     expect(Object.keys(s).sort()).toEqual(['collector', 'generator', 'parser', 'store']);
