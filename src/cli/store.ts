@@ -141,7 +141,9 @@ async function store(flags: StoreFlags): Promise<void> {
         writer,
         format: flags.format,
         service: flags.service,
-        parser: parserOptions(config.parse),
+        // A file's history: a line without its own time (a stack trace's, a wrapped message's)
+        // belongs to the event before it, not to the moment of the import.
+        parser: { ...parserOptions(config.parse), missingTime: 'previous' },
         onProgress: (p) =>
           bar?.update(
             p.bytes / Math.max(1, p.totalBytes),
