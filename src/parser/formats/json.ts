@@ -10,7 +10,8 @@ import { levelWord } from '../level-words.js';
 import { epochToMicros, inTimeRange, parseEpochText, parseIso, type Zone } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
-const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];
+/** Keys whose value is taken for the event's time (the first that holds one). */
+export const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];
 const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel'];
 const MESSAGE_KEYS = ['msg', 'message', 'event'];
 const SERVICE_KEYS = ['service', 'app'];
