@@ -2,7 +2,7 @@
 export { type AppOptions, createApp } from './app.js';
 export { findServer, readServerInfo, type ServerInfo, serverInfoPath } from './discovery.js';
 export { type ListenOptions, type RunningServer, startServer } from './listen.js';
-export { addOpsRoutes, type ComponentCounters, type ComponentStatus } from './ops.js';
+export { addOpsRoutes, addTimeReceived, type ComponentCounters, type ComponentStatus } from './ops.js';
 export {
   countTimeSources,
   MAX_ROWS,
