@@ -40,7 +40,10 @@ export function register(program: Command): void {
     .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
     .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
-    .option('--explain', 'also show the SQL, partitions scanned and skipped, and the time taken')
+    .option(
+      '--explain',
+      'also show the SQL, partitions scanned and skipped, events in range without their own time, and the time taken',
+    )
     .option('--sql <select>', 'run read-only SQL over the `logs` view instead of a query')
     .option('--no-color', 'no colours in table output (also NO_COLOR=1)')
     .addHelpText(

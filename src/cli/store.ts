@@ -50,7 +50,10 @@ export function register(program: Command): void {
   addConfigOptions(cmd)
     .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
     .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
-    .option('--stats', 'describe the store (partitions, rows, size, compression, time range) and exit')
+    .option(
+      '--stats',
+      'describe the store (partitions, rows, size, compression, time range, events without their own time) and exit',
+    )
     .option(
       '--check',
       'verify every file of the stopped store (footers, row counts, catalog, offsets); exit 1 on damage',
@@ -73,7 +76,9 @@ export function register(program: Command): void {
       `
 The storage process owns the database; while it runs, \`logpipe query --data-dir D\` asks it over
 HTTP on 127.0.0.1. Re-sent events (same source, generation and offset) are stored once, so
-importing a file twice stores it once. Finished hours are sealed into Parquet files under
+importing a file twice stores it once. An imported line without a time of its own takes that of
+the last line before it in its file that had one (fields.ts_source: previous); lines from stdin
+take the time they were read (ts_source: received). Finished hours are sealed into Parquet files under
 <data-dir>/store/parts/; storage.retention and storage.max_size remove the oldest.
 
 Examples:
