@@ -71,6 +71,27 @@ describe('events without their own time', () => {
     );
   });
 
+  it('on import take the time of an access line the store read itself', async () => {
+    const dir = tempDir();
+    const d = join(dir, 'data');
+    const file = join(dir, 'access.log');
+    const access = (min: number) =>
+      `10.0.0.1 - - [10/Oct/2016:13:${String(min).padStart(2, '0')}:00 +0000] "GET /p HTTP/1.1" 200 5 "-" "curl/8"`;
+    writeFileSync(file, `${[access(1), access(2), access(3), 'a stray line', access(4)].join('\n')}\n`);
+    let r = await runCli(['store', '--data-dir', d, '--import', file, '--quiet']);
+    expect(r.code).toBe(0);
+    r = await runCli(['query', '--data-dir', d, 'ts_source:*', '--format', 'ndjson']);
+    const [stray] = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(stray).toMatchObject({
+      raw: 'a stray line',
+      ts: '2016-10-10T13:03:00.000000Z',
+      fields: { ts_source: 'previous' },
+    });
+  });
+
   it('--stats and --explain say when every event has its own time', async () => {
     const d = join(tempDir(), 'data');
     let r = await runCli(['store', '--data-dir', d, '--quiet'], { input: `${OLD[0]}\n${OLD[3]}\n` });
