@@ -894,7 +894,7 @@ const LINUX_EVENTS: [string, Level | null, (r: Rng) => string][] = [
   ['dhclient[812]', 'warn', () => 'WARNING: lease renewal failed, retrying'],
   [
     'NetworkManager[701]',
-    null,
+    'info',
     () => '<info>  [1510000000.1234] device (eth0): state change: activated -> deactivating',
   ],
 ];
@@ -986,7 +986,7 @@ const SYSLOG_NET: [number, (r: Rng) => string][] = [
   [
     165,
     () =>
-      '1 - evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] An application event log entry',
+      '1 evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"] An application event log entry',
   ],
 ];
 
@@ -1487,7 +1487,7 @@ const cri: SystemDef = {
       ['stdout', 'F', 'Listening on :8080', null],
       ['stdout', 'P', 'a long line cut by the runtime, first part ', null],
       ['stdout', 'F', `${isoSpace(p)} WARN  [main] retrying in 5s`, 'warn'],
-      ['stderr', 'F', 'panic: runtime error: invalid memory address or nil pointer dereference', null],
+      ['stderr', 'F', 'panic: runtime error: invalid memory address or nil pointer dereference', 'fatal'],
     ] as [string, string, string, Level | null][]);
     return L(`${stamp} ${stream} ${tag} ${inner}`, level, t);
   },

@@ -29,6 +29,35 @@ export function clockSeconds(s: string, i: number): number {
 }
 
 /**
+ * Reads `H:m:s` at `i` with each field one or two digits (`9:4:7`, `22:15:29`): the seconds into
+ * the day with `scan.end` past them, or -1.
+ */
+export function looseClock(s: string, i: number): number {
+  let k = i;
+  let total = 0;
+  for (let f = 0; f < 3; f++) {
+    if (f > 0) {
+      if (s.charCodeAt(k) !== 58) return -1;
+      k++;
+    }
+    const c0 = s.charCodeAt(k) - 48;
+    if (c0 < 0 || c0 > 9) return -1;
+    let v = c0;
+    k++;
+    const c1 = s.charCodeAt(k) - 48;
+    if (c1 >= 0 && c1 <= 9) {
+      v = v * 10 + c1;
+      k++;
+    }
+    if (v > (f === 0 ? 24 : f === 1 ? 59 : 60)) return -1;
+    total = total * 60 + v;
+  }
+  if (isDigit(s.charCodeAt(k))) return -1;
+  scan.end = k;
+  return total;
+}
+
+/**
  * A day of month `1`..`31` at `i` as syslog and ctime write it (two digits, one digit, or a pad
  * space then one digit), then a space; -1 when it is not there, else the day with `scan.end` at
  * that space.
