@@ -108,6 +108,39 @@ describe('the parser on real systems', () => {
     });
   }
 
+  it('reads the four lines of the report, format auto-detected', () => {
+    const cases: [string, string, string][] = [
+      [
+        '- 1131566461 2005.11.09 R21-M0-N6-C:J12-U01 2005-11-09-12.01.01.415321 R21-M0-N6-C:J12-U01 RAS KERNEL FATAL machine check interrupt',
+        'fatal',
+        '2005-11-09T20:01:01.415Z',
+      ],
+      [
+        '2016-09-28 04:30:31, Warning               CBS    Failed to load servicing stack',
+        'warn',
+        '2016-09-28T04:30:31.000Z',
+      ],
+      [
+        '[10.30 16:49:06] chrome.exe - proxy.example.org:5070 open through proxy proxy.example.org:5070 HTTPS',
+        'unknown',
+        '2016-10-30T16:49:06.000Z',
+      ],
+      [
+        '20180102-9:4:7:88|Step_Counter|40012345|flushTempCache steps=512',
+        'unknown',
+        '2018-01-02T09:04:07.088Z',
+      ],
+    ];
+    const parse = createParser();
+    const readAt = Date.UTC(2018, 1, 1);
+    const out = parse(
+      cases.map(([line], i) => ({ source: `f${i}`, generation: 'g', offset: 0, line, received_at: readAt })),
+    );
+    expect(out.map((e) => [e.level, new Date(Math.floor(e.ts / 1000)).toISOString()])).toEqual(
+      cases.map(([, level, iso]) => [level, iso.replace('2016-10-30', '2017-10-30')]),
+    );
+  });
+
   it('holds on lines spread over months, read after the last of them', () => {
     const fromMs = Date.UTC(2026, 4, 1);
     const toMs = Date.UTC(2026, 10, 26);

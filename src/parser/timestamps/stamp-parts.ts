@@ -107,14 +107,23 @@ export function yearFor(mo: number, d: number, daySeconds: number, refMs: number
     yearRefMs = refMs;
     yearRef = new Date(refMs).getUTCFullYear();
   }
-  const t = civilDayMs(yearRef, mo, d, daySeconds);
-  return t > refMs + MS_PER_DAY ? yearRef - 1 : yearRef;
+  let y = yearRef;
+  if (civilDayMs(y, mo, d, daySeconds) > refMs + MS_PER_DAY) y--;
+  // 29 February names a leap year: the latest one not after the year found.
+  if (mo === 2 && d === 29) while (!isLeap(y)) y--;
+  return y;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /**
- * The year for a stamp without one (syslog, klog, logcat): the year it was read in, unless that
- * puts the stamp more than a day in the future, then the year before (December logs read in
- * January).
+ * The year for a stamp without one (syslog, klog, logcat, Proxifier, old Redis): the year it was
+ * read in, unless that puts the stamp more than a day in the future, then the year before
+ * (December logs read in January). So a file's times never jump ahead of when it is read: a
+ * month after the read time's month is last year's. `29 Feb` takes the latest leap year not
+ * after that.
  */
 export function inferYear(mo: number, d: number, h: number, mi: number, s: number, refMs: number): number {
   return yearFor(mo, d, (h * 60 + mi) * 60 + s, refMs);
