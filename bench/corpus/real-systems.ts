@@ -4,9 +4,11 @@
  * and the bench scales them up into a corpus that spans months.
  *
  * Exported names (stable: the bench and the tests import them):
- * - `SystemLine`      one line with what it says: `{ line, level, tsMs }`. `level` is the level
- *                     the line carries (null when it carries none); `tsMs` the event time it
- *                     carries, epoch ms UTC (null when it carries none).
+ * - `SystemLine`      one line with what it says: `{ line, level, tsMs, continues? }`. `level`
+ *                     is the level the line carries (null when it carries none); `tsMs` the
+ *                     event time it carries, epoch ms UTC (null when it carries none);
+ *                     `continues` marks a stack trace line that belongs to the event before
+ *                     (Java and Python systems follow some warnings and errors with one).
  * - `RealSystem`      `{ name, about, referenceMs, lines }`: `lines` are the sample lines, and
  *                     `referenceMs` the time they are read at (year-less stamps take their year
  *                     from it: every sample is at most 120 days before it).
@@ -29,6 +31,8 @@ export interface SystemLine {
   line: string;
   level: Level | null;
   tsMs: number | null;
+  /** A continuation of the event before (a stack trace line): no level or time of its own. */
+  continues?: true;
 }
 
 export interface RealSystem {
@@ -110,7 +114,44 @@ interface SystemDef {
   referenceMs: number;
   render: (t: number, r: Rng) => SystemLine;
   fixed: SystemLine[];
+  /** The stack trace a warning or error line may be followed by (its lines, after the first). */
+  trace?: (r: Rng) => string[];
 }
+
+const JAVA_TRACES: string[][] = [
+  [
+    'java.io.IOException: Connection reset by peer',
+    '\tat sun.nio.ch.FileDispatcherImpl.read0(Native Method)',
+    '\tat sun.nio.ch.SocketDispatcher.read(SocketDispatcher.java:39)',
+    '\tat org.apache.hadoop.ipc.Client$Connection.receiveRpcResponse(Client.java:1094)',
+    '\tat org.apache.hadoop.ipc.Client$Connection.run(Client.java:989)',
+  ],
+  [
+    'java.lang.NullPointerException',
+    '\tat org.apache.zookeeper.server.NIOServerCnxn.doIO(NIOServerCnxn.java:180)',
+    '\tat java.lang.Thread.run(Thread.java:745)',
+  ],
+  [
+    'org.apache.spark.SparkException: Task failed while writing rows',
+    '\tat org.apache.spark.sql.execution.datasources.FileFormatWriter$.executeTask(FileFormatWriter.scala:285)',
+    '\tat org.apache.spark.scheduler.ResultTask.runTask(ResultTask.scala:87)',
+    'Caused by: java.io.FileNotFoundException: /tmp/blockmgr-1a2b/0c/temp_shuffle_3f (Too many open files)',
+    '\tat java.io.FileOutputStream.open0(Native Method)',
+    '\t... 12 more',
+  ],
+];
+const javaTrace = (r: Rng): string[] => pick(r, JAVA_TRACES);
+const pythonTrace = (r: Rng): string[] =>
+  pick(r, [
+    [
+      'Traceback (most recent call last):',
+      '  File "/usr/lib/python2.7/dist-packages/nova/compute/manager.py", line 2218, in _build_resources',
+      '    yield resources',
+      '  File "/usr/lib/python2.7/dist-packages/nova/virt/libvirt/driver.py", line 2756, in spawn',
+      '    block_device_info=block_device_info)',
+      'libvirtError: internal error: process exited while connecting to monitor: Could not access KVM kernel module: No such file or directory',
+    ],
+  ]);
 
 const L = (line: string, level: Level | null, tsMs: number | null): SystemLine => ({ line, level, tsMs });
 
@@ -446,6 +487,7 @@ const HADOOP_EVENTS: [string, Level, string, string][] = [
 
 const hadoop: SystemDef = {
   name: 'hadoop',
+  trace: javaTrace,
   about: 'Hadoop MapReduce application master (log4j: stamp LEVEL [thread] logger: text)',
   referenceMs: Date.UTC(2015, 11, 31),
   render(t, r) {
@@ -496,6 +538,7 @@ const SPARK_EVENTS: [string, Level, string, string][] = [
 
 const spark: SystemDef = {
   name: 'spark',
+  trace: javaTrace,
   about: 'Spark executor (yy/MM/dd HH:mm:ss LEVEL logger: text)',
   referenceMs: Date.UTC(2017, 11, 31),
   render(t, r) {
@@ -558,6 +601,7 @@ const ZK_EVENTS: [string, Level, string, string][] = [
 
 const zookeeper: SystemDef = {
   name: 'zookeeper',
+  trace: javaTrace,
   about: 'Zookeeper (stamp - LEVEL  [thread:Class@line] - text)',
   referenceMs: Date.UTC(2015, 11, 31),
   render(t, r) {
@@ -621,6 +665,7 @@ const OS_EVENTS: [string, string, Level, (r: Rng) => string][] = [
 
 const openstack: SystemDef = {
   name: 'openstack',
+  trace: pythonTrace,
   about: 'OpenStack nova (oslo.log: stamp pid LEVEL logger [context] text), file name first as collected',
   referenceMs: Date.UTC(2017, 11, 31),
   render(t, r) {
@@ -1252,6 +1297,7 @@ const KAFKA: [string, Level, string][] = [
 
 const kafka: SystemDef = {
   name: 'kafka',
+  trace: javaTrace,
   about: 'Kafka broker server.log (log4j: [yyyy-MM-dd HH:mm:ss,SSS] LEVEL text (logger))',
   referenceMs: Date.UTC(2017, 11, 31),
   render(t, r) {
@@ -1622,10 +1668,21 @@ export function writeSystemLines(name: string, n: number, opts: WriteOptions): S
   const def = defOf(name);
   const r = rngOf(opts.seed ^ hashName(name));
   const span = Math.max(0, opts.toMs - opts.fromMs);
-  const out = new Array<SystemLine>(n);
-  for (let i = 0; i < n; i++) {
-    const t = opts.fromMs + Math.floor((span * (i + r())) / Math.max(1, n));
-    out[i] = def.render(Math.min(t, opts.toMs), r);
+  const out: SystemLine[] = [];
+  while (out.length < n) {
+    const t = opts.fromMs + Math.floor((span * (out.length + r())) / Math.max(1, n));
+    const l = def.render(Math.min(t, opts.toMs), r);
+    out.push(l);
+    if (
+      def.trace !== undefined &&
+      (l.level === 'error' || l.level === 'fatal' || l.level === 'warn') &&
+      r() < 0.4
+    ) {
+      for (const line of def.trace(r)) {
+        if (out.length >= n) break;
+        out.push({ line, level: null, tsMs: null, continues: true });
+      }
+    }
   }
   return out;
 }
@@ -1651,7 +1708,8 @@ export const REAL_SYSTEMS: readonly RealSystem[] = DEFS.map((d) => ({
   referenceMs: d.referenceMs,
   lines: [
     ...d.fixed,
-    ...writeSystemLines(d.name, SAMPLES, {
+    // Systems with stack traces get more lines, so they still hold SAMPLES-odd events.
+    ...writeSystemLines(d.name, d.trace === undefined ? SAMPLES : 2 * SAMPLES, {
       fromMs: d.referenceMs - SAMPLE_SPAN_MS,
       toMs: d.referenceMs - 3_600_000,
       seed: 28,
