@@ -8,6 +8,7 @@ import {
   scanDashCompactDate,
   scanDashedDotStamp,
   scanDotDate,
+  scanLooseIso,
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,
@@ -23,7 +24,9 @@ export function scanAnyTime(s: string, i: number, zone: Zone, refMs: number): nu
     const c2 = s.charCodeAt(i + 2);
     const c4 = s.charCodeAt(i + 4);
     if (c4 === 45) {
-      return s.charCodeAt(i + 10) === 45 ? scanDashedDotStamp(s, i, zone) : scanIso(s, i, zone);
+      if (s.charCodeAt(i + 10) === 45) return scanDashedDotStamp(s, i, zone);
+      const t = scanIso(s, i, zone);
+      return Number.isNaN(t) ? scanLooseIso(s, i, zone) : t;
     }
     if (c4 === 47) return scanSlashDate(s, i, zone);
     if (c2 === 47) {

@@ -35,6 +35,7 @@ export {
   scanDashCompactDate,
   scanDashedDotStamp,
   scanDotDate,
+  scanLooseIso,
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,

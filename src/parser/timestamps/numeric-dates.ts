@@ -118,6 +118,37 @@ export function scanDashedDotStamp(s: string, i: number, zone: Zone): number {
   return finishLocal(s, i + 19, civilDayMs(y, mo, d, (h * 60 + mi) * 60 + sec), zone);
 }
 
+/** 1 or 2 digits at `i` (`scan.end` past them), or -1. */
+function oneOrTwo(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  if (a < 0 || a > 9) return -1;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (b < 0 || b > 9) {
+    scan.end = i + 1;
+    return a;
+  }
+  scan.end = i + 2;
+  return a * 10 + b;
+}
+
+/**
+ * `yyyy-M-d H:m:s` with unpadded fields (Java's `yyyy-M-d H:m:s`, scripts' own stamps), a
+ * fraction and zone as ISO allows; tried only when the padded ISO scan fails.
+ */
+export function scanLooseIso(s: string, i: number, zone: Zone): number {
+  const y = digits(s, i, 4);
+  if (y < 0 || s.charCodeAt(i + 4) !== 45) return Number.NaN;
+  const mo = oneOrTwo(s, i + 5);
+  if (mo < 1 || mo > 12 || s.charCodeAt(scan.end) !== 45) return Number.NaN;
+  const d = oneOrTwo(s, scan.end + 1);
+  if (d < 1 || d > 31) return Number.NaN;
+  const sep = s.charCodeAt(scan.end);
+  if (sep !== 32 && sep !== 84) return Number.NaN;
+  const secs = looseClock(s, scan.end + 1);
+  if (secs < 0) return Number.NaN;
+  return finish(s, scan.end, civilDayMs(y, mo, d, secs), zone);
+}
+
 /**
  * Dotted dates: `yyyy.MM.dd HH:mm:ss` (or `-` before the time), `dd.MM.yyyy HH:mm:ss` (Europe),
  * and Proxifier's year-less `MM.dd HH:mm:ss` (the year inferred). A date without a time is not a
