@@ -39,6 +39,7 @@ export {
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,
+  scanUsDate,
 } from './numeric-dates.js';
 export { inferYear } from './stamp-parts.js';
 export { fixedZone, zoneFromName } from './zones.js';
