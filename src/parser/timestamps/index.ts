@@ -42,4 +42,4 @@ export {
   scanUsDate,
 } from './numeric-dates.js';
 export { inferYear } from './stamp-parts.js';
-export { fixedZone, zoneFromName } from './zones.js';
+export { abbreviatedZone, fixedZone, zoneFromName } from './zones.js';
