@@ -33,6 +33,8 @@ export { scanCtime, scanDayMonthName, scanSyslogDate } from './month-names.js';
 export {
   scanCompactDate,
   scanDashCompactDate,
+  scanDashedDotStamp,
+  scanDotDate,
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,

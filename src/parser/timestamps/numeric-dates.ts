@@ -2,8 +2,8 @@
  * Layouts of digits only, besides ISO: slashed (`yyyy/MM/dd`, `yy/MM/dd`), compact (`yyMMdd`,
  * `yyyyMMdd-`) and logcat's `MM-dd` (its year inferred). None carries a zone but the slashed one.
  */
-import { civilDayMs, civilMs, digits, isDigit, type Zone } from '../../core/civil-time.js';
-import { clockSeconds, finish, finishLocal, yearFor } from './stamp-parts.js';
+import { civilDayMs, civilMs, digits, isDigit, scan, type Zone } from '../../core/civil-time.js';
+import { clockSeconds, finish, finishLocal, looseClock, yearFor } from './stamp-parts.js';
 
 /** `yyyy/MM/dd HH:mm:ss[.ffffff]` (Go's log package, nginx error log). */
 export function scanSlashDate(s: string, i: number, zone: Zone): number {
@@ -64,17 +64,95 @@ export function scanCompactDate(s: string, i: number, zone: Zone): number {
   return finishLocal(s, k, civilMs(2000 + y, mo, d, h, mi, sec), zone);
 }
 
-/** `yyyyMMdd-HH:mm:ss:SSS` (or `.SSS`; the Android/HDFS-style compact date). */
+/**
+ * `yyyyMMdd-H:m:s:SSS` (Android apps, HDFS-style compact date): the clock's fields may be
+ * unpadded (`20180102-9:4:7:88`), and the milliseconds after `:` are a count, so `:88` is 88 ms
+ * (a `.` or `,` fraction reads as a fraction).
+ */
 export function scanDashCompactDate(s: string, i: number, zone: Zone): number {
   const ymd = digits(s, i, 8);
   if (ymd < 0 || s.charCodeAt(i + 8) !== 45) return Number.NaN;
-  const secs = clockSeconds(s, i + 9);
+  const secs = looseClock(s, i + 9);
   if (secs < 0) return Number.NaN;
   const y = Math.floor(ymd / 10000);
   const mo = Math.floor(ymd / 100) % 100;
   const d = ymd % 100;
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return Number.NaN;
-  return finishLocal(s, i + 17, civilDayMs(y, mo, d, secs), zone);
+  const k = scan.end;
+  if (s.charCodeAt(k) === 58) {
+    const ms = countAt(s, k + 1, 3);
+    if (ms >= 0) {
+      return zone.toUtcMs(civilDayMs(y, mo, d, secs)) * 1000 + ms * 1000;
+    }
+  }
+  return finishLocal(s, k, civilDayMs(y, mo, d, secs), zone);
+}
+
+/** 1 to `max` digits at `i`, not followed by another digit: their value (`scan.end` past them), or -1. */
+function countAt(s: string, i: number, max: number): number {
+  let v = 0;
+  let k = i;
+  while (k < i + max && isDigit(s.charCodeAt(k))) v = v * 10 + s.charCodeAt(k++) - 48;
+  if (k === i || isDigit(s.charCodeAt(k))) return -1;
+  scan.end = k;
+  return v;
+}
+
+/**
+ * `yyyy-MM-dd-HH.mm.ss.ffffff` (IBM DB2 and the Blue Gene/L RAS log): dashes between date and
+ * time, dots inside the time. Zone-less.
+ */
+export function scanDashedDotStamp(s: string, i: number, zone: Zone): number {
+  const y = digits(s, i, 4);
+  if (y < 0 || s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== 45) {
+    return Number.NaN;
+  }
+  const mo = digits(s, i + 5, 2);
+  const d = digits(s, i + 8, 2);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return Number.NaN;
+  if (s.charCodeAt(i + 13) !== 46 || s.charCodeAt(i + 16) !== 46) return Number.NaN;
+  const h = digits(s, i + 11, 2);
+  const mi = digits(s, i + 14, 2);
+  const sec = digits(s, i + 17, 2);
+  if (h < 0 || mi < 0 || sec < 0 || h > 24 || mi > 59 || sec > 60) return Number.NaN;
+  return finishLocal(s, i + 19, civilDayMs(y, mo, d, (h * 60 + mi) * 60 + sec), zone);
+}
+
+/**
+ * Dotted dates: `yyyy.MM.dd HH:mm:ss` (or `-` before the time), `dd.MM.yyyy HH:mm:ss` (Europe),
+ * and Proxifier's year-less `MM.dd HH:mm:ss` (the year inferred). A date without a time is not a
+ * stamp here (versions look the same).
+ */
+export function scanDotDate(s: string, i: number, zone: Zone, refMs: number): number {
+  if (s.charCodeAt(i + 4) === 46) {
+    const y = digits(s, i, 4);
+    const mo = digits(s, i + 5, 2);
+    const d = digits(s, i + 8, 2);
+    const sep = s.charCodeAt(i + 10);
+    if (y < 0 || s.charCodeAt(i + 7) !== 46 || mo < 1 || mo > 12 || d < 1 || d > 31) return Number.NaN;
+    if (sep !== 32 && sep !== 45) return Number.NaN;
+    const secs = clockSeconds(s, i + 11);
+    if (secs < 0) return Number.NaN;
+    return finish(s, i + 19, civilDayMs(y, mo, d, secs), zone);
+  }
+  if (s.charCodeAt(i + 2) !== 46) return Number.NaN;
+  const a = digits(s, i, 2);
+  const b = digits(s, i + 3, 2);
+  if (a < 1 || b < 1) return Number.NaN;
+  if (s.charCodeAt(i + 5) === 32) {
+    // MM.dd HH:mm:ss
+    if (a > 12 || b > 31) return Number.NaN;
+    const secs = clockSeconds(s, i + 6);
+    if (secs < 0) return Number.NaN;
+    return finishLocal(s, i + 14, civilDayMs(yearFor(a, b, secs, refMs), a, b, secs), zone);
+  }
+  // dd.MM.yyyy HH:mm:ss
+  const y = digits(s, i + 6, 4);
+  if (s.charCodeAt(i + 5) !== 46 || y < 0 || a > 31 || b > 12 || s.charCodeAt(i + 10) !== 32)
+    return Number.NaN;
+  const secs = clockSeconds(s, i + 11);
+  if (secs < 0) return Number.NaN;
+  return finish(s, i + 19, civilDayMs(y, b, a, secs), zone);
 }
 
 /** `MM-dd HH:mm:ss.SSS` (logcat); the year is inferred. */
