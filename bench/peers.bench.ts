@@ -55,10 +55,13 @@ const GENERATED_LINES = 1_000_000;
 const STEP_TIMEOUT_MS = 15 * 60_000;
 /** A real-shaped `run` whose count has not moved for this long is done (multi-line events). */
 const SETTLE_MS = 10_000;
-/** The real-shaped corpus spans six months from 2025-01-01 (BENCH_PEERS_REAL_DAYS to change). */
+/**
+ * The real-shaped corpus spans the six months before today (BENCH_PEERS_REAL_DAYS to change; under
+ * a year, so stamps without a year resolve to the year they were written in).
+ */
 const REAL_DAYS = Number(process.env.BENCH_PEERS_REAL_DAYS ?? 181);
-const REAL_FROM = Date.UTC(2025, 0, 1);
-const REAL_TO = REAL_FROM + REAL_DAYS * 86_400_000;
+const REAL_TO = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+const REAL_FROM = REAL_TO - REAL_DAYS * 86_400_000;
 
 const MiB = 1024 * 1024;
 

@@ -1,13 +1,15 @@
 /**
  * The real-shaped corpus beside the synthetic one: one file per system (as a user's log directory
  * holds them), each system's lines with times spread over months, many formats, stack traces,
- * long lines and non-ASCII text. The systems come from `systems()`; the writer only needs each
- * system's name and a deterministic line source.
+ * long lines and non-ASCII text. The systems are the 28 of `bench/corpus/real-systems.ts` (one
+ * line per event) and two whose errors carry stack traces; the writer only needs each system's
+ * name and a deterministic line source.
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { PLACEHOLDER_SYSTEMS } from './placeholder-systems.js';
+import { SYSTEM_NAMES, writeSystemLines } from '../corpus/real-systems.js';
+import { STACK_TRACE_SYSTEMS } from './stack-trace-systems.js';
 
 export interface LineOptions {
   /** Same seed, same lines. */
@@ -25,7 +27,13 @@ export interface CorpusSystem {
 
 /** The systems the corpus mixes. */
 export function systems(): CorpusSystem[] {
-  return PLACEHOLDER_SYSTEMS;
+  const real = SYSTEM_NAMES.map(
+    (name): CorpusSystem => ({
+      name,
+      lines: (n, o) => writeSystemLines(name, n, o).map((l) => l.line),
+    }),
+  );
+  return [...real, ...STACK_TRACE_SYSTEMS];
 }
 
 export interface WrittenCorpus {
