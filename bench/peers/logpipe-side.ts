@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runToEnd } from '../pipeline-helpers.js';
+import { runToEnd, startCli, waitForUrl } from '../pipeline-helpers.js';
+import { writeConfig } from '../run-throughput.js';
 import type { LnavQuestion } from './peer-output.js';
 
 /** `store --import` of `files` into `dataDir` (fresh), timed from spawn to exit. */
@@ -62,6 +63,26 @@ export async function askQuestions(dataDir: string, timeoutMs: number): Promise<
   for (const row of await ask('status')) byStatus.set(Number(row.status), Number(row.count));
   const api = Number((await ask('api'))[0]?.count);
   return { ms, fiveXx, byStatus, api };
+}
+
+/**
+ * Runs `use` while a pipeline (`logpipe run` with no sources) holds `dataDir`, so a fresh
+ * `logpipe query` asks it over HTTP instead of opening the store itself.
+ */
+export async function whilePipelineRuns<T>(
+  dataDir: string,
+  config: string,
+  timeoutMs: number,
+  use: () => Promise<T>,
+): Promise<T> {
+  writeConfig(config, { data_dir: dataDir, sources: [], server: { port: 0 } });
+  const child = startCli(['run', '--config', config, '--quiet']);
+  try {
+    await waitForUrl(dataDir, child, performance.now() + timeoutMs);
+    return await use();
+  } finally {
+    await child.stop();
+  }
 }
 
 /** Bytes of every file under `dir`. */
