@@ -159,6 +159,18 @@ describe('timestamps', () => {
     expect(scanDashCompactDate('20171223-22:15:29.5 x', 0, UTC)).toBe(us('2017-12-23T22:15:29.500Z'));
     expect(scanDashCompactDate('20171223-25:15:29', 0, UTC)).toBeNaN();
     expect(scanDashCompactDate('20171223-1:123:4', 0, UTC)).toBeNaN();
+    // ISO with unpadded fields.
+    expect(scanAnyTime('2017-1-5 3:04:5.25 x', 0, UTC, ref)).toBe(us('2017-01-05T03:04:05.250Z'));
+    expect(scanAnyTime('2017-11-05T3:4:5+01:00 x', 0, UTC, ref)).toBe(us('2017-11-05T02:04:05Z'));
+    expect(scanAnyTime('2017-1-5 x', 0, UTC, ref)).toBeNaN();
+    // US dates, unpadded, with AM/PM.
+    expect(scanAnyTime('9/28/2016 4:30:31 AM x', 0, UTC, ref)).toBe(us('2016-09-28T04:30:31Z'));
+    expect(scanAnyTime('12/28/2016, 12:05:00 AM x', 0, UTC, ref)).toBe(us('2016-12-28T00:05:00Z'));
+    expect(scanAnyTime('12/5/2016 12:05:00.5 PM', 0, UTC, ref)).toBe(us('2016-12-05T12:05:00.500Z'));
+    expect(scanAnyTime('1/2/2017 11:59:59 pm', 0, UTC, ref)).toBe(us('2017-01-02T23:59:59Z'));
+    expect(scanAnyTime('1/2/2017 23:59:59 x', 0, UTC, ref)).toBe(us('2017-01-02T23:59:59Z'));
+    expect(scanAnyTime('13/2/2017 1:00:00', 0, UTC, ref)).toBeNaN();
+    expect(scanAnyTime('1/2 x', 0, UTC, ref)).toBeNaN();
     // Redis: with a year, and the older year-less `dd MMM`.
     expect(scanAnyTime('06 Nov 2017 11:11:11.123 *', 0, UTC, ref)).toBe(us('2017-11-06T11:11:11.123Z'));
     expect(scanAnyTime('14 Nov 07:01:22.119 *', 0, UTC, ref)).toBe(us('2026-11-14T07:01:22.119Z'));

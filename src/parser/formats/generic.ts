@@ -6,7 +6,7 @@
 import type { Fields, Level } from '../../core/events.js';
 import { levelFromSyslogSeverity } from '../../core/levels.js';
 import { levelLetter, levelToken } from '../level-words.js';
-import { digits, fixedZone, scan, scanAnyTime, type Zone } from '../timestamps/index.js';
+import { abbreviatedZone, digits, scan, scanAnyTime, type Zone } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
 /** What `scanHead` found; one shared slot, read right after the call. */
@@ -79,50 +79,6 @@ function priorityAt(s: string, i: number): number {
   return v & 7;
 }
 
-/**
- * Zone abbreviations logs write after a zone-less stamp (PostgreSQL's `%m`, `date`), as minutes
- * east of UTC. Ambiguous ones (`CST`, `IST`) are left out: the configured zone applies to them.
- */
-const ZONE_ABBREVIATIONS = new Map<string, number>([
-  ['UTC', 0],
-  ['GMT', 0],
-  ['WET', 0],
-  ['WEST', 60],
-  ['BST', 60],
-  ['CET', 60],
-  ['CEST', 120],
-  ['EET', 120],
-  ['EEST', 180],
-  ['MSK', 180],
-  ['EST', -300],
-  ['EDT', -240],
-  ['CDT', -300],
-  ['MST', -420],
-  ['MDT', -360],
-  ['PST', -480],
-  ['PDT', -420],
-  ['AKST', -540],
-  ['AKDT', -480],
-  ['HST', -600],
-  ['HKT', 480],
-  ['SGT', 480],
-  ['JST', 540],
-  ['KST', 540],
-  ['AEST', 600],
-  ['AEDT', 660],
-  ['NZST', 720],
-  ['NZDT', 780],
-]);
-const ZONES = new Map<number, Zone>();
-function zoneOf(minutes: number): Zone {
-  let z = ZONES.get(minutes);
-  if (z === undefined) {
-    z = fixedZone(minutes);
-    ZONES.set(minutes, z);
-  }
-  return z;
-}
-
 /** Whether `s[k, e)` is a container stream (`stdout`/`stderr`) followed by a CRI tag `F`/`P`. */
 function criStreamAt(s: string, k: number, e: number): boolean {
   if (e - k !== 6 || s.charCodeAt(k) !== 115 || s.charCodeAt(k + 1) !== 116 || s.charCodeAt(k + 2) !== 100) {
@@ -190,10 +146,10 @@ export function scanHead(line: string, n: number, ctx: ParseContext): boolean {
     const a = skipSpaces(line, k, n);
     const e = tokenEnd(line, a, n);
     if (e - a >= 3 && e - a <= 4) {
-      const off = ZONE_ABBREVIATIONS.get(line.slice(a, e));
-      if (off !== undefined) {
+      const zone = abbreviatedZone(line.slice(a, e));
+      if (zone !== undefined) {
         const ts = head.ts;
-        if (timeAt(line, stampAt, zoneOf(off), ctx.refMs) < 0) head.ts = ts;
+        if (timeAt(line, stampAt, zone, ctx.refMs) < 0) head.ts = ts;
         k = e;
       }
     }

@@ -39,8 +39,9 @@ function rasLevel(s: string, k: number, e: number): Level | undefined {
 /** Parses a line of the supercomputer layout; null for anything else. */
 export function parseSupercomputer(line: string, ctx: ParseContext): Parsed | null {
   const n = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
-  const a = tokenEnd(line, 0, n);
-  if (a >= n || !isAlertTag(line, a)) return null;
+  // The alert tag is short: look no further than 25 characters for its end.
+  const a = tokenEnd(line, 0, Math.min(n, 25));
+  if (a >= n || line.charCodeAt(a) !== 32 || !isAlertTag(line, a)) return null;
   const epoch = digits(line, a + 1, 10);
   const d = a + 12;
   if (epoch < 0 || line.charCodeAt(a + 11) !== 32) return null;

@@ -35,9 +35,11 @@ export {
   scanDashCompactDate,
   scanDashedDotStamp,
   scanDotDate,
+  scanLooseIso,
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,
+  scanUsDate,
 } from './numeric-dates.js';
 export { inferYear } from './stamp-parts.js';
-export { fixedZone, zoneFromName } from './zones.js';
+export { abbreviatedZone, fixedZone, zoneFromName } from './zones.js';

@@ -2,7 +2,15 @@
  * Layouts of digits only, besides ISO: slashed (`yyyy/MM/dd`, `yy/MM/dd`), compact (`yyMMdd`,
  * `yyyyMMdd-`) and logcat's `MM-dd` (its year inferred). None carries a zone but the slashed one.
  */
-import { civilDayMs, civilMs, digits, isDigit, scan, type Zone } from '../../core/civil-time.js';
+import {
+  civilDayMs,
+  civilMs,
+  digits,
+  isDigit,
+  scan,
+  scanFraction,
+  type Zone,
+} from '../../core/civil-time.js';
 import { clockSeconds, finish, finishLocal, looseClock, yearFor } from './stamp-parts.js';
 
 /** `yyyy/MM/dd HH:mm:ss[.ffffff]` (Go's log package, nginx error log). */
@@ -116,6 +124,80 @@ export function scanDashedDotStamp(s: string, i: number, zone: Zone): number {
   const sec = digits(s, i + 17, 2);
   if (h < 0 || mi < 0 || sec < 0 || h > 24 || mi > 59 || sec > 60) return Number.NaN;
   return finishLocal(s, i + 19, civilDayMs(y, mo, d, (h * 60 + mi) * 60 + sec), zone);
+}
+
+/** 1 or 2 digits at `i` (`scan.end` past them), or -1. */
+function oneOrTwo(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  if (a < 0 || a > 9) return -1;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (b < 0 || b > 9) {
+    scan.end = i + 1;
+    return a;
+  }
+  scan.end = i + 2;
+  return a * 10 + b;
+}
+
+/**
+ * `yyyy-M-d H:m:s` with unpadded fields (Java's `yyyy-M-d H:m:s`, scripts' own stamps), a
+ * fraction and zone as ISO allows; tried only when the padded ISO scan fails.
+ */
+export function scanLooseIso(s: string, i: number, zone: Zone): number {
+  const y = digits(s, i, 4);
+  if (y < 0 || s.charCodeAt(i + 4) !== 45) return Number.NaN;
+  const mo = oneOrTwo(s, i + 5);
+  if (mo < 1 || mo > 12 || s.charCodeAt(scan.end) !== 45) return Number.NaN;
+  const d = oneOrTwo(s, scan.end + 1);
+  if (d < 1 || d > 31) return Number.NaN;
+  const sep = s.charCodeAt(scan.end);
+  if (sep !== 32 && sep !== 84) return Number.NaN;
+  const secs = looseClock(s, scan.end + 1);
+  if (secs < 0) return Number.NaN;
+  return finish(s, scan.end, civilDayMs(y, mo, d, secs), zone);
+}
+
+/**
+ * US dates, `M/d/yyyy h:mm:ss[.fff][ AM|PM]` (Windows and .NET exports, unpadded month, day and
+ * hour; a comma after the year allowed). Zone-less.
+ */
+export function scanUsDate(s: string, i: number, zone: Zone): number {
+  const mo = oneOrTwo(s, i);
+  if (mo < 1 || mo > 12 || s.charCodeAt(scan.end) !== 47) return Number.NaN;
+  const d = oneOrTwo(s, scan.end + 1);
+  if (d < 1 || d > 31 || s.charCodeAt(scan.end) !== 47) return Number.NaN;
+  const yAt = scan.end + 1;
+  const y = digits(s, yAt, 4);
+  if (y < 0) return Number.NaN;
+  let k = yAt + 4;
+  if (s.charCodeAt(k) === 44) k++;
+  if (s.charCodeAt(k) !== 32) return Number.NaN;
+  let secs = looseClock(s, k + 1);
+  if (secs < 0) return Number.NaN;
+  k = scan.end;
+  let us = 0;
+  const f = s.charCodeAt(k);
+  if (f === 46 && isDigit(s.charCodeAt(k + 1))) {
+    us = scanFraction(s, k);
+    k = scan.end;
+  }
+  const m = s.charCodeAt(k + 2) | 0x20;
+  if (s.charCodeAt(k) === 32 && m === 109 && !isLetterOrDigit(s.charCodeAt(k + 3))) {
+    const ap = s.charCodeAt(k + 1) | 0x20;
+    if (ap === 97 || ap === 112) {
+      const h = Math.floor(secs / 3600);
+      if (h < 1 || h > 12) return Number.NaN;
+      if (h === 12) secs -= 12 * 3600;
+      if (ap === 112) secs += 12 * 3600;
+      k += 3;
+    }
+  }
+  scan.end = k;
+  return zone.toUtcMs(civilDayMs(y, mo, d, secs)) * 1000 + us;
+}
+
+function isLetterOrDigit(c: number): boolean {
+  return isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 122);
 }
 
 /**
