@@ -1,9 +1,10 @@
 /**
  * The real-shaped corpus beside the synthetic one: one file per system (as a user's log directory
  * holds them), each system's lines with times spread over months, many formats, stack traces,
- * long lines and non-ASCII text. The systems are the 28 of `bench/corpus/real-systems.ts` (one
- * line per event) and two whose errors carry stack traces; the writer only needs each system's
- * name and a deterministic line source.
+ * long lines and non-ASCII text. The systems are the 28 of `bench/corpus/real-systems.ts` (its
+ * Java and Python ones follow some errors with stack traces) and two more (log4j with request
+ * bodies of several KiB on one line, Python tracebacks); the writer only needs each system's name
+ * and a deterministic line source.
  */
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';

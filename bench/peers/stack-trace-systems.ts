@@ -1,8 +1,8 @@
 /**
- * Systems whose events span several lines, for the real-shaped corpus beside the one-line-per-event
- * systems of `bench/corpus/real-systems.ts`: a Java service logging through log4j (exceptions with
- * `at ...`, `Caused by:` and `... N more`, and now and then a request body of several KiB on one
- * line) and a Python service (tracebacks). Every line of a stack trace counts as a line.
+ * Two systems for the real-shaped corpus beside the 28 of `bench/corpus/real-systems.ts`: a Java
+ * service logging through log4j (exceptions with `at ...`, `Caused by:` and `... N more`, and now
+ * and then a request body of several KiB on one line) and a Python worker (tracebacks). Every
+ * line of a stack trace counts as a line.
  */
 import type { CorpusSystem, LineOptions } from './real-corpus.js';
 
