@@ -39,13 +39,14 @@ export const PARTITION_FORMAT =
   'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 9, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
 
 /** Files of at most this many rows are written at SMALL_FILE_LEVEL. */
-export const SMALL_FILE_ROWS = 100_000;
+export const SMALL_FILE_ROWS = 20_000;
 
 /**
  * zstd's level for small files. A file of 10,000 Apache lines over 4 days: 94,364 bytes at
- * level 9 (93-222 ms), 91,281 at 15, 90,599 at 19 (163-297 ms). Level 19 costs 10-20 µs a row
- * more, which a large import cannot pay (10-20 s a million rows), while a small store, where
- * every kilobyte is a share of the whole, pays well under a second.
+ * level 9 (COPY 93-222 ms), 91,281 at 15 (131-256 ms), 90,599 at 19 (163-297 ms). On 40,000
+ * lines level 19 saved 1 % (454,115 against 458,483 bytes of store) and made the import 1.7-2.5 s
+ * slower (40-60 µs a row; level 15 saved nothing there): a large import cannot pay that, while a
+ * small store, where every kilobyte is a share of the whole, pays under a second.
  */
 const SMALL_FILE_LEVEL = 19;
 
