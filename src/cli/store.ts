@@ -8,19 +8,20 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
-import { isStorageError, UsageError } from '../core/errors.js';
+import { isStorageError, UsageError, UserError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
 import { loadLinkSecret } from '../core/link-secret.js';
 import { stderrLogger } from '../core/log.js';
 import type { StoreStats } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { formatBytes } from '../core/units.js';
-import type { ImportProgress } from '../pipeline/import-files.js';
+import type { FileImport, ImportMultiline } from '../pipeline/import-files.js';
 import type { CheckReport } from '../pipeline/open-store.js';
 import type { InputKind } from '../pipeline/read-events.js';
 import type { RunningServer } from '../server/index.js';
 import { action, intFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+import { importFileLine } from './import-report.js';
 import { progressBar } from './progress.js';
 import { serviceLogger, untilStopped } from './service.js';
 
@@ -39,6 +40,7 @@ interface StoreFlags extends ConfigFlags {
   check?: boolean;
   quiet?: boolean;
   maxLineBytes?: string;
+  multiline: string;
 }
 
 export function register(program: Command): void {
@@ -49,7 +51,15 @@ export function register(program: Command): void {
     );
   addConfigOptions(cmd)
     .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
-    .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
+    .option(
+      '--import <file...>',
+      'import these files (raw logs, .gz too, or NDJSON) instead of reading stdin; binary files are skipped',
+    )
+    .option(
+      '--multiline <mode>',
+      "with --import: join continuation lines (stack traces) to the event before them: auto (Java and Python traces), java, python, off, or a regular expression an event's first line matches",
+      'auto',
+    )
     .option('--stats', 'describe the store (partitions, rows, size, compression, time range) and exit')
     .option(
       '--check',
@@ -79,7 +89,8 @@ importing a file twice stores it once. Finished hours are sealed into Parquet fi
 Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D
   logpipe store --data-dir D < access.log
-  logpipe store --data-dir D --import /var/log/nginx/access.log*
+  logpipe store --data-dir D --import /var/log/nginx/access.log*      (.gz rotations too)
+  logpipe store --data-dir D --import app.log --multiline '^d{4}-dd-dd '
   logpipe store --data-dir D --stats
   logpipe store --data-dir D --check               (with the store stopped)
   logpipe store --serve --config logpipe.yaml      (the storage process of logpipe up)`,
@@ -109,13 +120,16 @@ async function store(flags: StoreFlags): Promise<void> {
     { StoreWriter, openStore, parserOptions },
     { startServer },
     { readBatches, tooLongError },
-    { importFiles },
+    { importFiles, multilineFor },
+    { storedOf, storedKey },
   ] = await Promise.all([
     import('../pipeline/index.js'),
     import('../server/index.js'),
     import('../pipeline/read-events.js'),
     import('../pipeline/import-files.js'),
+    import('../pipeline/import-report.js'),
   ]);
+  const multiline: ImportMultiline | null = flags.import ? multilineFor(flags.multiline) : null;
   const started = performance.now();
   const engine = await openStore(config, log);
   let server: RunningServer | null = null;
@@ -123,7 +137,8 @@ async function store(flags: StoreFlags): Promise<void> {
   const writer = new StoreWriter(engine, { batchSize, flushIntervalMs, log });
   let bad = 0;
   const tooLong: number[] = [];
-  let imported: ImportProgress | null = null;
+  let imported: FileImport[] | null = null;
+  const reportLines: string[] = [];
   const bar = flags.import && !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
   try {
     if (flags.server)
@@ -137,17 +152,38 @@ async function store(flags: StoreFlags): Promise<void> {
         parser: parserOptions(config.parse),
       });
     if (flags.import) {
-      imported = await importFiles(flags.import, {
+      const before = await storedOf(
+        engine,
+        flags.import.map((p) => resolve(p)),
+      );
+      const { files } = await importFiles(flags.import, {
         writer,
         format: flags.format,
         service: flags.service,
         parser: parserOptions(config.parse),
+        multiline,
+        maxLineBytes,
         onProgress: (p) =>
           bar?.update(
             p.bytes / Math.max(1, p.totalBytes),
             `${p.filesDone}/${p.files} files  ${p.events} events`,
+            p.lines,
           ),
+        onFile: (f) => {
+          if (f.skipped !== null) {
+            bar?.done();
+            log.warn(`${f.path}: skipped, not text (${f.skipped})`);
+          }
+        },
       });
+      imported = files;
+      await writer.close();
+      const after = await storedOf(engine, [...new Set(files.map((f) => f.source))]);
+      for (const f of files) {
+        if (f.skipped !== null) continue;
+        const key = storedKey(f.source, f.generation);
+        reportLines.push(importFileLine(f, before.get(key), after.get(key)));
+      }
     } else {
       for await (const batch of readBatches(process.stdin, {
         input: flags.input,
@@ -180,12 +216,25 @@ async function store(flags: StoreFlags): Promise<void> {
   const s = writer.stats();
   const secs = (performance.now() - started) / 1000;
   if (!flags.quiet) {
-    const read = imported ? `, ${formatBytes(imported.bytes)} from ${imported.files} file(s)` : '';
+    for (const line of reportLines) log.info(line);
+    const onDisk = imported?.reduce((n, f) => n + f.size, 0) ?? 0;
+    const read = imported ? `, ${formatBytes(onDisk)} from ${imported.length} file(s)` : '';
+    const lines = imported ? imported.reduce((n, f) => n + f.lines, 0) : 0;
+    const skipped = imported?.filter((f) => f.skipped !== null).length ?? 0;
+    const extra = imported
+      ? `; ${lines} lines${skipped > 0 ? `, ${skipped} file(s) skipped as not text` : ''}`
+      : '';
     log.info(
-      `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s`,
+      `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s${extra}`,
     );
   }
   if (tooLong.length > 0) throw tooLongError(tooLong);
+  const damaged = imported?.filter((f) => f.damaged !== null) ?? [];
+  if (damaged.length > 0) {
+    throw new UserError(
+      `damaged gzip data in ${damaged.map((f) => `${f.path} (${f.damaged})`).join(', ')}; the whole lines before the damage were stored`,
+    );
+  }
 }
 
 /** The storage process alone: owns the database, serves the API until SIGINT/SIGTERM. */
