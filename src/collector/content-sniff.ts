@@ -1,9 +1,12 @@
 /**
  * What a file holds, told from its first bytes: gzip (decompressed and read as text), binary (an
  * executable, an image, another compressor's output: skipped with a warning naming it), or text.
- * Binary is NUL bytes, or more than BINARY_INVALID_RATIO of the sample not being UTF-8: text in
- * Latin-1 and other 8-bit encodings has a few such bytes (accents) and is read, each one becoming
- * U+FFFD, as everywhere else in logpipe. UTF-16 text has NULs and is taken for binary.
+ * Binary is a NUL byte in the first line (executables, images, archives and UTF-16 text all have
+ * one within their first bytes), or more than BINARY_INVALID_RATIO of the sample not being UTF-8.
+ * NULs further on are a log's own garbage (a crash, a torn write) and are read as text, as ever.
+ * Text in Latin-1 and other Western 8-bit encodings has a few invalid bytes (accents) and is read,
+ * each such byte becoming U+FFFD, as everywhere else in logpipe; text mostly of 8-bit letters
+ * (Cyrillic cp1251, Greek ISO-8859-7) is past the ratio and taken for binary.
  */
 
 /** How much of a file's start is looked at. */
@@ -15,6 +18,9 @@ export const SNIFF_BYTES = 64 * 1024;
  * bytes are about half invalid.
  */
 export const BINARY_INVALID_RATIO = 0.3;
+
+/** The first line is looked at this far (the fingerprint's reach). */
+const FIRST_LINE_BYTES = 1024;
 
 /** True when `head` starts with the gzip magic number. */
 export function isGzip(head: Uint8Array): boolean {
@@ -29,10 +35,12 @@ export function binaryReason(sample: Uint8Array): string | null {
   const n = Math.min(sample.length, SNIFF_BYTES);
   let invalid = 0;
   let i = 0;
+  let firstLine = true;
   while (i < n) {
     const b = sample[i];
     if (b < 0x80) {
-      if (b === 0) return 'it holds NUL bytes';
+      if (b === 0 && firstLine && i < FIRST_LINE_BYTES) return 'a NUL byte in its first line';
+      if (b === 10) firstLine = false;
       i++;
       continue;
     }
