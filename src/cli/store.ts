@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
-import { isStorageError, UsageError, UserError } from '../core/errors.js';
+import { isStorageError, UsageError } from '../core/errors.js';
 import { noAck } from '../core/events.js';
 import { loadLinkSecret } from '../core/link-secret.js';
 import { stderrLogger } from '../core/log.js';
@@ -231,9 +231,11 @@ async function store(flags: StoreFlags): Promise<void> {
   if (tooLong.length > 0) throw tooLongError(tooLong);
   const damaged = imported?.filter((f) => f.damaged !== null) ?? [];
   if (damaged.length > 0) {
-    throw new UserError(
+    // Bad input, not a bad command: exit 1 (as --check on damage), after everything else was stored.
+    log.error(
       `damaged gzip data in ${damaged.map((f) => `${f.path} (${f.damaged})`).join(', ')}; the whole lines before the damage were stored`,
     );
+    process.exitCode = 1;
   }
 }
 
