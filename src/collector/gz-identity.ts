@@ -59,9 +59,17 @@ export async function identifyGz(
   if (reason !== null) return { outcome: 'never', reason };
   const firstBytes = head.subarray(0, FINGERPRINT_BYTES);
   const fp = fingerprintOf(firstBytes) ?? createHash('sha256').update(firstBytes).digest('hex').slice(0, 16);
-  // The same content still being read as a plain file let go (rotated away, deleted): its
-  // checkpoint entry, once settled, says where this one starts.
-  for (const t of ctx.streams) if (t.released && t.fingerprint === fp) return { outcome: 'later' };
+  // The same content still being read as a plain file (rotated, then compressed and removed):
+  // once that file is let go and its checkpoint entry settled, the entry says where this one
+  // starts. A live file that merely shares the first line holds other bytes before its position.
+  for (const t of ctx.streams) {
+    if (t.fingerprint !== fp || t.gz !== null) continue;
+    if (t.released || t.tailPos !== t.readPos || t.readPos === 0) return { outcome: 'later' };
+    const g = startGz(fh);
+    const { at, before } = await skipTo(g, t.readPos, ANCHOR_BYTES);
+    g.stop();
+    if (at === t.readPos && before.equals(t.tail)) return { outcome: 'later' };
+  }
 
   // A checkpoint entry of this content: the text must hold the entry's anchor before its offset.
   const cands = [...checkpoints.known.values()].filter((e) => e.fingerprint === fp);

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { binaryReason } from '../../src/collector/content-sniff.js';
-import { collectOnce, type FileCollectorOptions } from '../../src/collector/index.js';
-import type { RawEvent } from '../../src/core/events.js';
+import { collectOnce, FileCollector, type FileCollectorOptions } from '../../src/collector/index.js';
+import type { Batch, RawEvent } from '../../src/core/events.js';
 import { tempDir } from '../helpers/cli.js';
 
 function lines(prefix: string, n: number, from = 0): string {
@@ -75,6 +75,42 @@ describe('file collector: .gz rotations', () => {
     // One more rotation: the .gz renamed on; still nothing twice.
     renameSync(join(dir, 'app.log.2.gz'), join(dir, 'app.log.3.gz'));
     expect(await collectOnce(base(dir))).toHaveLength(0);
+  });
+
+  it('while running: a tailed file rotated and compressed is not read again from its .gz', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'app.log');
+    writeFileSync(log, lines('live', 200));
+    const c = new FileCollector(base(dir));
+    const it = c.batches();
+    const events: RawEvent[] = [];
+    let pending: Promise<IteratorResult<Batch<RawEvent>>> | null = null;
+    const pullFor = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        pending ??= it.next();
+        const r = await Promise.race([pending, new Promise<null>((res) => setTimeout(() => res(null), 50))]);
+        if (r === null) continue;
+        pending = null;
+        if (r.done) break;
+        events.push(...r.value.events);
+        r.value.ack();
+      }
+    };
+    await pullFor(300);
+    expect(events).toHaveLength(200);
+    // logrotate: rename, new file, then compress the rotated one and remove it.
+    renameSync(log, join(dir, 'app.log.1'));
+    writeFileSync(log, lines('next', 5));
+    await pullFor(300);
+    writeGz(join(dir, 'app.log.1.gz'), readFileSync(join(dir, 'app.log.1')));
+    rmSync(join(dir, 'app.log.1'));
+    await pullFor(1200);
+    c.stop();
+    await pullFor(100);
+    await c.close();
+    expect(events).toHaveLength(205);
+    expect(new Set(events.map(key)).size).toBe(205);
   });
 
   it('reads on after the lines read of a file that grew before it was compressed', async () => {
