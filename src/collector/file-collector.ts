@@ -19,6 +19,7 @@ import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { blockBatch, blockEvents, type LineBlock, newLineBlock, recycleBlock } from '../core/line-block.js';
 import { Checkpoints } from './checkpointing.js';
+import { SNIFF_BYTES } from './content-sniff.js';
 import { type DiscoveryContext, discover, errCode } from './file-discovery.js';
 import { tailIntact } from './file-identity.js';
 import { ANCHOR_BYTES, FINGERPRINT_BYTES, fingerprintOf, readAnchor } from './fingerprint.js';
@@ -149,6 +150,7 @@ export class FileCollector {
       unlistable: this.unlistable,
       files: this.files,
       finished: this.finishedGz,
+      sniff: Buffer.allocUnsafe(SNIFF_BYTES),
       reopen: (t) => this.reopen(t),
       live: this.live,
       streams: this.streams,

@@ -29,6 +29,8 @@ export interface DiscoveryContext extends IdentityContext {
   readonly files: OpenFiles;
   /** Files done with for good, by `dev:ino`: .gz files read to their end, and files that are not text. */
   readonly finished: Set<string>;
+  /** SNIFF_BYTES of scratch space for a new file's first bytes (the read buffer keeps its cache). */
+  readonly sniff: Buffer;
 }
 
 /**
@@ -123,7 +125,7 @@ async function openFile(
     // The path may name another file by now (renamed away and recreated between the stat and
     // the open): identify the file actually opened, or leave it to the next poll.
     const st = await fh.stat();
-    const head = st.dev === s.dev && st.ino === s.ino ? await readHead(fh, ctx.borrowBuffer()) : null;
+    const head = st.dev === s.dev && st.ino === s.ino ? await readHead(fh, ctx.sniff) : null;
     if (head !== null && isGzip(head)) {
       ctx.warnedPaths.delete(path);
       const r = await identifyGz(ctx, fh, path, key, st, first);

@@ -16,7 +16,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { ANCHOR_BYTES } from './fingerprint.js';
 
-const READ_BYTES = 256 * 1024;
+/**
+ * Compressed bytes per read, and text per decompressed chunk. A stream holds about three such
+ * chunks (one read, one in zlib, one decompressed), and one .gz is read at a time.
+ */
+const READ_BYTES = 128 * 1024;
 
 /** A .gz file's decompressed text being read, and what its checkpoint needs. */
 export interface GzReading {
@@ -55,7 +59,7 @@ export function startGz(fh: FileHandle): GzReading {
   const stopped = { now: false };
   const gunzip = createGunzip({ chunkSize: READ_BYTES });
   // A failure surfaces as the gunzip stream's own error, where its chunks are read.
-  pipeline(Readable.from(compressedBytes(fh, stopped)), gunzip).catch(() => {});
+  pipeline(Readable.from(compressedBytes(fh, stopped), { highWaterMark: 1 }), gunzip).catch(() => {});
   return {
     chunks: (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator](),
     stop: () => {

@@ -53,6 +53,9 @@ export async function identifyGz(
   const { opts, checkpoints } = ctx;
   // Still being written (gzip writes block by block): looked at again once quiet.
   if (Date.now() - s.mtimeMs < opts.releaseAfterMs) return { outcome: 'later' };
+  // One .gz at a time: a directory of a year's rotations is decompressed in turn, in the memory
+  // of one stream, not hundreds at once.
+  for (const t of ctx.live.values()) if (t.gz !== null && !t.released) return { outcome: 'later' };
   const head = await textHead(fh);
   if (head.length === 0) return { outcome: 'never' };
   const reason = binaryReason(head);

@@ -125,6 +125,17 @@ describe('file collector: .gz rotations', () => {
     expect(more[0].source).toBe(join(dir, 'app.log.1'));
   });
 
+  it('reads many .gz rotations, one after another, each whole and once', async () => {
+    const dir = tempDir();
+    for (let n = 1; n <= 6; n++) writeGz(join(dir, `app.log.${n}.gz`), lines(`r${n}`, 700));
+    const events = await collectOnce(base(dir, { maxBatchLines: 256 }));
+    expect(events).toHaveLength(6 * 700);
+    for (let n = 1; n <= 6; n++) {
+      const of = events.filter((e) => e.source.endsWith(`app.log.${n}.gz`)).map((e) => e.line);
+      expect(of).toEqual(lines(`r${n}`, 700).trimEnd().split('\n'));
+    }
+  });
+
   it('waits for a .gz still being written, and reads it once it is quiet', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'app.log.1.gz'), gzipSync(lines('w', 10))); // just written: mtime now
