@@ -90,7 +90,7 @@ Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D
   logpipe store --data-dir D < access.log
   logpipe store --data-dir D --import /var/log/nginx/access.log*      (.gz rotations too)
-  logpipe store --data-dir D --import app.log --multiline '^d{4}-dd-dd '
+  logpipe store --data-dir D --import app.log --multiline '^\\d{4}-\\d\\d-\\d\\d '
   logpipe store --data-dir D --stats
   logpipe store --data-dir D --check               (with the store stopped)
   logpipe store --serve --config logpipe.yaml      (the storage process of logpipe up)`,
