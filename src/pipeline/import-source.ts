@@ -46,12 +46,12 @@ export function generationOf(head: Buffer): string {
   return fingerprintOf(first) ?? createHash('sha256').update(first).digest('hex').slice(0, 16);
 }
 
-/** True when the file at `path` starts with the gzip magic number (whatever its name). */
-function startsAsGzip(path: string): boolean {
+/** The file's first SNIFF_BYTES (fewer when it is shorter). */
+function rawHead(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const b = Buffer.alloc(2);
-    return isGzip(b.subarray(0, readSync(fd, b, 0, 2, 0)));
+    const b = Buffer.alloc(SNIFF_BYTES);
+    return b.subarray(0, readSync(fd, b, 0, SNIFF_BYTES, 0));
   } finally {
     closeSync(fd);
   }
@@ -59,7 +59,8 @@ function startsAsGzip(path: string): boolean {
 
 /** Opens `path`, reads the start of its text and tells what it holds. */
 export async function openImportSource(path: string): Promise<ImportSource> {
-  const compressed = startsAsGzip(path);
+  const raw = rawHead(path);
+  if (!isGzip(raw)) return plainSource(path, raw);
   const file = createReadStream(path, { highWaterMark: READ_CHUNK });
   let disk = 0;
   let textBytes = 0;
@@ -70,16 +71,10 @@ export async function openImportSource(path: string): Promise<ImportSource> {
       yield c;
     }
   }
-  let chunks: AsyncIterator<Buffer>;
-  let gunzip: ReturnType<typeof createGunzip> | null = null;
-  if (compressed) {
-    gunzip = createGunzip({ chunkSize: 256 * 1024 });
-    // The pipeline's own error is the one the gunzip stream throws while being read.
-    pipeline(Readable.from(fromDisk()), gunzip).catch(() => {});
-    chunks = (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  } else {
-    chunks = fromDisk();
-  }
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  // The pipeline's own error is the one the gunzip stream throws while being read.
+  pipeline(Readable.from(fromDisk(), { highWaterMark: 1 }), gunzip).catch(() => {});
+  const chunks: AsyncIterator<Buffer> = (gunzip as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
 
   // The head: the first SNIFF_BYTES of text (or all there is), kept to be handed on first.
   const head: Buffer[] = [];
@@ -98,7 +93,7 @@ export async function openImportSource(path: string): Promise<ImportSource> {
   const binary = binaryReason(headBuf.subarray(0, SNIFF_BYTES));
   const close = () => {
     file.destroy();
-    gunzip?.destroy();
+    gunzip.destroy();
   };
 
   async function* all(): AsyncGenerator<Buffer> {
@@ -111,13 +106,6 @@ export async function openImportSource(path: string): Promise<ImportSource> {
     }
   }
   async function* text(): AsyncGenerator<Buffer> {
-    if (!compressed) {
-      for await (const c of all()) {
-        textBytes += c.length;
-        yield c;
-      }
-      return;
-    }
     let held: Buffer | null = null;
     try {
       for await (const c of all()) {
@@ -147,7 +135,7 @@ export async function openImportSource(path: string): Promise<ImportSource> {
   }
 
   return {
-    compressed,
+    compressed: true,
     binary,
     generation: generationOf(headBuf),
     text: Readable.from(text(), { objectMode: false }),
@@ -155,5 +143,24 @@ export async function openImportSource(path: string): Promise<ImportSource> {
     diskBytes: () => disk,
     textBytes: () => textBytes,
     close,
+  };
+}
+
+/**
+ * A plain file: its first bytes were read already; the text is the file as it streams, handed to
+ * the line reader as it is (no copy between), as before gzip was known.
+ */
+function plainSource(path: string, head: Buffer): ImportSource {
+  const binary = binaryReason(head);
+  const file = binary === null ? createReadStream(path, { highWaterMark: READ_CHUNK }) : null;
+  return {
+    compressed: false,
+    binary,
+    generation: generationOf(head),
+    text: file ?? Readable.from([]),
+    damage: () => null,
+    diskBytes: () => file?.bytesRead ?? 0,
+    textBytes: () => file?.bytesRead ?? 0,
+    close: () => file?.destroy(),
   };
 }
