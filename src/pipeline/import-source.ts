@@ -36,6 +36,7 @@ export interface ImportSource {
 }
 
 const READ_CHUNK = 1024 * 1024;
+const GZ_READ_CHUNK = 64 * 1024;
 /** A compressed file's text is held back to its last newline, up to this much of one line. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
@@ -61,7 +62,9 @@ function rawHead(path: string): Buffer {
 export async function openImportSource(path: string): Promise<ImportSource> {
   const raw = rawHead(path);
   if (!isGzip(raw)) return plainSource(path, raw);
-  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  // Small reads: the bytes read from disk are the progress bar's measure, and one compressed
+  // byte is several of text, so reading far ahead would run the bar to its end early.
+  const file = createReadStream(path, { highWaterMark: GZ_READ_CHUNK });
   let disk = 0;
   let textBytes = 0;
   let damage: string | null = null;
