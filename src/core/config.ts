@@ -71,8 +71,8 @@ export const FileSourceSchema = z.strictObject({
   /** Join continuation lines (stack traces) into one event. */
   multiline: z
     .strictObject({
-      /** `java` and `python` know their stack traces; `pattern` takes a regex for an event's first line. */
-      mode: z.enum(['java', 'python', 'pattern']),
+      /** `java` and `python` know their stack traces (`auto`: both); `pattern` takes a regex for an event's first line. */
+      mode: z.enum(['auto', 'java', 'python', 'pattern']),
       start: z.string().min(1).optional(),
       /** A pending event is emitted after this long without a new line. */
       timeout: duration.default(durationOf(DEFAULT_MULTILINE_TIMEOUT_MS)),
