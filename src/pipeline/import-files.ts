@@ -187,6 +187,7 @@ async function importOne(
       source: path,
       generation: src.generation,
       maxLineBytes,
+      readTimeMs: modifiedMs(path),
     })) {
       if ('events' in batch) {
         await opts.writer.write(batch.events, noAck);
@@ -221,4 +222,13 @@ async function importOne(
   r.textBytes = src.textBytes();
   progress.bytes = base + size;
   return r;
+}
+
+/** The file's last modification (ms), or now when it cannot be read (it is read next anyway). */
+function modifiedMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
 }

@@ -42,6 +42,13 @@ export interface StdinEventsOptions {
    * record is left out. Without it, such a record is a UsageError naming the line.
    */
   onTooLong?: (lineNo: number, limit: number) => void;
+  /**
+   * When the lines were read (ms), for events' `received_at`; default: now. An import gives its
+   * file's last modification: no line of a finished file was written after it, so a time
+   * without a year is placed in the year that does not put it past the file's end, and a
+   * 2005 syslog imported today stays in 2005.
+   */
+  readTimeMs?: number;
 }
 
 /** A generation id unique to this run, so two runs piping the same text are both stored. */
@@ -104,7 +111,7 @@ export async function* readBatches(stream: Readable, opts: StdinEventsOptions): 
     }
     const raws: RawEvent[] = [];
     const events: LogEvent[] = [];
-    const now = Date.now();
+    const now = opts.readTimeMs ?? Date.now();
     let t = 0;
     while (t < batch.truncated.length && batch.truncated[t] < start) t++;
     for (let i = start; i < batch.lines.length; i++) {

@@ -20,7 +20,8 @@ describe('events without their own time', () => {
     const d = join(dir, 'data');
     const old = join(dir, 'old.log');
     writeFileSync(old, `${['a line before any time', ...OLD].join('\n')}\n`);
-    let r = await runCli(['store', '--data-dir', d, '--import', old, '--quiet']);
+    // Lines not joined into the event before them (the default joins the stack trace: below).
+    let r = await runCli(['store', '--data-dir', d, '--import', old, '--quiet', '--multiline', 'off']);
     expect(r.code).toBe(0);
     // Piped lines without a time carry the time they were read.
     r = await runCli(['store', '--data-dir', d, '--quiet'], { input: 'no time here\nnor here\n' });
@@ -101,4 +102,54 @@ describe('events without their own time', () => {
     r = await runCli(['query', '--data-dir', d, '--explain']);
     expect(r.stderr).toMatch(/^own time: {3}every event in range has its own time$/m);
   });
+});
+
+describe('a stack trace, imported by default', () => {
+  it('is part of the event before it, at that event’s time', async () => {
+    const dir = tempDir();
+    const d = join(dir, 'data');
+    const old = join(dir, 'old.log');
+    writeFileSync(old, `${OLD.join('\n')}\n`);
+    const r = await runCli(['store', '--data-dir', d, '--import', old, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const q = await runCli(['query', '--data-dir', d, '--format', 'ndjson']);
+    const events = q.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events).toHaveLength(2);
+    const error = events.find((e) => e.level === 'error');
+    expect(error.ts).toBe('2016-09-28T04:30:31.123000Z');
+    expect(error.raw).toContain('\tat com.example.App.main(App.java:12)');
+    expect(error.fields.ts_source).toBeUndefined();
+  }, 60_000);
+});
+
+describe('a time without a year, imported', () => {
+  it('is placed by the file’s last modification, never after it', async () => {
+    const { utimesSync } = await import('node:fs');
+    const dir = tempDir();
+    const d = join(dir, 'data');
+    const log = join(dir, 'messages');
+    writeFileSync(
+      log,
+      [
+        'Dec 31 23:59:10 combo sshd(pam_unix)[19939]: check pass; user unknown',
+        'Jun 14 15:16:01 combo sshd(pam_unix)[19937]: authentication failure; logname= uid=0 euid=0',
+        '',
+      ].join('\n'),
+    );
+    const modified = Date.UTC(2005, 6, 1) / 1000;
+    utimesSync(log, modified, modified);
+    const r = await runCli(['store', '--data-dir', d, '--import', log, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const q = await runCli(['query', '--data-dir', d, '--format', 'ndjson']);
+    const times = q.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).ts as string)
+      .sort();
+    // December cannot be after the file's last change in July 2005: it is December 2004.
+    expect(times.map((t) => t.slice(0, 10))).toEqual(['2004-12-31', '2005-06-14']);
+  }, 60_000);
 });
