@@ -50,6 +50,16 @@ export const SMALL_FILE_ROWS = 20_000;
  */
 const SMALL_FILE_LEVEL = 19;
 
+/**
+ * The order of a partition's rows: by source, then time. Lines of one file sit together, so
+ * zstd sees one system's lines at a time instead of thirty interleaved, and each source's
+ * offsets delta-pack. 200,000 real-shaped lines of 30 systems over 181 days: 10.19 MB in time
+ * order, 7.86 MB in this one (raw 4.59 → 3.87 MB, message 1.98 → 1.45, fields 1.86 → 1.45,
+ * offset 0.47 → 0.17). Time ranges are pruned by file (the catalog); inside a file a time
+ * filter reads every row group of the sources it touches, a scan of at most one file's rows.
+ */
+export const PARTITION_ORDER = 'source, ts';
+
 /** The COPY options of a partition of `rows` rows. */
 export function partitionFormat(rows: number): string {
   return rows <= SMALL_FILE_ROWS

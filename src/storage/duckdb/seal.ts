@@ -17,6 +17,7 @@ import {
   commitFile,
   ensureDir,
   fileSize,
+  PARTITION_ORDER,
   type Partition,
   partitionFile,
   partitionFormat,
@@ -218,7 +219,7 @@ export async function writePartition(
     // holds), so a lost catalog is rebuilt from the files (recovery.ts).
     const meta = partitionMeta(summary, marker, names, offsets);
     await conn.run(
-      `COPY (SELECT * FROM ${inLayout(list)}${where} ORDER BY ts) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(meta)})`,
+      `COPY (SELECT * FROM ${inLayout(list)}${where} ORDER BY ${PARTITION_ORDER}) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(meta)})`,
     );
     commitFile(tmp, final);
   } catch (err) {
