@@ -65,8 +65,16 @@ export const UNSEALED_HOLD_FACTOR = 2;
  * encoded, so it costs little; these keep the files queries open few.
  */
 export const COMPACTION_TRIGGERS = {
-  /** Compact once the rows waiting in memory take this many bytes. */
-  bytes: 32 * 1024 * 1024,
+  /**
+   * Compact once the rows waiting in memory take this many bytes. They cost about twice this in
+   * allocated column buffers, and compaction keeps up to twice this again for reuse, so this
+   * sets most of the store's share of `logpipe run`'s memory: over a 1M-line access log, 32 MB
+   * held 70 MB of waiting buffers, 50–65 MB pooled and 32 MB more while a set was written, and
+   * `logpipe run` peaked at 390–410 MiB; at 8 MB the three take about a quarter of that
+   * (docs/benchmarks.md, "Memory"). Smaller sets mean more compacted files for queries to open
+   * until the window is sealed (at most `unsealed_max` / 8 MB under sustained ingest).
+   */
+  bytes: 8 * 1024 * 1024,
   /** Compact once the oldest row waiting is this old. */
   ageMs: 30_000,
   /** Compact once no append came for this long. */
