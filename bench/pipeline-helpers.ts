@@ -41,6 +41,8 @@ export interface CliChild {
   done(): boolean;
   /** The last few KiB of its stderr and stdout. */
   output(): string;
+  /** Its whole stdout, when started with `keepStdout`; else empty. */
+  stdout(): string;
   /** SIGINT, then SIGKILL (for it and every descendant seen) if it has not exited in `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** Whether `stop` had to kill it. */
@@ -49,8 +51,11 @@ export interface CliChild {
 
 const KEEP = 4096;
 
-/** Starts `logpipe ...args` with `LOGPIPE_*` variables removed, so only the config file counts. */
-export function startCli(args: string[]): CliChild {
+/**
+ * Starts `logpipe ...args` with `LOGPIPE_*` variables removed, so only the config file counts.
+ * The last few KiB of its output are kept, and its whole stdout too when `keepStdout` is set.
+ */
+export function startCli(args: string[], keepStdout = false): CliChild {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('LOGPIPE_')) env[k] = v;
   const startedAt = performance.now();
@@ -61,7 +66,9 @@ export function startCli(args: string[]): CliChild {
   const keep = (b: Buffer) => {
     tail = (tail + b.toString('utf8')).slice(-KEEP);
   };
+  let out = '';
   child.stdout!.on('data', keep);
+  if (keepStdout) child.stdout!.on('data', (b: Buffer) => (out += b.toString('utf8')));
   child.stderr!.on('data', keep);
   let finished = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => {
@@ -85,6 +92,7 @@ export function startCli(args: string[]): CliChild {
     exited,
     done: () => finished,
     output: () => tail.trim(),
+    stdout: () => out,
     killed: () => killed,
     async stop(graceMs = 60_000) {
       for (const d of descendants(pid)) seen.add(d.pid);
@@ -277,4 +285,27 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** What a CLI command run to its end printed, and how long it took from spawn to exit. */
+export interface Finished {
+  output: string;
+  ms: number;
+}
+
+/**
+ * Runs `logpipe ...args` to its end; throws on a non-zero exit or after `timeoutMs`. `output` is
+ * its whole stdout when `keepStdout` is set (a query's answer), else the last few KiB of both.
+ */
+export async function runToEnd(args: string[], timeoutMs: number, keepStdout = false): Promise<Finished> {
+  const child = startCli(args, keepStdout);
+  try {
+    const r = await within(child.exited, timeoutMs, null);
+    const ms = performance.now() - child.startedAt;
+    if (r === null) throw new BenchTimeout(`logpipe ${args[0]} took over ${(timeoutMs / 1000).toFixed(0)} s`);
+    if (r.code !== 0) throw new Error(`logpipe ${args[0]} exited ${r.code}: ${child.output()}`);
+    return { output: keepStdout ? child.stdout() : child.output(), ms };
+  } finally {
+    await child.stop(5000);
+  }
 }

@@ -24,21 +24,27 @@ import {
   type CliChild,
   count,
   quantile,
-  samplePeakMemory,
+  runToEnd,
   sleep,
   sql,
   startCli,
   waitForUrl,
-  within,
 } from './pipeline-helpers.js';
+import {
+  errText,
+  int,
+  type Mode,
+  measureThroughput,
+  secs,
+  type ThroughputResult,
+  writeConfig,
+} from './run-throughput.js';
 import type { BenchRow } from './types.js';
 
 const LINES = Number(process.env.BENCH_PIPELINE_LINES ?? 1_000_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_PIPELINE_SECONDS ?? 10);
 /** Every scenario gives up after this long and reports a failure row instead. */
 const SCENARIO_TIMEOUT_MS = 5 * 60_000;
-/** How often the throughput scenario asks for the count. */
-const COUNT_POLL_MS = 100;
 /** How often the latency scenario asks for the count (the client-side cross-check). */
 const LATENCY_POLL_MS = 50;
 /** The writer's pacing tick: lines due by a deadline go out together, one write per tick. */
@@ -48,31 +54,8 @@ const DEFAULT_POLL = '250ms';
 const DEFAULT_FLUSH = '500ms';
 const DEFAULT_BATCH = 10_000;
 
-type Mode = 'run' | 'up';
-
 const MiB = 1024 * 1024;
 const linesLabel = (n: number) => (n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n.toLocaleString('en-US'));
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0];
-
-/** Writes a YAML config (JSON is YAML, so every value is quoted safely). */
-function writeConfig(path: string, config: Record<string, unknown>): void {
-  writeFileSync(path, `${JSON.stringify(config, null, 2)}\n`);
-}
-
-/** Runs a CLI command to its end; throws on a non-zero exit or after `timeoutMs`. */
-async function runToEnd(args: string[], timeoutMs: number): Promise<void> {
-  const child = startCli(args);
-  try {
-    const r = await within(child.exited, timeoutMs, null);
-    if (r === null) throw new BenchTimeout(`logpipe ${args[0]} took over ${secs(timeoutMs)}`);
-    if (r.code !== 0) throw new Error(`logpipe ${args[0]} exited ${r.code}: ${child.output()}`);
-  } finally {
-    await child.stop(5000);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Throughput
 
@@ -84,124 +67,49 @@ async function runToEnd(args: string[], timeoutMs: number): Promise<void> {
 async function throughput(mode: Mode, input: string, root: string): Promise<BenchRow[]> {
   const scenario = `pipeline ${mode} ${linesLabel(LINES)} apache_combined`;
   const headline = `${scenario} (first read → queryable)`;
-  const dir = mkdtempSync(join(root, `${mode}-`));
-  const dataDir = join(dir, 'data');
-  const config = join(dir, 'logpipe.yaml');
-  writeConfig(config, {
-    data_dir: dataDir,
-    sources: [{ type: 'file', paths: [input] }],
-    server: { port: 0 },
-  });
-  const deadline = performance.now() + SCENARIO_TIMEOUT_MS;
-  let child: CliChild | null = null;
-  let memory: ReturnType<typeof samplePeakMemory> | null = null;
+  const failed = (note: string): BenchRow[] => [
+    { name: headline, value: Number.NaN, unit: 'lines/s', goal: '>= 500,000', note },
+  ];
+  let r: ThroughputResult;
   try {
-    child = startCli(mode === 'run' ? ['run', '--config', config, '--quiet'] : ['up', '--config', config]);
-    memory = samplePeakMemory(child.pid, mode === 'run' ? 'run' : 'supervisor');
-    let url: string;
-    try {
-      url = await waitForUrl(dataDir, child, deadline);
-    } catch (err) {
-      if (mode === 'up' && /not available/i.test(errText(err))) {
-        return [
-          {
-            name: headline,
-            value: Number.NaN,
-            unit: 'lines/s',
-            goal: '>= 500,000',
-            note: 'logpipe up not available',
-          },
-        ];
-      }
-      throw err;
-    }
-    const ready = performance.now();
-    let first: { t: number; n: number } | null = null;
-    let n = 0;
-    let lastError = '';
-    for (let tick = 1; ; tick++) {
-      try {
-        n = await count(url);
-        lastError = '';
-      } catch (err) {
-        lastError = errText(err); // the API may be busy for a moment; the deadline bounds this
-      }
-      const t = performance.now();
-      if (n > 0 && !first) first = { t, n };
-      if (n >= LINES) break;
-      if (child.done())
-        throw new Error(`exited with ${int(n)} of ${int(LINES)} lines queryable: ${child.output()}`);
-      if (t > deadline) {
-        throw new BenchTimeout(
-          `${int(n)} of ${int(LINES)} lines queryable after ${secs(t - child.startedAt)}${lastError ? ` (${lastError})` : ''}`,
-        );
-      }
-      await sleep(Math.max(0, ready + tick * COUNT_POLL_MS - performance.now()));
-    }
-    const done = performance.now();
-    const unknown = await count(url, "format = 'unknown'").catch(() => Number.NaN);
-    const peaks = memory.peaks();
-    memory.stop();
-    const stopping = performance.now();
-    await child.stop();
-    const { code, signal } = await child.exited;
-    const stopped = child.killed()
-      ? 'did not stop within 60 s of SIGINT: killed'
-      : `stopped ${secs(performance.now() - stopping)} after SIGINT, exit ${code ?? signal}`;
-    const fromReady = done - ready;
-    const fromStart = done - child.startedAt;
-    const fromFirst = done - first!.t;
-    const settings = `defaults: poll_interval ${DEFAULT_POLL}, batch_size ${int(DEFAULT_BATCH)}, flush_interval ${DEFAULT_FLUSH}`;
-    const extra = `${n > LINES ? `; ${int(n - LINES)} extra rows!` : ''}${unknown > 0 ? `; ${int(unknown)} unparsed` : ''}`;
-    const rows: BenchRow[] = [
-      {
-        name: headline,
-        value: LINES / (fromReady / 1000),
-        unit: 'lines/s',
-        goal: '>= 500,000',
-        note: `${secs(fromReady)} from server.json appearing (≈ first read) to count = ${int(LINES)}; ${settings}${extra}`,
-      },
-      {
-        name: `${scenario} (process start → queryable)`,
-        value: LINES / (fromStart / 1000),
-        unit: 'lines/s',
-        note: `${secs(fromStart)}, of which ${secs(ready - child.startedAt)} start-up`,
-      },
-      {
-        name: `${scenario} (first event visible → all queryable)`,
-        value: (LINES - first!.n) / (fromFirst / 1000),
-        unit: 'lines/s',
-        note: `${int(LINES - first!.n)} lines in ${secs(fromFirst)}; first ${int(first!.n)} visible ${secs(first!.t - ready)} after ready`,
-      },
-    ];
-    for (const [label, p] of [...peaks].sort((a, b) => b[1].bytes - a[1].bytes)) {
-      rows.push({
-        name:
-          mode === 'run' && label === 'run'
-            ? 'pipeline run peak RSS'
-            : `pipeline ${mode} peak RSS (${label})`,
-        value: p.bytes / MiB,
-        unit: 'MiB',
-        note: `VmHWM${p.processes > 1 ? `, largest of ${p.processes} processes` : ''}`,
-      });
-    }
-    rows[1].note += `; ${stopped}`;
-    return rows;
+    r = await measureThroughput({ mode, input, expected: LINES, root, timeoutMs: SCENARIO_TIMEOUT_MS });
   } catch (err) {
-    return [
-      {
-        name: headline,
-        value: Number.NaN,
-        unit: 'lines/s',
-        goal: '>= 500,000',
-        note: `failed: ${errText(err)}`,
-      },
-    ];
-  } finally {
-    memory?.stop();
-    await child?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (mode === 'up' && /not available/i.test(errText(err))) return failed('logpipe up not available');
+    return failed(`failed: ${errText(err)}`);
   }
+  const settings = `defaults: poll_interval ${DEFAULT_POLL}, batch_size ${int(DEFAULT_BATCH)}, flush_interval ${DEFAULT_FLUSH}`;
+  const extra = `${r.events > LINES ? `; ${int(r.events - LINES)} extra rows!` : ''}${r.unknown > 0 ? `; ${int(r.unknown)} unparsed` : ''}`;
+  const rows: BenchRow[] = [
+    {
+      name: headline,
+      value: LINES / (r.fromReadyMs / 1000),
+      unit: 'lines/s',
+      goal: '>= 500,000',
+      note: `${secs(r.fromReadyMs)} from server.json appearing (≈ first read) to count = ${int(LINES)}; ${settings}${extra}`,
+    },
+    {
+      name: `${scenario} (process start → queryable)`,
+      value: LINES / (r.fromStartMs / 1000),
+      unit: 'lines/s',
+      note: `${secs(r.fromStartMs)}, of which ${secs(r.startupMs)} start-up; ${r.stopped}`,
+    },
+    {
+      name: `${scenario} (first event visible → all queryable)`,
+      value: (LINES - r.first.n) / (r.fromFirstMs / 1000),
+      unit: 'lines/s',
+      note: `${int(LINES - r.first.n)} lines in ${secs(r.fromFirstMs)}; first ${int(r.first.n)} visible ${secs(r.first.afterReadyMs)} after ready`,
+    },
+  ];
+  for (const [label, p] of [...r.peaks].sort((a, b) => b[1].bytes - a[1].bytes)) {
+    rows.push({
+      name:
+        mode === 'run' && label === 'run' ? 'pipeline run peak RSS' : `pipeline ${mode} peak RSS (${label})`,
+      value: p.bytes / MiB,
+      unit: 'MiB',
+      note: `VmHWM${p.processes > 1 ? `, largest of ${p.processes} processes` : ''}`,
+    });
+  }
+  return rows;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * prints one table of figures against their goals. Timing goals live here, never in tests.
  */
 import { readdirSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { basename } from 'node:path';
 import type { Bench, BenchRow } from './types.js';
 
@@ -20,6 +21,14 @@ for (const f of files) {
   rows.push(...(await mod.default()));
 }
 
+// The date and machine beside the figures: absolute figures mean little without them.
+const cpu = cpus();
+console.log(
+  `${new Date().toISOString().slice(0, 16)}Z, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the end`,
+);
 const fmt = (n: number) =>
   n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const table = [

@@ -2,8 +2,10 @@
 /** The `logpipe` executable: one sub-command per component, each in its own file. */
 import { Command } from 'commander';
 import { watchSupervisor } from '../pipeline/orphan-watch.js';
+import { handleClosedPipes } from './closed-pipe.js';
 import { register as collect } from './collect.js';
 import { setVerbose } from './common.js';
+import { moveDashQueries } from './dash-queries.js';
 import { register as generate } from './generate.js';
 import { register as parse } from './parse.js';
 import { register as query } from './query.js';
@@ -37,4 +39,6 @@ Examples:
 
 // A component `logpipe up` started stops when that supervisor is gone, whatever killed it.
 watchSupervisor();
-await program.parseAsync(process.argv);
+const argv = moveDashQueries(process.argv, program, ['query', 'tail']);
+handleClosedPipes(argv.slice(2).find((a) => !a.startsWith('-')));
+await program.parseAsync(argv);

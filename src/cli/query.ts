@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
 import { chooseServer, type ServerInfo } from '../server/discovery.js';
-import type { QueryRequest, QueryResponse } from '../server/index.js';
+import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
 import { action, intFlag, timeFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 
@@ -40,7 +40,10 @@ export function register(program: Command): void {
     .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
     .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
-    .option('--explain', 'also show the SQL, partitions scanned and skipped, and the time taken')
+    .option(
+      '--explain',
+      'also show the SQL, partitions scanned and skipped, events in range without their own time, and the time taken',
+    )
     .option('--sql <select>', 'run read-only SQL over the `logs` view instead of a query')
     .option('--no-color', 'no colours in table output (also NO_COLOR=1)')
     .addHelpText(
@@ -89,9 +92,24 @@ function explainText(r: QueryResponse): string {
     ...(r.params && r.params.length > 0 ? [`params:     ${JSON.stringify(r.params)}`] : []),
     `partitions: ${r.scan ? `${r.scan.partitions_scanned} scanned, ${r.scan.partitions_skipped} skipped` : '-'} (plus the active table)`,
     `rows:       ${r.rows.length} returned`,
+    `own time:   ${timeSourcesText(r.time_sources)}`,
     `time:       ${r.elapsed_ms.toFixed(1)} ms`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** What `--explain` says of the range's events without a time of their own. */
+export function timeSourcesText(t: TimeSources | undefined): string {
+  if (t === undefined) return '-';
+  if (t.received === 0 && t.previous === 0) return 'every event in range has its own time';
+  const parts = [];
+  if (t.received > 0)
+    parts.push(`${t.received.toLocaleString('en-US')} carry the time they were read (ts_source:received)`);
+  if (t.previous > 0)
+    parts.push(
+      `${t.previous.toLocaleString('en-US')} the time of the event before them (ts_source:previous)`,
+    );
+  return `events in range without their own time: ${parts.join(', ')}`;
 }
 
 async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): Promise<QueryResponse> {

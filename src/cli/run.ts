@@ -74,7 +74,7 @@ Examples:
           ? null
           : setInterval(() => {
               const now = pipeline.stats();
-              log.info(progressLine(now, last, 5));
+              log.info(progressLine(now, last, 5, config.generators.length));
               last = now;
             }, 5000);
         await pipeline.done;
@@ -85,13 +85,28 @@ Examples:
             ? `; ${s.writer.unstored} not stored before the stop${s.storeFailure ? ` (${s.storeFailure})` : ''}: file sources read them again at the next start`
             : '';
         log.info(
-          `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: generated ${s.generated}, collected ${s.collected}, stored ${s.writer.stored} (${s.writer.duplicates} duplicates skipped)${unstored}`,
+          `stopped after ${((Date.now() - started) / 1000).toFixed(1)} s: ${config.generators.length > 0 ? `generated ${s.generated}, ` : ''}collected ${s.collected}, stored ${s.writer.stored} (${s.writer.duplicates} duplicates skipped)${unstored}`,
         );
       }),
     );
 }
 
-function progressLine(now: PipelineStats, last: PipelineStats, seconds: number): string {
+/**
+ * One progress line: what moved in the last `seconds`. A pipeline without generators says
+ * nothing of generating (a `generated 0 (0/s)` every few seconds is noise).
+ */
+export function progressLine(
+  now: PipelineStats,
+  last: PipelineStats,
+  seconds: number,
+  generators: number,
+): string {
   const rate = (a: number, b: number) => Math.round((a - b) / seconds);
-  return `generated ${now.generated} (${rate(now.generated, last.generated)}/s)  collected ${now.collected} (${rate(now.collected, last.collected)}/s)  stored ${now.writer.stored} (${rate(now.writer.stored, last.writer.stored)}/s)  queued ${now.writer.queued}`;
+  const parts = [
+    `collected ${now.collected} (${rate(now.collected, last.collected)}/s)`,
+    `stored ${now.writer.stored} (${rate(now.writer.stored, last.writer.stored)}/s)`,
+    `queued ${now.writer.queued}`,
+  ];
+  if (generators > 0) parts.unshift(`generated ${now.generated} (${rate(now.generated, last.generated)}/s)`);
+  return parts.join('  ');
 }

@@ -18,7 +18,7 @@ import { formatBytes } from '../core/units.js';
 import type { ImportProgress } from '../pipeline/import-files.js';
 import type { CheckReport } from '../pipeline/open-store.js';
 import type { InputKind } from '../pipeline/read-events.js';
-import type { RunningServer } from '../server/index.js';
+import type { QueryResponse, RunningServer, TimeSources } from '../server/index.js';
 import { action, intFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
 import { progressBar } from './progress.js';
@@ -50,7 +50,10 @@ export function register(program: Command): void {
   addConfigOptions(cmd)
     .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
     .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
-    .option('--stats', 'describe the store (partitions, rows, size, compression, time range) and exit')
+    .option(
+      '--stats',
+      'describe the store (partitions, rows, size, compression, time range, events without their own time) and exit',
+    )
     .option(
       '--check',
       'verify every file of the stopped store (footers, row counts, catalog, offsets); exit 1 on damage',
@@ -73,7 +76,9 @@ export function register(program: Command): void {
       `
 The storage process owns the database; while it runs, \`logpipe query --data-dir D\` asks it over
 HTTP on 127.0.0.1. Re-sent events (same source, generation and offset) are stored once, so
-importing a file twice stores it once. Finished hours are sealed into Parquet files under
+importing a file twice stores it once. An imported line without a time of its own takes that of
+the last line before it in its file that had one (fields.ts_source: previous); lines from stdin
+take the time they were read (ts_source: received). Finished hours are sealed into Parquet files under
 <data-dir>/store/parts/; storage.retention and storage.max_size remove the oldest.
 
 Examples:
@@ -141,7 +146,9 @@ async function store(flags: StoreFlags): Promise<void> {
         writer,
         format: flags.format,
         service: flags.service,
-        parser: parserOptions(config.parse),
+        // A file's history: a line without its own time (a stack trace's, a wrapped message's)
+        // belongs to the event before it, not to the moment of the import.
+        parser: { ...parserOptions(config.parse), missingTime: 'previous' },
         onProgress: (p) =>
           bar?.update(
             p.bytes / Math.max(1, p.totalBytes),
@@ -229,17 +236,27 @@ async function showStats(flags: StoreFlags): Promise<void> {
   const dataDir = resolve(config.data_dir);
   const { findServer } = await import('../server/discovery.js');
   const server = await findServer(dataDir);
+  const { countTimeSources, TIME_SOURCES_QUERY, timeSourcesOf } = await import('../server/query-service.js');
   let stats: StoreStats;
+  let times: TimeSources;
   if (server) {
-    const res = await fetch(`${server.url}/api/stats`, {
-      headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
-    });
+    const headers: Record<string, string> = server.token ? { authorization: `Bearer ${server.token}` } : {};
+    const res = await fetch(`${server.url}/api/stats`, { headers });
     stats = (await res.json()) as typeof stats;
+    const q = await fetch(`${server.url}/api/query?${new URLSearchParams({ q: TIME_SOURCES_QUERY })}`, {
+      headers,
+    });
+    const body = (await q.json()) as Partial<QueryResponse> & { error?: { message: string } };
+    if (body.error !== undefined || body.rows === undefined) {
+      throw new UsageError(`the storage process answered: ${body.error?.message ?? `HTTP ${q.status}`}`);
+    }
+    times = timeSourcesOf(body.rows);
   } else {
     const { openStoreReadOnly } = await import('../pipeline/open-store.js');
     const engine = await openStoreReadOnly(dataDir);
     try {
       stats = await engine.stats();
+      times = await countTimeSources(engine, {});
     } finally {
       await engine.close();
     }
@@ -258,9 +275,23 @@ async function showStats(flags: StoreFlags): Promise<void> {
     ['compression', ratio > 0 ? `${ratio.toFixed(1)}x` : '-'],
     ['oldest', stats.oldest ?? '-'],
     ['newest', stats.newest ?? '-'],
+    ['own time', ownTimeLine(times)],
     ['quarantine', quarantineLine(stats)],
   ];
   process.stdout.write(`${lines.map(([k, v]) => `${k.padEnd(12)} ${v}`).join('\n')}\n`);
+}
+
+/** The events without a time of their own, as `--stats` shows them. */
+function ownTimeLine(t: TimeSources): string {
+  if (t.received === 0 && t.previous === 0) return 'every event has its own time';
+  const parts = [];
+  if (t.received > 0)
+    parts.push(`${t.received.toLocaleString('en-US')} carry their read time (ts_source:received)`);
+  if (t.previous > 0)
+    parts.push(
+      `${t.previous.toLocaleString('en-US')} the time of the event before them (ts_source:previous)`,
+    );
+  return `${parts.join(', ')}`;
 }
 
 /** The files the store set aside or found missing, as `--stats` shows them. */

@@ -3,12 +3,13 @@
  * options checked then: format name, time zone, user patterns) and called with batches; it keeps
  * per-source detection state, so one source should go through one parser.
  */
+import { inTimeRange } from '../core/civil-time.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import type { PatternConfig } from '../core/parse-config.js';
 import type { AccessPlan, RawParser } from '../core/storage.js';
 import { createDetector } from './detect.js';
-import { type EventDefaults, toLogEvent } from './event.js';
+import { type EventDefaults, TS_SOURCE_FIELD, toLogEvent } from './event.js';
 import { parseGeneric } from './formats/generic.js';
 import { parseUnknown, unknown } from './formats/unknown.js';
 import { compilePatterns } from './patterns.js';
@@ -32,13 +33,35 @@ export interface ParserOptions {
   patterns?: readonly PatternConfig[];
   /** Extra grok building blocks for the patterns. */
   grokPatterns?: Readonly<Record<string, string>>;
+  /**
+   * The time of a line without its own (flagged `ts_source`, see event.ts): `received`, the time
+   * it was read (the default: right for lines tailed as they are written), or `previous`, the
+   * time of the previous event of the same source that had its own, and the read time before
+   * any (right for an import, where continuation lines follow the event they belong to).
+   */
+  missingTime?: 'received' | 'previous';
 }
+
+/** Events given their read time (`ts_source: "received"`), by format id, since the parser was made. */
+export type ReadTimeCounts = Record<string, number>;
 
 /**
  * Parses a batch; the result has one event per input, in order. Never throws on line content.
- * It also tells a store which lines it would read as access lines (see RawParser).
+ * It also tells a store which lines it would read as access lines (see RawParser), and counts
+ * the events it gave their read time (`readTime`, for the metrics; a reader may zero them).
  */
-export type BatchParser = RawParser;
+export type BatchParser = RawParser & { readonly readTime: ReadTimeCounts };
+
+/** Sources whose previous time a `missingTime: previous` parser remembers at most (bounded state). */
+const MAX_TIMED_SOURCES = 10_000;
+
+/** A source's previous time: the last event with its own, or an access line not parsed yet. */
+interface PreviousTime {
+  us: number;
+  /** The latest access line the store read itself (tookAccess), and the format that reads it. */
+  accessLine: string;
+  accessFormat: FormatDef | null;
+}
 
 /**
  * Creates a batch parser. An unknown format name is a UsageError listing the known ones; a bad
@@ -68,6 +91,33 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
   const defaults: EventDefaults = { service: opts.service ?? null, host: opts.host ?? null };
   const detector = createDetector([...user, ...AUTO_ORDER]);
   const ctx: ParseContext = { zone, refMs: 0 };
+  const readTime: ReadTimeCounts = {};
+  const inherit = opts.missingTime === 'previous';
+  const previous = new Map<string, PreviousTime>();
+
+  function previousOf(source: string): PreviousTime {
+    let t = previous.get(source);
+    if (t === undefined) {
+      if (previous.size >= MAX_TIMED_SOURCES) previous.clear();
+      t = { us: Number.NaN, accessLine: '', accessFormat: null };
+      previous.set(source, t);
+    }
+    return t;
+  }
+
+  /**
+   * The previous time of `t`'s source. An access line the store read itself is parsed for its
+   * time only now, when a line needs it: the access path pays nothing for this.
+   */
+  function previousUs(t: PreviousTime): number {
+    if (t.accessFormat !== null) {
+      const p = t.accessFormat.parse(t.accessLine, ctx);
+      if (p !== null && inTimeRange(p.ts)) t.us = p.ts;
+      t.accessFormat = null;
+      t.accessLine = '';
+    }
+    return t.us;
+  }
 
   /** The format `e` is parsed with, when not detected. */
   function chosen(e: RawEvent): FormatDef | null {
@@ -88,14 +138,31 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
       // A parser bug must not lose the line.
       p = null;
     }
-    return toLogEvent(e, p ?? parseUnknown(line), defaults);
+    const parsed = p ?? parseUnknown(line);
+    const own = inTimeRange(parsed.ts);
+    let prev = Number.NaN;
+    if (inherit) {
+      const t = previousOf(e.source);
+      if (own) {
+        t.us = parsed.ts;
+        t.accessFormat = null;
+        t.accessLine = '';
+      } else prev = previousUs(t);
+    }
+    const ev = toLogEvent(e, parsed, defaults, prev);
+    if (!own && ev.fields[TS_SOURCE_FIELD] === 'received')
+      readTime[ev.format] = (readTime[ev.format] ?? 0) + 1;
+    return ev;
   }
 
-  const parse = ((events: RawEvent[]) => {
-    const out = new Array<LogEvent>(events.length);
-    for (let i = 0; i < events.length; i++) out[i] = parseOne(events[i]);
-    return out;
-  }) as BatchParser;
+  const parse = Object.assign(
+    (events: RawEvent[]) => {
+      const out = new Array<LogEvent>(events.length);
+      for (let i = 0; i < events.length; i++) out[i] = parseOne(events[i]);
+      return out;
+    },
+    { readTime },
+  ) as BatchParser;
   // One plan per access format, made when a line first asks for it.
   const plans = new Map<FormatDef, AccessPlan>();
   parse.accessPlan = (e) => {
@@ -110,7 +177,15 @@ export function createParser(opts: ParserOptions = {}): BatchParser {
   };
   parse.tookAccess = (e) => {
     // A forced or hinted format keeps no state; a detected one counts the hit.
-    if (chosen(e) === null) detector.hit(e.source);
+    const f = chosen(e);
+    if (f === null) detector.hit(e.source);
+    // Remembered, not parsed: only a later line without a time of its own asks for its time. A
+    // line read in place in a block has no text here (e.line is empty): it is not remembered.
+    if (inherit && e.line !== '') {
+      const t = previousOf(e.source);
+      t.accessLine = e.line;
+      t.accessFormat = f ?? detector.winner(e.source);
+    }
   };
   return parse;
 }

@@ -22,6 +22,19 @@ for (const [level, words] of WORDS) {
   }
 }
 
+// Upper case only: PostgreSQL's severities (`LOG:`, `DEBUG1:`..`DEBUG5:`), too common as words in
+// lower case.
+for (const [w, level] of [
+  ['LOG', 'info'],
+  ['DEBUG1', 'debug'],
+  ['DEBUG2', 'debug'],
+  ['DEBUG3', 'debug'],
+  ['DEBUG4', 'debug'],
+  ['DEBUG5', 'debug'],
+] as const) {
+  TABLE.set(w, level);
+}
+
 /** Single-letter levels (klog/glog, logcat, Java util logging abbreviations): upper case only. */
 const LETTERS: Record<string, Level> = {
   V: 'trace',
@@ -60,5 +73,8 @@ export function levelToken(s: string, start: number, end: number): Level | undef
   if (d === 58) d = s.charCodeAt(--b - 1);
   if (d === 93 || d === 41 || d === 62) b--;
   if (b - a < 3 || b - a > 13) return undefined;
-  return TABLE.get(s.slice(a, b));
+  const word = s.slice(a, b);
+  // MySQL 8 marks start and stop lines `[System]`: a level only in brackets.
+  if (a > start && word === 'System') return 'info';
+  return TABLE.get(word);
 }

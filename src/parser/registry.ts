@@ -20,6 +20,8 @@ import { logfmt } from './formats/logfmt.js';
 import { nginxAccess } from './formats/nginx-access.js';
 import { nginxError } from './formats/nginx-error.js';
 import { python } from './formats/python.js';
+import { redis } from './formats/redis.js';
+import { supercomputer } from './formats/supercomputer.js';
 import { syslogRfc3164 } from './formats/syslog-rfc3164.js';
 import { syslogRfc5424 } from './formats/syslog-rfc5424.js';
 import { unknown } from './formats/unknown.js';
@@ -28,9 +30,11 @@ import type { FormatDef } from './types.js';
 /** Formats auto-detection tries, in order (`generic` and `unknown` are fallbacks, never winners). */
 export const AUTO_ORDER: readonly FormatDef[] = [
   json,
+  supercomputer,
   syslogRfc5424,
   cef,
   syslogRfc3164,
+  redis,
   apacheCombined,
   apacheError,
   python,

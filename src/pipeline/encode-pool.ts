@@ -41,6 +41,8 @@ export interface EncodePool {
   release(rows: EncodedRows): void;
   /** Stops the workers; batches not yet answered fail. */
   close(): Promise<void>;
+  /** Events the workers' parsers gave their read time, by format (see BatchParser.readTime). */
+  readonly readTime: Readonly<Record<string, number>>;
 }
 
 /**
@@ -75,7 +77,7 @@ export interface EventColumns {
  * request's `into`, or a larger one of the worker's), or what went wrong.
  */
 export type EncodeResponse =
-  | { id: number; body: SharedArrayBuffer; size: number }
+  | { id: number; body: SharedArrayBuffer; size: number; readTime?: Record<string, number> }
   | { id: number; error: string };
 
 /** Raw events in the form they cross to a worker (exported for its tests). */
@@ -162,7 +164,7 @@ const MAX_SPARE_BODIES = 16;
 const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 1536 };
 
 /** One worker and its requests in flight. */
-function startWorker(opts: ParserOptions, bodies: Bodies) {
+function startWorker(opts: ParserOptions, bodies: Bodies, readTime: Record<string, number>) {
   const worker = new Worker(workerUrl(), {
     workerData: { opts },
     resourceLimits: WORKER_HEAP_LIMITS,
@@ -182,6 +184,8 @@ function startWorker(opts: ParserOptions, bodies: Bodies) {
     if (p.block !== null) recycleBlock(p.block);
     if ('error' in msg) p.reject(new Error(`parser worker failed: ${msg.error}`));
     else {
+      if (msg.readTime !== undefined)
+        for (const format in msg.readTime) readTime[format] = (readTime[format] ?? 0) + msg.readTime[format];
       try {
         // Encoded by our own worker: the layout is checked, not every value again.
         const rows = deserializeRows(new Uint8Array(msg.body, 0, msg.size), { trusted: true });
@@ -227,12 +231,14 @@ export function createEncodePool(opts: EncodePoolOptions): EncodePool {
   }
   createParser(parserOpts);
   const bodies: Bodies = { spare: [], of: new WeakMap() };
-  const workers = Array.from({ length: threads }, () => startWorker(parserOpts, bodies));
+  const readTime: Record<string, number> = {};
+  const workers = Array.from({ length: threads }, () => startWorker(parserOpts, bodies, readTime));
   let turn = 0;
   const inOrder = inSubmissionOrder();
   let last: Promise<unknown> = Promise.resolve();
   let closed = false;
   return {
+    readTime,
     encode(batch, hints = {}) {
       if (closed) return Promise.reject(new Error('parser pool closed'));
       const work = workers[turn].encode(batch, hints);

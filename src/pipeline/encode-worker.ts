@@ -27,6 +27,8 @@ if (port !== null) {
     try {
       const body = run(req);
       msg = { id: req.id, body: body.buffer as SharedArrayBuffer, size: body.length };
+      const readTime = takeReadTime();
+      if (readTime !== null) msg.readTime = readTime;
     } catch (err) {
       msg = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     }
@@ -45,6 +47,21 @@ if (port !== null) {
       parsers.set(key, p);
     }
     return p;
+  }
+
+  /** The read-time counts of the parsers since the last answer (zeroed), or null for none. */
+  function takeReadTime(): Record<string, number> | null {
+    let out: Record<string, number> | null = null;
+    for (const p of parsers.values()) {
+      const counts = p.readTime;
+      for (const format in counts) {
+        if (counts[format] === 0) continue;
+        out ??= {};
+        out[format] = (out[format] ?? 0) + counts[format];
+        counts[format] = 0;
+      }
+    }
+    return out;
   }
 
   function run(req: EncodeRequest): Uint8Array {

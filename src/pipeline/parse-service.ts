@@ -74,6 +74,8 @@ export async function startParseService(opts: ParseServiceOptions): Promise<Pars
   const counters: ComponentCounters = newCounters('parser');
   // One parser for every request: format detection sticks per source across batches.
   const parse = createParser(opts.parser);
+  // The parser's own counts, read when /metrics is asked.
+  counters.time_received = parse.readTime;
   // Events go to the store as segment rows, encoded here (the store then copies bytes instead of
   // decoding JSON and encoding each string again), unless it answers that it cannot take them.
   const choice: BodyChoice = { binary: true };

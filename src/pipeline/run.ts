@@ -15,8 +15,8 @@ import { parserWorkers } from '../core/parse-config.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { type GeneratorSummary, generate } from '../generator/index.js';
-import { createParser } from '../parser/index.js';
-import { type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
+import { type BatchParser, createParser } from '../parser/index.js';
+import { addTimeReceived, type ComponentCounters, type RunningServer, startServer } from '../server/index.js';
 import { committedPositions } from '../storage/index.js';
 import type { EncodedRows } from '../storage/rows/index.js';
 import { createEncodePool, type EncodePool, type SourceHints } from './encode-pool.js';
@@ -84,10 +84,12 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
   let sources: Source[] = [];
   let writer: StoreWriter | null = null;
   let collected = 0;
+  // The sources' parsers when they parse on this thread (their read-time counts, for /metrics).
+  const parsers: BatchParser[] = [];
   let server: RunningServer;
   try {
     server = await startServer({
-      counters: () => runCounters(sources, collected, writer),
+      counters: () => runCounters(sources, collected, writer, pool?.readTime ?? null, parsers),
       store,
       host: config.server.host,
       port: config.server.port,
@@ -138,6 +140,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       format: source.format,
       service: source.service ?? null,
     });
+    parsers.push(parse);
     for await (const batch of source.batches()) {
       collected += batch.events.length;
       await w.writeRaw(batch.events, parse, batch.ack);
@@ -237,7 +240,13 @@ async function pumpThroughPool(
 }
 
 /** The counters of `logpipe run`'s parts, as separate components for `logpipe status`. */
-function runCounters(sources: Source[], collected: number, writer: StoreWriter | null): ComponentCounters[] {
+function runCounters(
+  sources: Source[],
+  collected: number,
+  writer: StoreWriter | null,
+  poolReadTime: Readonly<Record<string, number>> | null,
+  parsers: readonly BatchParser[],
+): ComponentCounters[] {
   const w = writer?.stats() ?? { stored: 0, duplicates: 0, appends: 0, queued: 0, retries: 0, unstored: 0 };
   const base = { bytes_in: 0, bytes_out: 0, errors: 0, queue_depth: 0, last_error: null };
   const { bytes_read, lag_bytes, checkpoint_age_s } = sourcesLag(sources);
@@ -252,7 +261,7 @@ function runCounters(sources: Source[], collected: number, writer: StoreWriter |
       lag_bytes,
       checkpoint_age_s,
     },
-    { ...base, component: 'parser', events_in: collected, events_out: collected },
+    parserCounters({ ...base, component: 'parser', events_in: collected, events_out: collected }),
     {
       ...base,
       component: 'store',
@@ -262,6 +271,12 @@ function runCounters(sources: Source[], collected: number, writer: StoreWriter |
       queue_depth: w.queued,
     },
   ];
+
+  function parserCounters(c: ComponentCounters): ComponentCounters {
+    if (poolReadTime !== null) addTimeReceived(c, poolReadTime);
+    for (const p of parsers) addTimeReceived(c, p.readTime);
+    return c;
+  }
 }
 
 async function runGenerator(

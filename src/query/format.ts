@@ -50,7 +50,32 @@ const LEVEL_COLOR: Record<string, string> = {
 const RESET = '\x1b[0m';
 const MAX_SERVICE_WIDTH = 20;
 
+/**
+ * The mark after the time of an event that has no time of its own (fields.ts_source, set by the
+ * parser): `?` the time it was read, `^` the time of the event before it in its file.
+ */
+const TS_SOURCE_MARK: Record<string, string> = { received: '?', previous: '^' };
+
+/** The mark for an event's `fields` (an object, or its JSON text), or '' for an event with its own time. */
+function tsMark(fields: unknown): string {
+  let f = fields;
+  if (typeof f === 'string') {
+    if (!f.includes('"ts_source"')) return '';
+    try {
+      f = JSON.parse(f);
+    } catch {
+      return '';
+    }
+  }
+  if (f === null || typeof f !== 'object') return '';
+  const v = (f as Record<string, unknown>).ts_source;
+  return typeof v === 'string' ? (TS_SOURCE_MARK[v] ?? '') : '';
+}
+
 function formatEvents(rows: QueryRows, opts: FormatOptions): string {
+  // A column of marks only when some event needs one, so the usual output stays as it was.
+  const marks = rows.rows.map((r) => tsMark(r.fields));
+  const marked = marks.some((m) => m !== '');
   let serviceWidth = 0;
   const services = rows.rows.map((r) => {
     const s = escapeControls(textOf(r.service));
@@ -60,7 +85,7 @@ function formatEvents(rows: QueryRows, opts: FormatOptions): string {
   let out = '';
   for (let i = 0; i < rows.rows.length; i++) {
     const r = rows.rows[i];
-    const time = shortTime(textOf(r.ts));
+    const time = marked ? shortTime(textOf(r.ts)) + (marks[i] || ' ') : shortTime(textOf(r.ts));
     const levelText = escapeControls(textOf(r.level));
     const level = cut(levelText, 5).padEnd(5);
     const service = cut(services[i], serviceWidth).padEnd(serviceWidth);

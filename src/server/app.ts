@@ -27,7 +27,7 @@ import {
   mediaType,
   requireComponent,
 } from './link-auth.js';
-import { addOpsRoutes, type ComponentCounters, countError, newCounters } from './ops.js';
+import { addOpsRoutes, addTimeReceived, type ComponentCounters, countError, newCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
 import { assertTailable, followQuery } from './tail.js';
 
@@ -187,10 +187,13 @@ export function createApp(opts: AppOptions): Hono {
         const raws = decodeRawLines(body);
         // Parsed as they go into the batch (access lines straight into rows).
         const batch = opts.store.batch();
-        batch.addRaw(
-          raws,
-          parserFor({ format: c.req.query('format'), service: c.req.query('service'), parser: opts.parser }),
-        );
+        const parse = parserFor({
+          format: c.req.query('format'),
+          service: c.req.query('service'),
+          parser: opts.parser,
+        });
+        batch.addRaw(raws, parse);
+        addTimeReceived(own, parse.readTime);
         input = batch;
         own.events_in += raws.length;
       } else if (type?.startsWith(INTERNAL_MEDIA_PREFIX)) {
@@ -207,6 +210,7 @@ export function createApp(opts: AppOptions): Hono {
           service: c.req.query('service'),
           parser: opts.parser,
           requireComponent: component,
+          parsedWith: (parse) => addTimeReceived(own, parse.readTime),
         });
         own.events_in += input.length;
       }

@@ -2,5 +2,14 @@
 export { type AppOptions, createApp } from './app.js';
 export { findServer, readServerInfo, type ServerInfo, serverInfoPath } from './discovery.js';
 export { type ListenOptions, type RunningServer, startServer } from './listen.js';
-export { addOpsRoutes, type ComponentCounters, type ComponentStatus } from './ops.js';
-export { MAX_ROWS, type QueryRequest, type QueryResponse, runQuery } from './query-service.js';
+export { addOpsRoutes, addTimeReceived, type ComponentCounters, type ComponentStatus } from './ops.js';
+export {
+  countTimeSources,
+  MAX_ROWS,
+  type QueryRequest,
+  type QueryResponse,
+  runQuery,
+  TIME_SOURCES_QUERY,
+  type TimeSources,
+  timeSourcesOf,
+} from './query-service.js';

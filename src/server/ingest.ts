@@ -29,6 +29,8 @@ export interface IngestOptions {
    * identities); throws when the sender may not send one. Absent: every stream is taken.
    */
   requireComponent?: (what: string) => void;
+  /** Told the parser a body's lines were parsed with, once they are (for its counts). */
+  parsedWith?: (parse: BatchParser) => void;
 }
 
 /** Decodes a request body into events; throws UserError naming a bad line. */
@@ -39,7 +41,11 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
   if (kind !== null) opts.requireComponent?.(`a ${kind} stream`);
   if (kind === 'log-events') return decodeAll(lines, decodeLogEvent);
   const parse = parserFor(opts);
-  if (kind === 'raw-events') return parse(decodeAll(lines, decodeRawEvent));
+  if (kind === 'raw-events') {
+    const events = parse(decodeAll(lines, decodeRawEvent));
+    opts.parsedWith?.(parse);
+    return events;
+  }
   // Plain lines: each request is its own generation of the source, offsets are byte offsets in it.
   const source = opts.source ?? 'http';
   const generation = `http-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -51,7 +57,9 @@ export function decodeIngestBody(text: string, opts: IngestOptions = {}): LogEve
     raws.push({ source, generation, offset, line: clean, received_at: now });
     offset += Buffer.byteLength(line) + 1;
   }
-  return parse(raws);
+  const events = parse(raws);
+  opts.parsedWith?.(parse);
+  return events;
 }
 
 /** The parser a body is read with: the long-lived one given, or one for this body's options. */

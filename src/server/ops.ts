@@ -25,7 +25,22 @@ export interface ComponentCounters {
   /** Store files moved to quarantine (or left out by a read-only open), and data files found missing (stores). */
   quarantined_files?: number;
   missing_files?: number;
+  /**
+   * Events that got the time they were read because their line had no time of its own
+   * (`fields.ts_source: "received"`), by format (parsers): the parser's `readTime` counts.
+   */
+  time_received?: Record<string, number>;
   last_error?: string | null;
+}
+
+/** Adds a parser's read-time counts (by format) to a component's. */
+export function addTimeReceived(c: ComponentCounters, counts: Readonly<Record<string, number>>): void {
+  for (const format in counts) {
+    const n = counts[format];
+    if (!(n > 0)) continue;
+    const into = (c.time_received ??= {});
+    into[format] = (into[format] ?? 0) + n;
+  }
 }
 
 /** A component's counters at zero. */
@@ -156,6 +171,21 @@ function buildRegistry(status: () => ComponentStatus[]): Registry {
     'Errors: failed deliveries, rejected requests, failed appends.',
     (s) => s.errors,
   );
+  // By format, not by source: sources are paths a glob may match by the thousand.
+  new Counter({
+    name: 'logpipe_events_time_received_total',
+    help: 'Events without a time of their own in their line, given the time they were read (fields.ts_source="received").',
+    labelNames: ['component', 'format'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const s of status()) {
+        const counts = s.time_received;
+        if (counts === undefined) continue;
+        for (const format in counts) this.inc({ component: s.component, format }, counts[format]);
+      }
+    },
+  });
   gauge('logpipe_queue_depth', 'Batches or events waiting inside the component.', (s) => s.queue_depth);
   gauge('logpipe_lag_bytes', 'Bytes in watched files not yet stored.', (s) => s.lag_bytes);
   gauge(

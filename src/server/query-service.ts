@@ -25,6 +25,52 @@ export interface QueryResponse extends QueryRows {
   /** With `explain`: what ran. */
   sql?: string;
   params?: unknown[];
+  /** With `explain`: events of the time range without a time of their own. */
+  time_sources?: TimeSources;
+}
+
+/**
+ * Events without a time of their own (the parser's `fields.ts_source`), by where their time came
+ * from: `received`, the time the line was read; `previous`, the time of the event before it in
+ * its file (imports).
+ */
+export interface TimeSources {
+  received: number;
+  previous: number;
+}
+
+/** The query that counts them; its rows are read by `timeSourcesOf`. */
+export const TIME_SOURCES_QUERY = 'ts_source:* | count by ts_source';
+
+/** The counts in the rows of TIME_SOURCES_QUERY. */
+export function timeSourcesOf(rows: QueryRows['rows']): TimeSources {
+  const out: TimeSources = { received: 0, previous: 0 };
+  for (const r of rows) {
+    // The engine may give the field's value as JSON text.
+    let k = r.ts_source;
+    if (typeof k === 'string' && k.startsWith('"')) {
+      try {
+        k = JSON.parse(k);
+      } catch {}
+    }
+    const n = Number(r.count);
+    if ((k === 'received' || k === 'previous') && Number.isFinite(n)) out[k] += n;
+  }
+  return out;
+}
+
+/**
+ * Counts the events of a time range without a time of their own. A query over the rows (the
+ * flag is a field, not a catalog column): it reads the `fields` of the range's files.
+ */
+export async function countTimeSources(
+  store: StorageEngine,
+  range: { fromUs?: number; toUs?: number },
+  timeoutMs?: number,
+): Promise<TimeSources> {
+  const plan = planQuery(parseQuery(TIME_SOURCES_QUERY), store.dialect, range);
+  const r = await store.query(plan, { maxRows: 100, timeoutMs, range: plan.range });
+  return timeSourcesOf(r.rows);
 }
 
 /** Hard bound on rows any one answer carries. */
@@ -32,6 +78,14 @@ export const MAX_ROWS = 100_000;
 
 /** Parses, plans and runs a query; throws QueryError for bad text, StorageError for engine failures. */
 export async function runQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
+  const res = await answerQuery(store, req);
+  if (req.explain) {
+    res.time_sources = await countTimeSources(store, { fromUs: req.fromUs, toUs: req.toUs }, req.timeoutMs);
+  }
+  return res;
+}
+
+async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
   const ast = parseQuery(req.q);
   // A plain search wants the newest matches only: try the newest partitions first. If they hold
   // a full page of matches, those are the newest of all (everything else is older), and the rest

@@ -134,7 +134,7 @@ describe('a numeric time out of range is not understood, not clamped or wrapped'
     const row = JSON.parse(q.stdout.trim()) as { ts: string; fields: Record<string, unknown> };
     expect(row.ts.startsWith('1970')).toBe(false);
     expect(Date.parse(row.ts)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
-    expect(row.fields).toEqual({ ts: 1e300, ts_out_of_range: true });
+    expect(row.fields).toEqual({ ts: 1e300, ts_out_of_range: true, ts_source: 'received' });
   });
 });
 

@@ -110,3 +110,30 @@ describe('auto-detection across the formats', () => {
     );
   });
 });
+
+describe('prose with key=value fragments', () => {
+  it('is neither kv nor logfmt, and t=4 in it is not its time', () => {
+    const parse = createParser();
+    const lines = [
+      'the loop ran with n=3 and then t=4 before it stopped',
+      'Set x=1 and y=2 in the config file to enable it',
+      'warning: expected a=b but found a=c instead',
+    ];
+    const out = parse(lines.map((l) => raw('prose', l)));
+    for (const e of out) {
+      expect(['kv', 'logfmt']).not.toContain(e.format);
+      expect(e.ts).toBe(READ_AT * 1000);
+      expect(e.fields.ts_source).toBe('received');
+    }
+  });
+
+  it('does not stop real kv and logfmt lines from being detected after it', () => {
+    const parse = createParser();
+    const out = parse([
+      raw('mixed', 'the loop ran with n=3 and then t=4 before it stopped'),
+      raw('mixed', 'time=2026-11-27T12:00:00Z level=info msg="request done" status=200'),
+      raw('mixed', '2026-11-27 12:00:00 WARN payment retry user=bob, amount=12.50'),
+    ]);
+    expect(out.map((e) => e.format)).toEqual(['unknown', 'logfmt', 'kv']);
+  });
+});

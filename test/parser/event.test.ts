@@ -12,7 +12,7 @@ const raw: RawEvent = {
 };
 
 describe('toLogEvent', () => {
-  it('copies identity, uses the read time when the line has none', () => {
+  it('copies identity, uses the read time when the line has none and says so', () => {
     expect(toLogEvent(raw, parseUnknown('hi'), { service: null, host: null })).toEqual({
       ts: 1_700_000_000_123_000,
       level: 'unknown',
@@ -23,9 +23,22 @@ describe('toLogEvent', () => {
       offset: 42,
       format: 'unknown',
       message: 'hi',
-      fields: {},
+      fields: { ts_source: 'received' },
       raw: 'hi',
     });
+  });
+
+  it('uses the previous time when one is given, flagged as such', () => {
+    const e = toLogEvent(raw, parseUnknown('hi'), { service: null, host: null }, 1_600_000_000_000_000);
+    expect(e.ts).toBe(1_600_000_000_000_000);
+    expect(e.fields).toEqual({ ts_source: 'previous' });
+  });
+
+  it('leaves an event with its own time unflagged, whatever previous time is given', () => {
+    const p = { ...parseUnknown('hi'), ts: 1_500_000_000_000_000 };
+    const e = toLogEvent(raw, p, { service: null, host: null }, 1_600_000_000_000_000);
+    expect(e.ts).toBe(1_500_000_000_000_000);
+    expect(e.fields).toEqual({});
   });
 
   it('prefers the line, then the RawEvent, then the defaults for service and host', () => {
@@ -42,7 +55,7 @@ describe('toLogEvent', () => {
     for (const ts of [Number.MAX_SAFE_INTEGER + 1, -Number.MAX_SAFE_INTEGER - 2, 1e297, Infinity]) {
       const e = toLogEvent(raw, { ...parseUnknown('hi'), ts, fields: { a: 1 } }, d);
       expect(e.ts).toBe(1_700_000_000_123_000);
-      expect(e.fields).toEqual({ a: 1, ts_out_of_range: true });
+      expect(e.fields).toEqual({ a: 1, ts_out_of_range: true, ts_source: 'received' });
     }
     const edge = toLogEvent(raw, { ...parseUnknown('hi'), ts: Number.MAX_SAFE_INTEGER }, d);
     expect(edge.ts).toBe(Number.MAX_SAFE_INTEGER);
@@ -54,6 +67,7 @@ describe('toLogEvent', () => {
       toLogEvent({ ...raw, truncated: true }, parseUnknown('hi'), { service: null, host: null }).fields,
     ).toEqual({
       truncated: true,
+      ts_source: 'received',
     });
   });
 });

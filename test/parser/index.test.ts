@@ -123,3 +123,53 @@ describe('createParser', () => {
     expect(() => createParser({ patterns, format: 'order' })).toThrow(/one of .*orders/);
   });
 });
+
+describe('events without their own time', () => {
+  const READ_US = 1_764_244_800_000_000;
+  const JAVA = '2016-09-28 04:30:31,123 ERROR [main] com.example.App - failed';
+  const JAVA_US = Date.UTC(2016, 8, 28, 4, 30, 31, 123) * 1000;
+
+  it('get the read time, flagged received and counted by format', () => {
+    const parse = createParser();
+    const out = parse([raw(JAVA), raw('\tat com.example.App.main(App.java:12)'), raw('plain words')]);
+    expect(out[0].ts).toBe(JAVA_US);
+    expect(out[0].fields.ts_source).toBeUndefined();
+    expect(out[1]).toMatchObject({ ts: READ_US, fields: { ts_source: 'received' } });
+    expect(out[2]).toMatchObject({ ts: READ_US, fields: { ts_source: 'received' } });
+    expect(parse.readTime).toEqual({ unknown: 2 });
+  });
+
+  it('with missingTime previous, get the time of the previous event of their source', () => {
+    const parse = createParser({ missingTime: 'previous' });
+    const out = parse([
+      raw('orphan line before any time'),
+      raw(JAVA),
+      raw('\tat com.example.App.main(App.java:12)'),
+      raw('a line of another file', { source: 'other.log' }),
+    ]);
+    expect(out[0]).toMatchObject({ ts: READ_US, fields: { ts_source: 'received' } });
+    expect(out[1].fields.ts_source).toBeUndefined();
+    expect(out[2]).toMatchObject({ ts: JAVA_US, fields: { ts_source: 'previous' } });
+    expect(out[3]).toMatchObject({ ts: READ_US, fields: { ts_source: 'received' } });
+    // Across batches too: the parser remembers per source.
+    const next = parse([raw('Caused by: java.io.IOException: gone')]);
+    expect(next[0]).toMatchObject({ ts: JAVA_US, fields: { ts_source: 'previous' } });
+    // Only read times are counted.
+    expect(parse.readTime).toEqual({ unknown: 2 });
+  });
+
+  it('with missingTime previous, take the time of an access line the store read itself', () => {
+    const parse = createParser({ missingTime: 'previous' });
+    // The first access line settles detection; the store then reads the next ones itself.
+    parse([raw(APACHE)]);
+    const later = APACHE.replace('27/Nov/2026:12:00:00', '28/Nov/2026:09:30:00');
+    const e = raw(later);
+    expect(parse.accessPlan(e)).not.toBeNull();
+    parse.tookAccess(e);
+    const out = parse([raw('a stray line')]);
+    expect(out[0]).toMatchObject({
+      ts: Date.UTC(2026, 10, 28, 9, 30) * 1000,
+      fields: { ts_source: 'previous' },
+    });
+  });
+});

@@ -138,12 +138,55 @@ describe('timestamps', () => {
     expect(scanAnyTime('12345 apples', 0, UTC, ref)).toBeNaN();
   });
 
+  it('reads the layouts of real systems: dotted, dashed-dotted, unpadded, year-less', () => {
+    const ref = Date.UTC(2026, 10, 27, 12);
+    // Blue Gene/L and DB2.
+    expect(scanAnyTime('2005-11-09-12.01.01.415321 R21', 0, UTC, ref)).toBe(
+      us('2005-11-09T12:01:01.415Z') + 321,
+    );
+    expect(scan.end).toBe(26);
+    // Dotted dates with a time; a date alone (a version) is not a stamp.
+    expect(scanAnyTime('2005.11.09 12:01:01 x', 0, UTC, ref)).toBe(us('2005-11-09T12:01:01Z'));
+    expect(scanAnyTime('27.11.2026 12:00:00,5 x', 0, UTC, ref)).toBe(us('2026-11-27T12:00:00.500Z'));
+    expect(scanAnyTime('2005.11.09 R21', 0, UTC, ref)).toBeNaN();
+    // Proxifier's MM.dd, year-less: a month after the read time's is last year's.
+    expect(scanAnyTime('10.30 16:49:06] x', 0, UTC, ref)).toBe(us('2026-10-30T16:49:06Z'));
+    expect(scanAnyTime('12.30 16:49:06] x', 0, UTC, ref)).toBe(us('2025-12-30T16:49:06Z'));
+    // Unpadded compact clock; `:SSS` is a count of milliseconds.
+    expect(scanDashCompactDate('20180102-9:4:7:88|x', 0, UTC)).toBe(us('2018-01-02T09:04:07.088Z'));
+    expect(scan.end).toBe(17);
+    expect(scanDashCompactDate('20171223-22:15:29:606|x', 0, UTC)).toBe(us('2017-12-23T22:15:29.606Z'));
+    expect(scanDashCompactDate('20171223-22:15:29.5 x', 0, UTC)).toBe(us('2017-12-23T22:15:29.500Z'));
+    expect(scanDashCompactDate('20171223-25:15:29', 0, UTC)).toBeNaN();
+    expect(scanDashCompactDate('20171223-1:123:4', 0, UTC)).toBeNaN();
+    // ISO with unpadded fields.
+    expect(scanAnyTime('2017-1-5 3:04:5.25 x', 0, UTC, ref)).toBe(us('2017-01-05T03:04:05.250Z'));
+    expect(scanAnyTime('2017-11-05T3:4:5+01:00 x', 0, UTC, ref)).toBe(us('2017-11-05T02:04:05Z'));
+    expect(scanAnyTime('2017-1-5 x', 0, UTC, ref)).toBeNaN();
+    // US dates, unpadded, with AM/PM.
+    expect(scanAnyTime('9/28/2016 4:30:31 AM x', 0, UTC, ref)).toBe(us('2016-09-28T04:30:31Z'));
+    expect(scanAnyTime('12/28/2016, 12:05:00 AM x', 0, UTC, ref)).toBe(us('2016-12-28T00:05:00Z'));
+    expect(scanAnyTime('12/5/2016 12:05:00.5 PM', 0, UTC, ref)).toBe(us('2016-12-05T12:05:00.500Z'));
+    expect(scanAnyTime('1/2/2017 11:59:59 pm', 0, UTC, ref)).toBe(us('2017-01-02T23:59:59Z'));
+    expect(scanAnyTime('1/2/2017 23:59:59 x', 0, UTC, ref)).toBe(us('2017-01-02T23:59:59Z'));
+    expect(scanAnyTime('13/2/2017 1:00:00', 0, UTC, ref)).toBeNaN();
+    expect(scanAnyTime('1/2 x', 0, UTC, ref)).toBeNaN();
+    // Redis: with a year, and the older year-less `dd MMM`.
+    expect(scanAnyTime('06 Nov 2017 11:11:11.123 *', 0, UTC, ref)).toBe(us('2017-11-06T11:11:11.123Z'));
+    expect(scanAnyTime('14 Nov 07:01:22.119 *', 0, UTC, ref)).toBe(us('2026-11-14T07:01:22.119Z'));
+  });
+
   it('infers the year: December logs read in January belong to the year before', () => {
     const jan2 = Date.UTC(2027, 0, 2);
     expect(inferYear(12, 31, 23, 0, 0, jan2)).toBe(2026);
     expect(inferYear(1, 1, 0, 0, 0, jan2)).toBe(2027);
     // Up to a day ahead is clock skew, not last year.
     expect(inferYear(1, 2, 12, 0, 0, jan2)).toBe(2027);
+    // A month after the read time's month is last year's, so a file never jumps ahead.
+    expect(inferYear(2, 1, 0, 0, 0, jan2)).toBe(2026);
+    // 29 February only exists in leap years.
+    expect(inferYear(2, 29, 12, 0, 0, Date.UTC(2027, 5, 1))).toBe(2024);
+    expect(inferYear(2, 29, 12, 0, 0, Date.UTC(2028, 5, 1))).toBe(2028);
   });
 
   it('applies a default zone to zone-less stamps only', () => {

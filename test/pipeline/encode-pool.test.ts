@@ -57,6 +57,22 @@ describe('createEncodePool', () => {
     }
   });
 
+  it("adds up the workers' counts of events given their read time, by format", async () => {
+    const pool = createEncodePool({ threads: 2 });
+    try {
+      const batch = (k: number) => [
+        ev(`s${k}`, 'no time here', 0),
+        ev(`s${k}`, '{"msg":"nor here"}', 20),
+        ev(`s${k}`, '2026-11-27 12:00:00 INFO timed', 40),
+      ];
+      // Two batches, one to each worker.
+      await Promise.all([pool.encode(batch(1)), pool.encode(batch(2))]);
+      expect(pool.readTime).toEqual({ unknown: 2, json: 2 });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("takes a file's block of lines, moved to the worker, and encodes it as its events", async () => {
     const access = (i: number) =>
       `10.0.0.${i % 250} - - [02/Dec/2026:10:00:00 +0000] "GET /r/${i} HTTP/1.1" 200 ${i} "-" "ua ${i % 3}"`;

@@ -231,6 +231,16 @@ describe('parse service', () => {
     expect(metrics.split('\n')).toContain('logpipe_events_in_total{component="parser"} 3');
   });
 
+  it('counts events given their read time by format in /metrics', async () => {
+    const store = await receiver(storedAll);
+    const p = await parser(store.url);
+    await post(p.url, rawBatch([...LINES, 'a line with no time', 'nor this one']));
+    const metrics = await (await fetch(`${p.url}/metrics`)).text();
+    expect(metrics.split('\n')).toContain(
+      'logpipe_events_time_received_total{component="parser",format="unknown"} 2',
+    );
+  });
+
   it('answers 404 as JSON for an unknown route', async () => {
     const store = await receiver(storedAll);
     const p = await parser(store.url);

@@ -121,3 +121,40 @@ describe('escapeControls', () => {
     expect(escapeControls('plain ünïcödé 日本 🎉')).toBe('plain ünïcödé 日本 🎉');
   });
 });
+
+describe('events without their own time', () => {
+  const rows: QueryRows = {
+    columns: ['ts', 'level', 'service', 'message', 'fields'],
+    rows: [
+      { ts: '2026-01-02T03:04:06.000000Z', level: 'info', service: null, message: 'own', fields: {} },
+      {
+        ts: '2026-01-02T03:04:05.000000Z',
+        level: 'unknown',
+        service: null,
+        message: 'read',
+        fields: { ts_source: 'received' },
+      },
+      {
+        ts: '2026-01-02T03:04:04.000000Z',
+        level: 'unknown',
+        service: null,
+        message: 'inherited',
+        fields: '{"ts_source":"previous"}',
+      },
+    ],
+    elapsed_ms: 1,
+  };
+
+  it('mark the time in the table: ? for the read time, ^ for the previous event', () => {
+    expect(formatRows(rows, 'table', { color: false })).toBe(
+      '2026-01-02 03:04:06.000  info  own\n' +
+        '2026-01-02 03:04:05.000? unkn… read\n' +
+        '2026-01-02 03:04:04.000^ unkn… inherited\n',
+    );
+  });
+
+  it('leave the table as it is when no event needs a mark', () => {
+    const own = { ...rows, rows: [rows.rows[0]] };
+    expect(formatRows(own, 'table', { color: false })).toBe('2026-01-02 03:04:06.000 info  own\n');
+  });
+});

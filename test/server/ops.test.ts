@@ -184,6 +184,32 @@ describe('store API ops routes', () => {
     }
   });
 
+  it('counts events given their read time by format in /metrics, whatever the body', async () => {
+    const { app, store } = await setup();
+    try {
+      // Plain lines: one without a time, one with.
+      let res = await app.request('/api/ingest', {
+        method: 'POST',
+        body: 'no time in this line\n2026-11-27 12:00:00 INFO started\n',
+      });
+      expect(res.status).toBe(200);
+      // Raw events: one more without a time.
+      res = await app.request('/api/ingest', {
+        method: 'POST',
+        body: rawStream([raw('fp2', 0, 'neither in this one')]),
+      });
+      expect(res.status).toBe(200);
+      const [s] = await statusOf(app);
+      expect(s.time_received).toEqual({ unknown: 2 });
+      const text = await (await app.request('/metrics')).text();
+      expect(text.split('\n')).toContain(
+        'logpipe_events_time_received_total{component="store",format="unknown"} 2',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('counts a rejected request as an error with its message', async () => {
     const { app, store } = await setup();
     try {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { QueryError } from '../../src/core/errors.js';
 import type { LogEvent } from '../../src/core/events.js';
@@ -43,6 +44,17 @@ describe('live tail', () => {
     ac.abort();
     await following;
     expect(seen.sort()).toEqual([1, 3, 4]);
+    await store.close();
+  });
+
+  it('keeps one abort listener at most while it polls', async () => {
+    const store = await openDuckDbStore({ path: ':memory:' });
+    const ac = new AbortController();
+    const following = followQuery(store, { q: '*', signal: ac.signal, pollMs: 1, onRows: () => {} });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(getEventListeners(ac.signal, 'abort').length).toBeLessThanOrEqual(1);
+    ac.abort();
+    await following;
     await store.close();
   });
 

@@ -6,15 +6,29 @@
  */
 import type { Fields, Level } from '../../core/events.js';
 import { levelFromSyslogSeverity, normaliseLevel } from '../../core/levels.js';
-import { levelWord } from '../level-words.js';
+import { levelToken, levelWord } from '../level-words.js';
 import { epochToMicros, inTimeRange, parseEpochText, parseIso, type Zone } from '../timestamps/index.js';
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 
-const TS_KEYS = ['ts', 'timestamp', 'time', '@timestamp', 't', 'date'];
-const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel'];
-const MESSAGE_KEYS = ['msg', 'message', 'event'];
-const SERVICE_KEYS = ['service', 'app'];
-const HOST_KEYS = ['host', 'hostname'];
+/** Keys whose value is taken for the event's time (the first that holds one). */
+// After the common names: AWS CloudTrail's `eventTime`, the systemd journal's fields (`journalctl
+// -o json`: `__REALTIME_TIMESTAMP` µs, `PRIORITY` 0-7, `MESSAGE`, `SYSLOG_IDENTIFIER`, `_HOSTNAME`).
+export const TS_KEYS = [
+  'ts',
+  'timestamp',
+  'time',
+  '@timestamp',
+  't',
+  'date',
+  'eventTime',
+  '__REALTIME_TIMESTAMP',
+];
+const LEVEL_KEYS = ['level', 'lvl', 'severity', 'loglevel', 'PRIORITY'];
+const MESSAGE_KEYS = ['msg', 'message', 'event', 'MESSAGE'];
+const SERVICE_KEYS = ['service', 'app', 'SYSLOG_IDENTIFIER'];
+const HOST_KEYS = ['host', 'hostname', '_HOSTNAME'];
+/** Docker's json-file driver keeps the container's line under `log` (JSON lines only). */
+const CONTAINER_LINE_KEY = 'log';
 
 /** Nesting beyond this is kept as JSON text rather than flattened further. */
 const MAX_DEPTH = 16;
@@ -33,6 +47,8 @@ export function jsonTime(v: unknown, zone: Zone): number {
 /** A level value from JSON: a word, or a number (pino/bunyan 10..60, syslog severity 0..7). */
 export function jsonLevel(v: unknown): Level {
   if (typeof v === 'string') {
+    // A syslog severity as text (the journal's `"PRIORITY":"6"`).
+    if (v.length === 1 && v >= '0' && v <= '7') return levelFromSyslogSeverity(v.charCodeAt(0) - 48);
     const l = normaliseLevel(v);
     // The text parsers' word list knows a few more spellings (MySQL's `Note`).
     return l === 'unknown' ? (levelWord(v) ?? l) : l;
@@ -132,7 +148,18 @@ export function fromObject(o: Obj, ctx: ParseContext, format: string, line: stri
     if (raw.toLowerCase() !== level) levelRaw = raw;
     break;
   }
-  const msgKey = firstString(o, MESSAGE_KEYS);
+  let msgKey = firstString(o, MESSAGE_KEYS);
+  let message: string | undefined;
+  if (msgKey === undefined && format === 'json' && typeof o[CONTAINER_LINE_KEY] === 'string') {
+    // A container's line: its newline dropped, and its own leading level word used.
+    msgKey = CONTAINER_LINE_KEY;
+    message = containerLine(o[CONTAINER_LINE_KEY] as string);
+    if (level === 'unknown') {
+      let e = 0;
+      while (e < message.length && message.charCodeAt(e) !== 32) e++;
+      level = levelToken(message, 0, e) ?? 'unknown';
+    }
+  }
   const serviceKey = firstString(o, SERVICE_KEYS);
   const hostKey = firstString(o, HOST_KEYS);
 
@@ -147,11 +174,19 @@ export function fromObject(o: Obj, ctx: ParseContext, format: string, line: stri
     ts,
     level,
     // Without a message key the line itself is the message, so a search still finds it.
-    message: msgKey !== undefined ? (o[msgKey] as string) : line,
+    message: message ?? (msgKey !== undefined ? (o[msgKey] as string) : line),
     service: serviceKey !== undefined ? (o[serviceKey] as string) : null,
     host: hostKey !== undefined ? (o[hostKey] as string) : null,
     fields,
   };
+}
+
+/** A container's output line without its line ending. */
+function containerLine(s: string): string {
+  let e = s.length;
+  if (s.charCodeAt(e - 1) === 10) e--;
+  if (s.charCodeAt(e - 1) === 13) e--;
+  return e === s.length ? s : s.slice(0, e);
 }
 
 /** The `json` format. */

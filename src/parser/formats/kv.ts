@@ -1,16 +1,25 @@
 /**
- * key=value lines that are not pure logfmt: an optional timestamp and level up front, free text,
- * and `key=value` pairs among it, separated by spaces, commas or semicolons:
+ * key=value lines that are not pure logfmt: an optional timestamp and level up front, a message,
+ * then `key=value` pairs, separated by spaces, commas, semicolons or other punctuation:
  *   2026-11-27 12:00:00 WARN payment retry user=bob, amount=12.50; attempt=2
- * At least two pairs are needed. The text outside the pairs is the message.
+ * The shape must be plausible: at least two pairs, and no words among or after them. Prose that
+ * happens to hold `x=1` (`the loop ran with n=3 and then t=4 before it stopped`) is not kv.
+ * The text before the pairs is the message.
  */
 import type { FormatDef, ParseContext, Parsed } from '../types.js';
 import { pair, readPair, typedValue } from '../values.js';
 import { head, scanHead } from './generic.js';
-import { fromObject, type Obj } from './json.js';
+import type { Obj } from './json.js';
+import { fromPairs } from './logfmt.js';
 
 function isBoundary(c: number): boolean {
   return c === 32 || c === 9 || c === 44 || c === 59;
+}
+
+/** A character of a word (a letter, a digit, anything past ASCII), not punctuation or space. */
+function isWordChar(c: number): boolean {
+  const l = c | 0x20;
+  return (l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c >= 128;
 }
 
 /** Parses a key=value line. */
@@ -45,12 +54,17 @@ export function parseKv(line: string, ctx: ParseContext): Parsed | null {
       textFrom = k;
       continue;
     }
+    // A word among or after the pairs: prose with pairs in it, not a kv line.
+    if (count > 0 && isWordChar(line.charCodeAt(k))) return null;
     k++;
   }
   if (count < 2) return null;
   text = (text + line.slice(textFrom, n)).trim();
-  if (text.endsWith(':') || text.endsWith('-') || text.endsWith('|')) text = text.slice(0, -1).trimEnd();
-  const p = fromObject(o, ctx, 'kv', line);
+  const last = text.charCodeAt(text.length - 1);
+  // The separator between the message and its pairs: `:` `-` `|` `;` `,`.
+  if (last === 58 || last === 45 || last === 124 || last === 59 || last === 44)
+    text = text.slice(0, -1).trimEnd();
+  const p = fromPairs(o, ctx, 'kv', line);
   if (Number.isNaN(p.ts)) p.ts = ts;
   if (p.level === 'unknown' && level !== 'unknown') {
     p.level = level;

@@ -67,6 +67,7 @@ export function parseSyslog3164(line: string, ctx: ParseContext): Parsed | null 
   }
   // Tag: program, optional [pid], then `:`.
   let service: string | null = null;
+  let aslLevel: Level | undefined;
   let k = i;
   while (k < n && isTagChar(line.charCodeAt(k))) k++;
   if (k > i && k - i <= 64) {
@@ -80,6 +81,14 @@ export function parseSyslog3164(line: string, ctx: ParseContext): Parsed | null 
         const pid = Number(pidText);
         fields.pid = Number.isInteger(pid) && pidText !== '' ? pid : pidText;
         k = close + 1;
+      }
+    }
+    // macOS (ASL) puts the level between the tag and its colon: `locationd[82] <Warning>: x`.
+    if (pidOk && line.charCodeAt(k) === 32 && line.charCodeAt(k + 1) === 60) {
+      const close = line.indexOf('>', k + 2);
+      if (close > 0 && close - k < 16 && line.charCodeAt(close + 1) === 58) {
+        aslLevel = levelToken(line, k + 1, close + 1);
+        if (aslLevel !== undefined) k = close + 1;
       }
     }
     if (pidOk && line.charCodeAt(k) === 58 && (k + 1 >= n || line.charCodeAt(k + 1) === 32)) {
@@ -97,7 +106,7 @@ export function parseSyslog3164(line: string, ctx: ParseContext): Parsed | null 
     // No priority: a leading level word is the best evidence there is.
     let e = i;
     while (e < n && line.charCodeAt(e) !== 32) e++;
-    level = levelToken(line, i, e) ?? 'unknown';
+    level = aslLevel ?? levelToken(line, i, e) ?? 'unknown';
   }
   return { format: 'syslog_rfc3164', ts, level, message, service, host, fields };
 }

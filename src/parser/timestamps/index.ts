@@ -33,9 +33,13 @@ export { scanCtime, scanDayMonthName, scanSyslogDate } from './month-names.js';
 export {
   scanCompactDate,
   scanDashCompactDate,
+  scanDashedDotStamp,
+  scanDotDate,
+  scanLooseIso,
   scanMonthDayDate,
   scanShortSlashDate,
   scanSlashDate,
+  scanUsDate,
 } from './numeric-dates.js';
 export { inferYear } from './stamp-parts.js';
-export { fixedZone, zoneFromName } from './zones.js';
+export { abbreviatedZone, fixedZone, zoneFromName } from './zones.js';

@@ -59,14 +59,23 @@ export function scanCtime(s: string, i: number, zone: Zone): number {
   return zone.toUtcMs(civilDayMs(y, mo, d, secs)) * 1000 + us;
 }
 
-/** `dd-MMM-yyyy HH:mm:ss[.SSS]` (Tomcat, Oracle) */
-export function scanDayMonthName(s: string, i: number, zone: Zone): number {
+/**
+ * `dd-MMM-yyyy HH:mm:ss[.SSS]` (Tomcat, Oracle), `dd MMM yyyy HH:mm:ss[.SSS]` (Redis), and the
+ * year-less `dd MMM HH:mm:ss[.SSS]` (older Redis; the year inferred from `refMs`).
+ */
+export function scanDayMonthName(s: string, i: number, zone: Zone, refMs: number): number {
   const d = digits(s, i, 2);
   const sep = s.charCodeAt(i + 2);
   if (d < 1 || d > 31 || (sep !== 45 && sep !== 32) || s.charCodeAt(i + 6) !== sep) return Number.NaN;
   const mo = monthAt(s, i + 3);
+  if (mo < 0) return Number.NaN;
+  if (sep === 32 && s.charCodeAt(i + 9) === 58) {
+    const secs = clockSeconds(s, i + 7);
+    if (secs < 0) return Number.NaN;
+    return finish(s, i + 15, civilDayMs(yearFor(mo, d, secs, refMs), mo, d, secs), zone);
+  }
   const y = digits(s, i + 7, 4);
-  if (mo < 0 || y < 0 || s.charCodeAt(i + 11) !== 32) return Number.NaN;
+  if (y < 0 || s.charCodeAt(i + 11) !== 32) return Number.NaN;
   const secs = clockSeconds(s, i + 12);
   if (secs < 0) return Number.NaN;
   return finish(s, i + 20, civilDayMs(y, mo, d, secs), zone);

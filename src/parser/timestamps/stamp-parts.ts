@@ -29,6 +29,35 @@ export function clockSeconds(s: string, i: number): number {
 }
 
 /**
+ * Reads `H:m:s` at `i` with each field one or two digits (`9:4:7`, `22:15:29`): the seconds into
+ * the day with `scan.end` past them, or -1.
+ */
+export function looseClock(s: string, i: number): number {
+  let k = i;
+  let total = 0;
+  for (let f = 0; f < 3; f++) {
+    if (f > 0) {
+      if (s.charCodeAt(k) !== 58) return -1;
+      k++;
+    }
+    const c0 = s.charCodeAt(k) - 48;
+    if (c0 < 0 || c0 > 9) return -1;
+    let v = c0;
+    k++;
+    const c1 = s.charCodeAt(k) - 48;
+    if (c1 >= 0 && c1 <= 9) {
+      v = v * 10 + c1;
+      k++;
+    }
+    if (v > (f === 0 ? 24 : f === 1 ? 59 : 60)) return -1;
+    total = total * 60 + v;
+  }
+  if (isDigit(s.charCodeAt(k))) return -1;
+  scan.end = k;
+  return total;
+}
+
+/**
  * A day of month `1`..`31` at `i` as syslog and ctime write it (two digits, one digit, or a pad
  * space then one digit), then a space; -1 when it is not there, else the day with `scan.end` at
  * that space.
@@ -78,14 +107,23 @@ export function yearFor(mo: number, d: number, daySeconds: number, refMs: number
     yearRefMs = refMs;
     yearRef = new Date(refMs).getUTCFullYear();
   }
-  const t = civilDayMs(yearRef, mo, d, daySeconds);
-  return t > refMs + MS_PER_DAY ? yearRef - 1 : yearRef;
+  let y = yearRef;
+  if (civilDayMs(y, mo, d, daySeconds) > refMs + MS_PER_DAY) y--;
+  // 29 February names a leap year: the latest one not after the year found.
+  if (mo === 2 && d === 29) while (!isLeap(y)) y--;
+  return y;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
 /**
- * The year for a stamp without one (syslog, klog, logcat): the year it was read in, unless that
- * puts the stamp more than a day in the future, then the year before (December logs read in
- * January).
+ * The year for a stamp without one (syslog, klog, logcat, Proxifier, old Redis): the year it was
+ * read in, unless that puts the stamp more than a day in the future, then the year before
+ * (December logs read in January). So a file's times never jump ahead of when it is read: a
+ * month after the read time's month is last year's. `29 Feb` takes the latest leap year not
+ * after that.
  */
 export function inferYear(mo: number, d: number, h: number, mi: number, s: number, refMs: number): number {
   return yearFor(mo, d, (h * 60 + mi) * 60 + s, refMs);

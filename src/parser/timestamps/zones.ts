@@ -70,3 +70,45 @@ export function zoneFromName(text: string): Zone | null {
     return null;
   }
 }
+
+/**
+ * Zone abbreviations logs write after a zone-less stamp (PostgreSQL's `%m`, `date`), as minutes
+ * east of UTC. Ambiguous ones (`CST`, `IST`) are left out: the configured zone applies to them.
+ */
+const ZONE_ABBREVIATIONS = new Map<string, number>([
+  ['UTC', 0],
+  ['GMT', 0],
+  ['WET', 0],
+  ['WEST', 60],
+  ['BST', 60],
+  ['CET', 60],
+  ['CEST', 120],
+  ['EET', 120],
+  ['EEST', 180],
+  ['MSK', 180],
+  ['EST', -300],
+  ['EDT', -240],
+  ['CDT', -300],
+  ['MST', -420],
+  ['MDT', -360],
+  ['PST', -480],
+  ['PDT', -420],
+  ['AKST', -540],
+  ['AKDT', -480],
+  ['HST', -600],
+  ['HKT', 480],
+  ['SGT', 480],
+  ['JST', 540],
+  ['KST', 540],
+  ['AEST', 600],
+  ['AEDT', 660],
+  ['NZST', 720],
+  ['NZDT', 780],
+]);
+const ABBREVIATED = new Map<string, Zone>();
+for (const [name, minutes] of ZONE_ABBREVIATIONS) ABBREVIATED.set(name, fixedZone(minutes, name));
+
+/** The zone an abbreviation written after a stamp names (`UTC`, `CEST`, `PDT`...), or undefined. */
+export function abbreviatedZone(name: string): Zone | undefined {
+  return ABBREVIATED.get(name);
+}

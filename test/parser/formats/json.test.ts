@@ -111,6 +111,45 @@ describe('json', () => {
     expect(typeof p?.fields[keys[0]]).toBe('string');
   });
 
+  it("reads the journal's export, CloudTrail records and Docker's json-file lines", () => {
+    const journal = parse(
+      JSON.stringify({
+        __REALTIME_TIMESTAMP: '1510000000123456',
+        PRIORITY: '3',
+        _HOSTNAME: 'web1',
+        SYSLOG_IDENTIFIER: 'nginx',
+        MESSAGE: "nginx.service: Failed with result 'exit-code'.",
+        _PID: '1201',
+      }),
+    );
+    expect(journal).toMatchObject({
+      ts: 1510000000123456,
+      level: 'error',
+      host: 'web1',
+      service: 'nginx',
+      message: "nginx.service: Failed with result 'exit-code'.",
+      fields: { _PID: '1201' },
+    });
+    const trail = parse('{"eventVersion":"1.05","eventTime":"2017-11-06T11:11:11Z","eventName":"GetObject"}');
+    expect(trail).toMatchObject({
+      ts: us('2017-11-06T11:11:11Z'),
+      level: 'unknown',
+      fields: { eventName: 'GetObject' },
+    });
+    const docker = parse(
+      '{"log":"WARN  cache miss\\n","stream":"stderr","time":"2017-11-06T11:11:11.123456789Z"}',
+    );
+    expect(docker).toMatchObject({
+      level: 'warn',
+      message: 'WARN  cache miss',
+      fields: { stream: 'stderr' },
+    });
+    expect(parse('{"log":"listening\\n","time":"2017-11-06T11:11:11Z"}')).toMatchObject({
+      level: 'unknown',
+      message: 'listening',
+    });
+  });
+
   it('rejects anything but a JSON object', () => {
     for (const line of ['', '[1,2]', '"x"', '42', '{bad json}', '{"a":1', 'null', 'plain text {}']) {
       expect(parse(line), line).toBeNull();

@@ -27,6 +27,28 @@ describe('logcat', () => {
     expect(parse('11-27 11:00:00.123  1  2 V Tag: v')?.level).toBe('trace');
   });
 
+  it('parses the brief and time layouts', () => {
+    expect(parse('D/dalvikvm( 1234): GC_CONCURRENT freed 2049K')).toEqual({
+      format: 'logcat',
+      ts: Number.NaN,
+      level: 'debug',
+      message: 'GC_CONCURRENT freed 2049K',
+      service: null,
+      host: null,
+      fields: { pid: 1234, tag: 'dalvikvm' },
+    });
+    expect(parse('W/Tag: short')).toMatchObject({ level: 'warn', message: 'short', fields: { tag: 'Tag' } });
+    expect(parse('11-27 11:00:00.123 E/AndroidRuntime(  585): FATAL EXCEPTION: main')).toMatchObject({
+      ts: us('2026-11-27T11:00:00.123Z'),
+      level: 'error',
+      message: 'FATAL EXCEPTION: main',
+      fields: { pid: 585, tag: 'AndroidRuntime' },
+    });
+    // Prose that looks alike is not logcat.
+    expect(parse('N/A: no value')).toBeNull();
+    expect(parse('I/O error: disk gone')).toBeNull();
+  });
+
   it('rejects other lines', () => {
     expect(parse('11-27 11:00:00.123 I Tag: no pid')).toBeNull();
     expect(parse('2026-11-27 11:00:00 x')).toBeNull();

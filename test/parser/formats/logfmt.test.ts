@@ -36,3 +36,43 @@ describe('logfmt', () => {
     expect(parse('a="unterminated b=2')).toBeNull();
   });
 });
+
+describe('logfmt from real systems', () => {
+  it('reads a Heroku router line', () => {
+    const p = parse(
+      'at=info method=GET path="/" host=myapp.herokuapp.com request_id=8601b555 fwd="204.204.204.204" dyno=web.1 connect=1ms service=18ms status=200 bytes=13 protocol=https',
+    );
+    expect(p?.format).toBe('logfmt');
+    expect(p?.fields).toMatchObject({
+      at: 'info',
+      method: 'GET',
+      path: '/',
+      status: 200,
+      fwd: '204.204.204.204',
+    });
+  });
+
+  it("reads Go's slog text handler", () => {
+    expect(
+      parse(
+        'time=2026-11-27T12:00:00.000Z level=INFO msg="request done" method=GET status=200 duration=1.2ms',
+      ),
+    ).toMatchObject({
+      ts: us('2026-11-27T12:00:00Z'),
+      level: 'info',
+      message: 'request done',
+      fields: { method: 'GET', status: 200, duration: '1.2ms' },
+    });
+  });
+
+  it('does not take a small number under a time key for the time', () => {
+    const p = parse('t=4 n=10 msg="tick"');
+    expect(p?.ts).toBeNaN();
+    expect(p?.fields).toEqual({ t: 4, n: 10 });
+    expect(parse('ts=1700000000123 msg=x')?.ts).toBe(us('2023-11-14T22:13:20.123Z'));
+  });
+
+  it('refuses prose with pairs in it', () => {
+    expect(parse('n=3 and then t=4 before it stopped')).toBeNull();
+  });
+});

@@ -43,6 +43,15 @@ describe('syslog_rfc3164', () => {
     expect(parse('<13>Nov 27 11:00:00 systemd[1]: Started')?.host).toBeNull();
   });
 
+  it("reads macOS's level between the tag and its colon", () => {
+    const p = parse(
+      "Jul  1 09:00:55 calvisitor-10-105-160-95 locationd[82] <Warning>: Location icon is 'Inactive'",
+    );
+    expect(p).toMatchObject({ level: 'warn', service: 'locationd', message: "Location icon is 'Inactive'" });
+    expect(parse('Jul  1 09:00:55 host launchd[1] <Notice>: x')?.level).toBe('info');
+    expect(parse('Jul  1 09:00:55 host kernel[0]: <x> not a level')?.level).toBe('unknown');
+  });
+
   it('does not take application lines for syslog', () => {
     expect(parse('2026-11-27 12:00:00 ERROR db: timeout')).toBeNull();
     expect(parse('2026-11-27 12:00:00 host message without tag')).toBeNull();
