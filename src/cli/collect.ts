@@ -88,7 +88,10 @@ export function register(program: Command): void {
       '--max-open-files <n>',
       `files held open at once; the others are closed while idle and read in turn (default ${DEFAULT_MAX_OPEN_FILES})`,
     )
-    .option('--multiline <mode>', 'join multi-line events in files: java, python or pattern')
+    .option(
+      '--multiline <mode>',
+      'join multi-line events in files: auto (Java and Python traces), java, python or pattern',
+    )
     .option('--multiline-start <regex>', 'with --multiline pattern: what the first line of an event matches')
     .option(
       '--multiline-timeout <ms>',
@@ -246,8 +249,8 @@ async function collect(flags: CollectFlags): Promise<void> {
 function multilineFrom(flags: CollectFlags): MultilineOptions | undefined {
   if (!flags.multiline) return undefined;
   const mode = flags.multiline;
-  if (mode !== 'java' && mode !== 'python' && mode !== 'pattern') {
-    throw new UsageError(`--multiline expects java, python or pattern, got "${mode}"`);
+  if (mode !== 'auto' && mode !== 'java' && mode !== 'python' && mode !== 'pattern') {
+    throw new UsageError(`--multiline expects auto, java, python or pattern, got "${mode}"`);
   }
   if (mode === 'pattern' && !flags.multilineStart)
     throw new UsageError('--multiline pattern needs --multiline-start');

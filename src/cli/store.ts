@@ -15,12 +15,13 @@ import { stderrLogger } from '../core/log.js';
 import type { StoreStats } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
 import { formatBytes } from '../core/units.js';
-import type { ImportProgress } from '../pipeline/import-files.js';
+import type { FileImport, ImportMultiline } from '../pipeline/import-files.js';
 import type { CheckReport } from '../pipeline/open-store.js';
 import type { InputKind } from '../pipeline/read-events.js';
 import type { QueryResponse, RunningServer, TimeSources } from '../server/index.js';
 import { action, intFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
+import { importFileLine } from './import-report.js';
 import { progressBar } from './progress.js';
 import { serviceLogger, untilStopped } from './service.js';
 
@@ -39,6 +40,7 @@ interface StoreFlags extends ConfigFlags {
   check?: boolean;
   quiet?: boolean;
   maxLineBytes?: string;
+  multiline: string;
 }
 
 export function register(program: Command): void {
@@ -49,7 +51,15 @@ export function register(program: Command): void {
     );
   addConfigOptions(cmd)
     .option('--input <kind>', 'what stdin holds: auto, events, raw or lines', 'auto')
-    .option('--import <file...>', 'import these files (raw logs or NDJSON) instead of reading stdin')
+    .option(
+      '--import <file...>',
+      'import these files (raw logs, .gz too, or NDJSON) instead of reading stdin; binary files are skipped',
+    )
+    .option(
+      '--multiline <mode>',
+      "with --import: join continuation lines (stack traces) to the event before them: auto (Java and Python traces), java, python, off, or a regular expression an event's first line matches",
+      'auto',
+    )
     .option(
       '--stats',
       'describe the store (partitions, rows, size, compression, time range, events without their own time) and exit',
@@ -84,7 +94,8 @@ take the time they were read (ts_source: received). Finished hours are sealed in
 Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D
   logpipe store --data-dir D < access.log
-  logpipe store --data-dir D --import /var/log/nginx/access.log*
+  logpipe store --data-dir D --import /var/log/nginx/access.log*      (.gz rotations too)
+  logpipe store --data-dir D --import app.log --multiline '^\\d{4}-\\d\\d-\\d\\d '
   logpipe store --data-dir D --stats
   logpipe store --data-dir D --check               (with the store stopped)
   logpipe store --serve --config logpipe.yaml      (the storage process of logpipe up)`,
@@ -114,13 +125,16 @@ async function store(flags: StoreFlags): Promise<void> {
     { StoreWriter, openStore, parserOptions },
     { startServer },
     { readBatches, tooLongError },
-    { importFiles },
+    { importFiles, multilineFor },
+    { storedOf, storedKey },
   ] = await Promise.all([
     import('../pipeline/index.js'),
     import('../server/index.js'),
     import('../pipeline/read-events.js'),
     import('../pipeline/import-files.js'),
+    import('../pipeline/import-report.js'),
   ]);
+  const multiline: ImportMultiline | null = flags.import ? multilineFor(flags.multiline) : null;
   const started = performance.now();
   const engine = await openStore(config, log);
   let server: RunningServer | null = null;
@@ -128,7 +142,8 @@ async function store(flags: StoreFlags): Promise<void> {
   const writer = new StoreWriter(engine, { batchSize, flushIntervalMs, log });
   let bad = 0;
   const tooLong: number[] = [];
-  let imported: ImportProgress | null = null;
+  let imported: FileImport[] | null = null;
+  const reportLines: string[] = [];
   const bar = flags.import && !flags.quiet && process.stderr.isTTY ? progressBar(process.stderr) : null;
   try {
     if (flags.server)
@@ -142,19 +157,40 @@ async function store(flags: StoreFlags): Promise<void> {
         parser: parserOptions(config.parse),
       });
     if (flags.import) {
-      imported = await importFiles(flags.import, {
+      const before = await storedOf(
+        engine,
+        flags.import.map((p) => resolve(p)),
+      );
+      const { files } = await importFiles(flags.import, {
         writer,
         format: flags.format,
         service: flags.service,
         // A file's history: a line without its own time (a stack trace's, a wrapped message's)
         // belongs to the event before it, not to the moment of the import.
         parser: { ...parserOptions(config.parse), missingTime: 'previous' },
+        multiline,
+        maxLineBytes,
         onProgress: (p) =>
           bar?.update(
             p.bytes / Math.max(1, p.totalBytes),
             `${p.filesDone}/${p.files} files  ${p.events} events`,
+            p.lines,
           ),
+        onFile: (f) => {
+          if (f.skipped !== null) {
+            bar?.done();
+            log.warn(`${f.path}: skipped, not text (${f.skipped})`);
+          }
+        },
       });
+      imported = files;
+      await writer.close();
+      const after = await storedOf(engine, [...new Set(files.map((f) => f.source))]);
+      for (const f of files) {
+        if (f.skipped !== null) continue;
+        const key = storedKey(f.source, f.generation);
+        reportLines.push(importFileLine(f, before.get(key), after.get(key)));
+      }
     } else {
       for await (const batch of readBatches(process.stdin, {
         input: flags.input,
@@ -187,12 +223,27 @@ async function store(flags: StoreFlags): Promise<void> {
   const s = writer.stats();
   const secs = (performance.now() - started) / 1000;
   if (!flags.quiet) {
-    const read = imported ? `, ${formatBytes(imported.bytes)} from ${imported.files} file(s)` : '';
+    for (const line of reportLines) log.info(line);
+    const onDisk = imported?.reduce((n, f) => n + f.size, 0) ?? 0;
+    const read = imported ? `, ${formatBytes(onDisk)} from ${imported.length} file(s)` : '';
+    const lines = imported ? imported.reduce((n, f) => n + f.lines, 0) : 0;
+    const skipped = imported?.filter((f) => f.skipped !== null).length ?? 0;
+    const extra = imported
+      ? `; ${lines} lines${skipped > 0 ? `, ${skipped} file(s) skipped as not text` : ''}`
+      : '';
     log.info(
-      `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s`,
+      `stored ${s.stored} events (${s.duplicates} duplicates skipped${bad ? `, ${bad} bad lines kept as unknown` : ''}${read}) in ${secs.toFixed(2)} s, ${Math.round(s.stored / secs)} events/s${extra}`,
     );
   }
   if (tooLong.length > 0) throw tooLongError(tooLong);
+  const damaged = imported?.filter((f) => f.damaged !== null) ?? [];
+  if (damaged.length > 0) {
+    // Bad input, not a bad command: exit 1 (as --check on damage), after everything else was stored.
+    log.error(
+      `damaged gzip data in ${damaged.map((f) => `${f.path} (${f.damaged})`).join(', ')}; the whole lines before the damage were stored`,
+    );
+    process.exitCode = 1;
+  }
 }
 
 /** The storage process alone: owns the database, serves the API until SIGINT/SIGTERM. */

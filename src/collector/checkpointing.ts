@@ -13,6 +13,14 @@ import { type Tracked, toEntry } from './tracked-file.js';
 const FORGET_AFTER_MS = 7 * 24 * 3600 * 1000;
 const MAX_KNOWN = 10_000;
 
+/** A .gz file's anchor at acknowledged offset `at` (its text's bytes, noted as batches were made). */
+function gzAnchor(t: Tracked, at: number): string {
+  const g = t.gz!;
+  for (const k of g.anchors.keys()) if (k < at) g.anchors.delete(k);
+  const a = g.anchors.get(at) ?? (t.tailPos === at ? t.tail : null);
+  return a?.toString('base64') ?? '';
+}
+
 /** The key of a checkpoint entry: its source and generation. */
 export function entryKey(source: string, generation: string): string {
   return `${source}\u0000${generation}`;
@@ -92,6 +100,7 @@ export class Checkpoints {
       let anchor = '';
       const at = t.acks.offset;
       if (at === 0) anchor = '';
+      else if (t.gz !== null) anchor = gzAnchor(t, at);
       else if (t.tailPos === at) anchor = t.tail.toString('base64');
       else if (t.closedAnchor?.at === at) anchor = t.closedAnchor.text;
       else if (t.fh) anchor = (await readAnchor(t.fh, at).catch(() => null)) ?? '';

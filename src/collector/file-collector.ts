@@ -19,11 +19,13 @@ import { UsageError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { blockBatch, blockEvents, type LineBlock, newLineBlock, recycleBlock } from '../core/line-block.js';
 import { Checkpoints } from './checkpointing.js';
+import { SNIFF_BYTES } from './content-sniff.js';
 import { type DiscoveryContext, discover, errCode } from './file-discovery.js';
 import { tailIntact } from './file-identity.js';
 import { ANCHOR_BYTES, FINGERPRINT_BYTES, fingerprintOf, readAnchor } from './fingerprint.js';
 import { FlowControl } from './flow-control.js';
 import { compileGlobs, type GlobSet } from './glob.js';
+import { nextChunk, noteAnchor } from './gz-file.js';
 import { flushCarry, resumeOffset, scanLines } from './line-scanner.js';
 import { flushJoiner, joinLine } from './multiline.js';
 import { OpenFiles } from './open-files.js';
@@ -78,7 +80,7 @@ function newBlock(t: Tracked, limit: number): LineBlock {
  * acknowledgements, so the lag is measured here, when asked for (stats(), not per batch).
  */
 function sizeOnDisk(t: Tracked): number {
-  if (t.fh === null) return t.size;
+  if (t.fh === null || t.gz !== null) return t.size;
   try {
     return fstatSync(t.fh.fd).size;
   } catch {
@@ -127,8 +129,10 @@ export class FileCollector {
   private readonly failed = new Map<string, string>();
   /** Bounds the handles held; closes idle files to make room. */
   private readonly files: OpenFiles;
-  /** New files the last discovery left for later (no room to open them then). */
+  /** New files the last discovery left for later (no room to open them then, or a .gz still being written). */
   private deferred = 0;
+  /** Files done with for good by `dev:ino`: .gz files read to their end, files that are not text. */
+  private readonly finishedGz = new Set<string>();
 
   /** Validates the options; throws ConfigError naming a bad one. */
   constructor(opts: FileCollectorOptions) {
@@ -145,6 +149,8 @@ export class FileCollector {
       warnedPaths: this.warnedPaths,
       unlistable: this.unlistable,
       files: this.files,
+      finished: this.finishedGz,
+      sniff: Buffer.allocUnsafe(SNIFF_BYTES),
       reopen: (t) => this.reopen(t),
       live: this.live,
       streams: this.streams,
@@ -299,6 +305,7 @@ export class FileCollector {
       t.seenSize !== t.size ||
       !t.inGlob ||
       t.joiner?.pending != null ||
+      (t.gz !== null && !t.released) ||
       (this.cacheOwner === t && this.cacheCursor < this.cacheLen)
     );
   }
@@ -306,6 +313,7 @@ export class FileCollector {
   private async readBatch(t: Tracked): Promise<Batch<RawEvent> | null> {
     const fh = t.fh;
     if (!fh) return null;
+    if (t.gz !== null) return this.readGzBatch(t);
     let st: Stats;
     try {
       st = await fh.stat();
@@ -393,6 +401,57 @@ export class FileCollector {
     return batch;
   }
 
+  /**
+   * The next batch of a .gz file's text (gz-file.ts): read on to its end, then let go. Damaged
+   * data ends it at the last whole line before the damage, with a warning naming the file.
+   */
+  private async readGzBatch(t: Tracked): Promise<Batch<RawEvent> | null> {
+    const g = t.gz!;
+    const limit = this.opts.maxBatchLines;
+    const max = this.opts.maxLineBytes;
+    const now = Date.now();
+    t.stamp.received_at = now;
+    const lines = newLineBlock(t.stamp, Math.min(limit, 1024), 256 * 1024);
+    while (lines.count < limit) {
+      const c = g.chunk !== null && g.cursor < g.chunk.length ? g.chunk : await nextChunk(g);
+      if (c === null) break;
+      const from = g.cursor;
+      const to = scanLines(t.scan, c, from, c.length, g.chunkPos + from, max, lines, limit);
+      g.cursor = to;
+      this.counts.bytes += to - from;
+      t.readPos = g.chunkPos + to;
+      t.size = t.readPos;
+      noteAnchor(g, resumeOffset(t.scan));
+    }
+    let out: RawEvent[] | LineBlock = lines;
+    if (t.joiner) {
+      const events: RawEvent[] = [];
+      for (const ev of blockEvents(lines)) joinLine(t.joiner, ev, events, now);
+      recycleBlock(lines);
+      out = events;
+    }
+    const done = g.ended && g.chunk === null;
+    if (done) {
+      if (g.damage === null) {
+        this.flushFile(t, out);
+        noteAnchor(g, resumeOffset(t.scan));
+      } else {
+        // The line the damage cut is not a line: never emitted, never checkpointed past.
+        if (t.joiner && Array.isArray(out)) flushJoiner(t.joiner, out);
+        this.opts.onWarning(
+          `${t.path}: damaged gzip data after ${t.readPos} bytes of text (${g.damage}); read up to the last whole line before it`,
+        );
+      }
+    }
+    const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;
+    if (batch === null && out === lines) recycleBlock(lines);
+    if (done) {
+      this.finishedGz.add(t.key);
+      this.release(t);
+    }
+    return batch;
+  }
+
   /** Adds what a finished file still holds: its unterminated last line and a pending joined event. */
   private flushFile(t: Tracked, out: RawEvent[] | LineBlock): void {
     if (!Array.isArray(out)) {
@@ -442,9 +501,10 @@ export class FileCollector {
 
   private makeBatch(t: Tracked, out: RawEvent[] | LineBlock): Batch<RawEvent> {
     const pendingJoin = t.joiner?.pending ?? null;
-    const p = pendingJoin
-      ? holdBatch(t.acks, pendingJoin.offset, false)
-      : holdBatch(t.acks, resumeOffset(t.scan), t.scan.skipping);
+    const end = pendingJoin ? pendingJoin.offset : resumeOffset(t.scan);
+    const p = pendingJoin ? holdBatch(t.acks, end, false) : holdBatch(t.acks, end, t.scan.skipping);
+    // A .gz file's checkpoint cannot read its anchor back from the file: kept per batch end.
+    if (t.gz !== null && t.gz.anchorAt === end) t.gz.anchors.set(end, t.gz.anchor);
     this.flow.sent();
     this.counts.lines += sizeOf(out);
     const ack = (err?: Error) => this.onAck(t, p, err);

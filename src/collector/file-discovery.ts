@@ -9,9 +9,11 @@
 import type { Stats } from 'node:fs';
 import { type FileHandle, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
+import { binaryReason, isGzip, SNIFF_BYTES } from './content-sniff.js';
 import { type IdentityContext, identify } from './file-identity.js';
 import { readFingerprint } from './fingerprint.js';
 import { expandGlobs, type GlobSet } from './glob.js';
+import { identifyGz } from './gz-identity.js';
 import type { OpenFiles } from './open-files.js';
 
 /** What a discovery reads and updates of its collector's state. */
@@ -25,6 +27,10 @@ export interface DiscoveryContext extends IdentityContext {
   /** Directories in the globs that cannot be listed now, with the error code; each warned about once. */
   readonly unlistable: Map<string, string>;
   readonly files: OpenFiles;
+  /** Files done with for good, by `dev:ino`: .gz files read to their end, and files that are not text. */
+  readonly finished: Set<string>;
+  /** SNIFF_BYTES of scratch space for a new file's first bytes (the read buffer keeps its cache). */
+  readonly sniff: Buffer;
 }
 
 /**
@@ -70,6 +76,7 @@ export async function discover(ctx: DiscoveryContext, first: boolean): Promise<n
     const key = `${s.dev}:${s.ino}`;
     if (seen.has(key)) continue; // a second link to a file already seen in this scan
     seen.add(key);
+    if (ctx.finished.has(key)) continue;
     const t = ctx.live.get(key);
     if (t) {
       t.seenSize = s.size;
@@ -87,6 +94,7 @@ export async function discover(ctx: DiscoveryContext, first: boolean): Promise<n
     t.inGlob = seen.has(t.key) || (dirs.length > 0 && dirs.some((d) => t.path.startsWith(d)));
   }
   for (const k of ctx.maybeCopies.keys()) if (!seen.has(k)) ctx.maybeCopies.delete(k);
+  for (const k of ctx.finished) if (!seen.has(k)) ctx.finished.delete(k);
   if (ctx.warnedPaths.size > 0) {
     const listed = new Set(paths);
     for (const p of ctx.warnedPaths.keys()) if (!listed.has(p)) ctx.warnedPaths.delete(p);
@@ -112,11 +120,24 @@ async function openFile(
   }
   if (fh === null) return false;
   let keep = false;
+  let later = false;
   try {
     // The path may name another file by now (renamed away and recreated between the stat and
     // the open): identify the file actually opened, or leave it to the next poll.
     const st = await fh.stat();
-    if (st.dev === s.dev && st.ino === s.ino) {
+    const head = st.dev === s.dev && st.ino === s.ino ? await readHead(fh, ctx.sniff) : null;
+    if (head !== null && isGzip(head)) {
+      ctx.warnedPaths.delete(path);
+      const r = await identifyGz(ctx, fh, path, key, st, first);
+      keep = r.outcome === 'tracked';
+      later = r.outcome === 'later';
+      if (r.outcome === 'never') ctx.finished.add(key);
+      if (r.reason) ctx.opts.onWarning(`${path}: skipped, not text (decompressed, ${r.reason})`);
+    } else if (head !== null && binaryReason(head) !== null) {
+      ctx.warnedPaths.delete(path);
+      ctx.finished.add(key);
+      ctx.opts.onWarning(`${path}: skipped, not text (${binaryReason(head)})`);
+    } else if (head !== null) {
       const fp = await readFingerprint(fh, ctx.scratch);
       // No fingerprint: empty, or no whole first line yet; identify it on a later poll.
       if (fp !== null) {
@@ -132,7 +153,13 @@ async function openFile(
     if (t && t.fh === fh) ctx.files.hold(t);
     else await ctx.files.discard(fh);
   }
-  return true;
+  return !later;
+}
+
+/** A file's first SNIFF_BYTES (fewer when it is shorter), in `buf` (the collector's read buffer). */
+async function readHead(fh: FileHandle, buf: Buffer): Promise<Buffer> {
+  const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, SNIFF_BYTES), 0);
+  return buf.subarray(0, bytesRead);
 }
 
 function warnOnce(ctx: DiscoveryContext, path: string, code: string, msg: string): void {

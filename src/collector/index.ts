@@ -7,12 +7,20 @@ import { FileCollector } from './file-collector.js';
 import type { FileCollectorOptions } from './options.js';
 
 export type { CheckpointEntry } from './checkpoint.js';
+export { BINARY_INVALID_RATIO, binaryReason, isGzip, SNIFF_BYTES } from './content-sniff.js';
 export { type CollectorStats, FileCollector } from './file-collector.js';
 export { FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
 export { mergeBatches } from './inputs/merge.js';
 export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';
-export type { MultilineOptions } from './multiline.js';
+export {
+  compileMultiline,
+  flushJoiner,
+  type Joiner,
+  joinLine,
+  type MultilineOptions,
+  newJoiner,
+} from './multiline.js';
 export type { CommittedPosition, FileCollectorOptions } from './options.js';
 
 /**

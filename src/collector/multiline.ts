@@ -2,8 +2,8 @@
  * Multi-line joining: stack traces and other events that span lines become one RawEvent. A line
  * that starts an event ends the one before; continuation lines are appended with `\n`. Built-in
  * rules for Java (`\tat …`, `Caused by:`, `... 3 more`, exception class lines) and Python
- * (`Traceback (most recent call last):`, indented frames, the final `ValueError: …`), or a
- * user `start` pattern. The joiner holds at most one pending event per file; the caller flushes
+ * (`Traceback (most recent call last):`, indented frames, the final `ValueError: …`), both
+ * (`auto`: what `logpipe store --import` uses unless told otherwise), or a user `start` pattern. The joiner holds at most one pending event per file; the caller flushes
  * it after a quiet timeout and at shutdown, and keeps the checkpoint before its first line.
  */
 import { DEFAULT_MULTILINE_MAX_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from '../core/defaults.js';
@@ -12,7 +12,7 @@ import type { RawEvent } from '../core/events.js';
 
 /** How lines are joined; see docs/collecting.md. */
 export interface MultilineOptions {
-  mode: 'java' | 'python' | 'pattern';
+  mode: 'auto' | 'java' | 'python' | 'pattern';
   /** With `pattern`: a regular expression matching the first line of an event. */
   start?: string;
   /** A pending event is emitted after this long without a new line. Default 1000. */
@@ -64,6 +64,8 @@ export function compileMultiline(opts: MultilineOptions): {
       return { rule: javaContinues, timeoutMs, maxLines };
     case 'python':
       return { rule: pythonContinues, timeoutMs, maxLines };
+    case 'auto':
+      return { rule: autoContinues, timeoutMs, maxLines };
     case 'pattern': {
       if (!opts.start) throw new ConfigError('multiline.start', 'mode "pattern" needs a start pattern');
       let re: RegExp;
@@ -77,7 +79,7 @@ export function compileMultiline(opts: MultilineOptions): {
     default:
       throw new ConfigError(
         'multiline.mode',
-        `expected "java", "python" or "pattern", got ${JSON.stringify(opts.mode)}`,
+        `expected "auto", "java", "python" or "pattern", got ${JSON.stringify(opts.mode)}`,
       );
   }
 }
@@ -190,3 +192,11 @@ export const pythonContinues: ContinuationRule = (line, j) => {
   j.inTrace = false;
   return false;
 };
+
+/**
+ * Java and Python together, for files of unknown make: a Python traceback is followed through
+ * its own state (asked first, so that state sees every line), anything else by the Java rule
+ * (indented lines, `Caused by:`, `... N more`, exception class lines).
+ */
+export const autoContinues: ContinuationRule = (line, j) =>
+  pythonContinues(line, j) || javaContinues(line, j);

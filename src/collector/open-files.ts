@@ -101,7 +101,8 @@ export class OpenFiles {
   private victim(keep: Tracked | undefined): Tracked | null {
     let busy: Tracked | null = null;
     for (const t of this.held.keys()) {
-      if (t === keep || t.acks.pending.length > 0) continue;
+      // A .gz being read streams from its handle: it keeps it until read to its end.
+      if (t === keep || t.acks.pending.length > 0 || t.gz !== null) continue;
       if (t.readPos >= Math.max(t.size, t.seenSize) && !t.joiner?.pending) return t;
       busy ??= t;
     }

@@ -7,6 +7,7 @@ import type { Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { LineStamp } from '../core/line-block.js';
 import type { CheckpointEntry } from './checkpoint.js';
+import type { GzReading } from './gz-file.js';
 import { newScanState, type ScanState } from './line-scanner.js';
 import { type Joiner, newJoiner } from './multiline.js';
 import type { ResolvedOptions } from './options.js';
@@ -45,6 +46,8 @@ export interface Tracked {
   tailPos: number;
   acks: OrderedAcks;
   released: boolean;
+  /** A .gz file's decompressed text being read (gz-file.ts); null for a plain file. */
+  gz: GzReading | null;
 }
 
 /** Where a newly tracked file's reading starts, and as what. */
@@ -99,6 +102,7 @@ export function newTracked(
     tailPos: -1,
     acks: newOrderedAcks(start, skip),
     released: false,
+    gz: null,
   };
   if (tail) {
     t.tail = tail;

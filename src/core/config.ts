@@ -71,8 +71,8 @@ export const FileSourceSchema = z.strictObject({
   /** Join continuation lines (stack traces) into one event. */
   multiline: z
     .strictObject({
-      /** `java` and `python` know their stack traces; `pattern` takes a regex for an event's first line. */
-      mode: z.enum(['java', 'python', 'pattern']),
+      /** `java` and `python` know their stack traces (`auto`: both); `pattern` takes a regex for an event's first line. */
+      mode: z.enum(['auto', 'java', 'python', 'pattern']),
       start: z.string().min(1).optional(),
       /** A pending event is emitted after this long without a new line. */
       timeout: duration.default(durationOf(DEFAULT_MULTILINE_TIMEOUT_MS)),
@@ -105,9 +105,12 @@ export const StorageConfigSchema = z.strictObject({
   batch_size: z.number().int().positive().default(STORAGE_DEFAULTS.batch_size),
   /** A partial batch is committed after this long. */
   flush_interval: duration.default(STORAGE_DEFAULTS.flush_interval),
-  /** Width of a time partition. */
+  /**
+   * Width of a window of recent (hot) rows: they wait unsealed in one file per window until it
+   * ends; sealed files are chosen by size, whatever time they span (docs/storage.md).
+   */
   partition: duration.default(STORAGE_DEFAULTS.partition),
-  /** A finished partition is sealed into a Parquet file this long after its window ends. */
+  /** A window's rows are sealed into a Parquet file this long after it ends. */
   seal_after: duration.default(STORAGE_DEFAULTS.seal_after),
   /** Events older than this are deleted (absent: kept forever). */
   retention: duration.optional(),

@@ -1,25 +1,60 @@
 /**
- * Bulk import: whole files (raw logs or NDJSON events) parsed and appended to the store. Each
- * file is its own source, identified by its path and a hash of its first line, so importing the
- * same file again stores nothing twice, and importing it after it grew stores only what is new.
+ * Bulk import: whole files (raw logs, gzip-compressed or not, or NDJSON events) parsed and
+ * appended to the store. Each file is its own source, identified by its path and a hash of its
+ * first line of text, so importing the same file again stores nothing twice, and importing it
+ * after it grew stores only what is new. Binary files are skipped and named; continuation lines
+ * (stack traces) join the event before them, with the collector's multi-line rules.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FINGERPRINT_BYTES, fingerprintOf } from '../collector/index.js';
-import { UsageError } from '../core/errors.js';
-import { noAck } from '../core/events.js';
+import { compileMultiline, flushJoiner, joinLine, newJoiner } from '../collector/index.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
+import { ConfigError, UsageError } from '../core/errors.js';
+import { noAck, type RawEvent } from '../core/events.js';
 import type { ParserOptions } from '../parser/index.js';
+import { openImportSource } from './import-source.js';
 import { readBatches } from './read-events.js';
 import type { StoreWriter } from './store-writer.js';
+
+export { generationOf } from './import-source.js';
 
 export interface ImportProgress {
   file: string;
   files: number;
   filesDone: number;
+  /** Bytes read from disk, over all files. */
   bytes: number;
   totalBytes: number;
+  /** Events queued for the store (joined multi-line events count once). */
   events: number;
+  /** Lines read. */
+  lines: number;
+}
+
+/** What importing one file did. */
+export interface FileImport {
+  path: string;
+  /** Bytes on disk. */
+  size: number;
+  compressed: boolean;
+  /** The source and generation its events carry. */
+  source: string;
+  generation: string;
+  /** Why the file was not imported (binary), or null. */
+  skipped: string | null;
+  /** Why its compressed data ended early (its whole lines before that were imported), or null. */
+  damaged: string | null;
+  /** Bytes of text read (decompressed). */
+  textBytes: number;
+  lines: number;
+  /** Events made of the lines (after joining continuation lines). */
+  events: number;
+}
+
+/** Continuation lines of multi-line events, joined before they are stored. */
+export interface ImportMultiline {
+  rule: Parameters<typeof newJoiner>[0];
+  maxLines: number;
 }
 
 export interface ImportOptions {
@@ -27,73 +62,163 @@ export interface ImportOptions {
   format?: string;
   service?: string;
   parser?: ParserOptions;
+  /** Join continuation lines with this rule (compileMultiline); null or absent: one event a line. */
+  multiline?: ImportMultiline | null;
+  /** Lines longer than this are cut and flagged (and bound a joined event). Default 1 MiB. */
+  maxLineBytes?: number;
   onProgress?: (p: ImportProgress) => void;
+  /** Told of each file once it is read (or skipped). */
+  onFile?: (f: FileImport) => void;
 }
 
 /**
- * Identity of a file's content: the collector's fingerprint (a hash of the first line), so a file
- * imported and later tailed at the same path is recognised as the same events. A file too short
- * to have one yet (a single unfinished line) is identified by all of its bytes.
+ * The joining `--multiline <mode>` asks for: `auto` (Java and Python traces, the default), `java`,
+ * `python`, `off`, or else a regular expression the first line of each event matches.
  */
-export function firstLineGeneration(path: string): string {
-  const fd = openSync(path, 'r');
+export function multilineFor(mode: string): ImportMultiline | null {
+  if (mode === 'off') return null;
+  const builtIn = mode === 'auto' || mode === 'java' || mode === 'python';
   try {
-    const buf = Buffer.alloc(FINGERPRINT_BYTES);
-    const head = buf.subarray(0, readSync(fd, buf, 0, FINGERPRINT_BYTES, 0));
-    return fingerprintOf(head) ?? createHash('sha256').update(head).digest('hex').slice(0, 16);
-  } finally {
-    closeSync(fd);
+    const { rule, maxLines } = compileMultiline(builtIn ? { mode } : { mode: 'pattern', start: mode });
+    return { rule, maxLines };
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      throw new UsageError(`--multiline ${JSON.stringify(mode)}: ${err.message.replace(/^.*?: /, '')}`);
+    }
+    throw err;
   }
 }
 
-/** Imports files one after another; resolves with the events read once all are queued. */
-export async function importFiles(paths: string[], opts: ImportOptions): Promise<ImportProgress> {
-  const files = paths.map((p) => {
+/** The files named, checked: each must be a regular file. Throws UsageError naming one that is not. */
+export function importTargets(paths: string[]): { path: string; size: number }[] {
+  const seen = new Set<string>();
+  const out: { path: string; size: number }[] = [];
+  for (const p of paths) {
     const abs = resolve(p);
-    let size: number;
-    try {
-      const st = statSync(abs);
-      if (!st.isFile()) throw new UsageError(`cannot import ${p}: not a regular file`);
-      size = st.size;
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      throw new UsageError(
-        `cannot import ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-      );
-    }
-    return { path: abs, size };
-  });
+    if (seen.has(abs)) continue; // named twice (a glob and a name): imported once
+    seen.add(abs);
+    out.push({ path: abs, size: statFile(p, abs) });
+  }
+  return out;
+}
+
+function statFile(p: string, abs: string): number {
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) throw new UsageError(`cannot import ${p}: not a regular file`);
+    return st.size;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(
+      `cannot import ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
+  }
+}
+
+/** Imports files one after another; resolves with what each did once all are queued. */
+export async function importFiles(
+  paths: string[],
+  opts: ImportOptions,
+): Promise<{ progress: ImportProgress; files: FileImport[] }> {
+  const targets = importTargets(paths);
   const progress: ImportProgress = {
     file: '',
-    files: files.length,
+    files: targets.length,
     filesDone: 0,
     bytes: 0,
-    totalBytes: files.reduce((n, f) => n + f.size, 0),
+    totalBytes: targets.reduce((n, f) => n + f.size, 0),
+    events: 0,
+    lines: 0,
+  };
+  const done: FileImport[] = [];
+  for (const f of targets) {
+    progress.file = f.path;
+    const r = await importOne(f.path, f.size, opts, progress);
+    done.push(r);
+    opts.onFile?.(r);
+    progress.filesDone++;
+    opts.onProgress?.(progress);
+  }
+  return { progress, files: done };
+}
+
+async function importOne(
+  path: string,
+  size: number,
+  opts: ImportOptions,
+  progress: ImportProgress,
+): Promise<FileImport> {
+  const src = await openImportSource(path);
+  const base = progress.bytes;
+  const r: FileImport = {
+    path,
+    size,
+    compressed: src.compressed,
+    source: path,
+    generation: src.generation,
+    skipped: src.binary,
+    damaged: null,
+    textBytes: 0,
+    lines: 0,
     events: 0,
   };
-  for (const f of files) {
-    progress.file = f.path;
-    const stream = createReadStream(f.path, { highWaterMark: 1024 * 1024 });
-    const before = progress.bytes;
-    stream.on('data', (chunk) => {
-      progress.bytes += chunk.length;
-    });
-    for await (const batch of readBatches(stream, {
+  if (src.binary !== null) {
+    src.close();
+    progress.bytes = base + size;
+    return r;
+  }
+  const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const joiner = opts.multiline
+    ? newJoiner(opts.multiline.rule, opts.multiline.maxLines, maxLineBytes)
+    : null;
+  let parse: Parameters<StoreWriter['writeRaw']>[1] | null = null;
+  const write = async (raws: RawEvent[]) => {
+    if (raws.length === 0 || parse === null) return;
+    await opts.writer.writeRaw(raws, parse, noAck);
+    r.events += raws.length;
+    progress.events += raws.length;
+  };
+  try {
+    for await (const batch of readBatches(src.text, {
       input: 'auto',
       format: opts.format,
       service: opts.service,
       parser: opts.parser,
-      source: f.path,
-      generation: f.size > 0 ? firstLineGeneration(f.path) : 'empty',
+      source: path,
+      generation: src.generation,
+      maxLineBytes,
     })) {
-      if ('events' in batch) await opts.writer.write(batch.events, noAck);
-      else await opts.writer.writeRaw(batch.raws, batch.parse, noAck);
-      progress.events += 'events' in batch ? batch.events.length : batch.raws.length;
+      if ('events' in batch) {
+        await opts.writer.write(batch.events, noAck);
+        r.lines += batch.events.length;
+        r.events += batch.events.length;
+        progress.lines += batch.events.length;
+        progress.events += batch.events.length;
+      } else {
+        parse = batch.parse;
+        r.lines += batch.raws.length;
+        progress.lines += batch.raws.length;
+        if (joiner === null) {
+          await write(batch.raws);
+        } else {
+          const joined: RawEvent[] = [];
+          for (const ev of batch.raws) joinLine(joiner, ev, joined, 0);
+          await write(joined);
+        }
+      }
+      progress.bytes = base + src.diskBytes();
       opts.onProgress?.(progress);
     }
-    progress.bytes = before + f.size;
-    progress.filesDone++;
-    opts.onProgress?.(progress);
+    if (joiner !== null) {
+      const last: RawEvent[] = [];
+      flushJoiner(joiner, last);
+      await write(last);
+    }
+  } finally {
+    src.close();
   }
-  return progress;
+  r.damaged = src.damage();
+  r.textBytes = src.textBytes();
+  progress.bytes = base + size;
+  return r;
 }

@@ -82,12 +82,22 @@ describe('the catalog is an index the store rebuilds from its files', () => {
     const dir = tempDir();
     const now = T0 + 5 * HOUR + 30 * 60_000; // hours 0-4 finished, hour 5 open
     const events = spread(6, 200);
-    let store = await open(dir, now);
-    await store.append(events.slice(0, 700));
-    await store.append(events.slice(700));
-    expect((await store.maintain()).sealed).toBeGreaterThanOrEqual(5);
+    // Hours sealed as they come, small files not merged: several partitions.
+    let store = await open(dir, now, { compaction: { mergeFiles: 100 } });
+    let sealed = 0;
+    for (const [from, to] of [
+      [0, 200],
+      [200, 400],
+      [400, 700],
+      [700, 1000],
+      [1000, 1200],
+    ]) {
+      await store.append(events.slice(from, to));
+      sealed += (await store.maintain()).sealed;
+    }
+    expect(sealed).toBeGreaterThanOrEqual(4);
     await store.close();
-    expect(files(dir, 'parts').length).toBeGreaterThanOrEqual(5);
+    expect(files(dir, 'parts').length).toBeGreaterThanOrEqual(4);
     expect(files(dir, 'segments').length).toBeGreaterThan(0); // hour 5, unsealed
 
     dropCatalog(dir);
@@ -197,9 +207,13 @@ describe('the catalog is an index the store rebuilds from its files', () => {
   it('deletes a partition retention unlisted but never unlinked, rather than adopting it', async () => {
     const dir = tempDir();
     const now = T0 + 12 * HOUR;
-    let store = await open(dir, now);
-    await store.append(spread(4, 100));
-    await store.maintain();
+    // An hour sealed at a time, small files not merged: a partition per hour.
+    let store = await open(dir, now, { compaction: { mergeFiles: 100 } });
+    const events = spread(4, 100);
+    for (let h = 0; h < 4; h++) {
+      await store.append(events.slice(h * 100, (h + 1) * 100));
+      await store.maintain();
+    }
     await store.close();
     const oldest = readdirSync(join(dir, 'parts'), { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
@@ -207,7 +221,10 @@ describe('the catalog is an index the store rebuilds from its files', () => {
       .sort()[0];
     const kept = join(tempDir(), 'kept.parquet');
     cpSync(oldest, kept);
-    store = await open(dir, now, { retention: { maxAgeMs: 12 * HOUR - 30 * 60_000 } }); // hour 0 only
+    store = await open(dir, now, {
+      retention: { maxAgeMs: 12 * HOUR - 30 * 60_000 },
+      compaction: { mergeFiles: 100 },
+    }); // hour 0 only
     expect((await store.maintain()).removed).toBe(1);
     await store.close();
     cpSync(kept, oldest); // as if the process died before the unlink

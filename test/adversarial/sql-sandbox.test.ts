@@ -107,12 +107,15 @@ async function fill(p: Paths): Promise<DuckDbStore> {
     path: storePath(p.dataDir),
     now: () => clock.now,
     sealAfterMs: 60_000,
+    // A partition per hour: an hour sealed at a time, small files not merged.
+    compaction: { mergeFiles: 100 },
   });
-  const events: LogEvent[] = [];
-  for (let h = 0; h <= SEALED_HOURS; h++)
+  for (let h = 0; h <= SEALED_HOURS; h++) {
+    const events: LogEvent[] = [];
     for (let k = 0; k < PER_HOUR; k++) events.push(ev(h * PER_HOUR + k, T0 + h * HOUR + k * 1000));
-  await store.append(events);
-  await store.maintain();
+    await store.append(events);
+    await store.maintain();
+  }
   expect(store.sealedRanges().length).toBe(SEALED_HOURS);
   return store;
 }

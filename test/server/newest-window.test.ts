@@ -43,16 +43,18 @@ async function sealedStore(): Promise<DuckDbStore> {
     path: join(tempDir(), 'logs.duckdb'),
     now: () => clock.now,
     sealAfterMs: 60_000,
+    // A partition per hour, kept apart: an hour sealed at a time, small files not merged.
+    compaction: { mergeFiles: 100 },
   });
-  const events: LogEvent[] = [];
   for (let h = 0; h <= HOURS; h++) {
+    const events: LogEvent[] = [];
     for (let k = 0; k < PER_HOUR; k++) {
       const i = h * PER_HOUR + k;
       events.push(ev(i, T0 + h * HOUR + Math.floor((k * HOUR) / PER_HOUR)));
     }
+    await s.append(events);
+    await s.maintain();
   }
-  await s.append(events);
-  await s.maintain();
   expect(s.sealedRanges().length).toBe(HOURS); // hour HOURS is still open, in the active table
   return s;
 }

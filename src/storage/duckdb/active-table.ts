@@ -15,9 +15,9 @@ import {
   commitFile,
   ensureDir,
   fileSize,
-  PARTITION_FORMAT,
   type Partition,
   partitionFile,
+  partitionFormat,
 } from './partitions.js';
 import { readRows } from './rows.js';
 import { ACTIVE_TABLE, sqlString } from './schema.js';
@@ -129,7 +129,7 @@ async function sealWindow(
     // Parquet v2 encodings delta-pack the near-monotonic `ts` and `offset` columns: with v1's
     // PLAIN pages they took a third of a partition's bytes (0.102 of raw in all; 0.064 with v2).
     await conn.run(
-      `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT}, ${kvMetadataOption(partitionMeta(summary, marker, null, offsets))})`,
+      `COPY (SELECT * FROM ${ACTIVE_TABLE} WHERE ${where} ORDER BY ts) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(partitionMeta(summary, marker, null, offsets))})`,
     );
     commitFile(tmp, final);
   } catch (err) {

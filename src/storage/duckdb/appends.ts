@@ -23,7 +23,7 @@ import {
 } from '../rows/event-columns.js';
 import { compactInBackground } from './compact.js';
 import { addPending, rowsSummary } from './compaction.js';
-import { sealEarly } from './seal.js';
+import { sealCutoffUs, sealEarly } from './seal.js';
 import { OFFSETS_KEY, segmentFile, writeSegment } from './segments.js';
 import { type BatchContent, nextIngestUs, type StoreState } from './state.js';
 import { closedError, writeError } from './store-errors.js';
@@ -150,7 +150,10 @@ export async function appendSegment(s: StoreState, c: BatchContent): Promise<App
   s.lastAppendAt = performance.now();
   s.lastIngestUs = ingestUs;
   for (const [key, next] of moved) s.committed.set(key, next);
-  if (addPending(s.pending, seq, cols, group, summary, s.partUs, moved) && cols === rows.columns)
+  if (
+    addPending(s.pending, seq, cols, group, summary, s.partUs, moved, sealCutoffUs(s)) &&
+    cols === rows.columns
+  )
     c.kept = true;
   await afterSegment(s);
   return { stored: fresh, duplicates: total - fresh };

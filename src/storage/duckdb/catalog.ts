@@ -7,28 +7,38 @@
  * rebuilds it from them when it is lost (recovery.ts).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { CATALOG_TABLE, KIND, offsetKey } from './catalog-layout.js';
 import type { Partition } from './partitions.js';
-import { OFFSETS_TABLE, PARTITIONS_TABLE } from './schema.js';
+import { PARTITIONS_TABLE, RETIRED_TABLE, SEGMENT_FILES_TABLE } from './schema.js';
 import type { Segment } from './segments.js';
 import type { OffsetKey } from './state.js';
 
-/** The segment files the store expects on disk (as of its last start or clean stop). */
-export const SEGMENT_FILES_TABLE = 'segment_files';
+export { catalogSchemaSql, RETIRED_TABLE, SEGMENT_FILES_TABLE } from './schema.js';
 
-/**
- * Partition files retention has unlisted and whose unlink may not have happened yet (a query
- * was reading them, or the process died first): the next open deletes them instead of taking
- * them for files the catalog lost.
- */
-export const RETIRED_TABLE = 'retired_files';
+/** Deletes the catalog rows of one kind whose keys are `keys`. */
+async function deleteKeys(conn: DuckDBConnection, kind: string, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    await conn.run(
+      `DELETE FROM ${CATALOG_TABLE} WHERE kind = '${kind}' AND key IN (${chunk.map(() => '?').join(', ')})`,
+      [...chunk],
+    );
+  }
+}
 
-/** Catalog tables and columns added since the first layout; run after the schema exists. */
-export function catalogSchemaSql(): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS ${RETIRED_TABLE} (file VARCHAR PRIMARY KEY)`,
-    `ALTER TABLE ${PARTITIONS_TABLE} ADD COLUMN IF NOT EXISTS offsets VARCHAR`,
-    `CREATE TABLE IF NOT EXISTS ${SEGMENT_FILES_TABLE} (file VARCHAR PRIMARY KEY, rows BIGINT NOT NULL, min_us BIGINT NOT NULL, max_us BIGINT NOT NULL, offsets VARCHAR NOT NULL)`,
-  ];
+/** Adds catalog rows of one kind. */
+async function insertRows(
+  conn: DuckDBConnection,
+  kind: string,
+  rows: [string, string | null][],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await conn.run(
+      `INSERT INTO ${CATALOG_TABLE} VALUES ${chunk.map(() => `('${kind}', ?, ?)`).join(', ')}`,
+      chunk.flat(),
+    );
+  }
 }
 
 /**
@@ -39,17 +49,27 @@ export async function upsertOffsets(
   conn: DuckDBConnection,
   moved: Iterable<[OffsetKey, number]>,
 ): Promise<void> {
-  const values: string[] = [];
-  const params: (string | number)[] = [];
-  for (const [key, next] of moved) {
+  const next = new Map<string, number>();
+  for (const [key, n] of moved) {
     const sep = key.indexOf('\0');
-    values.push('(?, ?, ?, now())');
-    params.push(key.slice(0, sep), key.slice(sep + 1), next);
+    const k = offsetKey(key.slice(0, sep), key.slice(sep + 1));
+    next.set(k, Math.max(n, next.get(k) ?? 0));
   }
-  if (values.length === 0) return;
-  await conn.run(
-    `INSERT INTO ${OFFSETS_TABLE} (source, generation, next_offset, updated_at) VALUES ${values.join(', ')} ON CONFLICT (source, generation) DO UPDATE SET next_offset = greatest(${OFFSETS_TABLE}.next_offset, excluded.next_offset), updated_at = excluded.updated_at`,
-    params,
+  if (next.size === 0) return;
+  const keys = [...next.keys()];
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const r = await conn.runAndReadAll(
+      `SELECT key, max(value::BIGINT) FROM ${CATALOG_TABLE} WHERE kind = '${KIND.offset}' AND key IN (${chunk.map(() => '?').join(', ')}) GROUP BY key`,
+      chunk,
+    );
+    for (const [k, n] of r.getRowsJson()) next.set(String(k), Math.max(Number(n), next.get(String(k)) ?? 0));
+  }
+  await deleteKeys(conn, KIND.offset, keys);
+  await insertRows(
+    conn,
+    KIND.offset,
+    [...next].map(([k, n]) => [k, String(n)]),
   );
 }
 
@@ -64,29 +84,27 @@ export async function insertPartition(
   segments: string[] | null,
   offsets: [OffsetKey, number][] = [],
 ): Promise<void> {
-  await conn.run(
-    `INSERT INTO ${PARTITIONS_TABLE} (file, min_ts, max_ts, rows, bytes, raw_bytes, levels, services, sealed_at, segments, offsets) VALUES (?, make_timestamp(?::BIGINT), make_timestamp(?::BIGINT), ?, ?, ?, ?, ?, now(), ?, ?)`,
-    [
-      part.file,
-      part.minUs,
-      part.maxUs,
-      part.rows,
-      part.bytes,
-      part.rawBytes,
-      jsonText(summary.levels),
-      jsonText(summary.services),
-      segments === null ? null : JSON.stringify(segments),
-      JSON.stringify(offsets),
-    ],
-  );
+  const value = {
+    min_us: part.minUs,
+    max_us: part.maxUs,
+    rows: part.rows,
+    bytes: part.bytes,
+    raw_bytes: part.rawBytes,
+    levels: jsonValue(summary.levels),
+    services: jsonValue(summary.services),
+    sealed_at: Date.now() * 1000,
+    segments,
+    offsets,
+  };
+  await deleteKeys(conn, KIND.partition, [part.file]);
+  await insertRows(conn, KIND.partition, [[part.file, JSON.stringify(value)]]);
 }
 
 /** Unlists a partition retention removes, noting it as retired (see RETIRED_TABLE), in one commit. */
 export async function retirePartition(conn: DuckDBConnection, file: string): Promise<void> {
   await conn.run('BEGIN TRANSACTION');
   try {
-    await conn.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [file]);
-    await conn.run(`INSERT OR IGNORE INTO ${RETIRED_TABLE} (file) VALUES (?)`, [file]);
+    await retireIn(conn, [file]);
     await conn.run('COMMIT');
   } catch (err) {
     await conn.run('ROLLBACK').catch(() => {});
@@ -94,14 +112,25 @@ export async function retirePartition(conn: DuckDBConnection, file: string): Pro
   }
 }
 
+/** Unlists partitions and notes them as retired, inside the caller's transaction. */
+export async function retireIn(conn: DuckDBConnection, files: readonly string[]): Promise<void> {
+  await deleteKeys(conn, KIND.partition, files);
+  await deleteKeys(conn, KIND.retired, files);
+  await insertRows(
+    conn,
+    KIND.retired,
+    files.map((f) => [f, null]),
+  );
+}
+
 /** Forgets the retired files: their unlinks are done. */
 export async function clearRetired(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`DELETE FROM ${RETIRED_TABLE}`);
+  await conn.run(`DELETE FROM ${CATALOG_TABLE} WHERE kind = '${KIND.retired}'`);
 }
 
 /** Removes the rows of partitions (their files are gone or moved aside). */
 export async function deletePartitions(conn: DuckDBConnection, files: readonly string[]): Promise<void> {
-  for (const f of files) await conn.run(`DELETE FROM ${PARTITIONS_TABLE} WHERE file = ?`, [f]);
+  await deleteKeys(conn, KIND.partition, files);
 }
 
 /** Lists exactly `segments` as the segment files expected on disk. */
@@ -109,28 +138,40 @@ export async function replaceSegmentFiles(
   conn: DuckDBConnection,
   segments: readonly Segment[],
 ): Promise<void> {
-  await conn.run(`DELETE FROM ${SEGMENT_FILES_TABLE}`);
-  for (let i = 0; i < segments.length; i += 500) {
-    const chunk = segments.slice(i, i + 500);
-    await conn.run(
-      `INSERT INTO ${SEGMENT_FILES_TABLE} (file, rows, min_us, max_us, offsets) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      chunk.flatMap((seg) => [
-        seg.file,
-        seg.rows,
-        safeUs(seg.minUs),
-        safeUs(seg.maxUs),
-        JSON.stringify(seg.offsets),
-      ]),
-    );
-  }
+  await conn.run(`DELETE FROM ${CATALOG_TABLE} WHERE kind = '${KIND.segment}'`);
+  await insertRows(
+    conn,
+    KIND.segment,
+    segments.map((seg) => [
+      seg.file,
+      JSON.stringify({
+        rows: seg.rows,
+        min_us: safeUs(seg.minUs),
+        max_us: safeUs(seg.maxUs),
+        offsets: seg.offsets,
+      }),
+    ]),
+  );
 }
 
 /** Unlists segment files a seal took. */
 export async function deleteSegmentFiles(conn: DuckDBConnection, files: readonly string[]): Promise<void> {
-  if (files.length === 0) return;
-  await conn.run(`DELETE FROM ${SEGMENT_FILES_TABLE} WHERE file IN (${files.map(() => '?').join(', ')})`, [
-    ...files,
-  ]);
+  await deleteKeys(conn, KIND.segment, files);
+}
+
+/** The segments each listed partition was sealed from, and the offsets after its rows (null when unknown). */
+export async function partitionSources(
+  conn: DuckDBConnection,
+): Promise<Map<string, { segments: string[] | null; offsets: [string, number][] }>> {
+  const out = new Map<string, { segments: string[] | null; offsets: [string, number][] }>();
+  const r = await conn.runAndReadAll(`SELECT file, segments, offsets FROM ${PARTITIONS_TABLE}`);
+  for (const [file, segments, offsets] of r.getRowsJson()) {
+    out.set(String(file), {
+      segments: segments === null ? null : (JSON.parse(String(segments)) as string[] | null),
+      offsets: offsets === null ? [] : (JSON.parse(String(offsets)) as [string, number][]),
+    });
+  }
+  return out;
 }
 
 /** A segment file the catalog expects, as it recorded it. */
@@ -206,7 +247,7 @@ function safeUs(us: number): number {
   return Number.isFinite(us) ? Math.trunc(us) : 0;
 }
 
-function jsonText(v: unknown): string | null {
+function jsonValue(v: unknown): unknown {
   if (v === null || v === undefined) return null;
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  return typeof v === 'string' ? JSON.parse(v) : v;
 }

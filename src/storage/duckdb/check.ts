@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StorageError } from '../../core/errors.js';
 import { type CatalogFiles, readCatalogFiles } from './catalog.js';
+import { catalogViews } from './catalog-layout.js';
 import { environmentFailure, firstLine, parquetShapeProblem, readFooters } from './file-check.js';
 import { maxOffsets, PARTITION_KEY, parsePartitionMeta } from './partition-meta.js';
 import { scanParts } from './partitions.js';
@@ -57,6 +58,7 @@ export async function checkDuckDbStore(path: string): Promise<CheckReport> {
   const conn = await instance.connect();
   try {
     await conn.run('LOAD parquet');
+    await catalogViews(conn);
     const listed = catalogOk ? await catalogPartitions(conn) : [];
     const cat: CatalogFiles = catalogOk
       ? await readCatalogFiles(conn)
@@ -212,6 +214,7 @@ async function openCatalog(
     const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
     const conn = await instance.connect();
     try {
+      await catalogViews(conn);
       for (const t of [PARTITIONS_TABLE, OFFSETS_TABLE]) await conn.run(`SELECT * FROM ${t}`);
     } catch (err) {
       conn.closeSync();

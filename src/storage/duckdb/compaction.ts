@@ -18,7 +18,7 @@ import { ROW_KINDS } from '../rows/event-columns.js';
 
 /** The appended files since the last compaction, and their rows by window. */
 export interface PendingSet {
-  /** Rows per window start (epoch µs), as the appends' own columns (not copied). */
+  /** Rows per window start (epoch µs; COLD_WINDOW for windows already ended), as the appends' own columns (not copied). */
   windows: Map<number, PendingChunk[]>;
   /** Sequence numbers of the first and last appended file taken (0 while empty). */
   first: number;
@@ -55,7 +55,15 @@ export function pendingSet(): PendingSet {
 }
 
 /**
- * Adds the rows of appended file `seq` (in the table's column order, `summary` theirs) to their window. Rows of
+ * The key of the rows whose window had already ended (before the seal cutoff) when they came:
+ * history being imported, or late events. They wait together, whatever their windows, and are
+ * compacted into one file: a year of history is a few files, not one per hour.
+ */
+export const COLD_WINDOW = Number.NEGATIVE_INFINITY;
+
+/**
+ * Adds the rows of appended file `seq` (in the table's column order, `summary` theirs) to their
+ * window, or to the cold rows (COLD_WINDOW) when their window ends at or before `coldUs`. Rows of
  * one window (the usual case) are kept as they are: the caller must not reuse `rows` then, which
  * the return value says. Rows across windows are copied, each window's into columns of its own.
  * Files must come in sequence order.
@@ -68,6 +76,7 @@ export function addPending(
   summary: RowsSummary,
   partUs: number,
   offsets: Iterable<[string, number]>,
+  coldUs = Number.NEGATIVE_INFINITY,
 ): boolean {
   if (p.first === 0) {
     p.first = seq;
@@ -77,10 +86,16 @@ export function addPending(
   for (const [key, next] of offsets) p.offsets.set(key, next);
   const n = rows.rows;
   if (n === 0) return false;
-  // All in one window exactly when the earliest and latest are.
-  const w0 = Math.floor(summary.minUs / partUs);
+  // Windows numbered below this one had ended by `coldUs`: their rows are cold.
+  const coldBelow = Math.floor(coldUs / partUs);
+  const windowOf = (us: number) => {
+    const w = Math.floor(us / partUs);
+    return w < coldBelow ? COLD_WINDOW : w;
+  };
+  // All in one window (or all cold) exactly when the earliest and latest are.
+  const w0 = windowOf(summary.minUs);
   p.rows += n;
-  if (Math.floor(summary.maxUs / partUs) === w0) {
+  if (windowOf(summary.maxUs) === w0) {
     windowChunks(p, w0 * partUs).push({ columns: rows, group, summary });
     p.bytes += columnBytes(rows);
     return true;
@@ -90,7 +105,7 @@ export function addPending(
   const of = new Float64Array(n);
   const seen = new Set<number>();
   for (let i = 0; i < n; i++) {
-    of[i] = Math.floor(ts[i] / partUs);
+    of[i] = windowOf(ts[i]);
     seen.add(of[i]);
   }
   const pick = new Uint8Array(n);

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { catalogSchemaSql, replaceSegmentFiles, SEGMENT_FILES_TABLE } from './catalog.js';
+import { CATALOG_TABLE, catalogViews, ensureCatalogSchema } from './catalog-layout.js';
 import { COMPACTED_ROW_GROUP } from './compact.js';
 import { deferRecovery } from './deferred-recovery.js';
 import { dropFile } from './leases.js';
@@ -26,6 +27,7 @@ import {
   PARTITIONS_TABLE,
   sqlString,
 } from './schema.js';
+import { sealCutoffUs } from './seal.js';
 import {
   compactedFile,
   ensureSegmentsDir,
@@ -37,6 +39,9 @@ import {
 } from './segments.js';
 import { afterSegmentsChanged, bySeq, type StoreState, withCatalog } from './state.js';
 import { openError, writeError } from './store-errors.js';
+
+/** Block size of a new catalog file (bytes, as DuckDB's setting takes it). */
+export const CATALOG_BLOCK_SIZE = '16384';
 
 /** Opens (creating when missing) the database, with the settings every store runs under. */
 export async function openInstance(
@@ -76,7 +81,8 @@ export async function openInstance(
   await writer.run('SET GLOBAL parquet_metadata_cache = true');
   // The sandbox closes files outside the store and locks the settings before any query runs.
   await lockDown(writer, memory ? null : dirname(opts.path));
-  if (!opts.readOnly) for (const sql of [...createSchemaSql(), ...catalogSchemaSql()]) await writer.run(sql);
+  if (!opts.readOnly) await ensureCatalogSchema(writer, memory);
+  await catalogViews(writer);
   return { instance, writer };
 }
 
@@ -141,15 +147,20 @@ async function createInstance(
   settings: Record<string, string>,
   readOnly: boolean | undefined,
 ): Promise<DuckDBInstance> {
-  const instance = await DuckDBInstance.create(
-    path,
-    readOnly ? { ...settings, access_mode: 'READ_ONLY' } : settings,
-  );
+  const options: Record<string, string> = readOnly
+    ? { ...settings, access_mode: 'READ_ONLY' }
+    : { ...settings };
+  // A new catalog file takes 16 KB blocks instead of DuckDB's 256 KB: every table holding rows
+  // takes at least a block per column group, and an empty store's catalog went from 798,720 to
+  // 208,896 bytes with the old schema. A file keeps the block size it was made with, so older
+  // stores open as they are.
+  if (path !== ':memory:' && !readOnly && !existsSync(path)) options.default_block_size = CATALOG_BLOCK_SIZE;
+  const instance = await DuckDBInstance.create(path, options);
   try {
     const conn = await instance.connect();
     try {
       const tables = await conn.runAndReadAll(
-        `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN ('${PARTITIONS_TABLE}', '${OFFSETS_TABLE}', '${META_TABLE}', '${SEGMENT_FILES_TABLE}')`,
+        `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND table_name IN ('${CATALOG_TABLE}', '${PARTITIONS_TABLE}', '${OFFSETS_TABLE}', '${META_TABLE}', '${SEGMENT_FILES_TABLE}')`,
       );
       // Every column of every row (they are small), in one statement.
       const reads = tables.getRowsJson().map(([t]) => `(SELECT max(hash(x)) FROM ${String(t)} x)`);
@@ -207,7 +218,7 @@ export async function loadOwned(s: StoreState): Promise<void> {
 /** A reader's open: the catalog and segments as they are, leaving out what cannot be read. */
 export async function loadRead(s: StoreState): Promise<void> {
   const t = await s.writer.runAndReadAll(
-    `SELECT count(*) FROM duckdb_tables() WHERE table_name = '${ACTIVE_TABLE}' AND NOT temporary`,
+    `SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('${ACTIVE_TABLE}', '${CATALOG_TABLE}') AND NOT temporary`,
   );
   // A file created but killed before its schema existed holds nothing yet: answer as empty.
   s.schemaMissing = Number(t.getRowsJson()[0][0]) === 0;
@@ -380,20 +391,22 @@ async function writeLeftovers(s: StoreState, conn: DuckDBConnection, left: Segme
   const offsets = new Map<string, number>();
   for (const seg of left)
     for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
-  const windowOf = `CAST(floor(epoch_us(ts) / ${s.partUs}) AS BIGINT)`;
+  // As compaction.ts groups them: windows ended before the seal cutoff together (NULL), the rest by window.
+  const coldBelow = Math.floor(sealCutoffUs(s) / s.partUs);
+  const windowOf = `CASE WHEN floor(epoch_us(ts) / ${s.partUs}) < ${coldBelow} THEN NULL ELSE CAST(floor(epoch_us(ts) / ${s.partUs}) AS BIGINT) END`;
   const files: string[] = [];
   let tmp = '';
   try {
     const w = await conn.runAndReadAll(
-      `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}], union_by_name = true) ORDER BY w`,
+      `SELECT DISTINCT ${windowOf} AS w FROM read_parquet([${list}], union_by_name = true) ORDER BY w NULLS FIRST`,
     );
-    const windows = w.getRowsJson().map(([x]) => Number(x));
+    const windows = w.getRowsJson().map(([x]) => (x === null ? null : Number(x)));
     for (const [i, win] of windows.entries()) {
       const file = compactedFile(first, last, i + 1, windows.length);
       const final = join(dir, file);
       tmp = `${final}.tmp`;
       await conn.run(
-        `COPY (SELECT * FROM ${inLayout(list)} WHERE ${windowOf} = ${win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
+        `COPY (SELECT * FROM ${inLayout(list)} WHERE ${windowOf} IS NOT DISTINCT FROM ${win === null ? 'NULL' : win}) TO ${sqlString(tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${COMPACTED_ROW_GROUP}, KV_METADATA {${sqlString(OFFSETS_KEY)}: ${sqlString(JSON.stringify([...offsets]))}})`,
       );
       commitFile(tmp, final);
       files.push(file);

@@ -55,6 +55,10 @@ export interface CompactionOptions {
   maxBytes: number;
   /** Rows of at most this many bytes (as segments) go into one partition file. */
   partitionBytes: number;
+  /** Partitions of fewer rows are small: runs of them are merged into files of up to this many rows. */
+  mergeRows: number;
+  /** A run of small partitions is merged once it has this many files. */
+  mergeFiles: number;
 }
 
 const UNSEALED_MAX_BYTES = parseSize(STORAGE_DEFAULTS.unsealed_max);

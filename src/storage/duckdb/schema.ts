@@ -42,20 +42,41 @@ export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-/** The statements that create the schema when it is missing. */
-export function createSchemaSql(): string[] {
-  const cols = TABLE_COLUMNS.map((c) => {
+/** The segment files the store expects on disk (as of its last start or clean stop). */
+export const SEGMENT_FILES_TABLE = 'segment_files';
+
+/**
+ * Partition files retention has unlisted and whose unlink may not have happened yet (a query
+ * was reading them, or the process died first): the next open deletes them instead of taking
+ * them for files the catalog lost.
+ */
+export const RETIRED_TABLE = 'retired_files';
+
+/**
+ * The active table's columns: as a table declares them, or with `asNulls` as a SELECT list of
+ * typed nulls (the empty view a file store has in its place).
+ */
+export function tableColumnsSql(asNulls = false): string {
+  return TABLE_COLUMNS.map((c) => {
     const type = c.name === FIELDS_COLUMN ? 'JSON' : SQL_TYPE[c.type];
+    if (asNulls) return `CAST(NULL AS ${type}) AS ${quoteIdent(c.name)}`;
     const notNull = NOT_NULL_COLUMNS.has(c.name);
     return `${quoteIdent(c.name)} ${type}${notNull ? ' NOT NULL' : ''}`;
-  });
+  }).join(', ');
+}
+
+/**
+ * The tables of the layout before the one-table catalog (catalog-layout.ts): a reader's schema
+ * where a file has none, and what an older store is brought up to before it is moved.
+ */
+export function createSchemaSql(): string[] {
   // Columns added since a store was made: its active table gains them, empty.
   const added = TABLE_COLUMNS.filter((c) => !NOT_NULL_COLUMNS.has(c.name)).map(
     (c) =>
       `ALTER TABLE ${ACTIVE_TABLE} ADD COLUMN IF NOT EXISTS ${quoteIdent(c.name)} ${c.name === FIELDS_COLUMN ? 'JSON' : SQL_TYPE[c.type]}`,
   );
   return [
-    `CREATE TABLE IF NOT EXISTS ${ACTIVE_TABLE} (${cols.join(', ')})`,
+    `CREATE TABLE IF NOT EXISTS ${ACTIVE_TABLE} (${tableColumnsSql()})`,
     ...added,
     `CREATE TABLE IF NOT EXISTS ${PARTITIONS_TABLE} (file VARCHAR PRIMARY KEY, min_ts TIMESTAMP NOT NULL, max_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, bytes BIGINT NOT NULL, raw_bytes BIGINT NOT NULL, levels JSON, services JSON, sealed_at TIMESTAMP NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS ${OFFSETS_TABLE} (source VARCHAR NOT NULL, generation VARCHAR NOT NULL, next_offset BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, generation))`,
@@ -63,6 +84,15 @@ export function createSchemaSql(): string[] {
     // The segment files (JSON list of paths) a partition replaced: left on disk by a crash right
     // after the seal committed, they are recognised and deleted at the next open.
     `ALTER TABLE ${PARTITIONS_TABLE} ADD COLUMN IF NOT EXISTS segments VARCHAR`,
+  ];
+}
+
+/** Catalog tables and columns the older layout added after its first shape; run after createSchemaSql. */
+export function catalogSchemaSql(): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${RETIRED_TABLE} (file VARCHAR PRIMARY KEY)`,
+    `ALTER TABLE ${PARTITIONS_TABLE} ADD COLUMN IF NOT EXISTS offsets VARCHAR`,
+    `CREATE TABLE IF NOT EXISTS ${SEGMENT_FILES_TABLE} (file VARCHAR PRIMARY KEY, rows BIGINT NOT NULL, min_us BIGINT NOT NULL, max_us BIGINT NOT NULL, offsets VARCHAR NOT NULL)`,
   ];
 }
 

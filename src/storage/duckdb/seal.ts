@@ -3,22 +3,23 @@
  * (sorting and compression) once per row. Finished windows are sealed by maintenance; under
  * heavy ingest the oldest windows are sealed early, before unsealed segments grow too large.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MaintenanceReport } from '../../core/storage.js';
 import { sealTable } from './active-table.js';
 import { deleteSegmentFiles, insertPartition, upsertOffsets } from './catalog.js';
 import { compact } from './compact.js';
 import { dropFile, droppedOnDisk, nextUnlink } from './leases.js';
+import { mergeSmall } from './merge.js';
 import { DEFAULT_SEAL_AFTER_MS } from './options.js';
 import { kvMetadataOption, partitionMeta } from './partition-meta.js';
 import {
   commitFile,
   ensureDir,
   fileSize,
-  PARTITION_FORMAT,
   type Partition,
   partitionFile,
+  partitionFormat,
 } from './partitions.js';
 import { rawBytesSql } from './raw-text.js';
 import { readRows } from './rows.js';
@@ -32,11 +33,12 @@ export function sealCutoffUs(s: StoreState): number {
   return (s.now() - (s.opts.sealAfterMs ?? DEFAULT_SEAL_AFTER_MS)) * 1000;
 }
 
-/** A maintenance pass's seals: the active table's finished windows, then the segments'. */
+/** A maintenance pass's seals: the active table's finished windows, then the segments', then small partitions merged. */
 export async function sealFinished(s: StoreState, report: MaintenanceReport): Promise<void> {
   const cutoffUs = sealCutoffUs(s);
   await s.background.run(() => sealTable(s, report, cutoffUs));
   await s.background.run(() => sealSegments(s, report, cutoffUs, false));
+  await s.background.run(() => mergeSmall(s));
 }
 
 /**
@@ -57,9 +59,13 @@ export function sealEarly(s: StoreState): Promise<void> {
 }
 
 /**
- * Seals compacted segments into partitions: every window that ended before `cutoffUs`, and
- * with `early` the oldest windows' files until unsealed segments are down to half of
- * `sealBytes`. A window's files go into partitions of at most `partitionBytes` of segments each.
+ * Seals compacted segments into partitions: every segment whose rows lie in windows that ended
+ * before `cutoffUs`, and with `early` the oldest segments until unsealed segments are down to
+ * half of `sealBytes`. Partitions are chosen by size, not by the clock: the segments, oldest
+ * first, go into files of at most `partitionBytes` of segments and `mergeRows` rows each (a
+ * segment is never split: a compacted one holds at most 32 MB of rows), whatever time they span
+ * (the catalog keeps each file's range, and rows sorted by time give DuckDB row-group ranges
+ * inside it). An import of a year of history seals as many files as an import of an hour.
  */
 async function sealSegments(
   s: StoreState,
@@ -74,38 +80,36 @@ async function sealSegments(
     await nextUnlink(s.files);
   }
   const partUs = s.partUs;
-  const byWindow = new Map<number, Segment[]>();
+  const ready: Segment[] = [];
   for (const seg of s.segments) {
     if (!seg.compacted || seg.rows === 0 || appendedOnDisk(s, seg)) continue;
-    const w = Math.floor(seg.minUs / partUs) * partUs;
-    let list = byWindow.get(w);
-    if (list === undefined) {
-      list = [];
-      byWindow.set(w, list);
-    }
-    list.push(seg);
+    const ended = (Math.floor(seg.maxUs / partUs) + 1) * partUs <= cutoffUs;
+    if (ended || early) ready.push(seg);
   }
-  const enough = () => early && s.unsealedBytes <= s.compaction.sealBytes / 2;
-  for (const [w, segs] of [...byWindow].sort((a, b) => a[0] - b[0])) {
-    if (enough() || s.closed) return;
-    let maxUs = Number.NEGATIVE_INFINITY;
-    for (const seg of segs) maxUs = Math.max(maxUs, seg.maxUs);
-    const ended = (Math.floor(maxUs / partUs) + 1) * partUs <= cutoffUs;
-    if (!ended && !early) continue;
-    let chunk: Segment[] = [];
-    let bytes = 0;
-    for (const seg of segs) {
-      if (chunk.length > 0 && bytes + seg.bytes > s.compaction.partitionBytes) {
-        await sealFiles(s, w, chunk, report);
-        if (enough()) return;
-        chunk = [];
-        bytes = 0;
-      }
-      chunk.push(seg);
-      bytes += seg.bytes;
+  ready.sort((a, b) => a.minUs - b.minUs || a.first - b.first);
+  // Early: the oldest files until unsealed segments are down to half of `sealBytes`.
+  const need = early ? s.unsealedBytes - s.compaction.sealBytes / 2 : Number.POSITIVE_INFINITY;
+  let taken = 0;
+  let chunk: Segment[] = [];
+  let bytes = 0;
+  let rows = 0;
+  for (const seg of ready) {
+    if (taken >= need || s.closed) break;
+    if (
+      chunk.length > 0 &&
+      (bytes + seg.bytes > s.compaction.partitionBytes || rows + seg.rows > s.compaction.mergeRows)
+    ) {
+      await sealFiles(s, chunk, report);
+      chunk = [];
+      bytes = 0;
+      rows = 0;
     }
-    await sealFiles(s, w, chunk, report);
+    chunk.push(seg);
+    bytes += seg.bytes;
+    rows += seg.rows;
+    taken += seg.bytes;
   }
+  if (chunk.length > 0 && !s.closed) await sealFiles(s, chunk, report);
 }
 
 /** Whether an appended segment in `seg`'s range is still on disk (waiting for a query, or being unlinked). */
@@ -118,59 +122,27 @@ function appendedOnDisk(s: StoreState, seg: Segment): boolean {
 }
 
 /**
- * One partition from compacted segments of the window starting at `windowUs`: the file is
- * written, fsynced and renamed, then its catalog row (naming the segments it took) and the
- * segments' offsets commit together, and the segments leave the query lists in the same step.
- * The segment files go after; a crash before that leaves files the next open recognises.
+ * One partition from compacted segments: the file is written, fsynced and renamed, then its
+ * catalog row (naming the segments it took) and the segments' offsets commit together, and the
+ * segments leave the query lists in the same step. The segment files go after; a crash before
+ * that leaves files the next open recognises.
  */
-async function sealFiles(
-  s: StoreState,
-  windowUs: number,
-  segs: Segment[],
-  report: MaintenanceReport,
-): Promise<void> {
+async function sealFiles(s: StoreState, segs: Segment[], report: MaintenanceReport): Promise<void> {
   const dir = s.dir!;
-  const list = segs.map((seg) => sqlString(join(dir, seg.file))).join(', ');
   let marker = 0;
   for (const seg of segs) marker = Math.max(marker, seg.ingestedUs);
-  const rel = partitionFile(windowUs, marker);
-  const final = join(dir, rel);
-  const tmp = `${final}.tmp`;
-  ensureDir(final);
   const offsets = new Map<OffsetKey, number>();
   for (const seg of segs)
     for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
   const names = segs.map((seg) => seg.file);
-  const conn = await s.instance.connect();
-  let summary: Record<string, unknown>;
-  try {
-    summary = readRows(
-      await conn.runAndReadAll(
-        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}`,
-      ),
-    ).rows[0];
-    // The file describes itself (the catalog row, the segments it replaces, the offsets it
-    // holds), so a lost catalog is rebuilt from the files (recovery.ts).
-    const meta = partitionMeta(summary, marker, names, [...offsets]);
-    await conn.run(
-      `COPY (SELECT * FROM ${inLayout(list)} ORDER BY ts) TO ${sqlString(tmp)} (${PARTITION_FORMAT}, ${kvMetadataOption(meta)})`,
-    );
-    commitFile(tmp, final);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw sealError(err);
-  } finally {
-    conn.closeSync();
-  }
-  const part: Partition = {
-    file: rel,
-    minUs: Number(summary.mn),
-    maxUs: Number(summary.mx),
-    rows: Number(summary.n),
-    bytes: fileSize(final),
-    rawBytes: Number(summary.raw),
-    markerUs: marker,
-  };
+  const { part, summary, final } = await writePartition(
+    s,
+    segs.map((seg) => join(dir, seg.file)),
+    Math.min(...segs.map((seg) => seg.minUs)),
+    marker,
+    names,
+    [...offsets],
+  );
   try {
     await withCatalog(s, () =>
       s.onWriter(async () => {
@@ -199,4 +171,70 @@ async function sealFiles(
   for (const seg of segs) dropFile(s.files, seg.file);
   report.sealed++;
   report.sealed_rows += part.rows;
+}
+
+/** A partition file written: its catalog entry, the summary it was made from, its path. */
+export interface WrittenPartition {
+  part: Partition;
+  summary: Record<string, unknown>;
+  final: string;
+}
+
+/**
+ * Writes the rows of `sources` (segment or partition files, absolute paths; those `where`
+ * keeps, a SQL ` WHERE …` clause, when given), sorted by time,
+ * as a new partition file describing itself (the segments its rows came from, the offsets
+ * after them): written to a temporary name, fsynced and renamed into place. Its name carries
+ * the window of its first row and `marker`, raised past any name already taken.
+ */
+export async function writePartition(
+  s: StoreState,
+  sources: string[],
+  minUs: number,
+  marker: number,
+  names: string[],
+  offsets: [OffsetKey, number][],
+  where = '',
+): Promise<WrittenPartition> {
+  const dir = s.dir!;
+  const list = sources.map((f) => sqlString(f)).join(', ');
+  const windowUs = Math.floor(minUs / s.partUs) * s.partUs;
+  let rel = partitionFile(windowUs, marker);
+  // A merge's file may fall in the window of one it replaces, with the same newest marker.
+  while (existsSync(join(dir, rel)) || s.partitions.some((p) => p.file === rel))
+    rel = partitionFile(windowUs, ++marker);
+  const final = join(dir, rel);
+  const tmp = `${final}.tmp`;
+  ensureDir(final);
+  const conn = await s.instance.connect();
+  let summary: Record<string, unknown>;
+  try {
+    summary = readRows(
+      await conn.runAndReadAll(
+        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}${where}`,
+      ),
+    ).rows[0];
+    // The file describes itself (the catalog row, the segments it replaces, the offsets it
+    // holds), so a lost catalog is rebuilt from the files (recovery.ts).
+    const meta = partitionMeta(summary, marker, names, offsets);
+    await conn.run(
+      `COPY (SELECT * FROM ${inLayout(list)}${where} ORDER BY ts) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(meta)})`,
+    );
+    commitFile(tmp, final);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw sealError(err);
+  } finally {
+    conn.closeSync();
+  }
+  const part: Partition = {
+    file: rel,
+    minUs: Number(summary.mn),
+    maxUs: Number(summary.mx),
+    rows: Number(summary.n),
+    bytes: fileSize(final),
+    rawBytes: Number(summary.raw),
+    markerUs: marker,
+  };
+  return { part, summary, final };
 }

@@ -8,6 +8,7 @@ import type { LogEvent } from '../../core/events.js';
 import type { MaintenanceReport, WriteBatch } from '../../core/storage.js';
 import type { ColumnBuffers } from '../parquet/column-buffers.js';
 import type { EventRows } from '../rows/event-columns.js';
+import { catalogViews } from './catalog-layout.js';
 import { type PendingSet, pendingSet } from './compaction.js';
 import { type FileLeases, fileLeases } from './leases.js';
 import {
@@ -163,6 +164,7 @@ export function storeState(
     sealingEarly: new Flight<void>(),
     views: queryViews(instance, async (conn) => {
       if (s.schemaMissing) await createTempSchema(conn);
+      else await catalogViews(conn);
     }),
     timers: [],
   };

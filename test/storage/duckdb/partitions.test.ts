@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../src/core/events.js';
@@ -55,18 +64,19 @@ async function open(dir: string, clock: { now: number }, extra: Partial<DuckDbSt
 }
 
 describe('DuckDB store partitions', () => {
-  it('seals finished hours into Parquet and still answers queries over everything', async () => {
+  it('seals finished hours into one Parquet file and still answers queries over everything', async () => {
     const dir = tempDir();
     const clock = { now: T0 + 3 * HOUR + 30 * 60_000 }; // hours 0-2 finished, hour 3 open
     const store = await open(dir, clock);
     await store.append(spread(4, 100));
     const report = await store.maintain();
-    expect(report).toMatchObject({ sealed: 3, sealed_rows: 300 });
+    // Partitions are chosen by size: the three finished hours are one file.
+    expect(report).toMatchObject({ sealed: 1, sealed_rows: 300 });
     const stats = await store.stats();
-    expect(stats).toMatchObject({ rows: 400, active_rows: 100, partitions: 3 });
+    expect(stats).toMatchObject({ rows: 400, active_rows: 100, partitions: 1 });
     expect(stats.oldest).toBe('2026-01-02T00:00:00.000000Z');
     const parts = readdirSync(join(dir, 'parts', '2026-01-02'));
-    expect(parts).toHaveLength(3);
+    expect(parts).toHaveLength(1);
     expect(parts.every((f) => f.endsWith('.parquet'))).toBe(true);
 
     const all = await store.query({
@@ -89,9 +99,14 @@ describe('DuckDB store partitions', () => {
   it('skips partitions outside the time range', async () => {
     const dir = tempDir();
     const clock = { now: T0 + 10 * HOUR };
-    const store = await open(dir, clock);
-    await store.append(spread(6, 50));
-    await store.maintain();
+    // One seal per hour, not merged: six files, each with its time range in the catalog.
+    const store = await open(dir, clock, { compaction: { mergeFiles: 100 } });
+    const events = spread(6, 50);
+    for (let h = 0; h < 6; h++) {
+      await store.append(events.slice(h * 50, (h + 1) * 50));
+      await store.maintain();
+    }
+    expect((await store.stats()).partitions).toBe(6);
     const fromUs = (T0 + 4 * HOUR) * 1000;
     const r = await store.query(
       { sql: 'SELECT count(*) AS n FROM logs WHERE ts >= make_timestamp(?::BIGINT)', params: [fromUs] },
@@ -133,26 +148,52 @@ describe('DuckDB store partitions', () => {
     const clock = { now: T0 + 12 * HOUR };
     const store = await open(dir, clock, { retention: { maxAgeMs: 6 * HOUR } });
     await store.append(spread(10, 200));
-    await store.maintain(); // seals 10 hours, then drops those ending before T0+6h
+    // Seals the 10 hours as one file, then rewrites it without the rows before T0+6h (more
+    // than a quarter of its span has expired).
+    const r = await store.maintain();
+    expect(r).toMatchObject({ sealed: 1, removed_rows: 1200 });
+    expect(r.freed_bytes).toBeGreaterThan(0);
     const stats = await store.stats();
-    expect(stats.partitions).toBe(4);
+    expect(stats.partitions).toBe(1);
     expect(stats.rows).toBe(800);
     expect(stats.oldest).toBe('2026-01-02T06:00:00.000000Z');
-    expect(readdirSync(join(dir, 'parts', '2026-01-02'))).toHaveLength(4);
+    expect(readdirSync(join(dir, 'parts', '2026-01-02'))).toHaveLength(1);
+    const n = await store.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
+    expect(n.rows[0].n).toBe(800);
+    await store.close();
+  });
+
+  it('removes a whole partition once its newest row is past the retention age', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 3 * HOUR };
+    const store = await open(dir, clock, { retention: { maxAgeMs: 6 * HOUR } });
+    await store.append(spread(2, 100));
+    expect(await store.maintain()).toMatchObject({ sealed: 1, removed: 0 });
+    clock.now = T0 + 8 * HOUR + 1;
+    expect(await store.maintain()).toMatchObject({ removed: 1, removed_rows: 200 });
+    expect(await store.stats()).toMatchObject({ rows: 0, partitions: 0 });
+    expect(readdirSync(join(dir, 'parts', '2026-01-02'))).toEqual([]);
     await store.close();
   });
 
   it('removes the oldest partitions while the store is over its size limit', async () => {
     const dir = tempDir();
     const clock = { now: T0 + 30 * HOUR };
-    const store = await open(dir, clock);
-    await store.append(spread(24, 2000));
-    await store.maintain();
+    // A seal a day's hour, not merged: 24 files the size limit removes oldest first.
+    const store = await open(dir, clock, { compaction: { mergeFiles: 100 } });
+    const events = spread(24, 2000);
+    for (let h = 0; h < 24; h++) {
+      await store.append(events.slice(h * 2000, (h + 1) * 2000));
+      await store.maintain();
+    }
     await store.close();
     const before = dirBytes(join(dir, 'parts'));
     const dbBytes = statSync(join(dir, 'logs.duckdb')).size;
     const limit = dbBytes + Math.floor(before / 2);
-    const limited = await open(dir, clock, { retention: { maxBytes: limit } });
+    const limited = await open(dir, clock, {
+      retention: { maxBytes: limit },
+      compaction: { mergeFiles: 100 },
+    });
     const r = await limited.maintain();
     expect(r.removed).toBeGreaterThan(0);
     expect(r.freed_bytes).toBeGreaterThan(0);
@@ -177,7 +218,7 @@ describe('DuckDB store partitions', () => {
     store = await open(dir, clock);
     expect(existsSync(join(dir, 'parts', '2026-01-02'))).toBe(false);
     expect((await store.stats()).rows).toBe(20);
-    expect((await store.maintain()).sealed).toBe(2);
+    expect((await store.maintain()).sealed).toBe(1);
     await store.close();
   });
 
@@ -192,5 +233,83 @@ describe('DuckDB store partitions', () => {
     const r = await ro.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
     expect(r.rows[0].n).toBe(30);
     await ro.close();
+  });
+
+  describe('merging small partitions', () => {
+    /** Seals one hour at a time, as live ingest does: four files of 100 rows. */
+    async function fourHourlyFiles(dir: string): Promise<void> {
+      const clock = { now: T0 };
+      const store = await open(dir, clock, { compaction: { mergeFiles: 100 } });
+      const events = spread(4, 100);
+      for (let h = 0; h < 4; h++) {
+        await store.append(events.slice(h * 100, (h + 1) * 100));
+        clock.now = T0 + (h + 1) * HOUR + 2 * 60_000;
+        expect((await store.maintain()).sealed).toBe(1);
+      }
+      await store.close();
+    }
+    const files = (dir: string) => readdirSync(join(dir, 'parts', '2026-01-02')).sort();
+    const COUNT = { sql: 'SELECT count(*) AS n, count(DISTINCT "offset") AS d FROM logs', params: [] };
+
+    it('merges a run of small files into one, which queries read without a row twice', async () => {
+      const dir = tempDir();
+      await fourHourlyFiles(dir);
+      expect(files(dir)).toHaveLength(4);
+      const clock = { now: T0 + 5 * HOUR };
+      const store = await open(dir, clock);
+      await store.maintain();
+      expect(await store.stats()).toMatchObject({ rows: 400, partitions: 1 });
+      expect(files(dir)).toHaveLength(1);
+      expect((await store.query(COUNT)).rows[0]).toEqual({ n: 400, d: 400 });
+      // Its time range still prunes: nothing before or after its rows is scanned.
+      const late = await store.query(COUNT, { range: { fromUs: (T0 + 6 * HOUR) * 1000 } });
+      expect(late.scan).toEqual({ partitions_scanned: 0, partitions_skipped: 1 });
+      await store.close();
+    });
+
+    it('keeps exactly one copy of each row whatever moment of a merge a crash came at', async () => {
+      const before = tempDir();
+      await fourHourlyFiles(before);
+      const merged = tempDir();
+      cpSync(before, merged, { recursive: true });
+      const clock = { now: T0 + 5 * HOUR };
+      let store = await open(merged, clock);
+      await store.maintain();
+      await store.close();
+      const [mergedFile] = files(merged);
+      const check = async (dir: string, expectFiles: number) => {
+        const s = await open(dir, clock, { compaction: { mergeFiles: 100 } });
+        expect((await s.query(COUNT)).rows[0]).toEqual({ n: 400, d: 400 });
+        expect(await s.append(spread(4, 100))).toEqual({ stored: 0, duplicates: 400 });
+        await s.close();
+        expect(files(dir)).toHaveLength(expectFiles);
+      };
+
+      // The merged file written, its commit never made: it goes, the four parts serve.
+      const uncommitted = tempDir();
+      cpSync(before, uncommitted, { recursive: true });
+      copyFileSync(
+        join(merged, 'parts', '2026-01-02', mergedFile),
+        join(uncommitted, 'parts', '2026-01-02', mergedFile),
+      );
+      await check(uncommitted, 4);
+
+      // Committed, the parts not unlinked yet: they were retired in the commit, and go.
+      const unlinked = tempDir();
+      cpSync(merged, unlinked, { recursive: true });
+      cpSync(join(before, 'parts'), join(unlinked, 'parts'), { recursive: true });
+      expect(files(unlinked)).toHaveLength(5);
+      await check(unlinked, 1);
+
+      // Both on disk and the catalog lost: the merged file is adopted, the parts are redundant.
+      const lost = tempDir();
+      cpSync(merged, lost, { recursive: true });
+      cpSync(join(before, 'parts'), join(lost, 'parts'), { recursive: true });
+      rmSync(join(lost, 'logs.duckdb'));
+      await check(lost, 1);
+      store = await open(lost, clock);
+      expect(await store.stats()).toMatchObject({ rows: 400, partitions: 1 });
+      await store.close();
+    });
   });
 });

@@ -90,7 +90,10 @@ describe('recovery of partition files the catalog does not list', () => {
     expect(sealed).toHaveLength(2);
     expect(sealed).toContain(p12); // the second file has P12's name (same window, same newest row)
     const p1 = sealed.find((f) => f !== p12)!;
-    await sql(join(dir, 'logs.duckdb'), `DELETE FROM partitions WHERE file LIKE '%${p12}'`);
+    await sql(
+      join(dir, 'logs.duckdb'),
+      `DELETE FROM catalog WHERE kind = 'partition' AND key LIKE '%${p12}'`,
+    );
     cpSync(join(base, 'segments'), join(dir, 'segments'), { recursive: true });
     rmSync(join(dir, 'segments', readdirSync(join(base, 'segments')).sort()[0])); // S1 went with P1's commit
     cpSync(join(first, 'parts'), join(dir, 'parts'), { recursive: true }); // P12 back

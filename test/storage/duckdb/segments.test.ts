@@ -57,6 +57,8 @@ function segmentBytes(dir: string): number {
 
 const COUNT = 'SELECT count(*) AS n, count(DISTINCT "offset") AS d FROM logs';
 const HOUR = 3_600_000;
+/** A clock while the hours of `ev`'s rows (03:00 and 04:00) are still open: their rows are hot. */
+const hot = () => Date.UTC(2026, 0, 2, 4, 0, 30);
 /** No compaction but the ones a test asks for (or close). */
 const ON_DEMAND = { idleMs: HOUR, ageMs: HOUR, bytes: Number.MAX_SAFE_INTEGER };
 
@@ -125,7 +127,7 @@ describe('store segments', () => {
 
   it('compacts appended segments into one file per window and removes them', async () => {
     const dir = tempDir('logpipe-seg-');
-    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), compaction: ON_DEMAND });
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), compaction: ON_DEMAND, now: hot });
     try {
       for (let i = 0; i < 4; i++) await store.append(range(i * 100, 100));
       // A batch across an hour's end: its rows go to two windows.
@@ -154,6 +156,32 @@ describe('store segments', () => {
       await store.compact();
       expect(segmentFiles(dir)).toContain('000000000006-000000000006.1of1.parquet');
       expect(await count(store)).toEqual({ n: 413, d: 413 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compacts rows of windows that had ended into one file, whatever hours they span', async () => {
+    const dir = tempDir('logpipe-seg-');
+    // Three days after the rows: every window they fall in has ended.
+    const store = await openDuckDbStore({
+      path: join(dir, 'logs.duckdb'),
+      compaction: ON_DEMAND,
+      now: () => Date.UTC(2026, 0, 5),
+    });
+    try {
+      // Most of a year of history, a row every four hours, in two appends.
+      const t0 = Date.UTC(2025, 0, 1) * 1000;
+      const rows = Array.from({ length: 2000 }, (_, i) => ev(i, { ts: t0 + i * 4 * HOUR * 1000 }));
+      await store.append(rows.slice(0, 1000));
+      await store.append(rows.slice(1000));
+      await store.compact();
+      expect(segmentFiles(dir)).toEqual(['000000000001-000000000002.1of1.parquet']);
+      expect(await count(store)).toEqual({ n: 2000, d: 2000 });
+      const r = await store.maintain();
+      expect(r).toMatchObject({ sealed: 1, sealed_rows: 2000 });
+      expect((await store.stats()).partitions).toBe(1);
+      expect(await count(store)).toEqual({ n: 2000, d: 2000 });
     } finally {
       await store.close();
     }
@@ -291,14 +319,14 @@ describe('store segments', () => {
   it('compacts appended segments a killed process held in memory only, at the next open', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
-    let store = await openDuckDbStore({ path, compaction: ON_DEMAND });
+    let store = await openDuckDbStore({ path, compaction: ON_DEMAND, now: hot });
     await appendAcrossAnHour(store);
     const saved = saveSegments(dir);
     await store.close();
     // As if the process died before compacting: only the appended files are on disk.
     emptySegments(dir);
     restoreSegments(dir, saved);
-    store = await openDuckDbStore({ path, compaction: ON_DEMAND });
+    store = await openDuckDbStore({ path, compaction: ON_DEMAND, now: hot });
     try {
       expect(segmentFiles(dir)).toEqual([
         '000000000001-000000000002.1of2.parquet',
@@ -316,7 +344,7 @@ describe('store segments', () => {
   it('deletes appended segments a finished compaction replaced, and an unfinished one', async () => {
     const dir = tempDir('logpipe-seg-');
     const path = join(dir, 'logs.duckdb');
-    let store = await openDuckDbStore({ path, compaction: ON_DEMAND });
+    let store = await openDuckDbStore({ path, compaction: ON_DEMAND, now: hot });
     await appendAcrossAnHour(store);
     const appended = saveSegments(dir);
     await store.compact();
@@ -325,7 +353,7 @@ describe('store segments', () => {
     // Died after the compaction, before it unlinked the appended files (and mid-append).
     restoreSegments(dir, appended);
     writeFileSync(join(dir, 'segments', '000000000003.parquet.tmp'), 'half a file');
-    store = await openDuckDbStore({ path, compaction: ON_DEMAND });
+    store = await openDuckDbStore({ path, compaction: ON_DEMAND, now: hot });
     try {
       expect(segmentFiles(dir)).toEqual(readdirSync(compacted).sort());
       expect(await count(store)).toEqual({ n: 32, d: 32 });
@@ -336,7 +364,7 @@ describe('store segments', () => {
     emptySegments(dir);
     restoreSegments(dir, appended);
     restoreSegments(dir, compacted, (f) => f.includes('.1of2.'));
-    store = await openDuckDbStore({ path, compaction: ON_DEMAND });
+    store = await openDuckDbStore({ path, compaction: ON_DEMAND, now: hot });
     try {
       expect(await count(store)).toEqual({ n: 32, d: 32 });
       expect(segmentFiles(dir)).toHaveLength(2);
