@@ -68,13 +68,13 @@ export const COMPACTION_TRIGGERS = {
   /**
    * Compact once the rows waiting in memory take this many bytes. They cost about twice this in
    * allocated column buffers, and compaction keeps up to twice this again for reuse, so this
-   * sets most of the store's share of `logpipe run`'s memory: over a 1M-line access log, 32 MB
-   * held 70 MB of waiting buffers, 50–65 MB pooled and 32 MB more while a set was written, and
-   * `logpipe run` peaked at 390–410 MiB; at 8 MB the three take about a quarter of that
-   * (docs/benchmarks.md, "Memory"). Smaller sets mean more compacted files for queries to open
-   * until the window is sealed (at most `unsealed_max` / 8 MB under sustained ingest).
+   * sets most of the store's share of `logpipe run`'s memory. Over a 1M-line access log, three
+   * alternated pairs each: 32 MB peaked at 327–333 MiB, 16 MB at 274–288 with no fewer lines/s
+   * (253–273k against 206–271k), 8 MB at 263–271 but 8 % fewer lines/s (more compactions on the
+   * pipeline's thread) and twice the compacted files queries open until their window is sealed
+   * (at most `unsealed_max` / this under sustained ingest). docs/benchmarks.md, "Memory".
    */
-  bytes: 8 * 1024 * 1024,
+  bytes: 16 * 1024 * 1024,
   /** Compact once the oldest row waiting is this old. */
   ageMs: 30_000,
   /** Compact once no append came for this long. */
