@@ -11,6 +11,7 @@ import { chooseServer, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
 import { action, intFlag, timeFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
+import { timeSourceCounts } from './time-sources.js';
 
 interface QueryFlags {
   dataDir?: string;
@@ -101,15 +102,10 @@ function explainText(r: QueryResponse): string {
 /** What `--explain` says of the range's events without a time of their own. */
 export function timeSourcesText(t: TimeSources | undefined): string {
   if (t === undefined) return '-';
-  if (t.received === 0 && t.previous === 0) return 'every event in range has its own time';
-  const parts = [];
-  if (t.received > 0)
-    parts.push(`${t.received.toLocaleString('en-US')} carry the time they were read (ts_source:received)`);
-  if (t.previous > 0)
-    parts.push(
-      `${t.previous.toLocaleString('en-US')} the time of the event before them (ts_source:previous)`,
-    );
-  return `events in range without their own time: ${parts.join(', ')}`;
+  const counts = timeSourceCounts(t, 'carry the time they were read');
+  return counts === null
+    ? 'every event in range has its own time'
+    : `events in range without their own time: ${counts}`;
 }
 
 async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): Promise<QueryResponse> {

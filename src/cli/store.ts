@@ -24,6 +24,7 @@ import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-fl
 import { importFileLine } from './import-report.js';
 import { progressBar } from './progress.js';
 import { serviceLogger, untilStopped } from './service.js';
+import { timeSourceCounts } from './time-sources.js';
 
 interface StoreFlags extends ConfigFlags {
   input: InputKind;
@@ -336,15 +337,7 @@ async function showStats(flags: StoreFlags): Promise<void> {
 
 /** The events without a time of their own, as `--stats` shows them. */
 function ownTimeLine(t: TimeSources): string {
-  if (t.received === 0 && t.previous === 0) return 'every event has its own time';
-  const parts = [];
-  if (t.received > 0)
-    parts.push(`${t.received.toLocaleString('en-US')} carry their read time (ts_source:received)`);
-  if (t.previous > 0)
-    parts.push(
-      `${t.previous.toLocaleString('en-US')} the time of the event before them (ts_source:previous)`,
-    );
-  return `${parts.join(', ')}`;
+  return timeSourceCounts(t, 'carry their read time') ?? 'every event has its own time';
 }
 
 /** The files the store set aside or found missing, as `--stats` shows them. */

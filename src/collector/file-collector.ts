@@ -502,7 +502,7 @@ export class FileCollector {
   private makeBatch(t: Tracked, out: RawEvent[] | LineBlock): Batch<RawEvent> {
     const pendingJoin = t.joiner?.pending ?? null;
     const end = pendingJoin ? pendingJoin.offset : resumeOffset(t.scan);
-    const p = pendingJoin ? holdBatch(t.acks, end, false) : holdBatch(t.acks, end, t.scan.skipping);
+    const p = holdBatch(t.acks, end, pendingJoin ? false : t.scan.skipping);
     // A .gz file's checkpoint cannot read its anchor back from the file: kept per batch end.
     if (t.gz !== null && t.gz.anchorAt === end) t.gz.anchors.set(end, t.gz.anchor);
     this.flow.sent();

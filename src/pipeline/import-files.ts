@@ -89,24 +89,31 @@ export function multilineFor(mode: string): ImportMultiline | null {
   }
 }
 
+/** A file to import: its absolute path, size and last modification (ms). */
+export interface ImportTarget {
+  path: string;
+  size: number;
+  modifiedMs: number;
+}
+
 /** The files named, checked: each must be a regular file. Throws UsageError naming one that is not. */
-export function importTargets(paths: string[]): { path: string; size: number }[] {
+export function importTargets(paths: string[]): ImportTarget[] {
   const seen = new Set<string>();
-  const out: { path: string; size: number }[] = [];
+  const out: ImportTarget[] = [];
   for (const p of paths) {
     const abs = resolve(p);
     if (seen.has(abs)) continue; // named twice (a glob and a name): imported once
     seen.add(abs);
-    out.push({ path: abs, size: statFile(p, abs) });
+    out.push({ path: abs, ...statFile(p, abs) });
   }
   return out;
 }
 
-function statFile(p: string, abs: string): number {
+function statFile(p: string, abs: string): { size: number; modifiedMs: number } {
   try {
     const st = statSync(abs);
     if (!st.isFile()) throw new UsageError(`cannot import ${p}: not a regular file`);
-    return st.size;
+    return { size: st.size, modifiedMs: st.mtimeMs };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(
@@ -133,7 +140,7 @@ export async function importFiles(
   const done: FileImport[] = [];
   for (const f of targets) {
     progress.file = f.path;
-    const r = await importOne(f.path, f.size, opts, progress);
+    const r = await importOne(f, opts, progress);
     done.push(r);
     opts.onFile?.(r);
     progress.filesDone++;
@@ -143,8 +150,7 @@ export async function importFiles(
 }
 
 async function importOne(
-  path: string,
-  size: number,
+  { path, size, modifiedMs }: ImportTarget,
   opts: ImportOptions,
   progress: ImportProgress,
 ): Promise<FileImport> {
@@ -187,7 +193,9 @@ async function importOne(
       source: path,
       generation: src.generation,
       maxLineBytes,
-      readTimeMs: modifiedMs(path),
+      // No line of a finished file was written after its last change: a year-less time is
+      // placed so that it does not land after it.
+      readTimeMs: modifiedMs,
     })) {
       if ('events' in batch) {
         await opts.writer.write(batch.events, noAck);
@@ -222,13 +230,4 @@ async function importOne(
   r.textBytes = src.textBytes();
   progress.bytes = base + size;
   return r;
-}
-
-/** The file's last modification (ms), or now when it cannot be read (it is read next anyway). */
-function modifiedMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return Date.now();
-  }
 }

@@ -18,7 +18,7 @@ import { insertPartition, partitionSources, retireIn } from './catalog.js';
 import { dropFile } from './leases.js';
 import type { Partition } from './partitions.js';
 import { writePartition } from './seal.js';
-import { type OffsetKey, type StoreState, withCatalog } from './state.js';
+import { furthestOffsets, type StoreState, withCatalog } from './state.js';
 import { sealError } from './store-errors.js';
 
 /**
@@ -81,14 +81,12 @@ async function mergeRun(
 ): Promise<void> {
   const dir = s.dir!;
   const names: string[] = [];
-  const offsets = new Map<OffsetKey, number>();
   let marker = 0;
   for (const p of parts) {
-    const src = sources.get(p.file)!;
-    names.push(...(src.segments ?? []));
-    for (const [key, next] of src.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+    names.push(...(sources.get(p.file)!.segments ?? []));
     marker = Math.max(marker, p.markerUs);
   }
+  const offsets = furthestOffsets(parts.map((p) => sources.get(p.file)!.offsets));
   const { part, summary, final } = await writePartition(
     s,
     parts.map((p) => join(dir, p.file)),

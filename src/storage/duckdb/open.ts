@@ -37,7 +37,7 @@ import {
   type Segment,
   type SegmentListing,
 } from './segments.js';
-import { afterSegmentsChanged, bySeq, type StoreState, withCatalog } from './state.js';
+import { afterSegmentsChanged, bySeq, furthestOffsets, type StoreState, withCatalog } from './state.js';
 import { openError, writeError } from './store-errors.js';
 
 /** Block size of a new catalog file (bytes, as DuckDB's setting takes it). */
@@ -388,9 +388,7 @@ async function writeLeftovers(s: StoreState, conn: DuckDBConnection, left: Segme
   const first = left[0].first;
   const last = left[left.length - 1].last;
   const list = left.map((seg) => sqlString(join(dir, seg.file))).join(', ');
-  const offsets = new Map<string, number>();
-  for (const seg of left)
-    for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+  const offsets = furthestOffsets(left.map((seg) => seg.offsets));
   // As compaction.ts groups them: windows ended before the seal cutoff together (NULL), the rest by window.
   const coldBelow = Math.floor(sealCutoffUs(s) / s.partUs);
   const windowOf = `CASE WHEN floor(epoch_us(ts) / ${s.partUs}) < ${coldBelow} THEN NULL ELSE CAST(floor(epoch_us(ts) / ${s.partUs}) AS BIGINT) END`;

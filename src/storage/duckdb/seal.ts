@@ -26,7 +26,14 @@ import { rawBytesSql } from './raw-text.js';
 import { readRows } from './rows.js';
 import { inLayout, sqlString } from './schema.js';
 import { parseSegmentName, type Segment } from './segments.js';
-import { afterSegmentsChanged, emptyReport, type OffsetKey, type StoreState, withCatalog } from './state.js';
+import {
+  afterSegmentsChanged,
+  emptyReport,
+  furthestOffsets,
+  type OffsetKey,
+  type StoreState,
+  withCatalog,
+} from './state.js';
 import { sealError } from './store-errors.js';
 
 /** Windows that ended before this (epoch µs) are sealed. */
@@ -132,9 +139,7 @@ async function sealFiles(s: StoreState, segs: Segment[], report: MaintenanceRepo
   const dir = s.dir!;
   let marker = 0;
   for (const seg of segs) marker = Math.max(marker, seg.ingestedUs);
-  const offsets = new Map<OffsetKey, number>();
-  for (const seg of segs)
-    for (const [key, next] of seg.offsets) offsets.set(key, Math.max(next, offsets.get(key) ?? 0));
+  const offsets = furthestOffsets(segs.map((seg) => seg.offsets));
   const names = segs.map((seg) => seg.file);
   const { part, summary, final } = await writePartition(
     s,

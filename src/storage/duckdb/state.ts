@@ -26,6 +26,16 @@ import { CommitGate, Flight, SerialQueue } from './serial.js';
 /** `source \0 generation`. */
 export type OffsetKey = string;
 
+/**
+ * The next offset of each source and generation over several files' offsets: the furthest,
+ * as a file that replaces them holds all their rows.
+ */
+export function furthestOffsets(lists: Iterable<Iterable<[OffsetKey, number]>>): Map<OffsetKey, number> {
+  const out = new Map<OffsetKey, number>();
+  for (const list of lists) for (const [key, next] of list) out.set(key, Math.max(next, out.get(key) ?? 0));
+  return out;
+}
+
 /** What a batch from `batch()` holds: encoded rows for segment stores, events for in-memory ones. */
 export interface BatchContent {
   rows: EventRows | null;
