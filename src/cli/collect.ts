@@ -18,6 +18,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
+import { defaultMultiline } from '../parser/multiline-defaults.js';
 import { action, baseUrl, drained, hostPort, intFlag } from './common.js';
 import { configFromFlags, dataDirFromFlags } from './config-flags.js';
 import { serviceLogger, untilStopped } from './service.js';
@@ -90,7 +91,7 @@ export function register(program: Command): void {
     )
     .option(
       '--multiline <mode>',
-      'join multi-line events in files: auto (Java and Python traces), java, python or pattern',
+      'join multi-line events in files: auto (Java and Python traces), java, python, pattern or off (default: what --format implies: auto while the format is detected, off for one-line formats such as access logs and JSON)',
     )
     .option('--multiline-start <regex>', 'with --multiline pattern: what the first line of an event matches')
     .option(
@@ -247,18 +248,20 @@ async function collect(flags: CollectFlags): Promise<void> {
 }
 
 function multilineFrom(flags: CollectFlags): MultilineOptions | undefined {
-  if (!flags.multiline) return undefined;
+  const timeoutMs = intFlag('multiline-timeout', flags.multilineTimeout, 0);
+  if (!flags.multiline) {
+    // Not asked: the format decides (stack traces joined where a format has them).
+    const mode = defaultMultiline(flags.format);
+    return mode ? { mode, timeoutMs } : undefined;
+  }
   const mode = flags.multiline;
+  if (mode === 'off') return undefined;
   if (mode !== 'auto' && mode !== 'java' && mode !== 'python' && mode !== 'pattern') {
-    throw new UsageError(`--multiline expects auto, java, python or pattern, got "${mode}"`);
+    throw new UsageError(`--multiline expects auto, java, python, pattern or off, got "${mode}"`);
   }
   if (mode === 'pattern' && !flags.multilineStart)
     throw new UsageError('--multiline pattern needs --multiline-start');
-  return {
-    mode,
-    start: flags.multilineStart,
-    timeoutMs: intFlag('multiline-timeout', flags.multilineTimeout, 0),
-  };
+  return { mode, start: flags.multilineStart, timeoutMs };
 }
 
 /**

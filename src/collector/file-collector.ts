@@ -28,6 +28,7 @@ import { compileGlobs, type GlobSet } from './glob.js';
 import { nextChunk, noteAnchor } from './gz-file.js';
 import { flushCarry, resumeOffset, scanLines } from './line-scanner.js';
 import { flushJoiner, joinLine } from './multiline.js';
+import { joinBlock, knowsBytes, putPendingFirst } from './multiline-block.js';
 import { OpenFiles } from './open-files.js';
 import { type FileCollectorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { holdBatch, noFailureYet, type PendingBatch, settleBatch } from './ordered-acks.js';
@@ -209,8 +210,11 @@ export class FileCollector {
             continue;
           }
         }
+        const readFrom = t.readPos;
         const batch = await this.track(this.readBatch(t));
         this.files.used(t);
+        // Lines read but held (a joined event's last line waits for the next) are progress too.
+        if (t.readPos !== readFrom) produced = true;
         if (batch) {
           produced = true;
           yield batch;
@@ -331,8 +335,14 @@ export class FileCollector {
     const max = this.opts.maxLineBytes;
     t.stamp.received_at = now;
     const lines = newBlock(t, limit);
+    // With a built-in joining rule the pending event leads the block (multiline-block.ts).
+    const j = t.joiner;
+    const byteRules = j !== null && knowsBytes(j.rule);
+    const pendingFirst = byteRules && putPendingFirst(j, lines);
+    const first = pendingFirst ? 1 : 0;
+    const cap = limit + first; // a batch's new lines, besides the pending event
     try {
-      while (lines.count < limit && t.readPos < t.size) {
+      while (lines.count < cap && t.readPos < t.size) {
         if (
           this.cacheOwner !== t ||
           this.cacheCursor >= this.cacheLen ||
@@ -353,7 +363,8 @@ export class FileCollector {
               ? fingerprintOf(this.buf.subarray(0, bytesRead)) === t.fingerprint
               : await tailIntact(t, this.scratch);
           if (!same) {
-            if (lines.count > 0) break; // hand out what was read before; the next batch sees it
+            if (lines.count > first) break; // hand out what was read before; the next batch sees it
+            if (pendingFirst) lines.count = 0;
             return this.truncated(t);
           }
           this.cacheOwner = t;
@@ -362,7 +373,7 @@ export class FileCollector {
           this.cacheCursor = 0;
         }
         const from = this.cacheCursor;
-        const to = scanLines(t.scan, this.buf, from, this.cacheLen, this.cachePos + from, max, lines, limit);
+        const to = scanLines(t.scan, this.buf, from, this.cacheLen, this.cachePos + from, max, lines, cap);
         this.cacheCursor = to;
         this.counts.bytes += to - from;
         t.readPos = this.cachePos + to;
@@ -370,27 +381,27 @@ export class FileCollector {
       this.keepTail(t);
     } catch (err) {
       const b = this.fileFailed(t, err);
-      if (lines.count === 0) return b;
+      if (lines.count === first) {
+        lines.count = 0;
+        return b;
+      }
     }
     const atEnd = t.readPos >= t.size;
-    // Joined events are made here; plain lines travel as the block, decoded where they are used.
-    let out: RawEvent[] | LineBlock = lines;
-    const j = t.joiner;
-    if (j) {
-      const events: RawEvent[] = [];
-      for (const ev of blockEvents(lines)) joinLine(j, ev, events, now);
-      recycleBlock(lines);
-      if (j.pending && atEnd && now - j.lastAt >= this.opts.multiline!.timeoutMs) flushJoiner(j, events);
-      out = events;
-    }
     // A file gone from the globs (renamed away, deleted) is let go only once read to its end
     // and quiet for a while: a rotated file is always finished, never cut short by a timer.
     const done =
       t.fh !== null &&
       !t.inGlob &&
       atEnd &&
-      lines.count < limit &&
+      lines.count < cap &&
       now - t.lastChange >= this.opts.releaseAfterMs;
+    // Joined events are made here; plain lines travel as the block, decoded where they are used.
+    let out: RawEvent[] | LineBlock = lines;
+    if (j) {
+      const flushAfter = this.opts.multiline!.timeoutMs;
+      // A file being let go is joined line by line, so its unfinished last line can join too.
+      out = joinBlock(j, lines, pendingFirst, now, flushAfter, atEnd, byteRules && !done);
+    }
     if (done) this.flushFile(t, out);
     const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;
     if (batch === null && out === lines) recycleBlock(lines);

@@ -71,8 +71,12 @@ export const FileSourceSchema = z.strictObject({
   /** Join continuation lines (stack traces) into one event. */
   multiline: z
     .strictObject({
-      /** `java` and `python` know their stack traces (`auto`: both); `pattern` takes a regex for an event's first line. */
-      mode: z.enum(['auto', 'java', 'python', 'pattern']),
+      /**
+       * `java` and `python` know their stack traces (`auto`: both); `pattern` takes a regex for an
+       * event's first line; `off`: a line an event. Without this key the format decides
+       * (docs/collecting.md).
+       */
+      mode: z.enum(['auto', 'java', 'python', 'pattern', 'off']),
       start: z.string().min(1).optional(),
       /** A pending event is emitted after this long without a new line. */
       timeout: duration.default(durationOf(DEFAULT_MULTILINE_TIMEOUT_MS)),

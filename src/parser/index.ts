@@ -200,5 +200,6 @@ export function parseLine(line: string, opts: ParserOptions = {}): LogEvent {
 // Types only: the schemas pull in zod, which the parse workers have no use for (58 ms of their
 // start-up); take them from core/parse-config.js.
 export type { ParserConfig, PatternConfig } from '../core/parse-config.js';
+export { defaultMultiline } from './multiline-defaults.js';
 export type { FormatDef, Parsed } from './types.js';
 export { createParserPool, type ParserPool, type ParserPoolOptions } from './workers.js';

@@ -1,12 +1,18 @@
 /** Builds the configured sources (file tailers, syslog listeners) behind one small interface. */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { type CommittedPosition, FileCollector, SyslogInput } from '../collector/index.js';
+import {
+  type CommittedPosition,
+  FileCollector,
+  type MultilineOptions,
+  SyslogInput,
+} from '../collector/index.js';
 import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
-import { DEFAULT_BATCH_LINES } from '../core/defaults.js';
+import { DEFAULT_BATCH_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from '../core/defaults.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
+import { defaultMultiline } from '../parser/index.js';
 
 /** A running source: batches until stopped, acks flowing back to its checkpoint. */
 export interface Source {
@@ -39,6 +45,22 @@ export const SOURCE_BATCH_LINES = DEFAULT_BATCH_LINES;
  */
 export function batchesInFlight(batchSize: number): number {
   return Math.max(8, 2 * Math.ceil(batchSize / SOURCE_BATCH_LINES) + 1);
+}
+
+/**
+ * The joining a file source asks for: its `multiline` key, or without one the rule its format
+ * implies (stack traces joined where a format has them, `auto` while the format is unknown).
+ */
+function multilineOf(s: FileSourceConfig, format: string): { multiline?: MultilineOptions } {
+  const m = s.multiline;
+  if (m === undefined) {
+    const mode = defaultMultiline(format);
+    return mode ? { multiline: { mode, timeoutMs: DEFAULT_MULTILINE_TIMEOUT_MS } } : {};
+  }
+  if (m.mode === 'off') return {};
+  return {
+    multiline: { mode: m.mode, start: m.start, timeoutMs: parseDuration(m.timeout), maxLines: m.max_lines },
+  };
 }
 
 /** Creates (and, for listeners, binds) every source in the config. */
@@ -97,16 +119,7 @@ async function createSource(
     service: s.service,
     // A first start has no checkpoint; that is not worth a warning. A corrupt one still warns.
     warnIfNoCheckpoint: false,
-    ...(s.multiline
-      ? {
-          multiline: {
-            mode: s.multiline.mode,
-            start: s.multiline.start,
-            timeoutMs: parseDuration(s.multiline.timeout),
-            maxLines: s.multiline.max_lines,
-          },
-        }
-      : {}),
+    ...multilineOf(s, format),
     onWarning: (m) => log.warn(m),
     ...(lookupCommitted ? { lookupCommitted } : {}),
   });
