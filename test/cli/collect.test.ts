@@ -157,6 +157,6 @@ describe('logpipe collect inputs', () => {
   it('rejects a bad --multiline mode with one readable line', async () => {
     const r = await runCli(['collect', '--path', 'x', '--multiline', 'cobol']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--multiline expects auto, java, python or pattern, got "cobol"/);
+    expect(r.stderr).toMatch(/--multiline expects auto, java, python, pattern or off, got "cobol"/);
   });
 });
