@@ -18,7 +18,7 @@ import { UsageError, UserError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import { stderrLogger } from '../core/log.js';
 import { encodeRawEvent, streamHeader } from '../core/ndjson.js';
-import { defaultMultiline } from '../parser/multiline-defaults.js';
+import { defaultMultiline } from '../parser/index.js';
 import { action, baseUrl, drained, hostPort, intFlag } from './common.js';
 import { configFromFlags, dataDirFromFlags } from './config-flags.js';
 import { serviceLogger, untilStopped } from './service.js';

@@ -52,21 +52,27 @@ export async function verifyManifest(manifest: Manifest, run: SqlRunner, baseDir
     const sources = (await run(`SELECT DISTINCT source FROM logs WHERE ${where} ORDER BY source`)).map((r) =>
       String(r.source),
     );
+    // Pages follow the key (source, generation, offset), not a row count: on a running pipeline
+    // rows still arrive between pages, and an OFFSET page would then start a row early or late,
+    // reading one line twice and missing another. A key page only ever misses rows that arrived
+    // behind it (read as not yet stored; the next verify sees them). Rows stored twice are
+    // counted by one query of their own, since a key page starts past the last key seen.
     let stored = 0;
     let noise = 0;
     const clean: string[] = [];
-    let lastKey = '';
-    let duplicated = 0;
-    for (let page = 0; ; page++) {
+    let last: { source: string; generation: string; offset: number } | null = null;
+    for (;;) {
+      const past =
+        last === null
+          ? ''
+          : ` AND (source > ${lit(last.source)} OR (source = ${lit(last.source)} AND (generation > ${lit(last.generation)} OR (generation = ${lit(last.generation)} AND "offset" > ${last.offset}))))`;
       const rows = await run(
-        `SELECT source, generation, "offset", raw, coalesce(CAST(json_extract(fields, '$.truncated') AS BOOLEAN), false) AS cut FROM logs WHERE ${where} ORDER BY source, generation, "offset" LIMIT ${PAGE} OFFSET ${page * PAGE}`,
+        `SELECT source, generation, "offset", raw, coalesce(CAST(json_extract(fields, '$.truncated') AS BOOLEAN), false) AS cut FROM logs WHERE ${where}${past} ORDER BY source, generation, "offset" LIMIT ${PAGE}`,
       );
+      let lastKey = '';
       for (const r of rows) {
         const key = `${r.source}\0${r.generation}\0${r.offset}`;
-        if (key === lastKey) {
-          duplicated++;
-          continue;
-        }
+        if (key === lastKey) continue; // a copy: counted below
         lastKey = key;
         stored++;
         const raw = String(r.raw);
@@ -74,7 +80,13 @@ export async function verifyManifest(manifest: Manifest, run: SqlRunner, baseDir
         else clean.push(raw);
       }
       if (rows.length < PAGE) break;
+      const end = rows[rows.length - 1];
+      last = { source: String(end.source), generation: String(end.generation), offset: Number(end.offset) };
     }
+    const copies = await run(
+      `SELECT coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM logs WHERE ${where} GROUP BY source, generation, "offset" HAVING count(*) > 1)`,
+    );
+    const duplicated = Number(copies[0]?.extra ?? 0);
     const checksumExpected = subtractChecksum(f.checksum, f.noise.checksum);
     const checksumStored = lineChecksum(clean);
     const expectedClean = f.lines - f.noise.lines;
