@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
-import { chooseServer, type ServerInfo } from '../server/discovery.js';
+import { chooseServer, pidAlive, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
+import { STOPPING_TYPE } from '../server/stop-gate.js';
 import { action, intFlag, timeFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 import { timeSourceCounts } from './time-sources.js';
@@ -171,9 +172,11 @@ async function execute(
   const server = await chooseServer(dataDir, flags.server);
   if (server) {
     const asking = performance.now();
-    const result = await executeRemote(server, req, flags);
-    const askMs = performance.now() - asking;
-    return { result, timings: { askMs, runMs: askMs } };
+    const result = await executeRemote(server, req, flags).catch((err) => gone(server, err));
+    if (result !== null) {
+      const askMs = performance.now() - asking;
+      return { result, timings: { askMs, runMs: askMs } };
+    }
   }
   // The engine is loaded only when no storage process answers.
   const opening = performance.now();
@@ -198,6 +201,40 @@ async function execute(
   };
 }
 
+/** How long a query waits for a stopping storage process to exit, to read the store itself. */
+const STOPPING_WAIT_MS = 20_000;
+
+/** The storage process asked is stopping, or went away while asked. */
+class Stopping extends Error {}
+
+/**
+ * When the storage process is stopping (or just gone), waits for it to exit and returns null,
+ * so the query reads the store itself; any other error is thrown on.
+ */
+async function gone(server: ServerInfo, err: unknown): Promise<null> {
+  if (!(err instanceof Stopping)) throw err;
+  if (server.pid === 0) {
+    throw new UsageError(
+      `the logpipe server at ${server.url} is stopping (${err.message}); ask again once it is back`,
+    );
+  }
+  if (pidAlive(server.pid)) {
+    process.stderr.write(
+      `logpipe: the storage process (pid ${server.pid}) is stopping; answering from the store once it has stopped\n`,
+    );
+  }
+  const deadline = Date.now() + STOPPING_WAIT_MS;
+  while (pidAlive(server.pid)) {
+    if (Date.now() > deadline) {
+      throw new UsageError(
+        `the storage process (pid ${server.pid}) is still stopping after ${STOPPING_WAIT_MS / 1000} s; ask again once it has stopped`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
 async function executeRemote(
   server: ServerInfo,
   req: QueryRequest,
@@ -211,13 +248,20 @@ async function executeRemote(
   if (flags.to) params.set('to', flags.to);
   if (req.limit) params.set('limit', String(req.limit));
   if (req.explain) params.set('explain', '1');
-  const res = await fetch(`${server.url}/api/query?${params}`, {
-    headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${server.url}/api/query?${params}`, {
+      headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+    });
+  } catch (err) {
+    // The process went away between finding it and asking it (a stop cut short).
+    throw new Stopping(String((err as Error).message));
+  }
   const body = (await res.json()) as QueryResponse & {
     error?: { type: string; message: string; position?: number };
   };
   if (body.error) {
+    if (body.error.type === STOPPING_TYPE) throw new Stopping(body.error.message);
     if (body.error.type === 'query') {
       throw new QueryError(body.error.message, flags.sql ?? req.q, body.error.position ?? 0);
     }
