@@ -210,7 +210,7 @@ export async function loadOwned(s: StoreState): Promise<void> {
   const { listing, segments } = await recoverFiles(s, true, describeSegments);
   const removed = removeFiles(dir, listing.stale);
   if (removed > 0)
-    s.opts.log?.info(`removed ${removed} segment file(s) already compacted, sealed or unfinished`);
+    s.opts.log?.info(`cleared ${removed} segment file(s) the previous run had compacted, sealed or begun`);
   takeSegments(s, listing, segments);
   await compactLeftovers(s);
   await recordSegments(s);
