@@ -1,6 +1,6 @@
 /** What every command shares: the error edge, the global flags, and stdout helpers. */
 import { isUserError, QueryError, UsageError } from '../core/errors.js';
-import { parseTimeArgument } from '../core/time.js';
+import { parseDuration, parseTimeArgument } from '../core/time.js';
 import { MAX_WHOLE, rangeText, wholeNumber } from '../core/whole-numbers.js';
 
 let verbose = false;
@@ -77,6 +77,15 @@ export function intFlag(
     );
   }
   return n;
+}
+
+/** A duration flag (`10s`, `500ms`, `1m`) in ms, or a UsageError naming the flag. */
+export function durationFlag(name: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new UsageError(`--${name}: ${(err as Error).message}`);
+  }
 }
 
 /** A time flag (`--since 15m`, `--from 2026-01-02`): epoch µs, or a UsageError naming the flag. */

@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
-import { chooseServer, type ServerInfo } from '../server/discovery.js';
+import { chooseServer, pidAlive, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
+import { STOPPING_TYPE } from '../server/stop-gate.js';
 import { action, intFlag, timeFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
 import { timeSourceCounts } from './time-sources.js';
@@ -61,6 +62,8 @@ Newest events first. See docs/query-language.md for the whole language.`,
     )
     .action(
       action(async (text: string, flags: QueryFlags) => {
+        // Milliseconds since the process started: what node and the CLI's modules took.
+        const ready = performance.now();
         const format = (flags.format ?? 'table') as OutputFormat;
         if (!OUTPUT_FORMATS.includes(format)) {
           throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
@@ -78,15 +81,35 @@ Newest events first. See docs/query-language.md for the whole language.`,
           limit: intFlag('limit', flags.limit, 1),
           explain: flags.explain,
         };
-        const result = await execute(resolve(dataDirFromFlags(flags)), req, flags);
+        const { result, timings } = await execute(resolve(dataDirFromFlags(flags)), req, flags);
         const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        const writing = performance.now();
         process.stdout.write(formatRows(result, format, { color, width: process.stdout.columns }));
-        if (flags.explain) process.stderr.write(explainText(result));
+        if (flags.explain) {
+          const outputMs = performance.now() - writing;
+          process.stderr.write(
+            explainText(result, { ...timings, ready, outputMs, totalMs: performance.now() }),
+          );
+        }
       }),
     );
 }
 
-function explainText(r: QueryResponse): string {
+/** Where a query's time went, ms (`ready` and `totalMs` since the process started). */
+export interface QueryTimings {
+  ready: number;
+  /** Loading the engine and opening the store read-only; absent when a storage process answered. */
+  openMs?: number;
+  /** The whole request to the storage process, when one answered. */
+  askMs?: number;
+  /** Parsing, planning and running the query (and counting `own time`), here or in the server. */
+  runMs: number;
+  closeMs?: number;
+  outputMs: number;
+  totalMs: number;
+}
+
+function explainText(r: QueryResponse, t: QueryTimings): string {
   const lines = [
     '',
     `sql:        ${r.sql ?? '(raw SQL)'}`,
@@ -94,9 +117,40 @@ function explainText(r: QueryResponse): string {
     `partitions: ${r.scan ? `${r.scan.partitions_scanned} scanned, ${r.scan.partitions_skipped} skipped` : '-'} (plus the active table)`,
     `rows:       ${r.rows.length} returned`,
     `own time:   ${timeSourcesText(r.time_sources)}`,
-    `time:       ${r.elapsed_ms.toFixed(1)} ms`,
+    `time:       ${r.elapsed_ms.toFixed(1)} ms in the engine`,
+    ...timingLines(r, t),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** The steps of a query's time, one a line, in ms. */
+export function timingLines(r: QueryResponse, t: QueryTimings): string[] {
+  const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`.padStart(9);
+  const step = (name: string, n: number, note = '') =>
+    `  ${name.padEnd(26)}${ms(n)}${note ? `  ${note}` : ''}`;
+  const plan = r.plan_ms ?? 0;
+  const counted = r.time_sources_ms ?? 0;
+  const out = ['where the time went:', step('process start → CLI ready', t.ready)];
+  if (t.openMs !== undefined)
+    out.push(step('engine open', t.openMs, '(loading DuckDB, reading the catalog)'));
+  if (t.askMs !== undefined) {
+    out.push(
+      step(
+        'asking the storage process',
+        t.askMs,
+        `(its plan ${plan.toFixed(1)} ms, engine ${r.elapsed_ms.toFixed(1)} ms)`,
+      ),
+    );
+  } else {
+    if (r.plan_ms !== undefined) out.push(step('plan', plan));
+    out.push(
+      step('execution', Math.max(0, t.runMs - plan - counted), `(engine ${r.elapsed_ms.toFixed(1)} ms)`),
+    );
+    if (r.time_sources_ms !== undefined) out.push(step('counting own time', counted));
+    if (t.closeMs !== undefined) out.push(step('closing the store', t.closeMs));
+  }
+  out.push(step('output', t.outputMs), step('total', t.totalMs));
+  return out;
 }
 
 /** What `--explain` says of the range's events without a time of their own. */
@@ -108,20 +162,77 @@ export function timeSourcesText(t: TimeSources | undefined): string {
     : `events in range without their own time: ${counts}`;
 }
 
-async function execute(dataDir: string, req: QueryRequest, flags: QueryFlags): Promise<QueryResponse> {
+type Steps = Omit<QueryTimings, 'ready' | 'outputMs' | 'totalMs'>;
+
+async function execute(
+  dataDir: string,
+  req: QueryRequest,
+  flags: QueryFlags,
+): Promise<{ result: QueryResponse; timings: Steps }> {
   const server = await chooseServer(dataDir, flags.server);
-  if (server) return executeRemote(server, req, flags);
+  if (server) {
+    const asking = performance.now();
+    const result = await executeRemote(server, req, flags).catch((err) => gone(server, err));
+    if (result !== null) {
+      const askMs = performance.now() - asking;
+      return { result, timings: { askMs, runMs: askMs } };
+    }
+  }
   // The engine is loaded only when no storage process answers.
+  const opening = performance.now();
   const [{ openStoreReadOnly }, { runQuery, runSql }] = await Promise.all([
     import('../pipeline/open-store.js'),
     import('../server/query-service.js'),
   ]);
   const store = await openStoreReadOnly(dataDir);
+  const running = performance.now();
+  let result: QueryResponse;
+  let closing: number;
   try {
-    return flags.sql !== undefined ? await runSql(store, flags.sql) : await runQuery(store, req);
+    result = flags.sql !== undefined ? await runSql(store, flags.sql) : await runQuery(store, req);
   } finally {
+    closing = performance.now();
     await store.close();
   }
+  const closed = performance.now();
+  return {
+    result,
+    timings: { openMs: running - opening, runMs: closing - running, closeMs: closed - closing },
+  };
+}
+
+/** How long a query waits for a stopping storage process to exit, to read the store itself. */
+const STOPPING_WAIT_MS = 20_000;
+
+/** The storage process asked is stopping, or went away while asked. */
+class Stopping extends Error {}
+
+/**
+ * When the storage process is stopping (or just gone), waits for it to exit and returns null,
+ * so the query reads the store itself; any other error is thrown on.
+ */
+async function gone(server: ServerInfo, err: unknown): Promise<null> {
+  if (!(err instanceof Stopping)) throw err;
+  if (server.pid === 0) {
+    throw new UsageError(
+      `the logpipe server at ${server.url} is stopping (${err.message}); ask again once it is back`,
+    );
+  }
+  if (pidAlive(server.pid)) {
+    process.stderr.write(
+      `logpipe: the storage process (pid ${server.pid}) is stopping; answering from the store once it has stopped\n`,
+    );
+  }
+  const deadline = Date.now() + STOPPING_WAIT_MS;
+  while (pidAlive(server.pid)) {
+    if (Date.now() > deadline) {
+      throw new UsageError(
+        `the storage process (pid ${server.pid}) is still stopping after ${STOPPING_WAIT_MS / 1000} s; ask again once it has stopped`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
 }
 
 async function executeRemote(
@@ -137,13 +248,20 @@ async function executeRemote(
   if (flags.to) params.set('to', flags.to);
   if (req.limit) params.set('limit', String(req.limit));
   if (req.explain) params.set('explain', '1');
-  const res = await fetch(`${server.url}/api/query?${params}`, {
-    headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${server.url}/api/query?${params}`, {
+      headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
+    });
+  } catch (err) {
+    // The process went away between finding it and asking it (a stop cut short).
+    throw new Stopping(String((err as Error).message));
+  }
   const body = (await res.json()) as QueryResponse & {
     error?: { type: string; message: string; position?: number };
   };
   if (body.error) {
+    if (body.error.type === STOPPING_TYPE) throw new Stopping(body.error.message);
     if (body.error.type === 'query') {
       throw new QueryError(body.error.message, flags.sql ?? req.q, body.error.position ?? 0);
     }

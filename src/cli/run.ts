@@ -1,5 +1,6 @@
 /** `logpipe run`: the whole pipeline in one process, from a config file or the built-in demo. */
 import type { Command } from 'commander';
+import type { Logger } from '../core/log.js';
 import { demoConfig } from '../pipeline/demo.js';
 import type { PipelineStats } from '../pipeline/index.js';
 import { action } from './common.js';
@@ -17,6 +18,31 @@ interface RunFlags extends ConfigFlags {
  */
 const STOP_BOUND_MS = 10_000;
 
+/** The exit code of a stop cut short: 128 + the signal's number, as a shell reports it. */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Stopping `logpipe run`: the first SIGINT or SIGTERM aborts `ac` (the pipeline finishes what
+ * it read and closes), the second, or the bound, exits at once. Nothing is lost by that: a batch
+ * is acknowledged only once its segment is fsynced, checkpoints follow acknowledgements, and the
+ * store's next open finishes or clears what was half written (a segment, a partition, the
+ * catalog's WAL), so the next start reads again what was not stored.
+ */
+export function stopOnSignals(ac: AbortController, log: Logger, boundMs = STOP_BOUND_MS): void {
+  const now = (sig: string, why: string) => {
+    log.info(`${why}stopping now; unfinished work is recovered at the next start`);
+    process.exit(SIGNAL_EXIT[sig] ?? 1);
+  };
+  const stop = (sig: string) => {
+    if (ac.signal.aborted) now(sig, '');
+    log.info('stopping: finishing what was read and closing the store (Ctrl-C again to stop now)');
+    ac.abort();
+    setTimeout(() => now(sig, `not stopped within ${boundMs / 1000} s; `), boundMs).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('run')
@@ -28,9 +54,10 @@ export function register(program: Command): void {
       `
 Without --config, runs the built-in demo: two services' logs generated into <data-dir>/demo/,
 tailed, parsed and stored, with the query API on 127.0.0.1:7280. Stop with Ctrl-C: what was read
-is committed and checkpoints are written, so the next run carries on where this one stopped. A
-stop takes at most 10 s: what a failing store (a full disk) has not taken by then is read again
-at the next start. A second Ctrl-C exits at once.
+is committed and checkpoints are written, so the next run carries on where this one stopped.
+Queries over HTTP are answered until the store closes. A stop takes at most 10 s; a second
+Ctrl-C stops at once. Either way nothing is lost: what was not stored is read again at the next
+start, which finishes or clears what the stop left half written.
 
 Examples:
   logpipe run
@@ -42,22 +69,7 @@ Examples:
         const config = await configFromFlags(flags, demoConfig());
         const log = serviceLogger(config.data_dir, 'run', flags.quiet);
         const ac = new AbortController();
-        const stop = (sig: string) => {
-          if (ac.signal.aborted) {
-            log.warn(`${sig} again: exiting now; what was not stored is read again at the next start`);
-            process.exit(1);
-          }
-          log.info('stopping: committing what was read ...');
-          ac.abort();
-          setTimeout(() => {
-            log.warn(
-              `not stopped within ${STOP_BOUND_MS / 1000} s; exiting now (what was not stored is read again at the next start)`,
-            );
-            process.exit(1);
-          }, STOP_BOUND_MS).unref();
-        };
-        process.on('SIGINT', () => stop('SIGINT'));
-        process.on('SIGTERM', () => stop('SIGTERM'));
+        stopOnSignals(ac, log);
         const started = Date.now();
         const { startPipeline } = await import('../pipeline/run.js');
         const pipeline = await startPipeline({

@@ -220,8 +220,10 @@ async function store(flags: StoreFlags): Promise<void> {
     await engine.maintain();
   } finally {
     bar?.done();
-    await server?.stop();
+    // Refused ("logpipe is stopping") rather than cut off while the store closes.
+    await server?.refuse();
     await engine.close();
+    await server?.stop();
   }
   const s = writer.stats();
   const secs = (performance.now() - started) / 1000;
@@ -278,10 +280,12 @@ async function serve(flags: StoreFlags): Promise<void> {
   log.info(`store serving ${server.url}; data in ${dataDir}`);
   const sig = await untilStopped();
   log.info(`${sig}: closing the store`);
-  await server.stop();
+  // Requests in flight are answered, new ones refused with "logpipe is stopping" until it ends.
+  await server.refuse();
   // Seal what is finished now rather than at the next start.
   await engine.maintain().catch((err) => log.warn(`maintenance at shutdown: ${(err as Error).message}`));
   await engine.close();
+  await server.stop();
   log.info('store closed');
 }
 

@@ -12,12 +12,13 @@ import type { Config } from '../core/config.js';
 import { loadLinkSecret } from '../core/link-secret.js';
 import { demoConfig } from '../pipeline/demo.js';
 import type { ChildSpec } from '../pipeline/supervisor.js';
-import { action } from './common.js';
+import { action, durationFlag } from './common.js';
 import { addConfigOptions, type ConfigFlags, configFromFlags } from './config-flags.js';
 import { serviceLogger } from './service.js';
 
 interface UpFlags extends ConfigFlags {
   quiet?: boolean;
+  stopTimeout: string;
 }
 
 export function register(program: Command): void {
@@ -26,13 +27,17 @@ export function register(program: Command): void {
     .description('Run each component as its own supervised process (store, parser, collector, generators)');
   addConfigOptions(cmd)
     .option('-q, --quiet', 'errors and restarts only')
+    .option('--stop-timeout <duration>', 'how long each component gets to stop before it is killed', '10s')
     .addHelpText(
       'after',
       `
 Starts the store, then the parser, then the collector, then the config's generators, each a
 process of its own that waits for the one before it to answer /healthz. A component that dies
-is restarted with backoff (0.25 s doubling to 10 s); Ctrl-C stops them in reverse order, so
-what is in flight reaches the store. Batches travel over HTTP on 127.0.0.1 with the data dir's
+is restarted with backoff (0.25 s doubling to 10 s). Components do not take the terminal's
+Ctrl-C (each runs in a process group of its own): Ctrl-C, or SIGTERM to up, stops them in reverse
+order, so what is in flight reaches the store, each within --stop-timeout (then SIGKILL), with a
+line for each saying how long it took. A second Ctrl-C kills them at once; nothing is lost, what
+was in flight is read again at the next start. Batches travel over HTTP on 127.0.0.1 with the data dir's
 link secret (<data-dir>/secret, made on first start), and count as delivered only once the
 store has committed them. Each component serves /healthz, /metrics
 (Prometheus) and /status; \`logpipe status\` prints them. Own logs: <data-dir>/logs/*.log.
@@ -50,6 +55,7 @@ Examples:
 
 async function up(flags: UpFlags): Promise<void> {
   const config = await configFromFlags(flags, demoConfig());
+  const stopTimeoutMs = durationFlag('stop-timeout', flags.stopTimeout);
   const dataDir = resolve(config.data_dir);
   mkdirSync(dataDir, { recursive: true });
   const log = serviceLogger(dataDir, 'up', flags.quiet);
@@ -73,16 +79,25 @@ async function up(flags: UpFlags): Promise<void> {
 
   const { supervise } = await import('../pipeline/supervisor.js');
   const ac = new AbortController();
+  const now = new AbortController();
   const stop = (sig: string) => {
-    if (!ac.signal.aborted) log.info(`${sig}: stopping components in reverse order ...`);
-    ac.abort();
+    if (!ac.signal.aborted) {
+      log.info(
+        `${sig}: stopping components in reverse order, each within ${stopTimeoutMs / 1000} s (Ctrl-C again to stop now)`,
+      );
+      ac.abort();
+    } else if (!now.signal.aborted) {
+      log.info('stopping now; unfinished work is recovered at the next start');
+      now.abort();
+    }
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   log.info(`starting ${children.map((c) => c.name).join(', ')}; data in ${dataDir}`);
   const cli = fileURLToPath(new URL('./main.js', import.meta.url));
-  await supervise({ cli, children, dataDir, log, signal: ac.signal });
+  await supervise({ cli, children, dataDir, log, signal: ac.signal, now: now.signal, stopTimeoutMs });
   log.info('all components stopped');
+  if (now.signal.aborted) process.exitCode = 130;
 }
 
 async function childSpecs(

@@ -162,8 +162,11 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     await w.close();
     unbound();
     await Promise.allSettled(sources.map((s) => s.close()));
-    await server.stop();
+    // Queries are answered until here; from here until the process ends they are refused with
+    // one clear answer (server/stop-gate.ts), the socket still open and announced.
+    await server.refuse();
     await store.close();
+    await server.stop();
     pumped.forEach((p, i) => {
       if (p.status === 'rejected')
         log.error(`source ${sources[i].name} failed: ${(p.reason as Error).message}`);

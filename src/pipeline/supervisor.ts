@@ -47,9 +47,17 @@ export interface SupervisorOptions {
   output?: (line: string) => void;
   /** Longest wait for a child to answer /healthz at start. */
   startTimeoutMs?: number;
-  /** Longest wait for a child to exit after SIGTERM before SIGKILL. */
+  /** Longest wait for a child to exit after SIGTERM before SIGKILL; default STOP_TIMEOUT_MS. */
   stopTimeoutMs?: number;
+  /**
+   * Aborting stops at once: every child still running is killed (SIGKILL). Nothing is lost by
+   * it (a batch is acknowledged only once stored), but what was in flight waits for the next start.
+   */
+  now?: AbortSignal;
 }
+
+/** How long a child gets to stop after SIGTERM before it is killed (`logpipe up --stop-timeout`). */
+export const STOP_TIMEOUT_MS = 10_000;
 
 interface Running {
   spec: ChildSpec;
@@ -127,9 +135,14 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     if (stopping) return;
     // With an IPC channel its end tells the child its supervisor is gone (orphan-watch.ts).
     const how = supervisedSpawn(opts.dataDir);
+    // Each child in a process group of its own: a Ctrl-C at the terminal signals the terminal's
+    // group, which is the supervisor's alone, so the supervisor decides the order of the stop.
+    // (In the terminal's group, the store took the Ctrl-C with the others and closed while the
+    // collector and parser still had batches in flight, left for the next start.)
     const child = spawn(process.execPath, [opts.cli, ...r.spec.args], {
       stdio: how.stdio,
       env: { ...how.env, LOGPIPE_RESTARTS: String(r.state.restarts) },
+      detached: true,
     });
     r.child = child;
     r.startedMs = Date.now();
@@ -222,6 +235,11 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true }),
   );
   stopping = true;
+  const stopTimeoutMs = opts.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+  const killAll = () => {
+    for (const r of all) r.child?.kill('SIGKILL');
+  };
+  opts.now?.addEventListener('abort', killAll, { once: true });
   // Stop in reverse order: producers first, so everything in flight reaches the store.
   for (const r of [...all].reverse()) {
     if (r.timer) clearTimeout(r.timer);
@@ -234,15 +252,27 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     r.state.state = 'stopping';
     save();
     const began = Date.now();
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => {
-      log.warn(`${r.spec.name} (pid ${child.pid}) did not stop in time; killing it`);
+    let killed = false;
+    if (opts.now?.aborted) {
+      killed = true;
       child.kill('SIGKILL');
-    }, opts.stopTimeoutMs ?? 20_000);
+    } else child.kill('SIGTERM');
+    const killer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, stopTimeoutMs);
     await r.exited;
     clearTimeout(killer);
-    log.info(`stopped ${r.spec.name} (pid ${child.pid}) in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+    const took = `${((Date.now() - began) / 1000).toFixed(1)} s`;
+    if (!killed) log.info(`stopped ${r.spec.name} (pid ${child.pid}) in ${took}`);
+    else if (opts.now?.aborted) log.warn(`killed ${r.spec.name} (pid ${child.pid}) after ${took}`);
+    else {
+      log.warn(
+        `${r.spec.name} (pid ${child.pid}) did not stop in time; killing it: gone after ${took} (the stop timeout is ${stopTimeoutMs / 1000} s)`,
+      );
+    }
   }
+  opts.now?.removeEventListener('abort', killAll);
   save();
   finished = true;
   rmSync(upStatePath(opts.dataDir), { force: true });

@@ -29,6 +29,7 @@ import {
 } from './link-auth.js';
 import { addOpsRoutes, addTimeReceived, type ComponentCounters, countError, newCounters } from './ops.js';
 import { runQuery, runSql } from './query-service.js';
+import { STOPPING_MESSAGE, type StopGate } from './stop-gate.js';
 import { assertTailable, followQuery } from './tail.js';
 
 export interface AppOptions {
@@ -58,6 +59,11 @@ export interface AppOptions {
    * waits for them to be stored before it is answered 503, to be sent again.
    */
   orderWaitMs?: number;
+  /**
+   * The process's stop (stop-gate.ts): once it begins, API requests are refused with 503 "logpipe
+   * is stopping" and live tails end; absent, the app never refuses (apps built in process).
+   */
+  gate?: StopGate;
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -75,6 +81,7 @@ export function createApp(opts: AppOptions): Hono {
     storeFiles: () => opts.store.fileHealth?.(),
   });
   if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
+  if (opts.gate) app.use('/api/*', opts.gate.middleware);
 
   app.get('/api/committed', async (c) => {
     const fp = c.req.query('fingerprint');
@@ -129,8 +136,10 @@ export function createApp(opts: AppOptions): Hono {
     }
     return streamSSE(c, async (stream) => {
       const ac = new AbortController();
-      // The client going away ends the follow loop.
+      // The client going away ends the follow loop, and so does the process stopping.
       stream.onAbort(() => ac.abort());
+      const stopping = () => ac.abort();
+      opts.gate?.signal.addEventListener('abort', stopping, { once: true });
       await stream.writeSSE({ event: 'ready', data: '{}' });
       try {
         await followQuery(opts.store, {
@@ -149,6 +158,12 @@ export function createApp(opts: AppOptions): Hono {
             event: 'error',
             data: JSON.stringify({ message: (err as Error).message }),
           });
+      } finally {
+        opts.gate?.signal.removeEventListener('abort', stopping);
+      }
+      // One clear last word for the client (`logpipe tail` prints it) rather than a cut stream.
+      if (opts.gate?.signal.aborted) {
+        await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: STOPPING_MESSAGE }) });
       }
     });
   });

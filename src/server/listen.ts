@@ -6,6 +6,7 @@ import { type Announcement, announce } from './announce.js';
 import { createApp } from './app.js';
 import type { ComponentCounters } from './ops.js';
 import { requireTokenBeyondLoopback, serveApp } from './serve.js';
+import { stopGate } from './stop-gate.js';
 
 export interface ListenOptions {
   store: StorageEngine;
@@ -26,13 +27,22 @@ export interface ListenOptions {
 
 export interface RunningServer {
   url: string;
+  /**
+   * Begins the stop: API requests are refused (503 "logpipe is stopping"), live tails end, and
+   * it resolves once the requests in flight are answered. The socket stays open and announced
+   * until `stop()`, so close the store in between: no client meets a locked store unannounced.
+   */
+  refuse(): Promise<void>;
+  /** Refuses (when not yet), then closes the socket and withdraws the announcement. */
   stop(): Promise<void>;
 }
 
 /** Binds the API; refuses a non-loopback address without a token. */
 export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   requireTokenBeyondLoopback(opts.host, opts.token);
+  const gate = stopGate();
   const app = createApp({
+    gate,
     store: opts.store,
     token: opts.token,
     linkSecret: opts.linkSecret,
@@ -54,11 +64,18 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
         opts.log ?? stderrLogger(),
       )
     : null;
+  let refusing: Promise<void> | null = null;
+  const refuse = () => {
+    refusing ??= gate.close();
+    return refusing;
+  };
   return {
     url,
-    stop: () => {
+    refuse,
+    stop: async () => {
+      await refuse();
       announced?.withdraw();
-      return served.stop();
+      await served.stop();
     },
   };
 }

@@ -27,6 +27,10 @@ export interface QueryResponse extends QueryRows {
   params?: unknown[];
   /** With `explain`: events of the time range without a time of their own. */
   time_sources?: TimeSources;
+  /** With `explain`: time spent parsing and planning the query (not running it), ms. */
+  plan_ms?: number;
+  /** With `explain`: time spent counting `time_sources`, ms. */
+  time_sources_ms?: number;
 }
 
 /**
@@ -80,12 +84,15 @@ export const MAX_ROWS = 100_000;
 export async function runQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
   const res = await answerQuery(store, req);
   if (req.explain) {
+    const counting = performance.now();
     res.time_sources = await countTimeSources(store, { fromUs: req.fromUs, toUs: req.toUs }, req.timeoutMs);
+    res.time_sources_ms = performance.now() - counting;
   }
   return res;
 }
 
 async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
+  const planned = performance.now();
   const ast = parseQuery(req.q);
   // A plain search wants the newest matches only: try the newest partitions first. If they hold
   // a full page of matches, those are the newest of all (everything else is older), and the rest
@@ -96,25 +103,34 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
     if (t0 !== null) {
       const wanted = req.limit ?? DEFAULT_EVENT_LIMIT;
       const plan = planQuery(ast, store.dialect, { fromUs: t0, toUs: req.toUs, limit: wanted });
+      let planMs = performance.now() - planned;
       const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
       const newest = await store.query(plan, { ...opts, range: plan.range });
-      if (newest.rows.length >= wanted) return respond(plan, newest, req);
+      if (newest.rows.length >= wanted) return respond(plan, newest, req, planMs);
+      const olderPlanned = performance.now();
       const olderPlan = planQuery(ast, store.dialect, {
         fromUs: req.fromUs,
         toUs: t0,
         limit: wanted - newest.rows.length,
       });
+      planMs += performance.now() - olderPlanned;
       // `to` is exclusive: the partition that starts at t0 holds nothing for this part.
       const older = await store.query(olderPlan, {
         ...opts,
         range: { ...olderPlan.range, toUs: Math.min(olderPlan.range.toUs ?? t0, t0 - 1) },
       });
-      return respondBoth(plan, newest, olderPlan, older, req);
+      return { ...respondBoth(plan, newest, olderPlan, older, req), ...planTime(req, planMs) };
     }
   }
   const plan = planQuery(ast, store.dialect, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit });
+  const planMs = performance.now() - planned;
   const result = await store.query(plan, { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs, range: plan.range });
-  return respond(plan, result, req);
+  return respond(plan, result, req, planMs);
+}
+
+/** `plan_ms` for an explained request. */
+function planTime(req: QueryRequest, ms: number): { plan_ms?: number } {
+  return req.explain ? { plan_ms: ms } : {};
 }
 
 /** Partitions in the first, newest window: two, so a partial newest hour still has a full one behind it. */
@@ -165,8 +181,13 @@ function respondBoth(
   };
 }
 
-function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest): QueryResponse {
-  return { kind: plan.kind, ...result, ...(req.explain ? { sql: plan.sql, params: plan.params } : {}) };
+function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest, planMs: number): QueryResponse {
+  return {
+    kind: plan.kind,
+    ...result,
+    ...(req.explain ? { sql: plan.sql, params: plan.params } : {}),
+    ...planTime(req, planMs),
+  };
 }
 
 /**

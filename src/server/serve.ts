@@ -12,6 +12,9 @@ export interface ServedApp {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
+/** How long connections with a request under way get to finish once the socket closes. */
+const CLOSE_GRACE_MS = 1000;
+
 /** Refuses to serve beyond loopback without a bearer token (ConfigError on `server.token`). */
 export function requireTokenBeyondLoopback(host: string, token: string | undefined): void {
   if (!LOOPBACK.has(host) && !token) {
@@ -36,8 +39,15 @@ export async function serveApp(app: Hono, host: string, port: number, key: strin
     port: addr.port,
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        // Connections with a request under way finish it (a stopping API answers quickly:
+        // server/stop-gate.ts); idle ones close now, and whatever is left after the grace.
+        const conns = server as unknown as { closeIdleConnections(): void; closeAllConnections(): void };
+        const grace = setTimeout(() => conns.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
+        conns.closeIdleConnections();
       }),
   };
 }

@@ -168,7 +168,9 @@ describe('the catalog is an index the store rebuilds from its files', () => {
       if (lost) dropCatalog(copy); // and with the catalog gone as well
       const log = memoryLogger();
       store = await open(copy, now, { log });
-      expect(log.lines.some((l) => /partition file\(s\) a crash left unfinished/.test(l))).toBe(true);
+      expect(log.lines.some((l) => /partition file\(s\) the previous run had begun to write/.test(l))).toBe(
+        true,
+      );
       const r = await store.query({
         sql: 'SELECT count(*) AS n, count(DISTINCT "offset") AS d FROM logs',
         params: [],

@@ -20,6 +20,8 @@ export interface ImportRef {
 
 const STATIC = /^(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?'([^']+)';/gm;
 const DYNAMIC = /\bimport\(\s*'([^']+)'\s*\)/g;
+/** A CommonJS package loaded with `createRequire` (storage/duckdb/duckdb-api.ts): loads as a static import does. */
+const REQUIRE = /\brequire\(\s*'([^']+)'\s*\)/g;
 
 /** The imports of `file` (a path relative to src/). */
 export function importsOf(file: string): ImportRef[] {
@@ -33,6 +35,9 @@ export function importsOf(file: string): ImportRef[] {
   }
   for (const m of text.matchAll(DYNAMIC)) {
     out.push({ spec: m[1], target: target(m[1]), loads: true, dynamic: true });
+  }
+  for (const m of text.matchAll(REQUIRE)) {
+    out.push({ spec: m[1], target: target(m[1]), loads: true, dynamic: false });
   }
   return out;
 }

@@ -13,10 +13,11 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { StorageError } from '../../core/errors.js';
 import { type CatalogFiles, readCatalogFiles } from './catalog.js';
 import { catalogViews } from './catalog-layout.js';
+import { duckdb } from './duckdb-api.js';
 import { environmentFailure, firstLine, parquetShapeProblem, readFooters } from './file-check.js';
 import { maxOffsets, PARTITION_KEY, parsePartitionMeta } from './partition-meta.js';
 import { scanParts } from './partitions.js';
@@ -208,10 +209,10 @@ async function openCatalog(
   const name = path.slice(dirname(path).length + 1);
   if (!existsSync(path)) {
     problem(name, 'the catalog is missing (the next open rebuilds it from the data files)');
-    return { instance: await DuckDBInstance.create(':memory:'), catalogOk: false };
+    return { instance: await duckdb.DuckDBInstance.create(':memory:'), catalogOk: false };
   }
   try {
-    const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const instance = await duckdb.DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
     const conn = await instance.connect();
     try {
       await catalogViews(conn);
@@ -237,7 +238,7 @@ async function openCatalog(
       name,
       `the catalog cannot be read (${firstLine(msg)}); the next open sets it aside and rebuilds it`,
     );
-    return { instance: await DuckDBInstance.create(':memory:'), catalogOk: false };
+    return { instance: await duckdb.DuckDBInstance.create(':memory:'), catalogOk: false };
   }
 }
 

@@ -2,21 +2,13 @@
  * In-memory stores append through DuckDB's appender, a data chunk at a time, from the columns
  * `eventColumns` computes.
  */
-import {
-  BIGINT,
-  DOUBLE,
-  type DuckDBAppender,
-  DuckDBDataChunk,
-  DuckDBTimestampValue,
-  type DuckDBType,
-  type DuckDBValue,
-  INTEGER,
-  TIMESTAMP,
-  VARCHAR,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { LogEvent } from '../../core/events.js';
 import { TABLE_COLUMNS } from '../rows/columns.js';
 import { eventColumns } from '../rows/event-columns.js';
+import { duckdb } from './duckdb-api.js';
+
+const { BIGINT, DOUBLE, DuckDBDataChunk, DuckDBTimestampValue, INTEGER, TIMESTAMP, VARCHAR } = duckdb;
 
 /** Column types of a data chunk, in TABLE_COLUMNS order (JSON travels as text). */
 const CHUNK_TYPES: DuckDBType[] = TABLE_COLUMNS.map((c) => {

@@ -5,11 +5,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { catalogSchemaSql, replaceSegmentFiles, SEGMENT_FILES_TABLE } from './catalog.js';
 import { CATALOG_TABLE, catalogViews, ensureCatalogSchema } from './catalog-layout.js';
 import { COMPACTED_ROW_GROUP } from './compact.js';
 import { deferRecovery } from './deferred-recovery.js';
+import { duckdb } from './duckdb-api.js';
 import { dropFile } from './leases.js';
 import { memoryLimitSetting } from './memory-limit.js';
 import type { DuckDbStoreOptions } from './options.js';
@@ -155,7 +156,7 @@ async function createInstance(
   // 208,896 bytes with the old schema. A file keeps the block size it was made with, so older
   // stores open as they are.
   if (path !== ':memory:' && !readOnly && !existsSync(path)) options.default_block_size = CATALOG_BLOCK_SIZE;
-  const instance = await DuckDBInstance.create(path, options);
+  const instance = await duckdb.DuckDBInstance.create(path, options);
   try {
     const conn = await instance.connect();
     try {
@@ -209,7 +210,7 @@ export async function loadOwned(s: StoreState): Promise<void> {
   const { listing, segments } = await recoverFiles(s, true, describeSegments);
   const removed = removeFiles(dir, listing.stale);
   if (removed > 0)
-    s.opts.log?.info(`removed ${removed} segment file(s) already compacted, sealed or unfinished`);
+    s.opts.log?.info(`cleared ${removed} segment file(s) the previous run had compacted, sealed or begun`);
   takeSegments(s, listing, segments);
   await compactLeftovers(s);
   await recordSegments(s);

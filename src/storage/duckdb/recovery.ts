@@ -135,7 +135,7 @@ export async function recoverFiles(
   if (decided.redundant.length > 0) {
     for (const c of decided.redundant) act.remove(c.file);
     s.opts.log?.info(
-      `${owner ? 'removed' : 'left out'} ${decided.redundant.length} partition file(s) a crash left unfinished (their rows are in the segments they were sealed from)`,
+      `${owner ? 'cleared' : 'left out'} ${decided.redundant.length} partition file(s) the previous run had begun to write (their rows are kept in the segments they were being sealed from)`,
     );
   }
   const adopted = decided.adopt.map((c) => partitionOf(dir, c));

@@ -25,8 +25,9 @@
  * there: it is one SELECT, in a read-only transaction.
  */
 import { join, sep } from 'node:path';
-import { type DuckDBConnection, type DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, StatementType } from '@duckdb/node-api';
 import { QueryError } from '../../core/errors.js';
+import { duckdb } from './duckdb-api.js';
 import { partsDir } from './partitions.js';
 import { sqlString } from './schema.js';
 import { SEGMENTS_DIR } from './segments.js';
@@ -180,7 +181,7 @@ export async function prepareRead(
   const extracted = await conn.extractStatements(text);
   if (extracted.count !== 1) throw refusal(sql, 'only one SQL statement can run at a time', 0);
   const prepared = await extracted.prepare(0);
-  const want = explain ? StatementType.EXPLAIN : StatementType.SELECT;
+  const want = explain ? duckdb.StatementType.EXPLAIN : duckdb.StatementType.SELECT;
   if (prepared.statementType !== want) {
     const kind = statementName(prepared.statementType);
     prepared.destroySync();
@@ -258,7 +259,7 @@ const NOT_SELECT = 'only one SELECT statement can run (or EXPLAIN [ANALYZE] of o
 
 /** A statement type's name for a message: `COPY`, `SET VARIABLE`, …. */
 function statementName(type: StatementType): string {
-  const name = StatementType[type] ?? 'unknown';
+  const name = duckdb.StatementType[type] ?? 'unknown';
   return name === 'VARIABLE_SET' ? 'SET VARIABLE' : name.replaceAll('_', ' ');
 }
 
