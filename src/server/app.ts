@@ -92,10 +92,13 @@ export function createApp(opts: AppOptions): Hono {
       if (sql !== undefined) return c.json(await runSql(opts.store, sql, opts.queryTimeoutMs));
       const range = timeRange(c);
       const limit = c.req.query('limit');
+      const offset = c.req.query('offset');
       const result = await runQuery(opts.store, {
         q: c.req.query('q') ?? '*',
         ...range,
         limit: limit ? positiveInt(limit, 'limit') : undefined,
+        offset: offset ? wholeInt(offset, 'offset') : undefined,
+        total: c.req.query('total') === '1',
         timeoutMs: opts.queryTimeoutMs,
         explain: c.req.query('explain') === '1',
       });
@@ -284,5 +287,11 @@ function errorResponse(c: Context, err: unknown): Response {
 function positiveInt(text: string, name: string): number {
   const n = wholeNumber(text, 1);
   if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(1)}, got "${text}"`);
+  return n;
+}
+
+function wholeInt(text: string, name: string): number {
+  const n = wholeNumber(text, 0);
+  if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(0)}, got "${text}"`);
   return n;
 }
