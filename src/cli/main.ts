@@ -5,7 +5,9 @@ import { watchSupervisor } from '../pipeline/orphan-watch.js';
 import { handleClosedPipes } from './closed-pipe.js';
 import { register as collect } from './collect.js';
 import { setVerbose } from './common.js';
+import { register as completion } from './completion.js';
 import { moveDashQueries } from './dash-queries.js';
+import { register as fields } from './fields.js';
 import { register as generate } from './generate.js';
 import { register as parse } from './parse.js';
 import { register as query } from './query.js';
@@ -26,7 +28,22 @@ const program = new Command('logpipe')
   .configureHelp({ sortSubcommands: false })
   .hook('preAction', (cmd) => setVerbose(Boolean(cmd.opts().verbose)));
 
-for (const r of [generate, collect, parse, store, query, tail, run, up, status, verify, ui]) r(program);
+for (const r of [
+  generate,
+  collect,
+  parse,
+  store,
+  query,
+  tail,
+  fields,
+  run,
+  up,
+  status,
+  verify,
+  completion,
+  ui,
+])
+  r(program);
 
 program.addHelpText(
   'after',
@@ -39,6 +56,6 @@ Examples:
 
 // A component `logpipe up` started stops when that supervisor is gone, whatever killed it.
 watchSupervisor();
-const argv = moveDashQueries(process.argv, program, ['query', 'tail']);
+const argv = moveDashQueries(process.argv, program, ['query', 'tail', 'fields']);
 handleClosedPipes(argv.slice(2).find((a) => !a.startsWith('-')));
 await program.parseAsync(argv);

@@ -18,7 +18,7 @@ import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
-import { fieldFacets } from './fields.js';
+import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
 import {
   INTERNAL_MEDIA_PREFIX,
@@ -111,11 +111,14 @@ export function createApp(opts: AppOptions): Hono {
   app.get('/api/fields', async (c) => {
     try {
       const sample = c.req.query('sample');
+      const top = c.req.query('top');
       return c.json(
         await fieldFacets(opts.store, {
           q: c.req.query('q') ?? '*',
           ...timeRange(c),
-          sample: sample ? Math.min(100_000, positiveInt(sample, 'sample')) : undefined,
+          sample: sample ? Math.min(MAX_FIELDS_SAMPLE, positiveInt(sample, 'sample')) : undefined,
+          top: top ? positiveInt(top, 'top') : undefined,
+          count: c.req.query('count') === '1',
         }),
       );
     } catch (err) {
