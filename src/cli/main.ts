@@ -23,10 +23,12 @@ const COMMANDS: Record<string, () => Promise<{ register: Register }>> = {
   store: () => import('./store.js'),
   query: () => import('./query.js'),
   tail: () => import('./tail.js'),
+  fields: () => import('./fields.js'),
   run: () => import('./run.js'),
   up: () => import('./up.js'),
   status: () => import('./status.js'),
   verify: () => import('./verify.js'),
+  completion: () => import('./completion.js'),
   ui: () => import('./ui.js'),
 };
 
@@ -39,7 +41,11 @@ const program = new Command('logpipe')
   .hook('preAction', (cmd) => setVerbose(Boolean(cmd.opts().verbose)));
 
 const named = process.argv.slice(2).find((a) => !a.startsWith('-'));
-const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+// `completion` writes its script from the whole command tree.
+const wanted =
+  named !== undefined && named !== 'completion' && Object.hasOwn(COMMANDS, named)
+    ? [named]
+    : Object.keys(COMMANDS);
 for (const m of await Promise.all(wanted.map((name) => COMMANDS[name]()))) m.register(program);
 
 program.addHelpText(
@@ -53,6 +59,6 @@ Examples:
 
 // A component `logpipe up` started stops when that supervisor is gone, whatever killed it.
 watchSupervisor();
-const argv = moveDashQueries(process.argv, program, ['query', 'tail']);
+const argv = moveDashQueries(process.argv, program, ['query', 'tail', 'fields']);
 handleClosedPipes(named);
 await program.parseAsync(argv);

@@ -6,29 +6,29 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
+import { OUTPUT_FORMATS, type OutputFormat, parseQuery, type QueryAst } from '../query/index.js';
 import { chooseServer, pidAlive, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
 import { STOPPING_TYPE } from '../server/stop-gate.js';
 import { action, intFlag, timeFlag } from './common.js';
-import { dataDirFromFlags } from './config-flags.js';
+import { pageNote, renderRows } from './output/render.js';
+import { addDisplayOptions, type DisplayFlags, displaySettings } from './output/settings.js';
 import { timeSourceCounts } from './time-sources.js';
 
-interface QueryFlags {
-  dataDir?: string;
+interface QueryFlags extends DisplayFlags {
   server?: string;
   since?: string;
   from?: string;
   to?: string;
   limit: string;
+  offset?: string;
   format?: string;
-  color?: boolean;
   explain?: boolean;
   sql?: string;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('query')
     .description('Search and analyse stored events with the query language')
     .argument('[query]', "query text, e.g. 'status>=500 path:/api/*' (default: everything)", '*')
@@ -41,13 +41,15 @@ export function register(program: Command): void {
     .option('--from <time>', 'start of the time range (ISO 8601, or 2h for two hours ago)')
     .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
     .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
+    .option('--offset <n>', 'skip this many rows first: the next page of a large result (--offset 100)')
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
     .option(
       '--explain',
       'also show the SQL, partitions scanned and skipped, events in range without their own time, and the time taken',
     )
     .option('--sql <select>', 'run read-only SQL over the `logs` view instead of a query')
-    .option('--no-color', 'no colours in table output (also NO_COLOR=1)')
+    .option('--no-color', 'no colours in table output (also NO_COLOR=1)');
+  addDisplayOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -58,7 +60,15 @@ Examples:
   logpipe query 'status>=400 -path:/health' --format ndjson | jq .path
   logpipe query --sql 'SELECT level, count(*) FROM logs GROUP BY level'
 
-Newest events first. See docs/query-language.md for the whole language.`,
+  logpipe query 'status>=500' --offset 100          the second page of 100
+
+Newest events first (ties by source and offset), so pages never overlap. The table shows
+requests as ts, service, status, method, client_ip, path and other events as ts, level,
+service, message, under a header row; times in the local zone on a terminal, UTC (Z) in a
+pipe; numbers rounded (json, ndjson and csv keep every digit). When the page does not hold
+every match, a line on stderr says how many there are ("showing 100 of 12,345 events"),
+counted when that takes under 1.5 s. A timechart on a terminal draws a bar per row. See
+docs/query-language.md for the whole language and docs/cli.md for the output.`,
     )
     .action(
       action(async (text: string, flags: QueryFlags) => {
@@ -71,20 +81,32 @@ Newest events first. See docs/query-language.md for the whole language.`,
         if (flags.since && flags.from) throw new UsageError('give --since or --from, not both');
         // Errors point at their position before anything is opened (raw SQL is checked by the
         // store's engine, when it runs).
-        if (flags.sql === undefined) parseQuery(text);
+        const ast = flags.sql === undefined ? parseQuery(text) : null;
         const now = Date.now();
         const from = flags.from ?? flags.since;
+        const settings = await displaySettings(flags);
         const req: QueryRequest = {
           q: text,
           fromUs: from ? timeFlag(flags.from ? 'from' : 'since', from, now) : undefined,
           toUs: flags.to ? timeFlag('to', flags.to, now) : undefined,
           limit: intFlag('limit', flags.limit, 1),
+          offset: intFlag('offset', flags.offset, 0),
           explain: flags.explain,
+          // A table tells its reader what the page leaves out; data formats are read by programs.
+          total: format === 'table' && flags.sql === undefined,
         };
-        const { result, timings } = await execute(resolve(dataDirFromFlags(flags)), req, flags);
-        const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        const { result, timings } = await execute(resolve(settings.dataDir), req, flags);
         const writing = performance.now();
-        process.stdout.write(formatRows(result, format, { color, width: process.stdout.columns }));
+        process.stdout.write(renderRows(result, format, settings.view, { chart: chartColumn(ast) }));
+        const note = pageNote(
+          result.rows.length,
+          req.offset ?? 0,
+          result.total,
+          result.kind === 'events' ? 'events' : 'rows',
+        );
+        if (note !== null)
+          process.stderr.write(`logpipe: ${note}
+`);
         if (flags.explain) {
           const outputMs = performance.now() - writing;
           process.stderr.write(
@@ -107,6 +129,12 @@ export interface QueryTimings {
   closeMs?: number;
   outputMs: number;
   totalMs: number;
+}
+
+/** The column a timechart draws bars for: its first aggregate, when it is the last stage. */
+function chartColumn(ast: QueryAst | null): string | undefined {
+  const last = ast?.stages.at(-1);
+  return last?.type === 'timechart' ? last.aggs[0]?.name : undefined;
 }
 
 function explainText(r: QueryResponse, t: QueryTimings): string {
@@ -247,6 +275,8 @@ async function executeRemote(
   if (flags.from) params.set('from', flags.from);
   if (flags.to) params.set('to', flags.to);
   if (req.limit) params.set('limit', String(req.limit));
+  if (req.offset) params.set('offset', String(req.offset));
+  if (req.total) params.set('total', '1');
   if (req.explain) params.set('explain', '1');
   let res: Response;
   try {

@@ -10,10 +10,10 @@ import { formatBytes } from '../core/units.js';
 import { pidAlive, readServerInfo } from '../server/discovery.js';
 import type { ComponentStatus } from '../server/ops.js';
 import { action } from './common.js';
-import { dataDirFromFlags } from './config-flags.js';
+import { addDisplayOptions, type DisplayFlags, displaySettings } from './output/settings.js';
+import { type TimeFormatter, timeFormatter } from './output/times.js';
 
-interface StatusFlags {
-  dataDir?: string;
+interface StatusFlags extends DisplayFlags {
   json?: boolean;
 }
 
@@ -28,25 +28,28 @@ export interface StatusRow {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('status')
     .description('Show each component: state, uptime, throughput, lag, restarts, last error')
     .option(
       '-d, --data-dir <dir>',
       'where logpipe keeps its data (env LOGPIPE_DATA_DIR; default ./logpipe-data)',
     )
-    .option('--json', 'print the rows as JSON')
+    .option('--json', 'print the rows as JSON');
+  addDisplayOptions(cmd)
     .addHelpText(
       'after',
       `
 Reads <data-dir>/up.json (written by logpipe up) or <data-dir>/server.json (logpipe run, logpipe
-store --serve) and asks each component's /status. Exits 1 when nothing runs for the data dir.`,
+store --serve) and asks each component's /status. Exits 1 when nothing runs for the data dir.
+STARTED is in the local zone on a terminal, UTC (Z) in a pipe, or as --tz says.`,
     )
     .action(action((flags: StatusFlags) => status(flags)));
 }
 
 async function status(flags: StatusFlags): Promise<void> {
-  const dataDir = resolve(dataDirFromFlags(flags));
+  const settings = await displaySettings(flags);
+  const dataDir = resolve(settings.dataDir);
   const rows = await collectRows(dataDir);
   if (rows === null) {
     // Not a usage error (exit code 2): nothing running is an answer, exit code 1 as --help says.
@@ -60,7 +63,7 @@ async function status(flags: StatusFlags): Promise<void> {
     process.stdout.write(`${JSON.stringify(rows, null, 1)}\n`);
     return;
   }
-  process.stdout.write(formatStatus(rows));
+  process.stdout.write(formatStatus(rows, settings.view.times));
 }
 
 /** Rows for every component running for a data dir; null when none is. */
@@ -117,15 +120,27 @@ export async function collectRows(dataDir: string): Promise<StatusRow[] | null> 
   return null;
 }
 
-/** The table `logpipe status` prints. */
-export function formatStatus(rows: StatusRow[]): string {
-  const head = ['COMPONENT', 'STATE', 'PID', 'UPTIME', 'IN/s', 'OUT/s', 'LAG', 'RESTARTS', 'LAST ERROR'];
+/** The table `logpipe status` prints, with start times in the formatter's zone (default UTC). */
+export function formatStatus(rows: StatusRow[], times: TimeFormatter = timeFormatter('UTC')): string {
+  const head = [
+    'COMPONENT',
+    'STATE',
+    'PID',
+    'STARTED',
+    'UPTIME',
+    'IN/s',
+    'OUT/s',
+    'LAG',
+    'RESTARTS',
+    'LAST ERROR',
+  ];
   const body = rows.map((r) => {
     const s = r.status;
     return [
       r.component,
       r.state,
       r.pid === null ? '-' : String(r.pid),
+      s ? (times.format(s.started_at, 's') ?? s.started_at) : '-',
       s ? uptime(s.uptime_s) : '-',
       s ? String(s.in_per_s) : '-',
       s ? String(s.out_per_s) : '-',

@@ -6,17 +6,18 @@ import { UsageError } from '../core/errors.js';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
 import { chooseServer } from '../server/discovery.js';
 import { action, drained } from './common.js';
-import { dataDirFromFlags } from './config-flags.js';
+import { type EventLayout, eventHeader, eventLayout, eventLines } from './output/event-table.js';
+import { isEvents } from './output/render.js';
+import { addDisplayOptions, type DisplayFlags, displaySettings } from './output/settings.js';
+import type { OutputView } from './output/view.js';
 
-interface TailFlags {
-  dataDir?: string;
+interface TailFlags extends DisplayFlags {
   server?: string;
   format?: string;
-  color?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('tail')
     .description('Follow new events matching a search, live')
     .argument('[query]', "a search, e.g. 'level:error service:api' (default: everything)", '*')
@@ -26,12 +27,15 @@ export function register(program: Command): void {
       "ask this logpipe server (e.g. a container's published port); token from LOGPIPE_TOKEN",
     )
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
-    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('--no-color', 'no colours (also NO_COLOR=1)');
+  addDisplayOptions(cmd)
     .addHelpText(
       'after',
       `
 Shows each matching event once, as soon as the store has committed it. Needs a running
-\`logpipe run\` or \`logpipe store\` for the data dir. Ctrl-C stops.
+\`logpipe run\` or \`logpipe store\` for the data dir. Ctrl-C stops. The table's columns and
+widths come from the first events shown and stay, so later ones line up under the header;
+times as in logpipe query (--tz).
 
 Examples:
   logpipe tail 'level:error'
@@ -44,14 +48,15 @@ Examples:
           throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
         }
         parseQuery(text);
-        const dataDir = resolve(dataDirFromFlags(flags));
+        const settings = await displaySettings(flags);
+        const dataDir = resolve(settings.dataDir);
         const server = await chooseServer(dataDir, flags.server);
         if (!server) {
           throw new UsageError(
             `no pipeline is running for ${dataDir}; start \`logpipe run\` (tail follows a live store)`,
           );
         }
-        const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+        const table = tailTable(settings.view);
         const ac = new AbortController();
         process.once('SIGINT', () => ac.abort());
         process.once('SIGTERM', () => ac.abort());
@@ -74,14 +79,10 @@ Examples:
                 rows: Record<string, unknown>[];
                 columns: string[];
               };
-              const out = formatRows(
-                { rows, columns, elapsed_ms: 0 },
-                format === 'json' ? 'ndjson' : format,
-                {
-                  color,
-                  width: process.stdout.columns,
-                },
-              );
+              const out =
+                format === 'table'
+                  ? table(rows, columns)
+                  : formatRows({ rows, columns, elapsed_ms: 0 }, format === 'json' ? 'ndjson' : format);
               if (!process.stdout.write(out)) await drained(process.stdout);
             } else if (ev.event === 'skipped') {
               process.stderr.write(`logpipe: ${JSON.parse(ev.data).skipped} events came too fast to show\n`);
@@ -94,6 +95,23 @@ Examples:
         }
       }),
     );
+}
+
+/**
+ * The table of a tail: the first batch sets the layout and prints the header; every later batch
+ * is drawn in that layout, so columns stay where they were.
+ */
+function tailTable(view: OutputView): (rows: Record<string, unknown>[], columns: string[]) => string {
+  let layout: EventLayout | null = null;
+  return (rows, columns) => {
+    if (!isEvents({ rows, columns, elapsed_ms: 0 })) return '';
+    let out = '';
+    if (layout === null) {
+      layout = eventLayout(rows, view);
+      out = eventHeader(layout, view);
+    }
+    return out + eventLines(rows, layout, view);
+  };
 }
 
 /** Parses a Server-Sent Events byte stream into events. */

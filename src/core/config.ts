@@ -140,6 +140,14 @@ export const ServerConfigSchema = z.strictObject({
   token: z.string().min(1).optional(),
 });
 
+export const DisplayConfigSchema = z.strictObject({
+  /**
+   * The zone `query`, `tail`, `status` and `fields` show times in: an IANA name (`Europe/Paris`),
+   * `UTC` or `local`. Default: local on a terminal, UTC in a pipe or file; `--tz` beats it.
+   */
+  timezone: z.string().min(1).optional(),
+});
+
 export const ConfigSchema = z.strictObject({
   /** Where everything logpipe writes lives. */
   data_dir: z.string().min(1).default('./logpipe-data'),
@@ -148,6 +156,7 @@ export const ConfigSchema = z.strictObject({
   parse: ParserConfigSchema.prefault({}),
   storage: StorageConfigSchema.prefault({}),
   server: ServerConfigSchema.prefault({}),
+  display: DisplayConfigSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -19,7 +19,6 @@ export type {
 export { evaluateQuery, eventMatcher } from './evaluate.js';
 export {
   escapeControls,
-  type FormatOptions,
   formatRows,
   OUTPUT_FORMATS,
   type OutputFormat,

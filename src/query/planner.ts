@@ -51,7 +51,7 @@ function planWith(d: Dialect, ast: QueryAst, opts: PlanOptions): QueryPlan {
   };
   const percentiles = opts.percentiles ?? 'auto';
   for (const stage of ast.stages) rel = applyStage(d, rel, stage, percentiles);
-  const final = finishSql(d, rel, opts.limit);
+  const final = finishSql(d, rel, opts.limit, opts.offset ?? 0);
   assertPlanSize(ast, final);
   const kind = rel.kind === 'events' && rel.projection === null ? 'events' : 'table';
   return { sql: final.sql, params: final.params, kind, range: timeBounds(ast.filter, opts) };

@@ -18,7 +18,7 @@ import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
-import { fieldFacets } from './fields.js';
+import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
 import {
   INTERNAL_MEDIA_PREFIX,
@@ -99,10 +99,13 @@ export function createApp(opts: AppOptions): Hono {
       if (sql !== undefined) return c.json(await runSql(opts.store, sql, opts.queryTimeoutMs));
       const range = timeRange(c);
       const limit = c.req.query('limit');
+      const offset = c.req.query('offset');
       const result = await runQuery(opts.store, {
         q: c.req.query('q') ?? '*',
         ...range,
         limit: limit ? positiveInt(limit, 'limit') : undefined,
+        offset: offset ? wholeInt(offset, 'offset') : undefined,
+        total: c.req.query('total') === '1',
         timeoutMs: opts.queryTimeoutMs,
         explain: c.req.query('explain') === '1',
       });
@@ -115,11 +118,14 @@ export function createApp(opts: AppOptions): Hono {
   app.get('/api/fields', async (c) => {
     try {
       const sample = c.req.query('sample');
+      const top = c.req.query('top');
       return c.json(
         await fieldFacets(opts.store, {
           q: c.req.query('q') ?? '*',
           ...timeRange(c),
-          sample: sample ? Math.min(100_000, positiveInt(sample, 'sample')) : undefined,
+          sample: sample ? Math.min(MAX_FIELDS_SAMPLE, positiveInt(sample, 'sample')) : undefined,
+          top: top ? positiveInt(top, 'top') : undefined,
+          count: c.req.query('count') === '1',
         }),
       );
     } catch (err) {
@@ -299,5 +305,11 @@ function errorResponse(c: Context, err: unknown): Response {
 function positiveInt(text: string, name: string): number {
   const n = wholeNumber(text, 1);
   if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(1)}, got "${text}"`);
+  return n;
+}
+
+function wholeInt(text: string, name: string): number {
+  const n = wholeNumber(text, 0);
+  if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(0)}, got "${text}"`);
   return n;
 }

@@ -1,56 +1,104 @@
 /**
- * Field facets for the search UI: which fields the matching events carry, their type, and their
- * most common values, computed over a sample of the newest matching events.
+ * Field facets (what Kibana's sidebar shows): which fields the matching events carry, their type,
+ * how many events carry each, and their most common values. They are computed over a sample, the
+ * newest `sample` matching events (10,000 by default): one read of a page of rows, however large
+ * the store, where counting every field's values over every match would read every column of
+ * every match. With `count`, the matches are also counted (within TOTAL_COUNT_MS), so a reader
+ * knows how much the sample stands for.
  */
+import { isStorageError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
-import { parseQuery, planQuery } from '../query/index.js';
+import { EVENT_RESULT_COLUMNS, parseQuery, planQuery, type Stage } from '../query/index.js';
+import { TOTAL_COUNT_MS } from './query-service.js';
 
 export interface FieldFacet {
   name: string;
-  type: 'string' | 'number' | 'boolean' | 'mixed';
+  type: 'string' | 'number' | 'boolean' | 'time' | 'mixed';
   /** Events in the sample that carry the field. */
   count: number;
+  /** The most common values, most common first (none for `ts`: every value is its own). */
   top: { value: string | number | boolean; count: number }[];
+  /** For numbers and times: the least and greatest value in the sample. */
+  min?: number | string;
+  max?: number | string;
 }
 
 export interface FieldsResponse {
+  /** Events the facets were computed over: the newest matching ones. */
   sampled: number;
+  /** With `count`: every matching event; null when counting took too long. */
+  matched?: number | null;
   fields: FieldFacet[];
 }
 
-const SKIP = new Set(['ts', 'message', 'raw', 'fields', 'offset', 'generation']);
+/** The sample's default size, and the most a request may ask for. */
+export const DEFAULT_FIELDS_SAMPLE = 10_000;
+export const MAX_FIELDS_SAMPLE = 100_000;
+
+/** Columns that are not fields of an event: its identity in the store, its line, the JSON bag. */
+const SKIP = new Set(['raw', 'fields', 'offset', 'generation']);
+/**
+ * Every event column but `raw`, which is no field and, for access lines, is rebuilt from the
+ * columns: leaving it out took a quarter of the CPU of a 10,000-event sample (1M-event store,
+ * `status>=500`: 1.02-1.39 s user against 1.55-1.80 s, three runs each).
+ */
+const WITHOUT_RAW: Stage = parseQuery(
+  `* | fields ${EVENT_RESULT_COLUMNS.filter((c) => c !== 'raw').join(', ')}`,
+).stages[0];
+
+/** Longest value text kept as a top value (a message can be long). */
+const MAX_VALUE_CHARS = 200;
+
+interface Stats {
+  types: Set<string>;
+  count: number;
+  values: Map<string | number | boolean, number>;
+  min?: number | string;
+  max?: number | string;
+}
 
 /** Facets over the newest `sample` events matching `q` in the range. */
 export async function fieldFacets(
   store: StorageEngine,
-  req: { q: string; fromUs?: number; toUs?: number; sample?: number; top?: number },
+  req: { q: string; fromUs?: number; toUs?: number; sample?: number; top?: number; count?: boolean },
 ): Promise<FieldsResponse> {
   const ast = parseQuery(req.q);
+  const sample = req.sample ?? DEFAULT_FIELDS_SAMPLE;
   // Facets describe events, so only the search part of a piped query counts.
-  const plan = planQuery({ ...ast, stages: [] }, store.dialect, {
+  const search = { ...ast, stages: [] };
+  const plan = planQuery({ ...ast, stages: [WITHOUT_RAW] }, store.dialect, {
     fromUs: req.fromUs,
     toUs: req.toUs,
-    limit: req.sample ?? 10_000,
+    limit: sample,
   });
-  const r = await store.query(plan, { maxRows: req.sample ?? 10_000, range: plan.range });
-  const stats = new Map<
-    string,
-    { types: Set<string>; count: number; values: Map<string | number | boolean, number> }
-  >();
-  const see = (name: string, v: unknown) => {
+  const r = await store.query(plan, { maxRows: sample, range: plan.range });
+  const stats = new Map<string, Stats>();
+  const see = (name: string, v: unknown, type?: string) => {
     if (v === null || v === undefined || SKIP.has(name)) return;
     if (typeof v === 'object') return;
     let s = stats.get(name);
     if (!s) stats.set(name, (s = { types: new Set(), count: 0, values: new Map() }));
-    s.types.add(typeof v);
+    s.types.add(type ?? typeof v);
     s.count++;
-    const key = v as string | number | boolean;
-    s.values.set(key, (s.values.get(key) ?? 0) + 1);
+    if (typeof v === 'number' || type === 'time') {
+      const x = v as number | string;
+      if (s.min === undefined || x < s.min) s.min = x;
+      if (s.max === undefined || x > s.max) s.max = x;
+    }
+    if (type === 'time') return;
+    const key = typeof v === 'string' && v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS)}…` : v;
+    s.values.set(key as string | number | boolean, (s.values.get(key as string) ?? 0) + 1);
   };
   for (const row of r.rows) {
     for (const [k, v] of Object.entries(row)) {
-      if (k === 'fields' && v && typeof v === 'object') for (const [fk, fv] of Object.entries(v)) see(fk, fv);
-      else see(k, v);
+      if (k === 'fields' && v && typeof v === 'object') {
+        for (const [fk, fv] of Object.entries(v)) see(fk, fv);
+      } else if (k === 'fields' && typeof v === 'string' && v.startsWith('{')) {
+        // An engine may give the JSON column as its text.
+        try {
+          for (const [fk, fv] of Object.entries(JSON.parse(v) as Record<string, unknown>)) see(fk, fv);
+        } catch {}
+      } else see(k, v, k === 'ts' ? 'time' : undefined);
     }
   }
   const topN = req.top ?? 10;
@@ -59,10 +107,33 @@ export async function fieldFacets(
     type: s.types.size === 1 ? ([...s.types][0] as FieldFacet['type']) : 'mixed',
     count: s.count,
     top: [...s.values]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
       .slice(0, topN)
       .map(([value, count]) => ({ value, count })),
+    ...(s.min !== undefined && s.types.size === 1 ? { min: s.min, max: s.max } : {}),
   }));
   fields.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  return { sampled: r.rows.length, fields };
+  if (!req.count) return { sampled: r.rows.length, fields };
+  const matched =
+    r.rows.length < sample ? r.rows.length : await countMatches(store, search, req.fromUs, req.toUs);
+  return { sampled: r.rows.length, matched, fields };
+}
+
+/** Every event the search matches, or null when counting takes longer than TOTAL_COUNT_MS. */
+async function countMatches(
+  store: StorageEngine,
+  search: ReturnType<typeof parseQuery>,
+  fromUs: number | undefined,
+  toUs: number | undefined,
+): Promise<number | null> {
+  const count: Stage = { type: 'stats', aggs: [{ fn: 'count', field: null, name: 'count' }], by: [], pos: 0 };
+  const plan = planQuery({ ...search, stages: [count] }, store.dialect, { fromUs, toUs });
+  try {
+    const r = await store.query(plan, { maxRows: 1, timeoutMs: TOTAL_COUNT_MS, range: plan.range });
+    const n = Number(r.rows[0]?.count);
+    return Number.isFinite(n) ? n : null;
+  } catch (err) {
+    if (isStorageError(err, 'timeout')) return null;
+    throw err;
+  }
 }

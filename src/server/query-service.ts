@@ -4,7 +4,15 @@
  */
 import { isStorageError, QueryError } from '../core/errors.js';
 import type { QueryRows, StorageEngine } from '../core/storage.js';
-import { DEFAULT_EVENT_LIMIT, parseQuery, planQuery, type QueryPlan } from '../query/index.js';
+import {
+  DEFAULT_EVENT_LIMIT,
+  DEFAULT_TABLE_LIMIT,
+  parseQuery,
+  planQuery,
+  type QueryAst,
+  type QueryPlan,
+  type Stage,
+} from '../query/index.js';
 
 export interface QueryRequest {
   /** Query-language text. */
@@ -14,6 +22,10 @@ export interface QueryRequest {
   toUs?: number;
   /** Rows to return at most (events queries). */
   limit?: number;
+  /** Rows of the result to skip first (paging); default 0. */
+  offset?: number;
+  /** Also count every row the query gives (`total`), when the page may not hold them all. */
+  total?: boolean;
   /** Engine time limit. */
   timeoutMs?: number;
   /** Also return the SQL and its parameters. */
@@ -31,6 +43,11 @@ export interface QueryResponse extends QueryRows {
   plan_ms?: number;
   /** With `explain`: time spent counting `time_sources`, ms. */
   time_sources_ms?: number;
+  /**
+   * With `total`: every row the query gives, the page and the rows before and after it; null when
+   * counting them took longer than TOTAL_COUNT_MS.
+   */
+  total?: number | null;
 }
 
 /**
@@ -83,6 +100,7 @@ export const MAX_ROWS = 100_000;
 /** Parses, plans and runs a query; throws QueryError for bad text, StorageError for engine failures. */
 export async function runQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
   const res = await answerQuery(store, req);
+  if (req.total) res.total = await totalOf(store, req, res);
   if (req.explain) {
     const counting = performance.now();
     res.time_sources = await countTimeSources(store, { fromUs: req.fromUs, toUs: req.toUs }, req.timeoutMs);
@@ -91,22 +109,63 @@ export async function runQuery(store: StorageEngine, req: QueryRequest): Promise
   return res;
 }
 
+/**
+ * How long the count behind `total` may take: it is a courtesy to the reader of a table ("showing
+ * 100 of 12,345"), so a slow one (a free-text search of a large store) is given up.
+ */
+export const TOTAL_COUNT_MS = 1500;
+
+/**
+ * Every row the query gives: known from the page when the page is not full, else counted by the
+ * query followed by `| count` (over the catalog's row counts for `*`, a scan of the searched
+ * columns otherwise), or null when that takes longer than TOTAL_COUNT_MS.
+ */
+async function totalOf(store: StorageEngine, req: QueryRequest, res: QueryResponse): Promise<number | null> {
+  const offset = req.offset ?? 0;
+  const full = req.limit ?? (res.kind === 'events' ? DEFAULT_EVENT_LIMIT : DEFAULT_TABLE_LIMIT);
+  if (res.rows.length > 0 && res.rows.length < full) return offset + res.rows.length;
+  if (res.rows.length === 0 && offset === 0) return 0;
+  const ast = parseQuery(req.q);
+  const count: Stage = {
+    type: 'stats',
+    aggs: [{ fn: 'count', field: null, name: 'count' }],
+    by: [],
+    pos: req.q.length,
+  };
+  const plan = planQuery({ ...ast, stages: [...ast.stages, count] }, store.dialect, {
+    fromUs: req.fromUs,
+    toUs: req.toUs,
+  });
+  const timeoutMs = Math.min(req.timeoutMs ?? TOTAL_COUNT_MS, TOTAL_COUNT_MS);
+  try {
+    const r = await store.query(plan, { maxRows: 1, timeoutMs, range: plan.range });
+    const n = Number(r.rows[0]?.count);
+    return Number.isFinite(n) ? n : null;
+  } catch (err) {
+    if (isStorageError(err, 'timeout')) return null;
+    throw err;
+  }
+}
+
 async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
   const planned = performance.now();
   const ast = parseQuery(req.q);
+  const offset = req.offset ?? 0;
   // A plain search wants the newest matches only: try the newest partitions first. If they hold
   // a full page of matches, those are the newest of all (everything else is older), and the rest
   // of the store is never read. Otherwise the rest of the page comes from before the window,
-  // which is read then, and only then.
+  // which is read then, and only then. A later page (an offset) that the window does not fill
+  // is asked of the whole range: where it starts before the window is not known.
   if (ast.stages.length === 0) {
     const t0 = newestWindowStart(store, req);
     if (t0 !== null) {
       const wanted = req.limit ?? DEFAULT_EVENT_LIMIT;
-      const plan = planQuery(ast, store.dialect, { fromUs: t0, toUs: req.toUs, limit: wanted });
+      const plan = planQuery(ast, store.dialect, { fromUs: t0, toUs: req.toUs, limit: wanted, offset });
       let planMs = performance.now() - planned;
       const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
       const newest = await store.query(plan, { ...opts, range: plan.range });
       if (newest.rows.length >= wanted) return respond(plan, newest, req, planMs);
+      if (offset > 0) return answerWhole(store, ast, req, planMs);
       const olderPlanned = performance.now();
       const olderPlan = planQuery(ast, store.dialect, {
         fromUs: req.fromUs,
@@ -122,8 +181,24 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
       return { ...respondBoth(plan, newest, olderPlan, older, req), ...planTime(req, planMs) };
     }
   }
-  const plan = planQuery(ast, store.dialect, { fromUs: req.fromUs, toUs: req.toUs, limit: req.limit });
-  const planMs = performance.now() - planned;
+  return answerWhole(store, ast, req, performance.now() - planned);
+}
+
+/** The query over the whole range, in one statement (`priorMs`: parsing and planning before it). */
+async function answerWhole(
+  store: StorageEngine,
+  ast: QueryAst,
+  req: QueryRequest,
+  priorMs: number,
+): Promise<QueryResponse> {
+  const started = performance.now();
+  const plan = planQuery(ast, store.dialect, {
+    fromUs: req.fromUs,
+    toUs: req.toUs,
+    limit: req.limit,
+    offset: req.offset,
+  });
+  const planMs = priorMs + performance.now() - started;
   const result = await store.query(plan, { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs, range: plan.range });
   return respond(plan, result, req, planMs);
 }

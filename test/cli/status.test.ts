@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
+import { timeFormatter } from '../../src/cli/output/times.js';
 import { collectRows, formatStatus, type StatusRow } from '../../src/cli/status.js';
 import { ConfigError } from '../../src/core/errors.js';
 import { writeServerInfo } from '../../src/server/discovery.js';
@@ -87,16 +88,25 @@ describe('formatStatus', () => {
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.slice(0, -1).split('\n');
     expect(lines).toEqual([
-      'COMPONENT    STATE    PID   UPTIME  IN/s  OUT/s  LAG      RESTARTS  LAST ERROR',
-      'store        running  4242  1m15s   1200  1200   -        0',
-      'collector    running  4343  1h02m   5     4      2.50 MB  2         store busy',
-      'generator 1  backoff  -     -       -     -      -        1',
+      'COMPONENT    STATE    PID   STARTED               UPTIME  IN/s  OUT/s  LAG      RESTARTS  LAST ERROR',
+      'store        running  4242  2026-01-01 00:00:00Z  1m15s   1200  1200   -        0',
+      'collector    running  4343  2026-01-01 00:00:00Z  1h02m   5     4      2.50 MB  2         store busy',
+      'generator 1  backoff  -     -                     -       -     -      -        1',
     ]);
     for (const l of lines) expect(l).toBe(l.trimEnd());
   });
 
   it('renders the header alone when there are no rows', () => {
-    expect(formatStatus([])).toBe('COMPONENT  STATE  PID  UPTIME  IN/s  OUT/s  LAG  RESTARTS  LAST ERROR\n');
+    expect(formatStatus([])).toBe(
+      'COMPONENT  STATE  PID  STARTED  UPTIME  IN/s  OUT/s  LAG  RESTARTS  LAST ERROR\n',
+    );
+  });
+
+  it('shows start times in the zone it is given', () => {
+    const rows: StatusRow[] = [
+      { component: 'store', state: 'running', pid: 1, restarts: 0, status: status(), error: null },
+    ];
+    expect(formatStatus(rows, timeFormatter('Asia/Kolkata'))).toContain(' 2026-01-01 05:30:00+05:30 ');
   });
 });
 
@@ -243,8 +253,15 @@ describe('logpipe status', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^COMPONENT +STATE +PID +UPTIME +IN\/s +OUT\/s +LAG +RESTARTS +LAST ERROR$/);
-    expect(lines[1]).toMatch(new RegExp(`^store +running +${process.pid} +\\d+s +0 +0 +- +0$`));
+    expect(lines[0]).toMatch(
+      /^COMPONENT +STATE +PID +STARTED +UPTIME +IN\/s +OUT\/s +LAG +RESTARTS +LAST ERROR$/,
+    );
+    // Piped: UTC, marked Z.
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^store +running +${process.pid} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +\\d+s +0 +0 +- +0$`,
+      ),
+    );
     r = await runCli(['status', '--data-dir', d, '--json']);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as StatusRow[];

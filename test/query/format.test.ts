@@ -42,63 +42,25 @@ const table: QueryRows = {
   elapsed_ms: 1,
 };
 
-describe('formatRows', () => {
+describe('formatRows (the data formats; tables: test/cli/output/render.test.ts)', () => {
   it('lists every format', () => {
     expect(OUTPUT_FORMATS).toEqual(['table', 'json', 'ndjson', 'csv', 'raw']);
   });
 
-  it('prints events one per line with escaped control characters', () => {
-    const out = formatRows(events, 'table', { color: false });
-    expect(out).toBe(
-      '2026-01-02 03:04:05.123 error api boom\\x1B[2J\\x1B]0;pwned\\x07 done\\nnext line\n' +
-        '2026-01-02 03:04:04.000 info      a "quoted", message\n',
-    );
-    expect(out).not.toContain('\x1b');
-  });
-
-  it('colours levels only when asked, and only with its own escapes', () => {
-    const out = formatRows(events, 'table', { color: true });
-    expect(out).toContain('\x1b[31merror\x1b[0m');
-    expect(out).toContain('\x1b[32minfo \x1b[0m');
-    expect(out.replaceAll(/\x1b\[[0-9;]*m/g, '')).not.toContain('\x1b');
-  });
-
-  it('cuts messages to the width', () => {
-    const out = formatRows(events, 'table', { color: false, width: 40 });
-    for (const line of out.trimEnd().split('\n')) expect(Array.from(line).length).toBeLessThanOrEqual(40);
-    expect(out).toContain('…');
-  });
-
-  it('prints aggregates as aligned columns, numbers to the right', () => {
-    expect(formatRows(table, 'table', { color: false })).toBe(
-      'path         count  p50(latency_ms)\n' +
-        '-----------  -----  ---------------\n' +
-        '/api/orders     12              3.5\n' +
-        '                 3\n',
-    );
-  });
-
-  it('prints a header for an empty table and nothing for no events', () => {
-    expect(formatRows({ columns: ['count'], rows: [], elapsed_ms: 0 }, 'table', { color: false })).toBe(
-      'count\n-----\n',
-    );
-    expect(formatRows({ ...events, rows: [] }, 'table', { color: false })).toBe('');
-  });
-
   it('writes JSON arrays and NDJSON', () => {
-    expect(JSON.parse(formatRows(table, 'json', { color: false }))).toEqual(table.rows);
-    const nd = formatRows(table, 'ndjson', { color: false });
+    expect(JSON.parse(formatRows(table, 'json'))).toEqual(table.rows);
+    const nd = formatRows(table, 'ndjson');
     expect(
       nd
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l)),
     ).toEqual(table.rows);
-    expect(formatRows({ ...table, rows: [] }, 'ndjson', { color: false })).toBe('');
+    expect(formatRows({ ...table, rows: [] }, 'ndjson')).toBe('');
   });
 
   it('writes CSV per RFC 4180', () => {
-    const out = formatRows(events, 'csv', { color: false });
+    const out = formatRows(events, 'csv');
     const lines = out.split('\r\n');
     expect(lines[0]).toBe('ts,level,service,host,source,format,message,status,fields,raw');
     expect(out).toContain('"boom\x1b[2J\x1b]0;pwned\x07 done\nnext line"');
@@ -108,8 +70,8 @@ describe('formatRows', () => {
   });
 
   it('writes raw lines, or the values of rows without one', () => {
-    expect(formatRows(events, 'raw', { color: false })).toBe('{"msg":"boom"}\nraw line 2\n');
-    expect(formatRows(table, 'raw', { color: false })).toBe('/api/orders\t12\t3.5\n\t3\t\n');
+    expect(formatRows(events, 'raw')).toBe('{"msg":"boom"}\nraw line 2\n');
+    expect(formatRows(table, 'raw')).toBe('/api/orders\t12\t3.5\n\t3\t\n');
   });
 });
 
@@ -119,42 +81,5 @@ describe('escapeControls', () => {
       'a\\tb\\rc\\x00d\\x7Fe\\x9Bf\\u2028g\\u202Eh\\u2066i',
     );
     expect(escapeControls('plain ünïcödé 日本 🎉')).toBe('plain ünïcödé 日本 🎉');
-  });
-});
-
-describe('events without their own time', () => {
-  const rows: QueryRows = {
-    columns: ['ts', 'level', 'service', 'message', 'fields'],
-    rows: [
-      { ts: '2026-01-02T03:04:06.000000Z', level: 'info', service: null, message: 'own', fields: {} },
-      {
-        ts: '2026-01-02T03:04:05.000000Z',
-        level: 'unknown',
-        service: null,
-        message: 'read',
-        fields: { ts_source: 'received' },
-      },
-      {
-        ts: '2026-01-02T03:04:04.000000Z',
-        level: 'unknown',
-        service: null,
-        message: 'inherited',
-        fields: '{"ts_source":"previous"}',
-      },
-    ],
-    elapsed_ms: 1,
-  };
-
-  it('mark the time in the table: ? for the read time, ^ for the previous event', () => {
-    expect(formatRows(rows, 'table', { color: false })).toBe(
-      '2026-01-02 03:04:06.000  info  own\n' +
-        '2026-01-02 03:04:05.000? unkn… read\n' +
-        '2026-01-02 03:04:04.000^ unkn… inherited\n',
-    );
-  });
-
-  it('leave the table as it is when no event needs a mark', () => {
-    const own = { ...rows, rows: [rows.rows[0]] };
-    expect(formatRows(own, 'table', { color: false })).toBe('2026-01-02 03:04:06.000 info  own\n');
   });
 });

@@ -116,3 +116,30 @@ describe('newest-first search', () => {
     );
   });
 });
+
+describe('pages (--offset) and totals', () => {
+  it('give the rows a scan of everything gives, in the window and past it, with the total', async () => {
+    store = await sealedStore();
+    const s = store;
+    const page = async (q: string, limit: number, offset: number) => {
+      const r = await runQuery(s, { q, limit, offset, total: true });
+      return { rows: r.rows.map((row) => Number(String(row.raw).slice('event '.length))), total: r.total };
+    };
+    const all = await reference(s, 'true', HOURS * PER_HOUR + PER_HOUR);
+    // In the newest window, across its edge, deep in the oldest partitions, and past the end.
+    for (const offset of [0, 100, 350, 1500, 1790]) {
+      const p = await page('*', 100, offset);
+      expect(p.rows, `offset ${offset}`).toEqual(all.slice(offset, offset + 100));
+      expect(p.total).toBe(all.length);
+    }
+    expect(await page('*', 100, 5000)).toEqual({ rows: [], total: all.length });
+    const errors = await reference(s, "level = 'error'", 1000);
+    const p = await page('level:error', 40, 60);
+    expect(p.rows).toEqual(errors.slice(60, 100));
+    expect(p.total).toBe(errors.length);
+    // An aggregate's rows page the same way.
+    const r = await runQuery(s, { q: '* | count by level', offset: 1, total: true });
+    expect(r.rows).toEqual([{ level: 'info', count: all.length - errors.length }]);
+    expect(r.total).toBe(2);
+  });
+});

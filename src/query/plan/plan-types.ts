@@ -10,6 +10,11 @@ export interface PlanOptions {
   /** Rows returned when the query has no `| limit` (default 100 events, 10,000 table rows). */
   limit?: number;
   /**
+   * Rows of the result to skip first (paging: `--offset`); the result's own `| limit` still
+   * bounds the rows counted from its start. Default 0.
+   */
+  offset?: number;
+  /**
    * How `pNN` aggregates are computed; the results are the same either way. `sort`: the engine's
    * quantile over every value. `counts`: from per-value counts, much cheaper when values repeat
    * (latencies, statuses, sizes) and much dearer when nearly all differ. `auto` (the default):

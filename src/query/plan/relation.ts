@@ -146,11 +146,14 @@ function lateEventsSql(
   rel: Extract<Relation, { kind: 'events' }>,
   cols: string,
   limit: number,
+  offset: number,
 ): Frag {
   const keys = IDENTITY.map((c) => d.ident(c)).join(', ');
   const order = [...rel.order, ...newestFirst(d)].join(', ');
   const tail = ` ORDER BY ${order} LIMIT ${numberLiteral(limit)}`;
-  const wanted = cat(frag(`SELECT ${keys} FROM `), rel.from, whereOf(rel.where), frag(tail));
+  // The page is chosen among the narrow identities; the outer join only fetches its rows.
+  const page = offset > 0 ? `${tail} OFFSET ${numberLiteral(offset)}` : tail;
+  const wanted = cat(frag(`SELECT ${keys} FROM `), rel.from, whereOf(rel.where), frag(page));
   return cat(
     frag(`SELECT ${cols} FROM `),
     rel.from,
@@ -160,15 +163,25 @@ function lateEventsSql(
   );
 }
 
-export function finishSql(d: Dialect, rel: Relation, limit: number | undefined): Frag {
+/**
+ * The final statement: `limit` rows (the relation's own `| limit` first, else the caller's, else
+ * the default) after skipping `offset`. A relation's own limit counts from the result's start, so
+ * a page past it is cut short: `| limit 10` with offset 5 gives rows 5 to 9.
+ */
+export function finishSql(d: Dialect, rel: Relation, limit: number | undefined, offset = 0): Frag {
+  const fallback =
+    limit ?? (rel.kind === 'table' && rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
+  const n = rel.limit === null ? fallback : Math.max(0, rel.limit - offset);
   if (rel.kind === 'events') {
     const cols =
       rel.projection === null
         ? EVENT_RESULT_COLUMNS.map((c) => d.ident(c)).join(', ')
         : projectionSql(d, rel.projection);
-    const n = rel.limit ?? limit ?? DEFAULT_EVENT_LIMIT;
-    return rel.base ? lateEventsSql(d, rel, cols, n) : eventsSql(d, rel, cols, n);
+    if (rel.base) return lateEventsSql(d, rel, cols, n, offset);
+    return offset > 0
+      ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
+      : eventsSql(d, rel, cols, n);
   }
-  const fallback = limit ?? (rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
-  return tableSql(d, rel, rel.limit ?? fallback);
+  const sql = tableSql(d, rel, n);
+  return offset > 0 ? cat(sql, frag(` OFFSET ${numberLiteral(offset)}`)) : sql;
 }
