@@ -66,13 +66,10 @@ export const UNSEALED_HOLD_FACTOR = 2;
  */
 export const COMPACTION_TRIGGERS = {
   /**
-   * Compact once the rows waiting in memory take this many bytes. They cost about twice this in
-   * allocated column buffers, and compaction keeps up to twice this again for reuse, so this
-   * sets most of the store's share of `logpipe run`'s memory. Over a 1M-line access log, three
-   * alternated pairs each: 32 MB peaked at 327–333 MiB, 16 MB at 274–288 with no fewer lines/s
-   * (253–273k against 206–271k), 8 MB at 263–271 but 8 % fewer lines/s (more compactions on the
-   * pipeline's thread) and twice the compacted files queries open until their window is sealed
-   * (at most `unsealed_max` / this under sustained ingest). docs/benchmarks.md, "Memory".
+   * Compact once the rows appended since the last compaction take this many bytes in their
+   * files (and in memory, for the small appends held there). Compaction copies the appends' row
+   * groups from their files, so this no longer sets memory; it bounds the files queries open
+   * until their window is sealed (at most `unsealed_max` / this under sustained ingest).
    */
   bytes: 16 * 1024 * 1024,
   /** Compact once the oldest row waiting is this old. */

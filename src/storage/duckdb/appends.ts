@@ -6,14 +6,13 @@
  */
 import type { LogEvent, RawEvent } from '../../core/events.js';
 import type { AppendResult, EncodedEvents, WriteBatch } from '../../core/storage.js';
-import { columnCapacity, keepRows } from '../parquet/column-buffers.js';
+import { keepRows } from '../parquet/column-buffers.js';
 import { assembleFile, encodeRowGroups } from '../parquet/writer.js';
 import { addRawEvents } from '../rows/access-rows.js';
 import {
   addEvents,
   appendRows,
   type EncodedRows,
-  type EventRows,
   eventRows,
   newRows,
   resetEventRows,
@@ -22,7 +21,7 @@ import {
   setIngested,
 } from '../rows/event-columns.js';
 import { compactInBackground } from './compact.js';
-import { addPending, rowsSummary } from './compaction.js';
+import { addPending, rowsSummary, storedGroup } from './compaction.js';
 import { sealCutoffUs, sealEarly } from './seal.js';
 import { OFFSETS_KEY, segmentFile, writeSegment } from './segments.js';
 import { type BatchContent, nextIngestUs, type StoreState } from './state.js';
@@ -36,7 +35,7 @@ export type BatchWriter = (s: StoreState, c: BatchContent) => Promise<AppendResu
 
 /** A batch's content for a store of segment files: encoded rows, on reused buffers when there are any. */
 export function segmentContent(s: StoreState): BatchContent {
-  return { rows: s.spareRows.pop() ?? pooledRows(s), events: null, spent: false };
+  return { rows: s.spareRows.pop() ?? eventRows(1024), events: null, spent: false };
 }
 
 /** A batch's content for an in-memory store: the events. */
@@ -96,19 +95,12 @@ export function appendBatch(
     if (s.closed) throw closedError();
     const r = await write(s, batch);
     batch.spent = true;
-    if (batch.rows && !batch.kept && s.spareRows.length < SPARE_BATCHES) {
+    if (batch.rows && s.spareRows.length < SPARE_BATCHES) {
       resetEventRows(batch.rows);
       s.spareRows.push(batch.rows);
     }
     return r;
   });
-}
-
-/** Empty rows on pooled column buffers when there are any. */
-function pooledRows(s: StoreState): EventRows {
-  const b = s.columnsPool.pop();
-  if (b) s.pooledBytes -= columnCapacity(b);
-  return eventRows(1024, b);
 }
 
 /**
@@ -150,11 +142,7 @@ export async function appendSegment(s: StoreState, c: BatchContent): Promise<App
   s.lastAppendAt = performance.now();
   s.lastIngestUs = ingestUs;
   for (const [key, next] of moved) s.committed.set(key, next);
-  if (
-    addPending(s.pending, seq, cols, group, summary, s.partUs, moved, sealCutoffUs(s)) &&
-    cols === rows.columns
-  )
-    c.kept = true;
+  addPending(s.pending, seq, cols, storedGroup(file, group), summary, s.partUs, moved, sealCutoffUs(s));
   await afterSegment(s);
   return { stored: fresh, duplicates: total - fresh };
 }

@@ -1,24 +1,23 @@
 /**
  * Compaction on the engine's side: when the rows appended since the last compaction are written
- * again from memory as one file per window (compaction.ts keeps them meanwhile), and how. The
+ * again as one file per window (compaction.ts keeps track of them meanwhile), and how: the
+ * appends' row groups copied from their files, rows held in memory laid out afresh. The
  * appended files they replace are dropped once the compacted ones are listed.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { columnCapacity } from '../parquet/column-buffers.js';
-import { assembleFile, type ParquetPieces, parquetFile } from '../parquet/writer.js';
+import type { ColumnBuffers } from '../parquet/column-buffers.js';
+import { assembleFile, type EncodedRowGroup, encodeRowGroups } from '../parquet/writer.js';
 import { SEGMENT_SCHEMA } from '../rows/event-columns.js';
-import { chunksSummary, type PendingChunk, pendingSet } from './compaction.js';
+import { chunkRows, chunksSummary, type PendingChunk, pendingSet } from './compaction.js';
 import { retryDeferred } from './deferred-recovery.js';
 import { dropFile, unlinksDone } from './leases.js';
-import { compactedFile, OFFSETS_KEY, type Segment, writeSegment } from './segments.js';
+import { compactedFile, OFFSETS_KEY, type Segment, type SegmentPiece, writeSegment } from './segments.js';
 import { afterSegmentsChanged, bySeq, type StoreState, withCatalog } from './state.js';
 import { writeError } from './store-errors.js';
 
 /** Rows per row group of a compacted segment: DuckDB's own default, so scans split the same way. */
 export const COMPACTED_ROW_GROUP = 122_880;
-/** Appends of at least this many rows a window keep their row groups in a compacted file. */
-const REUSE_GROUP_ROWS = 2048;
 
 /** Checks, every so often, whether rows waiting in memory are due for compaction. */
 export function startCompactTimer(s: StoreState): void {
@@ -96,7 +95,7 @@ async function compactNow(s: StoreState): Promise<void> {
         first: set.first,
         last: set.last,
         compacted: true,
-        rows: chunks.reduce((n, ch) => n + ch.columns.rows, 0),
+        rows: chunks.reduce((n, ch) => n + chunkRows(ch), 0),
         bytes: data.size,
         ...chunksSummary(chunks),
         offsets: [...set.offsets],
@@ -112,40 +111,41 @@ async function compactNow(s: StoreState): Promise<void> {
       afterSegmentsChanged(s);
     });
     for (const seg of replaced) dropFile(s.files, seg.file);
-    // Their buffers serve the next batches: allocating them afresh grew external memory, which
-    // has V8 collect the whole heap again and again.
-    for (const [, chunks] of windows) {
-      for (const { columns: b } of chunks) {
-        if (s.pooledBytes >= 2 * s.compaction.bytes) break;
-        s.columnsPool.push(b);
-        s.pooledBytes += columnCapacity(b);
-      }
-    }
   }
 }
 
 /**
- * A compacted file's layout: the appends' own row groups, as their files laid them out (no
- * encoding again), unless they are small (slow ingest), when the rows are laid out afresh.
+ * A compacted file's layout, rows in append order: the appends' row groups copied from their
+ * files as they laid them out (no encoding again), and rows held as columns laid out afresh.
  */
-function compactedLayout(chunks: readonly PendingChunk[], meta: Record<string, string>): ParquetPieces {
-  let rows = 0;
-  let reusable = true;
+function compactedLayout(
+  chunks: readonly PendingChunk[],
+  meta: Record<string, string>,
+): { pieces: SegmentPiece[]; size: number } {
+  const groups: EncodedRowGroup[] = [];
+  const bodies: SegmentPiece[] = [];
+  let held: ColumnBuffers[] = [];
+  const layOutHeld = () => {
+    if (held.length === 0) return;
+    for (const g of encodeRowGroups(SEGMENT_SCHEMA, held, { rowGroupRows: COMPACTED_ROW_GROUP })) {
+      bodies.push(...g.pieces);
+      groups.push({ ...g, pieces: [] });
+    }
+    held = [];
+  };
   for (const ch of chunks) {
-    rows += ch.columns.rows;
-    if (ch.group === null) reusable = false;
+    if (ch.columns !== null) {
+      held.push(ch.columns);
+      continue;
+    }
+    layOutHeld();
+    const st = ch.stored!;
+    bodies.push({ file: st.file, at: st.at, size: st.size });
+    groups.push({ rows: st.rows, size: st.size, chunks: st.chunks, pieces: [] });
   }
-  if (reusable && rows >= REUSE_GROUP_ROWS * chunks.length) {
-    return assembleFile(
-      SEGMENT_SCHEMA,
-      chunks.map((ch) => ch.group!),
-      meta,
-    );
-  }
-  return parquetFile(
-    SEGMENT_SCHEMA,
-    chunks.map((ch) => ch.columns),
-    meta,
-    { rowGroupRows: COMPACTED_ROW_GROUP },
-  );
+  layOutHeld();
+  // The groups' sizes and column chunks place them in the footer; their bytes go between the
+  // magic, which opens the file, and the footer.
+  const file = assembleFile(SEGMENT_SCHEMA, groups, meta);
+  return { pieces: [file.pieces[0], ...bodies, ...file.pieces.slice(1)], size: file.size };
 }

@@ -73,6 +73,18 @@ export function parseSegmentName(
 
 /** Pieces per writev call, well under any system's IOV_MAX. */
 const PIECES_PER_WRITE = 256;
+/** Bytes of a file range copied at a time (one buffer per write, reused). */
+const COPY_BYTES = 1024 * 1024;
+
+/** Bytes of another file of the store: `size` from byte `at` of `file` (relative to the store directory). */
+export interface FileRange {
+  file: string;
+  at: number;
+  size: number;
+}
+
+/** What a segment is written from: bytes in memory, or bytes copied from a file of the store. */
+export type SegmentPiece = Uint8Array | FileRange;
 
 /**
  * Writes a segment durably from the pieces of its file: a temp file, fsync'd, renamed into
@@ -82,14 +94,14 @@ const PIECES_PER_WRITE = 256;
 export async function writeSegment(
   storeDir: string,
   file: string,
-  pieces: readonly Uint8Array[],
+  pieces: readonly SegmentPiece[],
 ): Promise<void> {
   const final = join(storeDir, file);
   const tmp = `${final}.tmp`;
   try {
     const fh = await open(tmp, 'w');
     try {
-      await writeAll(fh, pieces);
+      await writePieces(storeDir, fh, pieces);
       await fh.sync();
     } finally {
       await fh.close();
@@ -109,6 +121,38 @@ export async function writeSegment(
   } catch {
     // Some filesystems refuse fsync on directories; the rename is still atomic.
   }
+}
+
+/** Writes pieces in order: runs of bytes as they are, file ranges copied through one buffer. */
+async function writePieces(storeDir: string, fh: FileHandle, pieces: readonly SegmentPiece[]): Promise<void> {
+  let run: Uint8Array[] = [];
+  let buf: Buffer | null = null;
+  for (const piece of pieces) {
+    if (piece instanceof Uint8Array) {
+      run.push(piece);
+      continue;
+    }
+    await writeAll(fh, run);
+    run = [];
+    buf ??= Buffer.allocUnsafe(COPY_BYTES);
+    const src = await open(join(storeDir, piece.file), 'r');
+    try {
+      for (let done = 0; done < piece.size; ) {
+        const want = Math.min(buf.length, piece.size - done);
+        const { bytesRead } = await src.read(buf, 0, want, piece.at + done);
+        if (bytesRead !== want) {
+          throw new Error(
+            `${piece.file} ends before the ${piece.size} bytes from byte ${piece.at} it was written with`,
+          );
+        }
+        await writeAll(fh, [buf.subarray(0, want)]);
+        done += want;
+      }
+    } finally {
+      await src.close();
+    }
+  }
+  await writeAll(fh, run);
 }
 
 /**

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LogEvent } from '../../core/events.js';
 import type { MaintenanceReport, WriteBatch } from '../../core/storage.js';
-import type { ColumnBuffers } from '../parquet/column-buffers.js';
 import type { EventRows } from '../rows/event-columns.js';
 import { catalogViews } from './catalog-layout.js';
 import { type PendingSet, pendingSet } from './compaction.js';
@@ -41,8 +40,6 @@ export interface BatchContent {
   rows: EventRows | null;
   events: LogEvent[] | null;
   spent: boolean;
-  /** The rows' columns went on to wait for compaction as they are: not to be reused. */
-  kept?: boolean;
 }
 
 export interface StoreState {
@@ -83,14 +80,11 @@ export interface StoreState {
   nextSeq: number;
   /** When the last segment was appended (monotonic ms), for compacting once ingest pauses. */
   lastAppendAt: number;
-  /** Rows appended since the last compaction, in memory. */
+  /** Rows appended since the last compaction: where they are, by window. */
   pending: PendingSet;
   /** Sets taken from `pending` whose compaction has not succeeded yet, oldest first. */
   readonly toCompact: PendingSet[];
   readonly compacting: Flight<void>;
-  /** Column buffers of compacted sets, kept for the next batches, and the bytes they hold. */
-  readonly columnsPool: ColumnBuffers[];
-  pooledBytes: number;
 
   // Batches.
   readonly batches: WeakMap<WriteBatch, BatchContent>;
@@ -160,8 +154,6 @@ export function storeState(
     pending: pendingSet(),
     toCompact: [],
     compacting: new Flight<void>(),
-    columnsPool: [],
-    pooledBytes: 0,
     batches: new WeakMap(),
     spareRows: [],
     writes,

@@ -1,6 +1,6 @@
 /**
- * The segment write path: appended batches are Parquet files, queryable at once, compacted from
- * memory into one file per window, sealed into partitions straight from those files, never
+ * The segment write path: appended batches are Parquet files, queryable at once, compacted
+ * into one file per window, sealed into partitions straight from those files, never
  * counted twice, and recovered after a crash at any step.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -156,6 +156,62 @@ describe('store segments', () => {
       await store.compact();
       expect(segmentFiles(dir)).toContain('000000000006-000000000006.1of1.parquet');
       expect(await count(store)).toEqual({ n: 413, d: 413 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('compacts large appends from their files and small ones from memory, rows in append order', async () => {
+    const dir = tempDir('logpipe-seg-');
+    const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb'), compaction: ON_DEMAND, now: hot });
+    try {
+      const t = Date.UTC(2026, 0, 2, 4) * 1000;
+      // Large appends keep their row groups (copied from their files); small ones, and the rows
+      // of a batch across an hour's end, are laid out afresh between them.
+      await store.append(range(0, 3000));
+      await store.append(range(3000, 100));
+      await store.append(range(3100, 50));
+      await store.append(range(3150, 3000));
+      await store.append([ev(6150, { ts: t - 1 }), ev(6151, { ts: t }), ev(6152, { ts: t - 2 })]);
+      await store.append(range(6153, 2500));
+      const all = 'SELECT * EXCLUDE (ingested_at) FROM logs ORDER BY "offset"';
+      const before = (await store.query({ sql: all, params: [] })).rows;
+      expect(before).toHaveLength(8653);
+      await store.compact();
+      expect(segmentFiles(dir)).toEqual([
+        '000000000001-000000000006.1of2.parquet',
+        '000000000001-000000000006.2of2.parquet',
+      ]);
+      expect((await store.query({ sql: all, params: [] })).rows).toEqual(before);
+      expect(await count(store)).toEqual({ n: 8653, d: 8653 });
+      // Each file holds its rows in the order they were appended.
+      const { DuckDBInstance } = await import('@duckdb/node-api');
+      const db = await DuckDBInstance.create(':memory:');
+      try {
+        const conn = await db.connect();
+        const offsets = async (part: number) => {
+          const file = join(dir, 'segments', `000000000001-000000000006.${part}of2.parquet`);
+          const r = await conn.runAndReadAll(`SELECT "offset" FROM read_parquet('${file}')`);
+          return r.getRowObjects().map((o) => Number(o.offset));
+        };
+        const first = await offsets(1);
+        expect(first).toEqual([
+          ...Array.from({ length: 6150 }, (_, i) => i),
+          6150,
+          6152,
+          ...Array.from({ length: 2500 }, (_, i) => 6153 + i),
+        ]);
+        expect(await offsets(2)).toEqual([6151]);
+        const groups = await conn.runAndReadAll(
+          `SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('${join(dir, 'segments', '000000000001-000000000006.1of2.parquet')}') ORDER BY 1`,
+        );
+        expect(groups.getRowObjects().map((o) => Number(o.row_group_num_rows))).toEqual([
+          3000, 150, 3000, 2, 2500,
+        ]);
+        conn.closeSync();
+      } finally {
+        db.closeSync();
+      }
     } finally {
       await store.close();
     }
