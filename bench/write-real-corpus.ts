@@ -19,7 +19,9 @@ if (dir === undefined) {
 const lines = Number(linesArg ?? 1_000_000);
 const days = Number(daysArg ?? 181);
 if (!Number.isInteger(lines) || lines <= 0 || !Number.isInteger(days) || days <= 0) {
-  process.stderr.write(`write-real-corpus: lines and days must be positive whole numbers, got ${linesArg} ${daysArg}\n`);
+  process.stderr.write(
+    `write-real-corpus: lines and days must be positive whole numbers, got ${linesArg} ${daysArg}\n`,
+  );
   process.exit(2);
 }
 const toMs = Math.floor(Date.now() / 86_400_000) * 86_400_000;
