@@ -1,11 +1,12 @@
 /**
  * Parser throughput: lines per second on one core (one thread, no workers) for each format over
  * about a million generated lines. The lines come from a small template here, so the figure does
- * not depend on the generator.
+ * not depend on the generator. Then the real-shaped corpus, per system (parser-real-shaped.ts).
  */
 import { MONTHS } from '../src/core/civil-time.js';
 import type { RawEvent } from '../src/core/events.js';
 import { createParser, createParserPool } from '../src/parser/index.js';
+import { measureRealShaped } from './parser-real-shaped.js';
 import type { BenchRow } from './types.js';
 
 const TOTAL = 1_000_000;
@@ -152,5 +153,5 @@ export default async function (): Promise<BenchRow[]> {
   const auto = measure('auto', apacheLine);
   auto.name = 'parse auto (apache lines)';
   const pool = await measurePool(apacheLine);
-  return [apache, json, syslog, fallback, auto, pool];
+  return [apache, json, syslog, fallback, auto, pool, ...measureRealShaped()];
 }

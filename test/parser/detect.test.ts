@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createDetector, firstChar, REPROBE_AFTER } from '../../src/parser/detect.js';
+import {
+  createDetector,
+  firstChar,
+  REPROBE_AFTER,
+  REPROBE_EVERY,
+  SETTLE_AFTER,
+} from '../../src/parser/detect.js';
 import { UTC } from '../../src/parser/timestamps/index.js';
 import type { FormatDef, ParseContext } from '../../src/parser/types.js';
 
@@ -81,6 +87,40 @@ describe('createDetector', () => {
     };
     createDetector([never]).parse('s', 'x', ctx);
     expect(called).toBe(false);
+  });
+
+  it('settles a source no format claims: only one line in REPROBE_EVERY tries the formats', () => {
+    let tries = 0;
+    const counted: FormatDef = {
+      id: 'x',
+      probe: () => true,
+      parse: (line) => {
+        tries++;
+        return a.parse(line, ctx);
+      },
+    };
+    const d = createDetector([counted]);
+    for (let i = 0; i < SETTLE_AFTER; i++) expect(d.parse('s', 'q', ctx)).toBeNull();
+    expect(tries).toBe(SETTLE_AFTER);
+    for (let i = 0; i < 4 * REPROBE_EVERY; i++) expect(d.parse('s', 'q', ctx)).toBeNull();
+    expect(tries).toBe(SETTLE_AFTER + 4);
+    // Another source is not settled by this one.
+    expect(d.parse('t', 'x', ctx)?.format).toBe('a');
+    expect(d.current('t')).toBe('x');
+  });
+
+  it('a line a format claims on a settled source ends the settling, and that format wins', () => {
+    const d = createDetector([a]);
+    for (let i = 0; i < SETTLE_AFTER; i++) d.parse('s', 'q', ctx);
+    // Lines between two probes go to the fallback; the probing line is claimed.
+    const got: (string | null)[] = [];
+    for (let i = 0; i < REPROBE_EVERY; i++) got.push(d.parse('s', 'x', ctx)?.format ?? null);
+    expect(got.filter((f) => f === 'a')).toHaveLength(1);
+    expect(d.current('s')).toBe('a');
+    // From then on every line is tried again.
+    expect(d.parse('s', 'x', ctx)?.format).toBe('a');
+    expect(d.parse('s', 'q', ctx)).toBeNull();
+    expect(d.parse('s', 'x', ctx)?.format).toBe('a');
   });
 
   it('finds the first non-blank character', () => {
