@@ -28,6 +28,7 @@ import {
   requireComponent,
 } from './link-auth.js';
 import { addOpsRoutes, addTimeReceived, type ComponentCounters, countError, newCounters } from './ops.js';
+import { otlpLogs } from './otlp/logs-route.js';
 import { runQuery, runSql } from './query-service.js';
 import { STOPPING_MESSAGE, type StopGate } from './stop-gate.js';
 import { assertTailable, followQuery } from './tail.js';
@@ -80,8 +81,14 @@ export function createApp(opts: AppOptions): Hono {
     counters: opts.counters ?? (() => [own]),
     storeFiles: () => opts.store.fileHealth?.(),
   });
-  if (opts.token) app.use('/api/*', bearerAuth({ token: opts.token }));
-  if (opts.gate) app.use('/api/*', opts.gate.middleware);
+  if (opts.token) {
+    app.use('/api/*', bearerAuth({ token: opts.token }));
+    app.use('/v1/*', bearerAuth({ token: opts.token }));
+  }
+  if (opts.gate) {
+    app.use('/api/*', opts.gate.middleware);
+    app.use('/v1/*', opts.gate.middleware);
+  }
 
   app.get('/api/committed', async (c) => {
     const fp = c.req.query('fingerprint');
@@ -261,6 +268,30 @@ export function createApp(opts: AppOptions): Hono {
       own.queue_depth--;
     }
   });
+
+  // OTLP logs over HTTP (docs/ingest.md): what OpenTelemetry SDKs and collectors send.
+  const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  app.post('/v1/logs', limitBody(maxBody), (c) =>
+    otlpLogs(c, {
+      maxBodyBytes: maxBody,
+      append: async (events) => {
+        own.queue_depth++;
+        try {
+          const r = await opts.store.append(events);
+          own.events_out += r.stored;
+          return r;
+        } finally {
+          appended.notify();
+          own.queue_depth--;
+        }
+      },
+      counted: (bytes, events) => {
+        own.bytes_in += bytes;
+        own.events_in += events;
+      },
+      failed: (err) => countError(own, err),
+    }),
+  );
 
   app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
   app.notFound((c) =>

@@ -1,0 +1,200 @@
+/**
+ * OTLP ingest: records/s posted to `POST /v1/logs` (protobuf, protobuf+gzip, JSON) of a store's
+ * HTTP API, beside the same events as logpipe's own NDJSON events on `/api/ingest`, in one run,
+ * each into a fresh on-disk store. Every request is answered once the store committed it, two
+ * requests in flight, as an OpenTelemetry Collector's exporter sends them. Bodies are encoded
+ * before the clock starts: the figure is the receiver's.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { LogEvent } from '../src/core/events.js';
+import { encodeLogEvent, streamHeader } from '../src/core/ndjson.js';
+import { createApp } from '../src/server/app.js';
+import { otlpTypes } from '../src/server/otlp/logs-schema.js';
+import { serveApp } from '../src/server/serve.js';
+import { openDuckDbStore } from '../src/storage/duckdb/index.js';
+import type { BenchRow } from './types.js';
+
+const N = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
+/** Records per request: the Collector's batch processor sends 8,192 by default. */
+const PER_REQUEST = Number(process.env.BENCH_OTLP_BATCH ?? 8_192);
+const IN_FLIGHT = 2;
+
+const SERVICES = ['checkout', 'cart', 'auth', 'search', 'payments', 'web'];
+const ROUTES = ['/api/cart', '/api/login', '/api/search?q=shoes', '/api/pay', '/', '/api/items/{id}'];
+const T0_NS = BigInt(Date.UTC(2026, 11, 1)) * 1_000_000n;
+
+interface Rec {
+  service: string;
+  host: string;
+  tNs: bigint;
+  severity: number;
+  text: string;
+  body: string;
+  attrs: [string, string | number][];
+}
+
+function records(n: number): Rec[] {
+  const out: Rec[] = [];
+  for (let i = 0; i < n; i++) {
+    const status = i % 17 === 0 ? 503 : i % 5 === 0 ? 404 : 200;
+    const route = ROUTES[i % ROUTES.length];
+    out.push({
+      service: SERVICES[i % SERVICES.length],
+      host: `node-${i % 7}`,
+      tNs: T0_NS + BigInt(i) * 18_000_000n, // an hour per 200,000 records
+      severity: status >= 500 ? 17 : status >= 400 ? 13 : 9,
+      text: status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO',
+      body: `${status >= 500 ? 'upstream timed out' : 'request served'} ${route} in ${(i % 900) + 3} ms for user u-${i % 1000}`,
+      attrs: [
+        ['http.request.method', i % 3 === 0 ? 'POST' : 'GET'],
+        ['http.route', route],
+        ['http.response.status_code', status],
+        ['user.id', `u-${i % 1000}`],
+      ],
+    });
+  }
+  return out;
+}
+
+function otlpRequest(recs: Rec[]): Record<string, unknown> {
+  return {
+    resourceLogs: recs.map((r) => ({
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: r.service } },
+          { key: 'host.name', value: { stringValue: r.host } },
+        ],
+      },
+      scopeLogs: [
+        {
+          scope: { name: 'bench', version: '1.0.0' },
+          logRecords: [
+            {
+              timeUnixNano: r.tNs.toString(),
+              severityNumber: r.severity,
+              severityText: r.text,
+              body: { stringValue: r.body },
+              attributes: r.attrs.map(([key, v]) => ({
+                key,
+                value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+              })),
+            },
+          ],
+        },
+      ],
+    })),
+  };
+}
+
+function logEvent(r: Rec, offset: number): LogEvent {
+  return {
+    ts: Number(r.tNs / 1000n),
+    level: r.severity >= 17 ? 'error' : r.severity >= 13 ? 'warn' : 'info',
+    service: r.service,
+    host: r.host,
+    source: 'bench',
+    generation: 'g',
+    offset,
+    format: 'json',
+    message: r.body,
+    fields: Object.fromEntries(r.attrs),
+    raw: r.body,
+  };
+}
+
+interface Body {
+  bytes: Buffer;
+  headers: Record<string, string>;
+}
+
+function bodies(kind: string, recs: Rec[]): { path: string; list: Body[] } {
+  const list: Body[] = [];
+  const { request } = otlpTypes();
+  for (let i = 0; i < recs.length; i += PER_REQUEST) {
+    const chunk = recs.slice(i, i + PER_REQUEST);
+    if (kind === 'ingest') {
+      const text = [
+        streamHeader('log-events'),
+        ...chunk.map((r, k) => encodeLogEvent(logEvent(r, i + k))),
+      ].join('\n');
+      list.push({ bytes: Buffer.from(text), headers: { 'content-type': 'application/x-ndjson' } });
+      continue;
+    }
+    const msg = otlpRequest(chunk);
+    if (kind === 'json') {
+      list.push({ bytes: Buffer.from(JSON.stringify(msg)), headers: { 'content-type': 'application/json' } });
+      continue;
+    }
+    const pb = Buffer.from(request.encode(request.fromObject(msg)).finish());
+    if (kind === 'protobuf') list.push({ bytes: pb, headers: { 'content-type': 'application/x-protobuf' } });
+    else {
+      list.push({
+        bytes: gzipSync(pb),
+        headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' },
+      });
+    }
+  }
+  return { path: kind === 'ingest' ? '/api/ingest' : '/v1/logs', list };
+}
+
+/** Records/s into a fresh store through `path`, CPU seconds of this process beside. */
+async function run(kind: string, recs: Rec[]): Promise<{ perS: number; cpuS: number }> {
+  const { path, list } = bodies(kind, recs);
+  const dir = mkdtempSync(join(tmpdir(), 'logpipe-bench-otlp-'));
+  const store = await openDuckDbStore({ path: join(dir, 'logs.duckdb') });
+  const served = await serveApp(
+    createApp({ store, maxBodyBytes: 256 * 1024 * 1024 }),
+    '127.0.0.1',
+    0,
+    'bench',
+  );
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length) {
+        const b = list[next++];
+        const res = await fetch(`${served.url}${path}`, {
+          method: 'POST',
+          body: b.bytes,
+          headers: b.headers,
+        });
+        if (res.status !== 200) throw new Error(`${kind}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const stored = (await store.stats()).rows;
+    if (stored !== recs.length) throw new Error(`${kind}: stored ${stored} of ${recs.length}`);
+    return { perS: recs.length / s, cpuS: (cpu.user + cpu.system) / 1e6 };
+  } finally {
+    await served.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function bench(): Promise<BenchRow[]> {
+  const recs = records(N);
+  const note = `${N.toLocaleString('en-US')} records, ${PER_REQUEST} a request, ${IN_FLIGHT} in flight`;
+  const rows: BenchRow[] = [];
+  const ingest = await run('ingest', recs);
+  rows.push({ name: 'ingest /api/ingest NDJSON events', value: ingest.perS, unit: 'events/s', note });
+  for (const kind of ['protobuf', 'protobuf-gzip', 'json']) {
+    const r = await run(kind, recs);
+    rows.push({
+      name: `ingest OTLP ${kind}`,
+      value: r.perS,
+      unit: 'records/s',
+      goal: kind === 'protobuf' ? '>= 150,000' : undefined,
+      note: `${(r.perS / ingest.perS).toFixed(2)}x /api/ingest; ${r.cpuS.toFixed(1)} CPU s (NDJSON ${ingest.cpuS.toFixed(1)})`,
+    });
+  }
+  return rows;
+}
