@@ -6,11 +6,21 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat, parseQuery } from '../query/index.js';
+import { formatMicros } from '../core/time.js';
+import {
+  absentFields,
+  DEFAULT_EVENT_LIMIT,
+  DEFAULT_TABLE_LIMIT,
+  formatRows,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parseQuery,
+} from '../query/index.js';
 import { chooseServer, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
-import { action, intFlag, timeFlag } from './common.js';
+import { action, intFlag } from './common.js';
 import { dataDirFromFlags } from './config-flags.js';
+import { timeRange } from './time-range.js';
 import { timeSourceCounts } from './time-sources.js';
 
 interface QueryFlags {
@@ -65,16 +75,13 @@ Newest events first. See docs/query-language.md for the whole language.`,
         if (!OUTPUT_FORMATS.includes(format)) {
           throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
         }
-        if (flags.since && flags.from) throw new UsageError('give --since or --from, not both');
         // Errors point at their position before anything is opened (raw SQL is checked by the
         // store's engine, when it runs).
-        if (flags.sql === undefined) parseQuery(text);
-        const now = Date.now();
-        const from = flags.from ?? flags.since;
+        const ast = flags.sql === undefined ? parseQuery(text) : null;
+        const warn = (line: string) => process.stderr.write(`logpipe: ${line}\n`);
         const req: QueryRequest = {
           q: text,
-          fromUs: from ? timeFlag(flags.from ? 'from' : 'since', from, now) : undefined,
-          toUs: flags.to ? timeFlag('to', flags.to, now) : undefined,
+          ...timeRange(flags, Date.now(), warn),
           limit: intFlag('limit', flags.limit, 1),
           explain: flags.explain,
         };
@@ -82,6 +89,11 @@ Newest events first. See docs/query-language.md for the whole language.`,
         const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
         process.stdout.write(formatRows(result, format, { color, width: process.stdout.columns }));
         if (flags.explain) process.stderr.write(explainText(result));
+        if (ast) {
+          const limit = req.limit ?? (result.kind === 'table' ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
+          for (const f of absentFields(ast, result.rows, limit))
+            warn(`no field \`${f}\` in the events searched`);
+        }
       }),
     );
 }
@@ -132,9 +144,9 @@ async function executeRemote(
   const params = new URLSearchParams();
   if (flags.sql !== undefined) params.set('sql', flags.sql);
   else params.set('q', req.q);
-  if (flags.since) params.set('since', flags.since);
-  if (flags.from) params.set('from', flags.from);
-  if (flags.to) params.set('to', flags.to);
+  // The range as read here (relative times against this clock, a reversed range swapped).
+  if (req.fromUs !== undefined) params.set('from', formatMicros(req.fromUs));
+  if (req.toUs !== undefined) params.set('to', formatMicros(req.toUs));
   if (req.limit) params.set('limit', String(req.limit));
   if (req.explain) params.set('explain', '1');
   const res = await fetch(`${server.url}/api/query?${params}`, {
