@@ -62,7 +62,7 @@ export function register(program: Command): void {
       `
 Examples:
   logpipe query 'status>=500'
-  logpipe query 'level:error service:api "connection reset"' --since 1h
+  logpipe query 'level:warn service:api-gateway "slow query"' --since 1h
   logpipe query 'status>=500 | count by path | sort count desc | limit 10'
   logpipe query 'status>=400 -path:/health' --format ndjson | jq .path
   logpipe query --sql 'SELECT level, count(*) FROM logs GROUP BY level'
