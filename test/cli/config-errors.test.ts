@@ -3,6 +3,7 @@
  * starts (issue #29 §3): no "pipeline running" followed by a crash in a parse worker.
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -66,5 +67,22 @@ describe('config errors at the CLI', () => {
     expect(await bad('server.port=0')).toBe(
       `logpipe: config data_dir: cannot use ${join(dir, 'plain-file', 'data')}: ${join(dir, 'plain-file')} is a file, not a directory\n`,
     );
+  });
+
+  it('names a listener port another process holds, before the pipeline runs', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { file } = configFile(() => ['sources:', `  - { type: syslog, protocol: tcp, port: ${port} }`]);
+      const r = await runCli(['run', '--config', file], { timeoutMs: 30_000 });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `logpipe: config sources[0].port: port ${port}/tcp on 127.0.0.1 is already in use (set another, or 0 for any)\n`,
+      );
+      expect(r.stdout).not.toContain('pipeline running');
+    } finally {
+      taken.close();
+    }
   });
 });
