@@ -48,7 +48,10 @@ export function register(program: Command): void {
     )
     .option('-s, --since <time>', 'only events newer than this: 15m, 2h, 7d, or a time')
     .option('--from <time>', 'start of the time range (ISO 8601, or 2h for two hours ago)')
-    .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
+    .option(
+      '--to <time>',
+      'end of the time range (ISO 8601, now, or 5m for five minutes ago); a start after it is swapped with it, with a note',
+    )
     .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
     .option(
