@@ -2,8 +2,9 @@
  * Habits people bring from Splunk and Kibana (issue #29 §3): what is unambiguous is read as they
  * mean it, and what would silently answer nothing or the wrong thing gets a warning.
  */
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, tempDir } from '../helpers/cli.js';
 import { demoStore } from '../helpers/demo-store.js';
 
 describe('query habits from other log tools', () => {
@@ -51,6 +52,20 @@ describe('query habits from other log tools', () => {
     const r = await runCli(['query', 'service:sshd(pam_unix) | count', '-d', data, '-f', 'json']);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([{ count: 0 }]);
+    // As a search word it finds the line that holds it, and only that one.
+    const auth = join(tempDir(), 'data');
+    const lines = [
+      'Dec  7 12:00:01 db1 sshd[812]: pam_unix(sshd:auth): authentication failure; user=root',
+      'Dec  7 12:00:02 db1 sshd[812]: Failed password for root from 10.0.0.7 port 4242 ssh2',
+      'Dec  7 12:00:03 db1 sudo: pam_unix session opened (sshd) for user bob',
+    ];
+    const stored = await runCli(['store', '-d', auth, '-q', '--no-server'], {
+      input: `${lines.join('\n')}\n`,
+    });
+    expect(stored.code, stored.stderr).toBe(0);
+    const found = await runCli(['query', 'pam_unix(sshd:auth)', '-d', auth, '-f', 'raw']);
+    expect(found.stderr).toBe('');
+    expect(found.stdout).toBe(`${lines[0]}\n`);
   }, 60_000);
 
   it('prints engine errors without the engine class, and no doubled position', async () => {
