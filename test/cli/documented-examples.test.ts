@@ -13,7 +13,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
  * The words of a shell command line, quotes removed, up to an unquoted `|` or `#` (what follows
- * goes to another program, or is a comment). Enough shell for the examples: '…', "…", spaces.
+ * goes to another program, or is a comment) or a gap of two spaces after a word (help texts put
+ * a note there). Enough shell for the examples: '…', "…", spaces.
  */
 function shellWords(line: string): string[] {
   const words: string[] = [];
@@ -28,6 +29,7 @@ function shellWords(line: string): string[] {
     } else if (c === ' ' || c === '\t') {
       if (cur !== null) words.push(cur);
       cur = null;
+      if (words.length > 0 && (line[i + 1] === ' ' || line[i + 1] === '\t')) break;
     } else if (c === '|' || c === '#') {
       break;
     } else {
@@ -110,7 +112,14 @@ describe('documented example queries on the demo data', () => {
 });
 
 describe('shellWords', () => {
-  it('reads quotes and stops at a pipe or a comment', () => {
+  it('reads quotes and stops at a pipe, a comment or a note', () => {
+    expect(shellWords(`  logpipe query 'a  b' -n 5     the first five`)).toEqual([
+      'logpipe',
+      'query',
+      'a  b',
+      '-n',
+      '5',
+    ]);
     expect(shellWords(`npx logpipe query 'a | b' --since 5m | jq .x`)).toEqual([
       'npx',
       'logpipe',

@@ -20,7 +20,7 @@ interface DemoSource {
 }
 
 /** Seconds of the demo's traffic the store holds. */
-const SECONDS = 60;
+const SECONDS = 240;
 
 /** Fills a fresh data dir from the demo's generators and sources; returns it. */
 export async function demoStore(): Promise<string> {
