@@ -9,16 +9,17 @@ import type { ColumnRef, QueryAst } from './ast.js';
 /**
  * The event fields (of the `fields` JSON: columns always exist) named by the query's first stage
  * whose column is empty in every row of `rows`. Nothing when a later stage cuts rows (`limit`,
- * `top`) or `rows` may be cut at `limit`: an empty group among the rows kept says nothing of the
- * rest.
+ * `top`), `rows` may be cut at `limit`, or they are a later page (`offset` > 0): an empty group
+ * among the rows kept says nothing of the rest.
  */
 export function absentFields(
   ast: QueryAst,
   rows: readonly Record<string, unknown>[],
   limit: number,
+  offset = 0,
 ): string[] {
   const [first, ...rest] = ast.stages;
-  if (first === undefined || rows.length === 0 || rows.length >= limit) return [];
+  if (first === undefined || rows.length === 0 || rows.length >= limit || offset > 0) return [];
   if (rest.some((s) => s.type === 'limit' || s.type === 'top')) return [];
   const absent = new Set<string>();
   const check = (ref: ColumnRef | null, column: string, empty: (v: unknown) => boolean): void => {
