@@ -36,11 +36,14 @@ export function reportError(err: unknown): void {
   } else if (isUserError(err)) {
     process.stderr.write(`logpipe: ${err.message}\n`);
   } else {
+    // Our message is the readable line; what the engine or the system said (`IO Error: …`) and
+    // the stack are details for --verbose.
     const e = err as Error;
     process.stderr.write(`logpipe: ${e?.message ?? String(err)}\n`);
-    if (e?.cause instanceof Error) process.stderr.write(`  caused by: ${e.cause.message}\n`);
-    if (verbose && e?.stack) process.stderr.write(`${e.stack}\n`);
-    else process.stderr.write('  (run with --verbose for details)\n');
+    if (verbose) {
+      if (e?.cause instanceof Error) process.stderr.write(`  caused by: ${e.cause.message}\n`);
+      if (e?.stack) process.stderr.write(`${e.stack}\n`);
+    } else process.stderr.write('  (run with --verbose for details)\n');
   }
 }
 

@@ -32,10 +32,14 @@ function collect(value: string, previous: string[]): string[] {
 /**
  * Loads the config the flags describe; flags beat LOGPIPE_* env vars, which beat the file. The
  * config module (YAML and the schema library, half of the CLI's start-up) loads only here, so a
- * command that reads no config starts without it.
+ * command that reads no config starts without it. Every format, zone, pattern, directory and
+ * port it names is checked (pipeline/check-config.ts) before the command starts anything.
  */
 export async function configFromFlags(flags: ConfigFlags, base?: unknown): Promise<Config> {
-  const { loadConfig, parseScalar } = await import('../core/config.js');
+  const [{ loadConfig, parseScalar }, { checkConfig }] = await Promise.all([
+    import('../core/config.js'),
+    import('../pipeline/check-config.js'),
+  ]);
   const overrides: Record<string, unknown> = {};
   for (const kv of flags.set ?? []) {
     const eq = kv.indexOf('=');
@@ -43,12 +47,14 @@ export async function configFromFlags(flags: ConfigFlags, base?: unknown): Promi
     overrides[kv.slice(0, eq)] = parseScalar(kv.slice(eq + 1));
   }
   if (flags.dataDir) overrides.data_dir = flags.dataDir;
-  return loadConfig({
+  const config = loadConfig({
     file: flags.config,
     base: flags.config ? undefined : base,
     env: process.env,
     overrides,
   });
+  checkConfig(config);
+  return config;
 }
 
 /** The data dir from flags and env alone, for commands that need no config file. */

@@ -6,13 +6,23 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QueryError, UsageError } from '../core/errors.js';
-import { OUTPUT_FORMATS, type OutputFormat, parseQuery, type QueryAst } from '../query/index.js';
+import { formatMicros } from '../core/time.js';
+import {
+  absentFields,
+  DEFAULT_EVENT_LIMIT,
+  DEFAULT_TABLE_LIMIT,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  parseQuery,
+  type QueryAst,
+} from '../query/index.js';
 import { chooseServer, pidAlive, type ServerInfo } from '../server/discovery.js';
 import type { QueryRequest, QueryResponse, TimeSources } from '../server/index.js';
 import { STOPPING_TYPE } from '../server/stop-gate.js';
-import { action, intFlag, timeFlag } from './common.js';
+import { action, intFlag } from './common.js';
 import { pageNote, renderRows } from './output/render.js';
 import { addDisplayOptions, type DisplayFlags, displaySettings } from './output/settings.js';
+import { timeRange } from './time-range.js';
 import { timeSourceCounts } from './time-sources.js';
 
 interface QueryFlags extends DisplayFlags {
@@ -39,7 +49,10 @@ export function register(program: Command): void {
     )
     .option('-s, --since <time>', 'only events newer than this: 15m, 2h, 7d, or a time')
     .option('--from <time>', 'start of the time range (ISO 8601, or 2h for two hours ago)')
-    .option('--to <time>', 'end of the time range (ISO 8601, now, or 5m for five minutes ago)')
+    .option(
+      '--to <time>',
+      'end of the time range (ISO 8601, now, or 5m for five minutes ago); a start after it is swapped with it, with a note',
+    )
     .option('-n, --limit <n>', 'rows to show at most (default 100 events)')
     .option('--offset <n>', 'skip this many rows first: the next page of a large result (--offset 100)')
     .option('-f, --format <fmt>', `output: ${OUTPUT_FORMATS.join(', ')} (default: table)`)
@@ -55,7 +68,7 @@ export function register(program: Command): void {
       `
 Examples:
   logpipe query 'status>=500'
-  logpipe query 'level:error service:api "connection reset"' --since 1h
+  logpipe query 'level:warn service:api-gateway "slow query"' --since 1h
   logpipe query 'status>=500 | count by path | sort count desc | limit 10'
   logpipe query 'status>=400 -path:/health' --format ndjson | jq .path
   logpipe query --sql 'SELECT level, count(*) FROM logs GROUP BY level'
@@ -78,17 +91,14 @@ docs/query-language.md for the whole language and docs/cli.md for the output.`,
         if (!OUTPUT_FORMATS.includes(format)) {
           throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`);
         }
-        if (flags.since && flags.from) throw new UsageError('give --since or --from, not both');
         // Errors point at their position before anything is opened (raw SQL is checked by the
         // store's engine, when it runs).
         const ast = flags.sql === undefined ? parseQuery(text) : null;
-        const now = Date.now();
-        const from = flags.from ?? flags.since;
         const settings = await displaySettings(flags);
+        const warn = (line: string) => process.stderr.write(`logpipe: ${line}\n`);
         const req: QueryRequest = {
           q: text,
-          fromUs: from ? timeFlag(flags.from ? 'from' : 'since', from, now) : undefined,
-          toUs: flags.to ? timeFlag('to', flags.to, now) : undefined,
+          ...timeRange(flags, Date.now(), warn),
           limit: intFlag('limit', flags.limit, 1),
           offset: intFlag('offset', flags.offset, 0),
           explain: flags.explain,
@@ -104,9 +114,12 @@ docs/query-language.md for the whole language and docs/cli.md for the output.`,
           result.total,
           result.kind === 'events' ? 'events' : 'rows',
         );
-        if (note !== null)
-          process.stderr.write(`logpipe: ${note}
-`);
+        if (note !== null) warn(note);
+        if (ast) {
+          const limit = req.limit ?? (result.kind === 'table' ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
+          for (const f of absentFields(ast, result.rows, limit, req.offset ?? 0))
+            warn(`no field \`${f}\` in the events searched`);
+        }
         if (flags.explain) {
           const outputMs = performance.now() - writing;
           process.stderr.write(
@@ -271,9 +284,9 @@ async function executeRemote(
   const params = new URLSearchParams();
   if (flags.sql !== undefined) params.set('sql', flags.sql);
   else params.set('q', req.q);
-  if (flags.since) params.set('since', flags.since);
-  if (flags.from) params.set('from', flags.from);
-  if (flags.to) params.set('to', flags.to);
+  // The range as read here (relative times against this clock, a reversed range swapped).
+  if (req.fromUs !== undefined) params.set('from', formatMicros(req.fromUs));
+  if (req.toUs !== undefined) params.set('to', formatMicros(req.toUs));
   if (req.limit) params.set('limit', String(req.limit));
   if (req.offset) params.set('offset', String(req.offset));
   if (req.total) params.set('total', '1');

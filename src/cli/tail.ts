@@ -20,7 +20,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('tail')
     .description('Follow new events matching a search, live')
-    .argument('[query]', "a search, e.g. 'level:error service:api' (default: everything)", '*')
+    .argument('[query]', "a search, e.g. 'level:error service:api-gateway' (default: everything)", '*')
     .option('-d, --data-dir <dir>', 'data directory of a running pipeline (env LOGPIPE_DATA_DIR)')
     .option(
       '--server <url>',

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     )
     .option(
       '--base <dir>',
-      "directory the manifest's relative file names are relative to (default: the manifest's)",
+      "directory the manifest's relative file names are relative to (default: the directory generate ran in, as the manifest records; for older manifests, the manifest's)",
     )
     .option('--json', 'print the verdict as JSON')
     .addHelpText(
@@ -45,10 +45,12 @@ Example:
         ]);
         const manifest = readManifest(flags.manifest);
         const dataDir = resolve(dataDirFromFlags(flags));
+        // Names as generate wrote them: relative to where it ran, which the manifest records.
+        const base = resolve(flags.base ?? manifest.base_dir ?? dirname(resolve(flags.manifest)));
         const { run, close } = await sqlRunner(dataDir);
         let verdict: Awaited<ReturnType<typeof verifyManifest>>;
         try {
-          verdict = await verifyManifest(manifest, run, flags.base ?? dirname(resolve(flags.manifest)));
+          verdict = await verifyManifest(manifest, run, base);
         } finally {
           await close();
         }
@@ -57,7 +59,7 @@ Example:
         } else {
           for (const f of verdict.files) {
             process.stdout.write(
-              `${f.ok ? 'ok  ' : 'FAIL'} ${f.file}: expected ${f.expected}, stored ${f.stored}, lost ${f.lost}, duplicated ${f.duplicated}, noise ${f.noiseStored}/${f.noiseExpected}, checksum ${f.checksumStored === f.checksumExpected ? 'matches' : `${f.checksumStored} != ${f.checksumExpected}`}${f.sources.length === 0 ? ' (no such source in the store)' : ''}\n`,
+              `${f.ok ? 'ok  ' : 'FAIL'} ${f.file}: expected ${f.expected}, stored ${f.stored}, lost ${f.lost}, duplicated ${f.duplicated}, noise ${f.noiseStored}/${f.noiseExpected}, checksum ${f.checksumStored === f.checksumExpected ? 'matches' : `${f.checksumStored} != ${f.checksumExpected}`}${f.sources.length === 0 ? ` (no source ${sourceName(base, f.file)} in the store)` : ''}\n`,
             );
           }
           process.stdout.write(
@@ -67,6 +69,11 @@ Example:
         if (!verdict.ok) process.exitCode = 1;
       }),
     );
+}
+
+/** The store's name for a manifest's file: its absolute path (streams and URLs as they are). */
+function sourceName(base: string, file: string): string {
+  return file.includes('://') || file === 'stdout' || file === 'stream' ? file : resolve(base, file);
 }
 
 /** Read-only SQL against the store: through its running owner, or opened read-only. */

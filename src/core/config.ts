@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from './config-issues.js';
 import {
   DEFAULT_MAX_LINE_BYTES,
   DEFAULT_MAX_OPEN_FILES,
@@ -205,8 +206,8 @@ export function expandDataDir(config: Config): Config {
 export function validateConfig(obj: unknown): Config {
   const r = ConfigSchema.safeParse(obj, { reportInput: true });
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new ConfigError(formatPath(issue.path), describeIssue(issue));
+  const { key, detail } = describeIssues(ConfigSchema, obj, r.error.issues);
+  throw new ConfigError(key, detail);
 }
 
 function readYamlFile(file: string): unknown {
@@ -272,33 +273,4 @@ export function setPath(obj: Record<string, unknown>, dotted: string, value: unk
     cur = next as Record<string, unknown>;
   }
   cur[parts[parts.length - 1]] = value;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    case 'invalid_type':
-      return `expected ${issue.expected}${'input' in issue ? `, got ${describeValue(issue.input)}` : ''}`;
-    case 'invalid_value':
-      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_union':
-      return issue.message.startsWith('Invalid input') ? 'unexpected value' : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
 }

@@ -4,6 +4,7 @@
  * generated. Rotated pieces count toward their base file. Written atomically (temp file, rename).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { addLineHash, addSums, type HashSum, hashSumHex, newHashSum } from './line-hash.js';
 
@@ -43,6 +44,11 @@ export interface Manifest {
   last_ts: string | null;
   /** False when the run was interrupted (SIGINT/SIGTERM) or its reader went away. */
   complete: boolean;
+  /**
+   * The directory relative file names were written against (the run's working directory),
+   * absolute; absent from manifests written before it was recorded.
+   */
+  base_dir?: string;
   /** Keyed by logical name: the file path as given, `stdout`, or the syslog/HTTP URL. */
   files: Record<string, ManifestFile>;
   total: LineStats & { multiline: number; noise: NoiseStats };
@@ -105,6 +111,9 @@ export function readManifest(path: string): Manifest {
   if (m.version !== 1) bad(`unsupported version ${String(m.version)}`);
   if (!m.files || typeof m.files !== 'object') bad('missing "files"');
   if (!m.total || typeof m.total !== 'object') bad('missing "total"');
+  if (m.base_dir !== undefined && (typeof m.base_dir !== 'string' || !isAbsolute(m.base_dir))) {
+    bad('"base_dir" is not an absolute path');
+  }
   for (const [name, f] of Object.entries(m.files)) {
     if (typeof f?.lines !== 'number' || typeof f.bytes !== 'number' || !/^[0-9a-f]{16}$/.test(f.checksum)) {
       bad(`file "${name}" lacks lines, bytes or a 16-hex-digit checksum`);

@@ -235,6 +235,7 @@ function buildManifest(
     first_ts: Number.isNaN(firstUs) ? null : formatMicros(firstUs),
     last_ts: Number.isNaN(lastUs) ? null : formatMicros(lastUs),
     complete,
+    base_dir: process.cwd(),
     files,
     total: {
       lines: sum((x) => x.lines),

@@ -9,6 +9,7 @@ import {
 } from '../collector/index.js';
 import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
 import { DEFAULT_BATCH_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from '../core/defaults.js';
+import { ConfigError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
 import type { Logger } from '../core/log.js';
 import { parseDuration } from '../core/time.js';
@@ -71,8 +72,30 @@ export async function createSources(
   log: Logger,
 ): Promise<Source[]> {
   const out: Source[] = [];
-  for (const s of config.sources) out.push(await createSource(s, config, dataDir, lookupCommitted, log));
+  for (const [i, s] of config.sources.entries()) {
+    try {
+      out.push(await createSource(s, config, dataDir, lookupCommitted, log));
+    } catch (err) {
+      throw s.type === 'syslog' ? (portError(`sources[${i}].port`, s, err) ?? err) : err;
+    }
+  }
   return out;
+}
+
+/** A listener's port that cannot be had, as the config's mistake: one line naming the key. */
+function portError(
+  key: string,
+  s: { protocol: string; host: string; port: number },
+  err: unknown,
+): ConfigError | null {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const where = `port ${s.port}/${s.protocol} on ${s.host}`;
+  if (code === 'EADDRINUSE')
+    return new ConfigError(key, `${where} is already in use (set another, or 0 for any)`);
+  if (code === 'EACCES')
+    return new ConfigError(key, `${where} is not permitted (ports below 1024 need root)`);
+  if (code === 'EADDRNOTAVAIL') return new ConfigError(key, `${s.host} is not an address of this machine`);
+  return null;
 }
 
 async function createSource(

@@ -5,6 +5,7 @@
 import type { QueryAst } from './ast.js';
 import { parse } from './parser.js';
 
+export { absentFields } from './absent-fields.js';
 export type {
   AggFn,
   Aggregate,

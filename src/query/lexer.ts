@@ -173,31 +173,116 @@ function scanRegex(text: string, start: number): Token | undefined {
   return { kind: 'regex', text: body, pos: start, end: k, flags };
 }
 
-/** Scans a bare word; a valid name followed by `:`, `>`, `>=`, `<` or `<=` becomes a field token. */
+/**
+ * The field operator at `i`, as people write it: `:`, `>`, `>=`, `<`, `<=`, and the `=`, `==` and
+ * `!=` of Splunk, Kibana and SQL (`=` is `:`; `!=` is `:` negated). Null when there is none.
+ */
+function operatorAt(text: string, i: number): { op: ':' | CompareOp; negated: boolean; end: number } | null {
+  const c = text[i];
+  const eq = text[i + 1] === '=';
+  if (c === ':') return { op: ':', negated: false, end: i + 1 };
+  if (c === '=') return { op: ':', negated: false, end: eq ? i + 2 : i + 1 };
+  if (c === '!' && eq) return { op: ':', negated: true, end: i + 2 };
+  if (c === '>')
+    return eq ? { op: '>=', negated: false, end: i + 2 } : { op: '>', negated: false, end: i + 1 };
+  if (c === '<')
+    return eq ? { op: '<=', negated: false, end: i + 2 } : { op: '<', negated: false, end: i + 1 };
+  return null;
+}
+
+/**
+ * Scans a bare word; a valid name followed by an operator (operatorAt) becomes a field token.
+ * Spaces around the operator are allowed (`status >= 500`, `level: error`): nothing else reads
+ * a lone operator, so the query means only that. A word glued to balanced parentheses is one
+ * word (`sshd(pam_unix)`), not a word and a group.
+ */
 function scanWordOrField(text: string, start: number, out: Token[]): number {
   const n = text.length;
   let j = start;
   while (j < n) {
     const code = text.charCodeAt(j);
     if (isWs(code) || endsWord(code)) break;
-    const c = text[j];
-    if ((c === ':' || c === '>' || c === '<') && j > start && isFieldName(text.slice(start, j))) {
-      let op: ':' | CompareOp = c as ':' | '>' | '<';
-      let end = j + 1;
-      if (c !== ':' && text[end] === '=') {
-        op = c === '>' ? '>=' : '<=';
-        end++;
-      }
-      out.push({ kind: 'field', text: text.slice(start, j), pos: start, end, op });
-      return scanValue(text, end, op, out);
-    }
+    const o = j > start ? operatorAt(text, j) : null;
+    if (o && isFieldName(text.slice(start, j))) return scanField(text, start, j, o, out);
     j++;
   }
+  j = gluedParens(text, start, j);
   const word = text.slice(start, j);
+  if (isFieldName(word) && word !== 'AND' && word !== 'OR' && word !== 'NOT') {
+    // `status >= 500`, `status =500`: a name, spaces, then an operator before a value.
+    let k = j;
+    while (k < n && isWs(text.charCodeAt(k))) k++;
+    const o = k > j ? operatorAt(text, k) : null;
+    if (o && spacedOperator(text, o)) return scanField(text, start, j, o, out);
+  }
   const kind =
     word === '*' ? 'star' : word === 'AND' ? 'and' : word === 'OR' ? 'or' : word === 'NOT' ? 'not' : 'word';
   out.push({ kind, text: word, pos: start, end: j });
   return j;
+}
+
+/**
+ * True when an operator after a space reads as one: standing alone (`status >= 500`), glued to
+ * a value after `:`, `=` or `!=` (`level =error`), or glued to a number after `<`, `>`
+ * (`status >=500`). `error <none>` stays two words: `<none>` is text people search for.
+ */
+function spacedOperator(text: string, o: { op: ':' | CompareOp; end: number }): boolean {
+  if (o.end >= text.length || isWs(text.charCodeAt(o.end))) return true;
+  if (operatorAt(text, o.end) !== null) return false;
+  if (o.op === ':') return true;
+  const c = text.charCodeAt(o.end);
+  const digit = (x: number) => x >= 48 && x <= 57;
+  return digit(c) || ((c === 45 || c === 46) && digit(text.charCodeAt(o.end + 1)));
+}
+
+/** Emits `name op value` (with a `-` first for `!=`); spaces after the operator are skipped. */
+function scanField(
+  text: string,
+  start: number,
+  nameEnd: number,
+  o: { op: ':' | CompareOp; negated: boolean; end: number },
+  out: Token[],
+): number {
+  if (o.negated) out.push({ kind: 'minus', text: '-', pos: start, end: start });
+  let end = o.end;
+  // The value may follow after spaces, unless what follows is no value (an operator word, a group).
+  let k = end;
+  while (k < text.length && isWs(text.charCodeAt(k))) k++;
+  if (k > end && k < text.length && startsValue(text, k)) end = k;
+  out.push({ kind: 'field', text: text.slice(start, nameEnd), pos: start, end, op: o.op });
+  return scanValue(text, end, o.op, out);
+}
+
+/** True when a value can start at `i`: not `(`, `)`, `|`, nor the words AND, OR, NOT. */
+function startsValue(text: string, i: number): boolean {
+  const c = text[i];
+  if (c === '(' || c === ')' || c === '|') return false;
+  const m = /^(AND|OR|NOT)(?=$|[\s()|])/.exec(text.slice(i, i + 4));
+  return m === null;
+}
+
+/**
+ * Where a word that ends at `end` really ends: past parentheses glued to it and balanced, with
+ * no space inside (`sshd(pam_unix)`, `f(x(y))`); `end` itself otherwise. `AND(`, `OR(`, `NOT(`
+ * keep their meaning.
+ */
+function gluedParens(text: string, start: number, end: number): number {
+  if (end === start || text[end] !== '(') return end;
+  const word = text.slice(start, end);
+  if (word === 'AND' || word === 'OR' || word === 'NOT' || word === '-') return end;
+  let depth = 0;
+  let j = end;
+  for (; j < text.length; j++) {
+    const c = text[j];
+    if (isWs(text.charCodeAt(j)) || c === '|' || c === '"') return end;
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) break;
+  }
+  if (depth !== 0) return end;
+  j++;
+  // More of the word may follow the group (`f(x)y`), and another group after it.
+  while (j < text.length && !isWs(text.charCodeAt(j)) && !endsWord(text.charCodeAt(j))) j++;
+  return gluedParens(text, start, j);
 }
 
 /** Scans the value right after a field operator; emits nothing when there is none. */
@@ -221,6 +306,7 @@ function scanValue(text: string, start: number, op: ':' | CompareOp, out: Token[
   let j = start;
   while (j < text.length && !isWs(text.charCodeAt(j)) && !endsWord(text.charCodeAt(j))) j++;
   if (j === start) return start;
+  j = gluedParens(text, start, j);
   const word = text.slice(start, j);
   out.push({ kind: word === '*' ? 'star' : 'word', text: word, pos: start, end: j });
   return j;

@@ -148,7 +148,8 @@ function parsePrimary(p: Cursor): Expr {
       const inner = parseOr(p);
       const close = p.peek();
       if (close.kind !== 'rparen') {
-        throw p.error(`expected ")" to close the "(" at position ${t.pos + 1}`, close.pos);
+        // The caret goes under the "(" left open: the one position an error line carries.
+        throw p.error(`this "(" is not closed: expected ")" before ${describe(close)}`, t.pos);
       }
       p.next();
       return inner;

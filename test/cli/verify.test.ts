@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -45,6 +45,35 @@ describe('logpipe verify', () => {
     r = await runCli(['verify', '--manifest', manifest, '--data-dir', dup, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ lost: 0, duplicated: 10, ok: false });
+  });
+
+  it('finds the files where generate wrote them, from any directory (#29)', async () => {
+    // generate and import run in `work`, with names relative to it; the manifest sits in `out/`.
+    const work = tempDir();
+    const elsewhere = tempDir();
+    mkdirSync(join(work, 'out'));
+    let r = await runCli(
+      ['generate', '--count', '3000', '--seed', '5', '-o', 'out/app.log', '--manifest', 'out/app.json'],
+      { cwd: work },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(work, 'out/app.json'), 'utf8')).base_dir).toBe(realpathSync(work));
+    r = await runCli(['store', '--data-dir', 'data', '--import', 'out/app.log', '--quiet'], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const data = join(work, 'data');
+    for (const [cwd, manifest] of [
+      [work, 'out/app.json'],
+      [elsewhere, join(work, 'out/app.json')],
+      [join(work, 'out'), 'app.json'],
+    ]) {
+      r = await runCli(['verify', '--manifest', manifest, '--data-dir', data], { cwd });
+      expect(r.stdout, `from ${cwd}`).toMatch(/^lost 0, duplicated 0: OK$/m);
+      expect(r.code).toBe(0);
+    }
+    // A wrong --base names the path it looked for.
+    r = await runCli(['verify', '--manifest', join(work, 'out/app.json'), '-d', data, '--base', elsewhere]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`(no source ${join(elsewhere, 'out/app.log')} in the store)`);
   });
 
   it('names a missing manifest in one line', async () => {

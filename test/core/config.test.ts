@@ -43,7 +43,33 @@ describe('config', () => {
   it('names an unknown key with its path', () => {
     const e = errorOf(() => loadConfig({ file: yamlFile('storage:\n  batch_sise: 10\n') }));
     expect(e.key).toBe('storage');
-    expect(e.message).toBe('config storage: unknown key "batch_sise"');
+    expect(e.message).toBe('config storage: unknown key "batch_sise"; did you mean "batch_size"?');
+  });
+
+  it('names a misspelt key rather than the key it leaves missing (#29)', () => {
+    const e = errorOf(() => loadConfig({ file: yamlFile('sources:\n  - type: file\n    path: [a]\n') }));
+    expect(e.message).toBe('config sources[0]: unknown key "path"; did you mean "paths"?');
+    const far = errorOf(() => loadConfig({ file: yamlFile('zzzz: 1\n') }));
+    expect(far.message).toBe(
+      'config: unknown key "zzzz"; known keys here: data_dir, generators, sources, parse, storage, server',
+    );
+    const nested = errorOf(() =>
+      loadConfig({
+        file: yamlFile(
+          'sources:\n  - type: file\n    paths: [a]\n    multiline: { mode: java, tmeout: 5s }\n',
+        ),
+      }),
+    );
+    expect(nested.message).toBe('config sources[0].multiline: unknown key "tmeout"; did you mean "timeout"?');
+  });
+
+  it('names the kinds of source when the type is wrong or missing', () => {
+    const bad = errorOf(() => loadConfig({ file: yamlFile('sources:\n  - type: files\n    paths: [a]\n') }));
+    expect(bad.message).toBe(
+      'config sources[0].type: expected "file" or "syslog", got string "files"; did you mean "file"?',
+    );
+    const none = errorOf(() => loadConfig({ file: yamlFile('sources:\n  - paths: [a]\n') }));
+    expect(none.message).toBe('config sources[0].type: expected "file" or "syslog", got nothing');
   });
 
   it('names a wrongly typed value with what was expected', () => {
@@ -55,7 +81,9 @@ describe('config', () => {
     const e = errorOf(() =>
       loadConfig({ file: yamlFile('sources:\n  - type: file\n    paths: [a]\n    start_at: middle\n') }),
     );
-    expect(e.message).toBe('config sources[0].start_at: expected one of "beginning", "end"');
+    expect(e.message).toBe(
+      'config sources[0].start_at: expected one of "beginning", "end", got string "middle"',
+    );
   });
 
   it('points at the line of a YAML syntax error', () => {

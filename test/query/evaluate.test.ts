@@ -85,7 +85,7 @@ const term: fc.Arbitrary<string> = fc.oneof(
     'a*b',
     '"a*b"',
     'café',
-    'ts=1',
+    '"ts=1"',
     'zz',
     '*',
   ),
@@ -100,6 +100,9 @@ const term: fc.Arbitrary<string> = fc.oneof(
   ),
   fc.constantFrom(
     'status:500',
+    'status=500',
+    'status != 500',
+    'status >= 500',
     'status:5*',
     'status>=500',
     'status:>=500',

@@ -61,11 +61,49 @@ describe('tokenize', () => {
     ]);
   });
 
-  it('emits no value token after an operator followed by a space', () => {
+  it('reads spaces around an operator, and = and != as other log tools do (#29)', () => {
     const t = tokenize('status: 500');
     expect(t.map((x) => x.kind)).toEqual(['field', 'word', 'eof']);
-    expect(t[0].end).toBe(7);
+    // The field token reaches its value, so the value counts as written right after it.
+    expect(t[0].end).toBe(8);
     expect(t[1].pos).toBe(8);
+    expect(toks('status >= 500')).toEqual(['field:status>=', 'word:500']);
+    expect(toks('status=500 level = error')).toEqual([
+      'field:status:',
+      'word:500',
+      'field:level:',
+      'word:error',
+    ]);
+    expect(toks('status!=200')).toEqual(['minus:-', 'field:status:', 'word:200']);
+    expect(toks('status != 200')).toEqual(['minus:-', 'field:status:', 'word:200']);
+    // No value after the spaces: the operator stays alone and the parser says so.
+    expect(toks('status: OR a')).toEqual(['field:status:', 'or:OR', 'word:a']);
+    expect(toks('status==500 status =500 level =error')).toEqual([
+      'field:status:',
+      'word:500',
+      'field:status:',
+      'word:500',
+      'field:level:',
+      'word:error',
+    ]);
+    expect(toks('status >=500 status <= -1')).toEqual([
+      'field:status>=',
+      'word:500',
+      'field:status<=',
+      'word:-1',
+    ]);
+    // Text after a space that only starts with `<` or `>` stays text: people search for `<none>`.
+    expect(toks('error <none>')).toEqual(['word:error', 'word:<none>']);
+    // A lone operator that is not one (`=>`) leaves the words as text.
+    expect(toks('a => b')).toEqual(['word:a', 'word:=>', 'word:b']);
+  });
+
+  it('keeps parentheses glued to a word in the word (#29)', () => {
+    expect(toks('service:sshd(pam_unix)')).toEqual(['field:service:', 'word:sshd(pam_unix)']);
+    expect(toks('sshd(pam_unix) x')).toEqual(['word:sshd(pam_unix)', 'word:x']);
+    expect(toks('(a OR b(c))')).toEqual(['lparen:(', 'word:a', 'or:OR', 'word:b(c)', 'rparen:)']);
+    expect(toks('NOT(a)')).toEqual(['not:NOT', 'lparen:(', 'word:a', 'rparen:)']);
+    expect(toks('f(x y)')).toEqual(['word:f', 'lparen:(', 'word:x', 'word:y', 'rparen:)']);
   });
 
   it('keeps colons inside values', () => {

@@ -17,7 +17,7 @@ import { prepareRead, sandboxRefusal } from './sandbox.js';
 import { LOGS_TABLE, PARTITIONS_TABLE } from './schema.js';
 import type { GateReader } from './serial.js';
 import { type StoreState, withCatalog } from './state.js';
-import { closedError } from './store-errors.js';
+import { closedError, queryFailure } from './store-errors.js';
 
 /** What a query's view reads: the partitions known then, the files it picked, the segments. */
 interface ViewLease extends GateReader {
@@ -73,7 +73,7 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
     const msg = (err as Error).message ?? String(err);
     if (/interrupt/i.test(msg))
       throw new StorageError(`query took longer than ${timeoutMs} ms and was stopped`, { kind: 'timeout' });
-    throw new StorageError(`query failed: ${msg.split('\n')[0]}`, { kind: 'query', cause: err });
+    throw queryFailure(err, q.sql, opts.rawSql === true);
   } finally {
     clearTimeout(timer);
     await closeView(s, conn, lease, ok);

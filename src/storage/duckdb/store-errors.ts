@@ -4,7 +4,20 @@
  * look at the StorageError's `kind`.
  */
 import { dirname } from 'node:path';
-import { StorageError } from '../../core/errors.js';
+import { QueryError, StorageError } from '../../core/errors.js';
+
+/**
+ * The first line of what the engine or the system said, without DuckDB's class name (`IO Error: `,
+ * `Binder Error: `) or its trailing `!`: the part of the engine's text a person can act on. The
+ * whole text stays in the error's `cause`, which `--verbose` prints.
+ */
+export function engineLine(err: unknown): string {
+  const msg = (err as Error)?.message ?? String(err);
+  return msg
+    .split('\n')[0]
+    .replace(/^[A-Z][A-Za-z ]*? Error: /, '')
+    .replace(/!$/, '');
+}
 
 /**
  * DuckDB's words for a damaged database file: a block whose checksum does not match, a file
@@ -25,7 +38,7 @@ export function corruptError(path: string, err: unknown): StorageError | null {
   const msg = (err as Error)?.message ?? String(err);
   if (!CORRUPT.test(msg)) return null;
   return new StorageError(
-    `the store's database ${path} is damaged (${msg.split('\n')[0]}); keep a copy of it before changing anything, and run \`logpipe store --check\`, which verifies the store's files`,
+    `the store's database ${path} is damaged (${engineLine(err)}); keep a copy of it before changing anything, and run \`logpipe store --check\`, which verifies the store's files`,
     { kind: 'corrupt', cause: err },
   );
 }
@@ -52,7 +65,7 @@ export function openError(path: string, err: unknown): StorageError {
   }
   // Before the test for a missing file: DuckDB says "Cannot open file" on a read-only file system too.
   if (/Read-only file system|Permission denied|EACCES|EROFS/i.test(msg)) {
-    return new StorageError(`cannot write the store ${path}: ${msg.split('\n')[0]}`, {
+    return new StorageError(`cannot write the store ${path}: ${engineLine(err)}`, {
       kind: 'permission',
       cause: err,
     });
@@ -63,7 +76,7 @@ export function openError(path: string, err: unknown): StorageError {
       cause: err,
     });
   }
-  return new StorageError(`cannot open the store ${path}: ${msg.split('\n')[0]}`, { kind: 'io', cause: err });
+  return new StorageError(`cannot open the store ${path}: ${engineLine(err)}`, { kind: 'io', cause: err });
 }
 
 /** Names the usual causes of a failed write plainly: a full disk, a read-only data dir. */
@@ -81,12 +94,12 @@ export function writeError(what: string, path: string, err: unknown): StorageErr
       cause: err,
     });
   }
-  return new StorageError(`${what} failed: ${msg.split('\n')[0]}`, { kind: 'io', cause: err });
+  return new StorageError(`${what} failed: ${engineLine(err)}`, { kind: 'io', cause: err });
 }
 
 /** A partition that could not be written or committed. */
 export function sealError(err: unknown): StorageError {
-  return new StorageError(`sealing a partition failed: ${(err as Error).message.split('\n')[0]}`, {
+  return new StorageError(`sealing a partition failed: ${engineLine(err)}`, {
     kind: 'io',
     cause: err,
   });
@@ -100,4 +113,43 @@ export function closedError(): StorageError {
 /** A write asked of a store opened read-only. */
 export function readOnlyError(): StorageError {
   return new StorageError('the store is open read-only', { kind: 'read_only' });
+}
+
+/**
+ * DuckDB's message for a failed query as one readable line and the offset in `sql` it points at
+ * (-1 when it points nowhere we can place). The engine writes `Binder Error: Referenced column
+ * "x" not found in FROM clause!`, a `Candidate bindings:` line and a `LINE 1: …` excerpt with a
+ * caret; a person wants the first sentence, the candidates, and the caret under their own text.
+ */
+export function engineQueryMessage(err: unknown, sql: string): { detail: string; position: number } {
+  const msg = (err as Error)?.message ?? String(err);
+  const lines = msg.split('\n');
+  let detail = engineLine(err);
+  const candidates = lines.find((l) => l.startsWith('Candidate bindings: '));
+  if (candidates) detail += `; did you mean one of: ${candidates.slice('Candidate bindings: '.length)}`;
+  let position = -1;
+  const at = lines.findIndex((l) => /^LINE \d+: /.test(l));
+  if (at >= 0 && at + 1 < lines.length) {
+    const head = /^LINE (\d+): /.exec(lines[at])!;
+    const caret = lines[at + 1].indexOf('^') - head[0].length;
+    const sqlLines = sql.split('\n');
+    const n = Number(head[1]) - 1;
+    // The excerpt is the line itself unless DuckDB cut a long one (it then starts with "...").
+    if (caret >= 0 && n < sqlLines.length && lines[at].slice(head[0].length) === sqlLines[n]) {
+      position = sqlLines.slice(0, n).reduce((sum, l) => sum + l.length + 1, 0) + caret;
+    }
+  }
+  return { detail, position };
+}
+
+/**
+ * A query the engine failed: raw SQL is the user's own text, so its failure is a QueryError
+ * pointing into it; a planned query's failure is the store's, a `query` StorageError. Either
+ * way the message is the engine's first sentence without its class name (`Binder Error: `);
+ * the whole engine text stays in `cause` for --verbose.
+ */
+export function queryFailure(err: unknown, sql: string, rawSql: boolean): QueryError | StorageError {
+  const { detail, position } = engineQueryMessage(err, sql);
+  if (rawSql) return new QueryError(detail, sql, Math.max(0, position));
+  return new StorageError(`query failed: ${detail}`, { kind: 'query', cause: err });
 }
