@@ -51,7 +51,7 @@ describe('config', () => {
     expect(e.message).toBe('config sources[0]: unknown key "path"; did you mean "paths"?');
     const far = errorOf(() => loadConfig({ file: yamlFile('zzzz: 1\n') }));
     expect(far.message).toBe(
-      'config: unknown key "zzzz"; known keys here: data_dir, generators, sources, parse, storage, server',
+      'config: unknown key "zzzz"; known keys here: data_dir, generators, sources, parse, storage, server, display',
     );
     const nested = errorOf(() =>
       loadConfig({
