@@ -173,9 +173,10 @@ describe('query views', () => {
     await setup.run(
       `COPY (SELECT make_timestamp(${T0}::BIGINT) AS ts, 'old message' AS message, 'h: old message' AS raw, 1::BIGINT AS "offset") TO '${old}' (FORMAT parquet)`,
     );
-    // Places: 'h: ' before, nothing after; 'é😀 ' before and ' }' after (code points, not bytes).
+    // Places: 'h: ' before, nothing after; 'é😀 ' before and ' }' after; a combining accent and
+    // a joined emoji count their code points (7 before 'ok'), not bytes or what is drawn.
     await setup.run(
-      `COPY (SELECT * FROM (VALUES (make_timestamp(${T0}::BIGINT), NULL, 'h: new message', 2::BIGINT, 3::BIGINT), (make_timestamp(${T0}::BIGINT), NULL, 'é😀 naïve 😀 }', 3::BIGINT, 3::BIGINT + 2 * ${2 ** 32}::BIGINT)) t(ts, message, raw, "offset", message_place)) TO '${now}' (FORMAT parquet)`,
+      `COPY (SELECT * FROM (VALUES (make_timestamp(${T0}::BIGINT), NULL, 'h: new message', 2::BIGINT, 3::BIGINT), (make_timestamp(${T0}::BIGINT), NULL, 'é😀 naïve 😀 }', 3::BIGINT, 3::BIGINT + 2 * ${2 ** 32}::BIGINT), (make_timestamp(${T0}::BIGINT), NULL, 'e\u0301👨\u200d👩: ok', 4::BIGINT, 7::BIGINT)) t(ts, message, raw, "offset", message_place)) TO '${now}' (FORMAT parquet)`,
     );
     setup.closeSync();
     const views = queryViews(instance);
@@ -189,6 +190,7 @@ describe('query views', () => {
         ['old message', 'h: old message'],
         ['new message', 'h: new message'],
         ['naïve 😀', 'é😀 naïve 😀 }'],
+        ['ok', 'e\u0301👨\u200d👩: ok'],
       ]);
       views.release(conn, true);
     } finally {
