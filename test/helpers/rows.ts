@@ -4,7 +4,8 @@ import { decodeLogEvent } from '../../src/core/ndjson.js';
 import { rebuildLine, requestText } from '../../src/core/raw-layouts.js';
 import { PROMOTED_FIELDS, RAW_ZONE_COLUMN } from '../../src/core/schema.js';
 import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
-import { TABLE_COLUMNS } from '../../src/storage/rows/columns.js';
+import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS } from '../../src/storage/rows/columns.js';
+import { placeAt, placeTail } from '../../src/storage/rows/message-span.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/rows/rows-wire.js';
 import type { Received } from './receiver.js';
 
@@ -42,7 +43,15 @@ export function rowsToEvents(body: Uint8Array): LogEvent[] {
     const ts = col('ts')[i] as number;
     const format = col('format')[i] as string;
     const raw = zone === null ? (col('raw')[i] as string) : rebuildLine(format, fields, ts, zone);
-    const message = zone === null ? (col('message')[i] as string) : requestText(fields);
+    // A message its line holds is kept as its place there: cut out as the store's view cuts it.
+    const place = col(MESSAGE_PLACE_COLUMN)[i] as number | null;
+    const points = place === null ? [] : Array.from(raw as string);
+    const message =
+      zone !== null
+        ? requestText(fields)
+        : place !== null
+          ? points.slice(placeAt(place), points.length - placeTail(place)).join('')
+          : (col('message')[i] as string);
     events.push({
       ts,
       level: col('level')[i] as LogEvent['level'],

@@ -60,7 +60,13 @@ const SMALL_FILE_LEVEL = 19;
  */
 export const PARTITION_ORDER = 'source, ts';
 
-/** The COPY options of a partition of `rows` rows. */
+/**
+ * The COPY options of a partition of `rows` rows. Larger files stay at level 9: the two
+ * partitions of 1M real-shaped lines (30 systems, 31.0 MB at level 9, COPY 5.8 s of CPU) took
+ * 30.6 MB at level 12 (10.0 s), 30.2 MB at 15 (28.4 s) and about 12 % less at 19 for 40 times
+ * the CPU (246 s): the import itself takes 16 s of CPU. Row groups of 500,000 rows instead of
+ * 122,880 changed them by 0.3 %.
+ */
 export function partitionFormat(rows: number): string {
   return rows <= SMALL_FILE_ROWS
     ? PARTITION_FORMAT.replace('COMPRESSION_LEVEL 9', `COMPRESSION_LEVEL ${SMALL_FILE_LEVEL}`)

@@ -8,6 +8,7 @@
  * ingest range or not) and a connection serves the shape its view was made for.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { HIDDEN_COLUMNS } from '../rows/columns.js';
 import { messageSql, rawSql } from './raw-text.js';
 import { ACTIVE_TABLE, emptyLayoutSql, LOGS_TABLE, sqlString } from './schema.js';
 
@@ -36,9 +37,11 @@ const AFTER_VAR = 'logpipe_ingested_after';
 const UP_TO_VAR = 'logpipe_ingested_up_to';
 
 // Parquet keeps JSON as text: cast back so every part of the view has one type. Rows that keep
-// neither raw nor message get both rebuilt from their columns (raw-text.ts); files of an older
+// neither raw nor message get both rebuilt from their columns, a message cut from its line is
+// cut out again (raw-text.ts), and the columns that place it are not shown; files of an older
 // layout lack the newer columns, which `union_by_name` reads as nulls.
 const TEXT_COLUMNS = `CAST(fields AS JSON) AS fields, ${messageSql()} AS message, ${rawSql()} AS raw`;
+const HIDDEN = `EXCLUDE (${HIDDEN_COLUMNS.map((c) => `"${c}"`).join(', ')})`;
 
 /** Query connections on `instance`; `prepare` runs once on each new one, before its view. */
 export function queryViews(
@@ -106,18 +109,18 @@ function viewSql(input: ViewInput): string {
   const where = input.ingested
     ? ` WHERE ingested_at > make_timestamp(getvariable('${AFTER_VAR}')) AND ingested_at <= make_timestamp(getvariable('${UP_TO_VAR}'))`
     : '';
-  let sql = `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * FROM ${ACTIVE_TABLE}${where}`;
   const lists = [
     input.segments.length > 0 ? SEGMENTS_VAR : null,
     input.partitions.length > 0 ? PARTITIONS_VAR : null,
   ].filter((v) => v !== null);
-  if (lists.length === 0) return sql;
   let inner = `SELECT * FROM (${emptyLayoutSql()})`;
   for (const v of lists) {
     inner += ` UNION ALL BY NAME SELECT * FROM read_parquet(getvariable('${v}'), union_by_name = true)${where}`;
   }
-  sql += ` UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}) FROM (${inner})`;
-  return sql;
+  // The files' part always has today's columns (the empty row set), so the hidden ones can be
+  // left out of the whole, whatever columns an older store's active table has.
+  const all = `SELECT * FROM ${ACTIVE_TABLE}${where} UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}) FROM (${inner})`;
+  return `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * ${HIDDEN} FROM (${all})`;
 }
 
 function sqlList(items: readonly string[]): string {

@@ -1,15 +1,21 @@
 /**
- * DuckDB SQL that rebuilds `raw` and `message` for rows that do not keep them (core/raw-layouts):
- * the views over segments and partitions expose these expressions under the stored names, so
- * every reader sees the line as it came. Filters through the view stay lazy (DuckDB inlines the
+ * DuckDB SQL that rebuilds `raw` and `message` for rows that do not keep them: access lines from
+ * their columns (core/raw-layouts), and messages cut from the line they lie in (by their place,
+ * rows/message-span.ts). The views over segments and partitions expose these expressions under
+ * the stored names, so every reader sees the line and message as they came. Filters through the view stay lazy (DuckDB inlines the
  * expression and builds the text only for rows that reach it).
  */
 import { type LayoutPart, mayBeInStamp, RAW_LAYOUTS, SEPARATORS } from '../../core/raw-layouts.js';
 import { FIELDS_COLUMN, RAW_ZONE_COLUMN } from '../../core/schema.js';
+import { MESSAGE_PLACE_COLUMN } from '../rows/columns.js';
+import { TAIL_UNIT } from '../rows/message-span.js';
 import { quoteIdent, sqlString } from './schema.js';
 
 const ZONE = quoteIdent(RAW_ZONE_COLUMN);
 const FIELDS = quoteIdent(FIELDS_COLUMN);
+const PLACE = quoteIdent(MESSAGE_PLACE_COLUMN);
+const AT = `(${PLACE} % ${TAIL_UNIT})`;
+const TAIL = `(${PLACE} // ${TAIL_UNIT})`;
 
 /** True for rows whose `raw` is rebuilt (SQL). */
 export const REBUILT_SQL = `(${ZONE} IS NOT NULL)`;
@@ -37,9 +43,16 @@ function partSql(p: LayoutPart): string {
   }
 }
 
-/** `message` as stored or rebuilt. */
+/**
+ * `message` as stored or rebuilt: the request line of a rebuilt access line, or the code points
+ * of `raw` between its place's two ends (DuckDB's substr and length count code points).
+ */
 export function messageSql(): string {
-  return `CASE WHEN ${ZONE} IS NULL THEN "message" ELSE ${REQUEST_SQL} END`;
+  return (
+    `CASE WHEN ${ZONE} IS NOT NULL THEN ${REQUEST_SQL} ` +
+    `WHEN ${PLACE} IS NOT NULL THEN substr("raw", ${AT} + 1, length("raw") - ${AT} - ${TAIL}) ` +
+    `ELSE "message" END`
+  );
 }
 
 /** The layouts and the formats that use each. */

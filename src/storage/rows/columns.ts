@@ -1,7 +1,8 @@
 /**
  * The columns of a stored event row, in order, derived from the shared column list in
  * core/schema: the event's own columns, the promoted fields, the JSON of the rest, the time the
- * store took the row and the zone of a rebuilt access line. Every engine stores these; the row
+ * store took the row, the zone of a rebuilt access line and the place of a message cut from its
+ * line. Every engine stores these; the row
  * codec encodes them.
  */
 import {
@@ -13,6 +14,13 @@ import {
   RAW_ZONE_COLUMN,
 } from '../../core/schema.js';
 
+/**
+ * Storage column of a row whose `message` is not kept because its `raw` holds it: the message's
+ * place in the line (rows/message-span.ts); null when `message` is kept, or rebuilt (access
+ * lines).
+ */
+export const MESSAGE_PLACE_COLUMN = 'message_place';
+
 /** Every column of the events table, in order. */
 export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   ...EVENT_COLUMNS,
@@ -20,7 +28,11 @@ export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   { name: FIELDS_COLUMN, type: 'string', from: 'event' },
   { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
   { name: RAW_ZONE_COLUMN, type: 'integer', from: 'event' },
+  { name: MESSAGE_PLACE_COLUMN, type: 'bigint', from: 'event' },
 ];
+
+/** Columns of the table that the view `logs` does not show (it cuts the message out with them). */
+export const HIDDEN_COLUMNS: readonly string[] = [MESSAGE_PLACE_COLUMN];
 
 /** Columns that always hold a value. */
 export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([

@@ -30,8 +30,9 @@ import {
   type StringColumn,
 } from '../parquet/column-buffers.js';
 import type { ColumnValues, ParquetColumn, ParquetType } from '../parquet/writer.js';
-import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
+import { MESSAGE_PLACE_COLUMN, NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
 import { beginObject, endObject, writeMember } from './fields-json.js';
+import { messagePlace } from './message-span.js';
 
 const promotedNames = PROMOTED_FIELDS.map((c) => c.name);
 const promotedTypes = PROMOTED_FIELDS.map((c) => c.type);
@@ -41,6 +42,7 @@ const WIDTH = TABLE_COLUMNS.length;
 const INGESTED = TABLE_COLUMNS.findIndex((c) => c.name === INGESTED_COLUMN);
 const FIELDS = TABLE_COLUMNS.findIndex((c) => c.name === FIELDS_COLUMN);
 const RAW_ZONE = TABLE_COLUMNS.findIndex((c) => c.name === RAW_ZONE_COLUMN);
+const MESSAGE_PLACE = TABLE_COLUMNS.findIndex((c) => c.name === MESSAGE_PLACE_COLUMN);
 
 /**
  * The columns of `events` with their ingest stamp (epoch µs): timestamps and integers as
@@ -55,6 +57,7 @@ export function eventColumns(events: readonly LogEvent[], ingestedUs: number): C
   const fields = cols[FIELDS];
   const ingested = cols[INGESTED];
   const zone = cols[RAW_ZONE];
+  const messagePlaces = cols[MESSAGE_PLACE];
   for (let i = 0; i < n; i++) {
     const e = events[i];
     ts[i] = Math.trunc(e.ts);
@@ -77,6 +80,7 @@ export function eventColumns(events: readonly LogEvent[], ingestedUs: number): C
     fields[i] = rest === null ? null : JSON.stringify(rest);
     ingested[i] = ingestedUs;
     zone[i] = null;
+    messagePlaces[i] = null;
   }
   return cols as ColumnValues[];
 }
@@ -137,8 +141,11 @@ export const ROW_KINDS: readonly ColumnKind[] = TABLE_COLUMNS.map((c) =>
 const promotedSlot = new Map(PROMOTED_FIELDS.map((c, p) => [c.name, p]));
 const seen = new Uint8Array(PROMOTED_FIELDS.length);
 
-/** The `encoding` of segment rows encoded ahead of their append (see EncodedEvents); 2: with dictionary columns. */
-export const SEGMENT_ENCODING = 'logpipe-segment-rows-2';
+/**
+ * The `encoding` of segment rows encoded ahead of their append (see EncodedEvents); 2: with
+ * dictionary columns; 3: with the message's place in the line.
+ */
+export const SEGMENT_ENCODING = 'logpipe-segment-rows-3';
 
 /** Rows encoded ahead of their append, as they cross from the parser to the store. */
 export interface EncodedRows {
@@ -209,7 +216,8 @@ export function resetEventRows(r: EventRows): void {
  * Encodes events onto the end of `r`: strings become UTF-8 bytes at once, so the events can be
  * dropped while the rows wait for their append. Same values as `eventColumns`, in one pass over
  * each event's fields, except that a line its columns rebuild exactly (core/raw-layouts) keeps
- * neither `raw` nor `message`, only its zone.
+ * neither `raw` nor `message`, only its zone, and a message its line holds is kept as its place
+ * in the line (rows/message-span.ts).
  */
 export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   const b = r.columns;
@@ -228,6 +236,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   const raw = c[9] as StringColumn;
   const fields = c[FIELDS] as StringColumn;
   const zoneCol = c[RAW_ZONE] as NumberColumn;
+  const placeCol = c[MESSAGE_PLACE] as NumberColumn;
   const np = PROMOTED_FIELDS.length;
   let i = b.rows;
   for (let k = 0; k < events.length; k++, i++) {
@@ -241,13 +250,10 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
     putNumber(offset, i, e.offset);
     putDict(format, i, e.format);
     const zone = rebuiltZone(e);
-    if (zone === null) {
-      putString(message, i, e.message);
-      putString(raw, i, e.raw);
-    } else {
-      putString(message, i, null);
-      putString(raw, i, null);
-    }
+    const place = zone === null ? messagePlace(e.raw, e.message) : -1;
+    putString(message, i, zone !== null || place >= 0 ? null : e.message);
+    putString(raw, i, zone === null ? e.raw : null);
+    putNumber(placeCol, i, place >= 0 ? place : null);
     putNumber(zoneCol, i, zone);
     r.keyOf[i] = rowKey(r, e.source, e.generation);
     seen.fill(0);

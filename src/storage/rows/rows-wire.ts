@@ -27,9 +27,10 @@ import {
   type NumberColumn,
   type StringColumn,
 } from '../parquet/column-buffers.js';
-import { NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
+import { MESSAGE_PLACE_COLUMN, NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
 import { type EncodedRows, type EventRows, ROW_KINDS, SEGMENT_ENCODING } from './event-columns.js';
 import { jsonObjectError } from './json-check.js';
+import { placeAt, placeTail, utf8CodePoints } from './message-span.js';
 
 /** The media type of a request body holding encoded rows. */
 export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
@@ -48,6 +49,7 @@ const MESSAGE = column('message');
 const RAW = column('raw');
 const FIELDS = column(FIELDS_COLUMN);
 const RAW_ZONE = column(RAW_ZONE_COLUMN);
+const MESSAGE_PLACE = column(MESSAGE_PLACE_COLUMN);
 /** A rebuilt line's zone comes from four digits `hhmm` (core/raw-layouts): 99 h 99 min at most. */
 const MAX_ZONE_MINUTES = 99 * 60 + 99;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
@@ -221,8 +223,9 @@ function checkFieldsJson(data: Buffer, lengths: Int32Array, n: number, bad: (wha
 /**
  * What holds across a row's columns: its level is one of LEVELS, its offset not negative, its key
  * the one of its source and generation (the store skips duplicates by key, and keeps the
- * columns), and a row whose line is rebuilt (a zone set) has an access format's layout, a zone
- * a date can write, and no stored `raw` or `message`.
+ * columns), a row whose line is rebuilt (a zone set) has an access format's layout, a zone
+ * a date can write, and no stored `raw` or `message`, and a row whose message is cut from its
+ * line keeps the line, not the message, and a place for it inside the line.
  */
 function checkRows(
   columns: BufferedColumn[],
@@ -278,6 +281,30 @@ function checkRows(
     }
     if (message.lengths[i] !== -1 || raw.lengths[i] !== -1)
       bad(`row ${i}: a rebuilt line that keeps its text`);
+  }
+  checkMessagePlaces(columns, n, bad);
+}
+
+/** Rows whose message is cut from the line: a place inside a line kept, and no message kept. */
+function checkMessagePlaces(columns: BufferedColumn[], n: number, bad: (what: string) => never): void {
+  const place = columns[MESSAGE_PLACE] as NumberColumn;
+  const zone = columns[RAW_ZONE] as NumberColumn;
+  const message = columns[MESSAGE] as StringColumn;
+  const raw = columns[RAW] as StringColumn;
+  for (let i = 0, from = 0; i < n; i++) {
+    const len = raw.lengths[i];
+    if (place.present[i] === 1) {
+      if (zone.present[i] === 1 || len < 0 || message.lengths[i] !== -1)
+        bad(`row ${i}: a message cut from its line needs the line kept, and no message or zone`);
+      const p = place.values[i];
+      if (
+        !Number.isSafeInteger(p) ||
+        p < 0 ||
+        placeAt(p) + placeTail(p) > utf8CodePoints(raw.data, from, from + len)
+      )
+        bad(`row ${i}: ${MESSAGE_PLACE_COLUMN} ${p} is not a place inside its line`);
+    }
+    if (len > 0) from += len;
   }
 }
 

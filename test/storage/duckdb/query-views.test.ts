@@ -156,4 +156,46 @@ describe('query views', () => {
       await reader.close();
     }
   });
+
+  it('cuts a message out of its line, and reads files and a table of the layout before that', async () => {
+    const dir = tempDir();
+    const instance = await DuckDBInstance.create(':memory:');
+    const setup = await instance.connect();
+    // An active table as a store made before the message's place was a column had it.
+    await setup.run(
+      `CREATE TABLE ${ACTIVE_TABLE} (ts TIMESTAMP, message VARCHAR, raw VARCHAR, "offset" BIGINT)`,
+    );
+    await setup.run(
+      `INSERT INTO ${ACTIVE_TABLE} VALUES (make_timestamp(${T0}::BIGINT), 'kept', 'a kept b', 0)`,
+    );
+    const old = join(dir, 'old.parquet');
+    const now = join(dir, 'now.parquet');
+    await setup.run(
+      `COPY (SELECT make_timestamp(${T0}::BIGINT) AS ts, 'old message' AS message, 'h: old message' AS raw, 1::BIGINT AS "offset") TO '${old}' (FORMAT parquet)`,
+    );
+    // Places: 'h: ' before, nothing after; 'é😀 ' before and ' }' after; a combining accent and
+    // a joined emoji count their code points (7 before 'ok'), not bytes or what is drawn.
+    await setup.run(
+      `COPY (SELECT * FROM (VALUES (make_timestamp(${T0}::BIGINT), NULL, 'h: new message', 2::BIGINT, 3::BIGINT), (make_timestamp(${T0}::BIGINT), NULL, 'é😀 naïve 😀 }', 3::BIGINT, 3::BIGINT + 2 * ${2 ** 32}::BIGINT), (make_timestamp(${T0}::BIGINT), NULL, 'e\u0301👨\u200d👩: ok', 4::BIGINT, 7::BIGINT)) t(ts, message, raw, "offset", message_place)) TO '${now}' (FORMAT parquet)`,
+    );
+    setup.closeSync();
+    const views = queryViews(instance);
+    try {
+      const conn = await views.acquire({ segments: [now], partitions: [old] });
+      const r = await conn.runAndReadAll('SELECT * FROM logs ORDER BY "offset"');
+      expect(r.columnNames()).not.toContain('message_place');
+      const rows = r.getRowObjectsJson();
+      expect(rows.map((x) => [x.message, x.raw])).toEqual([
+        ['kept', 'a kept b'],
+        ['old message', 'h: old message'],
+        ['new message', 'h: new message'],
+        ['naïve 😀', 'é😀 naïve 😀 }'],
+        ['ok', 'e\u0301👨\u200d👩: ok'],
+      ]);
+      views.release(conn, true);
+    } finally {
+      views.close();
+      instance.closeSync();
+    }
+  });
 });

@@ -168,5 +168,18 @@ describe('rows on the wire', () => {
     refuse(zoned(120, 'apache_combined'), /row 0: a rebuilt line that keeps its text/);
     refuse(zoned(99_999, 'apache_combined'), /column raw_zone, row 0: 99999/);
     refuse(zoned(0, 'json'), /row 0: a rebuilt line of format "json", which has no layout/);
+    // A message kept as its place in the line: a place inside the line, and no message beside it.
+    const placed = (place: number, keepMessage = false) =>
+      encode([ev(0, { raw: 'hdr: ünï msg', message: 'msg' })], (rows) => {
+        const p = rows.columns.columns[col('message_place')] as NumberColumn;
+        p.values[0] = place;
+        p.present[0] = 1;
+        if (keepMessage) rows.columns.columns[col('message')] = rows.columns.columns[col('raw')];
+      });
+    expect(rowsToEvents(placed(5 + 4 * 2 ** 32))[0].message).toBe('ünï');
+    refuse(placed(13), /row 0: message_place 13 is not a place inside its line/);
+    refuse(placed(3 + 10 * 2 ** 32), /row 0: message_place 42949672963 is not a place inside its line/);
+    refuse(placed(0.5), /message_place/);
+    refuse(placed(3, true), /row 0: a message cut from its line needs the line kept, and no message or zone/);
   });
 });
