@@ -59,30 +59,36 @@ function records(n: number): Rec[] {
   return out;
 }
 
+/** One request as an exporter sends it: a resource per service and host, its records under one scope. */
 function otlpRequest(recs: Rec[]): Record<string, unknown> {
+  const byResource = new Map<string, Rec[]>();
+  for (const r of recs) {
+    const key = `${r.service}\0${r.host}`;
+    const list = byResource.get(key);
+    if (list === undefined) byResource.set(key, [r]);
+    else list.push(r);
+  }
   return {
-    resourceLogs: recs.map((r) => ({
+    resourceLogs: [...byResource.values()].map((list) => ({
       resource: {
         attributes: [
-          { key: 'service.name', value: { stringValue: r.service } },
-          { key: 'host.name', value: { stringValue: r.host } },
+          { key: 'service.name', value: { stringValue: list[0].service } },
+          { key: 'host.name', value: { stringValue: list[0].host } },
         ],
       },
       scopeLogs: [
         {
           scope: { name: 'bench', version: '1.0.0' },
-          logRecords: [
-            {
-              timeUnixNano: r.tNs.toString(),
-              severityNumber: r.severity,
-              severityText: r.text,
-              body: { stringValue: r.body },
-              attributes: r.attrs.map(([key, v]) => ({
-                key,
-                value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
-              })),
-            },
-          ],
+          logRecords: list.map((r) => ({
+            timeUnixNano: r.tNs.toString(),
+            severityNumber: r.severity,
+            severityText: r.text,
+            body: { stringValue: r.body },
+            attributes: r.attrs.map(([key, v]) => ({
+              key,
+              value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+            })),
+          })),
         },
       ],
     })),

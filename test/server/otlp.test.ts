@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StorageEngine } from '../../src/core/storage.js';
 import { createApp } from '../../src/server/app.js';
+import { otlpLogsToEvents } from '../../src/server/otlp/logs-events.js';
 import { otlpTypes } from '../../src/server/otlp/logs-schema.js';
 import { type ServedApp, serveApp } from '../../src/server/serve.js';
 import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
@@ -298,6 +299,35 @@ describe('OTLP logs over HTTP', () => {
       expect(text, what).toMatch(message);
     }
     expect(await events(app)).toEqual([]);
+  });
+
+  it('turns protobuf nanoseconds into microseconds exactly', () => {
+    const { request } = otlpTypes();
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }), (ns) => {
+        const bytes = request
+          .encode(
+            request.create({
+              resourceLogs: [
+                {
+                  scopeLogs: [{ logRecords: [{ timeUnixNano: ns.toString(), body: { stringValue: 'x' } }] }],
+                },
+              ],
+            }),
+          )
+          .finish();
+        const [e] = otlpLogsToEvents(request.decode(bytes), {
+          source: 's',
+          generation: 'g',
+          nowMs: 0,
+        }).events;
+        const us = ns / 1000n;
+        if (us === 0n) expect(e.fields.ts_source).toBe('received');
+        else if (us > BigInt(Number.MAX_SAFE_INTEGER)) expect(e.fields.ts_out_of_range).toBe(true);
+        else expect(BigInt(e.ts)).toBe(us);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('never fails on hostile bodies: every answer is 200, 400, 413 or 415 (fuzz)', async () => {

@@ -169,8 +169,14 @@ function nanosToMicros(v: unknown, path: string): number {
     return Math.floor(v / 1000);
   }
   if (typeof v === 'string') text = v;
-  else if (typeof v === 'object' && isLong(v)) text = v.toString();
-  else throw bad(path, 'expected nanoseconds since the epoch, as a decimal string or number');
+  else if (typeof v === 'object' && isLong(v)) {
+    // A protobuf fixed64, divided by 1,000 exactly in doubles while its high word is below 2^30
+    // (until 2116): hi·2^32/1000 = hi·4,294,967 + hi·296/1000. BigInt and a decimal string for
+    // every record cost a fifth of the mapping.
+    const hi = v.high >>> 0;
+    if (hi < 0x40000000) return hi * 4_294_967 + Math.floor((hi * 296 + (v.low >>> 0)) / 1000);
+    text = v.toString();
+  } else throw bad(path, 'expected nanoseconds since the epoch, as a decimal string or number');
   if (!/^\d{1,20}$/.test(text))
     throw bad(path, `expected nanoseconds since the epoch, got ${JSON.stringify(text.slice(0, 40))}`);
   return Number(BigInt(text) / 1000n);
@@ -210,24 +216,24 @@ const MAX_VALUE_DEPTH = 32;
 function anyValue(v: unknown, path: string, depth = 0): unknown {
   if (depth > MAX_VALUE_DEPTH) throw bad(path, `values nest deeper than ${MAX_VALUE_DEPTH} levels`);
   const o = object(v, path);
-  if (o.stringValue !== undefined && o.stringValue !== null) return stringOf(o.stringValue, path);
-  if (o.boolValue !== undefined && o.boolValue !== null) {
+  if (set(o, 'stringValue')) return stringOf(o.stringValue, path);
+  if (set(o, 'boolValue')) {
     if (typeof o.boolValue !== 'boolean') throw bad(`${path}.boolValue`, 'expected true or false');
     return o.boolValue;
   }
-  if (o.intValue !== undefined && o.intValue !== null) return intOf(o.intValue, `${path}.intValue`);
-  if (o.doubleValue !== undefined && o.doubleValue !== null) {
+  if (set(o, 'intValue')) return intOf(o.intValue, `${path}.intValue`);
+  if (set(o, 'doubleValue')) {
     const d = typeof o.doubleValue === 'string' ? Number(o.doubleValue) : o.doubleValue;
     if (typeof d !== 'number' || Number.isNaN(d)) throw bad(`${path}.doubleValue`, 'expected a number');
     return d;
   }
-  if (o.arrayValue !== undefined && o.arrayValue !== null) {
+  if (set(o, 'arrayValue')) {
     const a = object(o.arrayValue, `${path}.arrayValue`);
     return list(a.values, `${path}.arrayValue.values`).map((x, i) =>
       anyValue(x, `${path}.arrayValue.values[${i}]`, depth + 1),
     );
   }
-  if (o.kvlistValue !== undefined && o.kvlistValue !== null) {
+  if (set(o, 'kvlistValue')) {
     const kv = object(o.kvlistValue, `${path}.kvlistValue`);
     const res: Obj = {};
     const values = list(kv.values, `${path}.kvlistValue.values`);
@@ -242,11 +248,19 @@ function anyValue(v: unknown, path: string, depth = 0): unknown {
     }
     return res;
   }
-  if (o.bytesValue !== undefined && o.bytesValue !== null) {
+  if (set(o, 'bytesValue')) {
     if (o.bytesValue instanceof Uint8Array) return Buffer.from(o.bytesValue).toString('base64');
     return stringOf(o.bytesValue, `${path}.bytesValue`);
   }
   return null;
+}
+
+/**
+ * Whether `o` itself holds `key`. A decoded protobuf message answers every field, a oneof's unset
+ * members included, with its default from its prototype; only the fields the body set are its own.
+ */
+function set(o: Obj, key: string): boolean {
+  return Object.hasOwn(o, key) && o[key] !== null && o[key] !== undefined;
 }
 
 /** Adds `KeyValue`s as fields: scalars as they are, maps flattened with dots, lists as JSON. */
