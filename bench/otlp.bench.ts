@@ -1,6 +1,7 @@
 /**
- * OTLP ingest: records/s posted to `POST /v1/logs` (protobuf, protobuf+gzip, JSON) of a store's
- * HTTP API, beside the same events as logpipe's own NDJSON events on `/api/ingest`, in one run,
+ * Other agents' protocols: records/s posted to `POST /v1/logs` (OTLP protobuf, protobuf+gzip,
+ * JSON) and `POST /loki/api/v1/push` (snappy protobuf, JSON; each line parsed) of a store's HTTP
+ * API, beside the same events as logpipe's own NDJSON events on `/api/ingest`, in one run,
  * each into a fresh on-disk store. Every request is answered once the store committed it, two
  * requests in flight, as an OpenTelemetry Collector's exporter sends them. Bodies are encoded
  * before the clock starts: the figure is the receiver's.
@@ -9,15 +10,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import snappy from 'snappyjs';
 import type { LogEvent } from '../src/core/events.js';
 import { encodeLogEvent, streamHeader } from '../src/core/ndjson.js';
 import { createApp } from '../src/server/app.js';
+import { pushRequestType } from '../src/server/loki/push-schema.js';
 import { otlpTypes } from '../src/server/otlp/logs-schema.js';
 import { serveApp } from '../src/server/serve.js';
 import { openDuckDbStore } from '../src/storage/duckdb/index.js';
 import type { BenchRow } from './types.js';
 
 const N = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
+// Loki pushes are 1 MB-ish snappy bodies in practice (Promtail's batch size): 8,192 lines fit.
 /** Records per request: the Collector's batch processor sends 8,192 by default. */
 const PER_REQUEST = Number(process.env.BENCH_OTLP_BATCH ?? 8_192);
 const IN_FLIGHT = 2;
@@ -95,14 +99,43 @@ function otlpRequest(recs: Rec[]): Record<string, unknown> {
   };
 }
 
-function logEvent(r: Rec, offset: number): LogEvent {
+/** One push as Promtail sends it: a stream per service and host, its entries' lines as logged. */
+function lokiRequest(recs: Rec[]): { json: unknown; protobuf: Record<string, unknown> } {
+  const byStream = new Map<string, Rec[]>();
+  for (const r of recs) {
+    const key = `{service_name="${r.service}", host="${r.host}"}`;
+    const list = byStream.get(key);
+    if (list === undefined) byStream.set(key, [r]);
+    else list.push(r);
+  }
+  const line = (r: Rec) => `${r.text} ${r.body} method=${r.attrs[0][1]} status=${r.attrs[2][1]}`;
+  return {
+    json: {
+      streams: [...byStream.values()].map((list) => ({
+        stream: { service_name: list[0].service, host: list[0].host },
+        values: list.map((r) => [r.tNs.toString(), line(r)]),
+      })),
+    },
+    protobuf: {
+      streams: [...byStream].map(([labels, list]) => ({
+        labels,
+        entries: list.map((r) => ({
+          timestamp: { seconds: Number(r.tNs / 1_000_000_000n), nanos: Number(r.tNs % 1_000_000_000n) },
+          line: line(r),
+        })),
+      })),
+    },
+  };
+}
+
+function logEvent(r: Rec, offset: number, generation: string): LogEvent {
   return {
     ts: Number(r.tNs / 1000n),
     level: r.severity >= 17 ? 'error' : r.severity >= 13 ? 'warn' : 'info',
     service: r.service,
     host: r.host,
     source: 'bench',
-    generation: 'g',
+    generation,
     offset,
     format: 'json',
     message: r.body,
@@ -122,11 +155,30 @@ function bodies(kind: string, recs: Rec[]): { path: string; list: Body[] } {
   for (let i = 0; i < recs.length; i += PER_REQUEST) {
     const chunk = recs.slice(i, i + PER_REQUEST);
     if (kind === 'ingest') {
+      // A generation per request: two requests in flight with one identity may commit out of
+      // order, and the store would take the later-committed one's events for re-sent ones.
       const text = [
         streamHeader('log-events'),
-        ...chunk.map((r, k) => encodeLogEvent(logEvent(r, i + k))),
+        ...chunk.map((r, k) => encodeLogEvent(logEvent(r, k, `g${i}`))),
       ].join('\n');
       list.push({ bytes: Buffer.from(text), headers: { 'content-type': 'application/x-ndjson' } });
+      continue;
+    }
+    if (kind.startsWith('loki')) {
+      const push = lokiRequest(chunk);
+      if (kind === 'loki-json') {
+        list.push({
+          bytes: Buffer.from(JSON.stringify(push.json)),
+          headers: { 'content-type': 'application/json' },
+        });
+      } else {
+        const type = pushRequestType();
+        const pb = type.encode(type.fromObject(push.protobuf)).finish();
+        list.push({
+          bytes: Buffer.from(snappy.compress(pb)),
+          headers: { 'content-type': 'application/x-protobuf' },
+        });
+      }
       continue;
     }
     const msg = otlpRequest(chunk);
@@ -143,7 +195,8 @@ function bodies(kind: string, recs: Rec[]): { path: string; list: Body[] } {
       });
     }
   }
-  return { path: kind === 'ingest' ? '/api/ingest' : '/v1/logs', list };
+  const path = kind === 'ingest' ? '/api/ingest' : kind.startsWith('loki') ? '/loki/api/v1/push' : '/v1/logs';
+  return { path, list };
 }
 
 /** Records/s into a fresh store through `path`, CPU seconds of this process beside. */
@@ -169,15 +222,26 @@ async function run(kind: string, recs: Rec[]): Promise<{ perS: number; cpuS: num
           body: b.bytes,
           headers: b.headers,
         });
-        if (res.status !== 200) throw new Error(`${kind}: ${res.status} ${await res.text()}`);
+        if (res.status !== 200 && res.status !== 204)
+          throw new Error(`${kind}: ${res.status} ${await res.text()}`);
         await res.arrayBuffer();
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const s = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    const stored = (await store.stats()).rows;
-    if (stored !== recs.length) throw new Error(`${kind}: stored ${stored} of ${recs.length}`);
+    // Counted as a user counts them, through the query API.
+    const q = new URLSearchParams({ q: '* | count', from: '2000-01-01' });
+    const counted = (await (await fetch(`${served.url}/api/query?${q}`)).json()) as {
+      rows: { count: number }[];
+    };
+    const stored = Number(counted.rows[0]?.count);
+    if (stored !== recs.length) {
+      const st = await store.stats();
+      throw new Error(
+        `${kind}: stored ${stored} of ${recs.length} (stats: ${st.rows} rows, ${st.active_rows} active)`,
+      );
+    }
     return { perS: recs.length / s, cpuS: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await served.stop();
@@ -192,10 +256,10 @@ export default async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const ingest = await run('ingest', recs);
   rows.push({ name: 'ingest /api/ingest NDJSON events', value: ingest.perS, unit: 'events/s', note });
-  for (const kind of ['protobuf', 'protobuf-gzip', 'json']) {
+  for (const kind of ['protobuf', 'protobuf-gzip', 'json', 'loki-protobuf', 'loki-json']) {
     const r = await run(kind, recs);
     rows.push({
-      name: `ingest OTLP ${kind}`,
+      name: kind.startsWith('loki') ? `ingest Loki ${kind.slice(5)}` : `ingest OTLP ${kind}`,
       value: r.perS,
       unit: 'records/s',
       goal: kind === 'protobuf' ? '>= 150,000' : undefined,

@@ -27,6 +27,7 @@ import {
   mediaType,
   requireComponent,
 } from './link-auth.js';
+import { lokiPush } from './loki/push-route.js';
 import { addOpsRoutes, addTimeReceived, type ComponentCounters, countError, newCounters } from './ops.js';
 import { otlpLogs } from './otlp/logs-route.js';
 import { runQuery, runSql } from './query-service.js';
@@ -84,10 +85,12 @@ export function createApp(opts: AppOptions): Hono {
   if (opts.token) {
     app.use('/api/*', bearerAuth({ token: opts.token }));
     app.use('/v1/*', bearerAuth({ token: opts.token }));
+    app.use('/loki/*', bearerAuth({ token: opts.token }));
   }
   if (opts.gate) {
     app.use('/api/*', opts.gate.middleware);
     app.use('/v1/*', opts.gate.middleware);
+    app.use('/loki/*', opts.gate.middleware);
   }
 
   app.get('/api/committed', async (c) => {
@@ -274,6 +277,36 @@ export function createApp(opts: AppOptions): Hono {
   app.post('/v1/logs', limitBody(maxBody), (c) =>
     otlpLogs(c, {
       maxBodyBytes: maxBody,
+      append: async (events) => {
+        own.queue_depth++;
+        try {
+          const r = await opts.store.append(events);
+          own.events_out += r.stored;
+          return r;
+        } finally {
+          appended.notify();
+          own.queue_depth--;
+        }
+      },
+      counted: (bytes, events) => {
+        own.bytes_in += bytes;
+        own.events_in += events;
+      },
+      failed: (err) => countError(own, err),
+    }),
+  );
+
+  // The Loki push API (docs/ingest.md): Promtail, Alloy, and the Loki outputs of Fluent Bit and
+  // Vector. A parser per request, as for /api/ingest: it detects each stream's format.
+  app.post('/loki/api/v1/push', limitBody(maxBody), (c) =>
+    lokiPush(c, {
+      maxBodyBytes: maxBody,
+      parse: (raws) => {
+        const parse = parserFor({ parser: opts.parser });
+        const events = parse(raws);
+        addTimeReceived(own, parse.readTime);
+        return events;
+      },
       append: async (events) => {
         own.queue_depth++;
         try {
