@@ -12,10 +12,12 @@ import { compileMultiline, flushJoiner, joinLine, newJoiner } from '../collector
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { noAck, type RawEvent } from '../core/events.js';
+import type { LineBlock } from '../core/line-block.js';
 import { type ParserConfig, parserWorkers } from '../core/parse-config.js';
-import type { ParserOptions } from '../parser/index.js';
+import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/rows/index.js';
 import { createEncodePool, type EncodePool } from './encode-pool.js';
+import { readBlocks } from './import-blocks.js';
 import { openImportSource } from './import-source.js';
 import { readBatches } from './read-events.js';
 import type { StoreWriter } from './store-writer.js';
@@ -59,6 +61,8 @@ export interface FileImport {
 export interface ImportMultiline {
   rule: Parameters<typeof newJoiner>[0];
   maxLines: number;
+  /** The rule is a built-in one (auto, java, python), which never continues on some first bytes. */
+  builtIn?: boolean;
 }
 
 export interface ImportOptions {
@@ -90,7 +94,7 @@ export function multilineFor(mode: string): ImportMultiline | null {
   const builtIn = mode === 'auto' || mode === 'java' || mode === 'python';
   try {
     const { rule, maxLines } = compileMultiline(builtIn ? { mode } : { mode: 'pattern', start: mode });
-    return { rule, maxLines };
+    return { rule, maxLines, builtIn };
   } catch (err) {
     if (err instanceof ConfigError) {
       throw new UsageError(`--multiline ${JSON.stringify(mode)}: ${err.message.replace(/^.*?: /, '')}`);
@@ -205,46 +209,68 @@ async function importOne(
     ...(opts.service !== undefined ? { service: opts.service } : {}),
   };
   const write = async (raws: RawEvent[]) => {
-    if (raws.length === 0 || parse === null) return;
+    if (raws.length === 0) return;
     if (encoded !== null) await encoded.add(raws, hints);
-    else await opts.writer.writeRaw(raws, parse, noAck);
+    else await opts.writer.writeRaw(raws, parse!, noAck);
     r.events += raws.length;
     progress.events += raws.length;
   };
   try {
-    for await (const batch of readBatches(src.text, {
-      input: 'auto',
-      format: opts.format,
-      service: opts.service,
-      parser: opts.parser,
-      source: path,
-      generation: src.generation,
-      maxLineBytes,
-      // No line of a finished file was written after its last change: a year-less time is
-      // placed so that it does not land after it.
-      readTimeMs: modifiedMs,
-    })) {
-      if ('events' in batch) {
-        await opts.writer.write(batch.events, noAck);
-        r.lines += batch.events.length;
-        r.events += batch.events.length;
-        progress.lines += batch.events.length;
-        progress.events += batch.events.length;
-      } else {
-        parse = batch.parse;
-        r.lines += batch.raws.length;
-        progress.lines += batch.raws.length;
-        if (joiner === null) {
-          await write(batch.raws);
+    if (encoded !== null && !src.ndjson) {
+      // Plain lines for the pool's worker, as the bytes they were read from. The format is
+      // checked here, as reading lines checks it.
+      createParser({ ...opts.parser, format: opts.format ?? 'auto', service: opts.service ?? null });
+      const stamp = { source: path, generation: src.generation, received_at: modifiedMs };
+      const joining = joiner === null ? null : { joiner, byFirstByte: opts.multiline?.builtIn === true };
+      const sink = {
+        block: async (b: LineBlock) => {
+          const n = b.count;
+          await encoded.add(b, hints);
+          r.events += n;
+          progress.events += n;
+        },
+        events: write,
+      };
+      await readBlocks(src.text, stamp, maxLineBytes, joining, sink, (n) => {
+        r.lines += n;
+        progress.lines += n;
+        progress.bytes = base + src.diskBytes();
+        opts.onProgress?.(progress);
+      });
+    } else
+      for await (const batch of readBatches(src.text, {
+        input: 'auto',
+        format: opts.format,
+        service: opts.service,
+        parser: opts.parser,
+        source: path,
+        generation: src.generation,
+        maxLineBytes,
+        // No line of a finished file was written after its last change: a year-less time is
+        // placed so that it does not land after it.
+        readTimeMs: modifiedMs,
+      })) {
+        if ('events' in batch) {
+          await opts.writer.write(batch.events, noAck);
+          r.lines += batch.events.length;
+          r.events += batch.events.length;
+          progress.lines += batch.events.length;
+          progress.events += batch.events.length;
         } else {
-          const joined: RawEvent[] = [];
-          for (const ev of batch.raws) joinLine(joiner, ev, joined, 0);
-          await write(joined);
+          parse = batch.parse;
+          r.lines += batch.raws.length;
+          progress.lines += batch.raws.length;
+          if (joiner === null) {
+            await write(batch.raws);
+          } else {
+            const joined: RawEvent[] = [];
+            for (const ev of batch.raws) joinLine(joiner, ev, joined, 0);
+            await write(joined);
+          }
         }
+        progress.bytes = base + src.diskBytes();
+        opts.onProgress?.(progress);
       }
-      progress.bytes = base + src.diskBytes();
-      opts.onProgress?.(progress);
-    }
     if (joiner !== null) {
       const last: RawEvent[] = [];
       flushJoiner(joiner, last);
@@ -276,8 +302,8 @@ function encodedWrites(pool: EncodePool, writer: StoreWriter) {
     pool.release(rows);
   };
   return {
-    async add(raws: RawEvent[], hints: { format?: string; service?: string }): Promise<void> {
-      queue.push(pool.encode(raws, hints));
+    async add(batch: RawEvent[] | LineBlock, hints: { format?: string; service?: string }): Promise<void> {
+      queue.push(pool.encode(batch, hints));
       while (queue.length > POOL_DEPTH) await writeOldest();
     },
     async drain(): Promise<void> {
