@@ -188,9 +188,13 @@ async function sealFiles(s: StoreState, segs: Segment[], report: MaintenanceRepo
   for (const seg of segs) marker = Math.max(marker, seg.ingestedUs);
   const offsets = furthestOffsets(segs.map((seg) => seg.offsets));
   const names = segs.map((seg) => seg.file);
+  // Read in the order they were appended: an import of files (named in order, each in time
+  // order) then reads its rows in source, time order, and is copied without a sort (see
+  // inPartitionOrder), where by time the files' segments interleave. 1M real-shaped lines of
+  // 30 files (2026-12-07): every 210,000-row seal sorted, 4.5-6 s each, at 1.16 GB peak.
   const { part, summary, final } = await writePartition(
     s,
-    segs.map((seg) => join(dir, seg.file)),
+    [...segs].sort((a, b) => a.first - b.first).map((seg) => join(dir, seg.file)),
     Math.min(...segs.map((seg) => seg.minUs)),
     marker,
     names,
