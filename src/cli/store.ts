@@ -128,7 +128,7 @@ async function store(flags: StoreFlags): Promise<void> {
     { StoreWriter, openStore, parserOptions },
     { startServer },
     { readBatches, tooLongError },
-    { importFiles, multilineFor },
+    { importFiles, importPool, multilineFor },
     { storedOf, storedKey },
   ] = await Promise.all([
     import('../pipeline/index.js'),
@@ -139,7 +139,19 @@ async function store(flags: StoreFlags): Promise<void> {
   ]);
   const multiline: ImportMultiline | null = flags.import ? multilineFor(flags.multiline) : null;
   const started = performance.now();
-  const engine = await openStore(config, log);
+  // A file's history: a line without its own time (a stack trace's, a wrapped message's)
+  // belongs to the event before it, not to the moment of the import.
+  const importParser = { ...parserOptions(config.parse), missingTime: 'previous' as const };
+  // The worker starts first: it loads its modules while this thread opens the store.
+  const pool = flags.import ? importPool(config.parse.workers, importParser) : null;
+  let engine: Awaited<ReturnType<typeof openStore>>;
+  try {
+    // An import seals each partition's worth of rows as it fills, while it reads on.
+    engine = await openStore(config, log, { bulkImport: flags.import !== undefined });
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
   let server: RunningServer | null = null;
   const flushIntervalMs = parseDuration(config.storage.flush_interval);
   const writer = new StoreWriter(engine, { batchSize, flushIntervalMs, log });
@@ -168,9 +180,8 @@ async function store(flags: StoreFlags): Promise<void> {
         writer,
         format: flags.format,
         service: flags.service,
-        // A file's history: a line without its own time (a stack trace's, a wrapped message's)
-        // belongs to the event before it, not to the moment of the import.
-        parser: { ...parserOptions(config.parse), missingTime: 'previous' },
+        parser: importParser,
+        pool,
         multiline,
         maxLineBytes,
         onProgress: (p) =>
@@ -187,6 +198,7 @@ async function store(flags: StoreFlags): Promise<void> {
         },
       });
       imported = files;
+      await pool?.close();
       await writer.close();
       const after = await storedOf(engine, [...new Set(files.map((f) => f.source))]);
       for (const f of files) {
@@ -220,6 +232,7 @@ async function store(flags: StoreFlags): Promise<void> {
     await engine.maintain();
   } finally {
     bar?.done();
+    await pool?.close();
     // Refused ("logpipe is stopping") rather than cut off while the store closes.
     await server?.refuse();
     await engine.close();

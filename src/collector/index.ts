@@ -13,6 +13,7 @@ export { FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
 export { mergeBatches } from './inputs/merge.js';
 export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';
+export { flushCarry, newScanState, scanLines } from './line-scanner.js';
 export {
   compileMultiline,
   flushJoiner,

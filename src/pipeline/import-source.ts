@@ -23,6 +23,8 @@ export interface ImportSource {
   binary: string | null;
   /** The content's identity (fingerprint of its first line; `empty` for no text). */
   generation: string;
+  /** Whether the text starts as a logpipe NDJSON stream (a `{"$logpipe":` header line). */
+  ndjson: boolean;
   /** The text, in whole lines when the file is compressed. Read it once. */
   text: Readable;
   /** Why the compressed data ended early, once `text` has ended; null when it did not. */
@@ -45,6 +47,13 @@ export function generationOf(head: Buffer): string {
   if (head.length === 0) return 'empty';
   const first = head.subarray(0, FINGERPRINT_BYTES);
   return fingerprintOf(first) ?? createHash('sha256').update(first).digest('hex').slice(0, 16);
+}
+
+const HEADER_START = Buffer.from('{"$logpipe":');
+
+/** Whether a text starting with `head` starts with a stream header (core/ndjson.ts). */
+function streamHeaded(head: Buffer): boolean {
+  return head.subarray(0, HEADER_START.length).equals(HEADER_START);
 }
 
 /** The file's first SNIFF_BYTES (fewer when it is shorter). */
@@ -141,6 +150,7 @@ export async function openImportSource(path: string): Promise<ImportSource> {
     compressed: true,
     binary,
     generation: generationOf(headBuf),
+    ndjson: streamHeaded(headBuf),
     text: Readable.from(text(), { objectMode: false }),
     damage: () => damage,
     diskBytes: () => disk,
@@ -160,6 +170,7 @@ function plainSource(path: string, head: Buffer): ImportSource {
     compressed: false,
     binary,
     generation: generationOf(head),
+    ndjson: streamHeaded(head),
     text: file ?? Readable.from([]),
     damage: () => null,
     diskBytes: () => file?.bytesRead ?? 0,

@@ -18,9 +18,13 @@ import { storePath } from '../storage/index.js';
 export type { CheckReport };
 
 /** Opens the store a config describes, as its owner: appends, maintenance, retention. */
-export async function openStore(config: Config, log?: Logger): Promise<StorageEngine> {
+export async function openStore(
+  config: Config,
+  log?: Logger,
+  use: { bulkImport?: boolean } = {},
+): Promise<StorageEngine> {
   const { openDuckDbStore } = await import('../storage/duckdb/index.js');
-  return openDuckDbStore(storeOptions(config, log));
+  return openDuckDbStore({ ...storeOptions(config, log), ...(use.bulkImport ? { sealAsFilled: true } : {}) });
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 } from '../rows/event-columns.js';
 import { compactInBackground } from './compact.js';
 import { addPending, rowsSummary, storedGroup } from './compaction.js';
-import { sealCutoffUs, sealEarly } from './seal.js';
+import { sealCutoffUs, sealEarly, sealFull } from './seal.js';
 import { OFFSETS_KEY, segmentFile, writeSegment } from './segments.js';
 import { type BatchContent, nextIngestUs, type StoreState } from './state.js';
 import { closedError, writeError } from './store-errors.js';
@@ -155,6 +155,7 @@ export async function appendSegment(s: StoreState, c: BatchContent): Promise<App
 async function afterSegment(s: StoreState): Promise<void> {
   const c = s.compaction;
   if (s.pending.bytes >= c.bytes) compactInBackground(s);
+  if (s.opts.sealAsFilled) sealFull(s);
   if (s.unsealedBytes >= c.sealBytes) {
     const sealing = sealEarly(s);
     // A failed seal is logged and retried; this append is stored already.

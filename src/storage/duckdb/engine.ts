@@ -32,6 +32,7 @@ import { openInstance } from './open.js';
 import type { DuckDbStoreOptions } from './options.js';
 import { fileHealth } from './quarantine.js';
 import { runQuery, storeStats } from './queries.js';
+import { closeSealInstance } from './seal-instance.js';
 import { type StoreState, storeState } from './state.js';
 import { loadError } from './store-errors.js';
 
@@ -113,6 +114,7 @@ export class DuckDbStore implements StorageEngine {
     s.closed = true;
     if (this.kind.writes) await s.writer.run('CHECKPOINT').catch(() => {});
     s.views.close();
+    await closeSealInstance(s);
     s.writer.closeSync();
     s.instance.closeSync();
   }

@@ -31,6 +31,12 @@ export interface DuckDbStoreOptions {
   maintenanceIntervalMs?: number;
   /** When segments are compacted and sealed early; the defaults suit most stores (see COMPACTION_DEFAULTS). */
   compaction?: Partial<CompactionOptions>;
+  /**
+   * Seal each partition's worth of finished rows as soon as it is complete, beside the appends
+   * (a bulk import: `store --import`), instead of all at the next maintenance pass. Off for live
+   * ingest, where a seal beside the appends would take the core parsing runs on.
+   */
+  sealAsFilled?: boolean;
   /** The clock, epoch ms (tests move it). */
   now?: () => number;
   log?: Logger;

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../src/core/events.js';
 import { type DuckDbStoreOptions, openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
@@ -233,6 +234,58 @@ describe('DuckDB store partitions', () => {
     const r = await ro.query({ sql: 'SELECT count(*) AS n FROM logs', params: [] });
     expect(r.rows[0].n).toBe(30);
     await ro.close();
+  });
+
+  it('writes a partition in source, then time order, whether its rows came so or not', async () => {
+    for (const shuffled of [false, true]) {
+      const dir = tempDir();
+      const clock = { now: T0 + 5 * HOUR };
+      const store = await open(dir, clock);
+      const events = spread(2, 200).map((e, i) => ({
+        ...e,
+        source: i % 3 ? '/var/log/b.log' : '/var/log/a.log',
+        // Out of order: sources interleaved, and each one's times running backwards.
+        ts: shuffled ? e.ts + (400 - 2 * i) * 1_000_000 : e.ts,
+      }));
+      // In order: one source after the other, each in time order (an import of two files).
+      const sorted = [...events].sort((a, b) => a.source.localeCompare(b.source) || a.ts - b.ts);
+      const rows = shuffled ? events : sorted;
+      for (let i = 0; i < rows.length; i += 100) await store.append(rows.slice(i, i + 100));
+      expect(await store.maintain()).toMatchObject({ sealed: 1, sealed_rows: 400 });
+      await store.close();
+      const [file] = readdirSync(join(dir, 'parts', '2026-01-02'));
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      const read = await conn.runAndReadAll(
+        `SELECT source, epoch_us(ts) AS ts FROM read_parquet('${join(dir, 'parts', '2026-01-02', file)}', file_row_number = true) ORDER BY file_row_number`,
+      );
+      const got = read.getRowObjects().map((r) => `${r.source} ${r.ts}`);
+      conn.closeSync();
+      db.closeSync();
+      expect(got).toEqual(sorted.map((e) => `${e.source} ${e.ts}`));
+    }
+  });
+
+  it('with sealAsFilled, seals whole partitions as rows come, leaving the last, partial one to maintenance', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 30 * HOUR };
+    // Compacted every 100 rows or so; partitions of at most 300 rows.
+    const store = await open(dir, clock, {
+      sealAsFilled: true,
+      compaction: { bytes: 8 * 1024, idleMs: 60_000, ageMs: 60_000, mergeRows: 300 },
+    });
+    const events = spread(10, 100);
+    for (let i = 0; i < events.length; i += 50) await store.append(events.slice(i, i + 50));
+    // Whole partitions were sealed beside the appends; what is left waits for maintenance.
+    await expect.poll(async () => (await store.stats()).partitions, { timeout: 10_000 }).toBeGreaterThan(0);
+    const before = await store.stats();
+    expect(before.rows).toBe(1000);
+    await store.maintain();
+    const after = await store.stats();
+    expect(after).toMatchObject({ rows: 1000, active_rows: 0 });
+    const n = await store.query({ sql: 'SELECT count(DISTINCT "offset") AS d FROM logs', params: [] });
+    expect(n.rows[0].d).toBe(1000);
+    await store.close();
   });
 
   describe('merging small partitions', () => {
