@@ -116,7 +116,14 @@ describe('logpipe run stops', () => {
       180_000,
     );
     // Queries during the stop: answered, or refused with one clear answer; never cut off.
-    const url = (JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { url: string }).url;
+    // The API may still be starting when the last line is stored (the pipeline does not wait for it).
+    const url = await waitFor('the API of the second run', async () => {
+      try {
+        return (JSON.parse(readFileSync(join(dataDir, 'server.json'), 'utf8')) as { url: string }).url;
+      } catch {
+        return undefined;
+      }
+    });
     const ask = () => getOnce(`${url}/api/query?q=${encodeURIComponent('* | count')}`);
     expect((await ask()).status).toBe(200);
     const answers: string[] = [];
