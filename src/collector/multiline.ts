@@ -43,6 +43,12 @@ export interface Joiner {
   dropped: number;
   /** Joined events cut at a limit. */
   cut: number;
+  /**
+   * A line of this source has continued another. Until one has, the source's last event goes out
+   * as soon as the source is read to its end (no stack traces seen: nothing to wait for); from
+   * then on it waits for the timeout, since the next line may continue it.
+   */
+  joined: boolean;
 }
 
 /** Checks the options and compiles the rule once; throws ConfigError naming a bad key. */
@@ -99,6 +105,7 @@ export function newJoiner(rule: ContinuationRule, maxLines: number, maxBytes: nu
     maxBytes,
     dropped: 0,
     cut: 0,
+    joined: false,
   };
 }
 
@@ -107,6 +114,7 @@ export function joinLine(j: Joiner, ev: RawEvent, out: RawEvent[], now: number):
   j.lastAt = now;
   const p = j.pending;
   if (p !== null && j.rule(ev.line, j)) {
+    j.joined = true;
     if (j.cutting) {
       j.dropped++;
       return;
