@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packagesLoadedBy, SRC } from '../helpers/imports.js';
+import { importsOf, packagesLoadedBy, SRC, sourceFiles } from '../helpers/imports.js';
 
 /** Packages a command loads when it runs, never at start-up (each costs 20–150 ms to load). */
 const ON_DEMAND = ['zod', 'yaml', '@duckdb/node-api', 'hono', '@hono/node-server', 'prom-client'];
@@ -26,4 +26,18 @@ describe('CLI start-up', () => {
     const commands = readdirSync(join(SRC, 'cli')).filter((f) => f.endsWith('.ts'));
     for (const f of commands) expect(heavy(packagesLoadedBy(`cli/${f}`)), f).toEqual([]);
   });
+
+  it("loads DuckDB's CommonJS package with require only, never through an ES import", () => {
+    // An ES import of it has Node scan its 60 files for their exports before any runs: 0.15–0.3 s
+    // of CPU on every fresh query (duckdb-api.ts). `import type` is erased and costs nothing.
+    const esImports = sourceFiles().filter((f) =>
+      importsOf(f).some((i) => i.spec === '@duckdb/node-api' && i.loads && !i.dynamic && !isRequire(f)),
+    );
+    expect(esImports).toEqual([]);
+  });
 });
+
+/** storage/duckdb/duckdb-api.ts is the one file that loads the package, with `createRequire`. */
+function isRequire(file: string): boolean {
+  return file === 'storage/duckdb/duckdb-api.ts';
+}

@@ -12,7 +12,8 @@
  * 575 MB and 1.98 s CPU, one thread 487 MB and 1.64 s. And a seal running beside ingest (an
  * import seals each full partition while it reads on) leaves the other core to ingest.
  */
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from './duckdb-api.js';
 import { memoryLimitSetting } from './memory-limit.js';
 import { INSTANCE_SETTINGS, lockDown } from './sandbox.js';
 import type { StoreState } from './state.js';
@@ -32,7 +33,7 @@ export async function sealConnection(s: StoreState): Promise<DuckDBConnection> {
 }
 
 async function makeInstance(s: StoreState): Promise<DuckDBInstance> {
-  const instance = await DuckDBInstance.create(':memory:', {
+  const instance = await duckdb.DuckDBInstance.create(':memory:', {
     ...INSTANCE_SETTINGS,
     ...memoryLimitSetting(s.opts),
     threads: '1',
