@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { parseDuration, parseTimePoint } from '../core/time.js';
+import { groupDigits } from '../core/units.js';
 import {
   GENERATOR_FORMATS,
   type GenerateOptions,
@@ -324,8 +325,8 @@ function weightsFlag<K extends string>(
 /** `12,000 lines, 2.5 MB in 12.00 s (1,000 lines/s)`. */
 function describe(s: GeneratorSummary): string {
   return (
-    `${s.lines.toLocaleString('en-US')} lines, ${formatBytes(s.bytes)} in ${(s.elapsedMs / 1000).toFixed(2)} s ` +
-    `(${Math.round(s.rate).toLocaleString('en-US')} lines/s)`
+    `${groupDigits(s.lines)} lines, ${formatBytes(s.bytes)} in ${(s.elapsedMs / 1000).toFixed(2)} s ` +
+    `(${groupDigits(Math.round(s.rate))} lines/s)`
   );
 }
 

@@ -3,11 +3,11 @@
  * store added of it and already held, its bytes, and the time range the store holds of it.
  * Types only from the pipeline, so `logpipe --help` loads none of it.
  */
-import { formatBytes } from '../core/units.js';
+import { formatBytes, groupDigits } from '../core/units.js';
 import type { FileImport } from '../pipeline/import-files.js';
 import type { StoredOfFile } from '../pipeline/import-report.js';
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = groupDigits;
 
 /** One file's report line; `before`/`after`: what the store held of its content. */
 export function importFileLine(f: FileImport, before?: StoredOfFile, after?: StoredOfFile): string {

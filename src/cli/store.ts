@@ -14,7 +14,7 @@ import { loadLinkSecret } from '../core/link-secret.js';
 import { stderrLogger } from '../core/log.js';
 import type { StoreStats } from '../core/storage.js';
 import { parseDuration } from '../core/time.js';
-import { formatBytes } from '../core/units.js';
+import { formatBytes, groupDigits } from '../core/units.js';
 import type { FileImport, ImportMultiline } from '../pipeline/import-files.js';
 import type { CheckReport } from '../pipeline/open-store.js';
 import type { InputKind } from '../pipeline/read-events.js';
@@ -335,10 +335,7 @@ async function showStats(flags: StoreFlags): Promise<void> {
   const ratio = stats.bytes_on_disk > 0 ? stats.raw_bytes / stats.bytes_on_disk : 0;
   const lines = [
     ['store', resolve(dataDir, 'store')],
-    [
-      'rows',
-      `${stats.rows.toLocaleString('en-US')} (${stats.active_rows.toLocaleString('en-US')} not yet sealed)`,
-    ],
+    ['rows', `${groupDigits(stats.rows)} (${groupDigits(stats.active_rows)} not yet sealed)`],
     ['partitions', String(stats.partitions)],
     ['segments', `${stats.segments} (unsealed files: appended batches and their compactions)`],
     ['on disk', formatBytes(stats.bytes_on_disk)],
@@ -393,7 +390,7 @@ async function checkFiles(flags: StoreFlags): Promise<void> {
   const out: string[] = [];
   for (const p of report.problems) out.push(`problem  ${p}`);
   for (const n of report.notes) out.push(`note     ${n}`);
-  const what = `${report.partitions} partition(s), ${report.segments} segment file(s), ${report.rows.toLocaleString('en-US')} rows`;
+  const what = `${report.partitions} partition(s), ${report.segments} segment file(s), ${groupDigits(report.rows)} rows`;
   const store = resolve(dataDir, 'store');
   out.push(
     report.problems.length === 0

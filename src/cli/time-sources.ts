@@ -1,4 +1,6 @@
 /** How `query --explain` and `store --stats` word the events without a time of their own. */
+
+import { groupDigits } from '../core/units.js';
 import type { TimeSources } from '../server/index.js';
 
 /**
@@ -7,10 +9,8 @@ import type { TimeSources } from '../server/index.js';
  */
 export function timeSourceCounts(t: TimeSources, received: string): string | null {
   const parts: string[] = [];
-  if (t.received > 0) parts.push(`${t.received.toLocaleString('en-US')} ${received} (ts_source:received)`);
+  if (t.received > 0) parts.push(`${groupDigits(t.received)} ${received} (ts_source:received)`);
   if (t.previous > 0)
-    parts.push(
-      `${t.previous.toLocaleString('en-US')} the time of the event before them (ts_source:previous)`,
-    );
+    parts.push(`${groupDigits(t.previous)} the time of the event before them (ts_source:previous)`);
   return parts.length > 0 ? parts.join(', ') : null;
 }

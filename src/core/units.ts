@@ -35,3 +35,16 @@ export function formatBytes(n: number): string {
   }
   return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`;
 }
+
+/**
+ * Formats a count for people: `12,345`, as `en-US` does; other numbers go to `toLocaleString`.
+ * Written out rather than `toLocaleString`: the first use of Intl loads locale data, 20–50 ms of
+ * a fresh `logpipe query` that prints one count (2026-12-07, Node 20).
+ */
+export function groupDigits(n: number): string {
+  if (!Number.isInteger(n) || Math.abs(n) >= 1e21) return n.toLocaleString('en-US');
+  const int = String(Math.abs(n));
+  let out = int.slice(0, ((int.length - 1) % 3) + 1);
+  for (let i = out.length; i < int.length; i += 3) out += `,${int.slice(i, i + 3)}`;
+  return n < 0 || Object.is(n, -0) ? `-${out}` : out;
+}

@@ -1,4 +1,5 @@
 /** Text cells for terminal tables: widths in code points, cuts marked with `…`, padding. */
+import { groupDigits } from '../../core/units.js';
 
 /** Characters as a terminal counts them, roughly: code points (a surrogate pair is one). */
 export function codePoints(s: string): number {
@@ -32,5 +33,5 @@ export function padLeft(s: string, width: number): string {
 
 /** `12345` → `12,345`: counts people read (never in data output). */
 export function grouped(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }

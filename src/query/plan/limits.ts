@@ -6,6 +6,7 @@
  * store; the 625 KB of 1,000 OR'd words, planned one by one, took 26 s and 1.9 GB).
  */
 import { QueryError } from '../../core/errors.js';
+import { groupDigits } from '../../core/units.js';
 import type { QueryAst } from '../ast.js';
 import type { Frag } from './sql-frag.js';
 
@@ -41,5 +42,5 @@ function tooLarge(ast: QueryAst, what: string): QueryError {
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }

@@ -24,6 +24,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMicros } from '../../core/time.js';
+import { groupDigits } from '../../core/units.js';
 import {
   type CatalogFiles,
   clearRetired,
@@ -144,7 +145,7 @@ export async function recoverFiles(
   if (adopted.length > 0) {
     const rows = adopted.reduce((n, p) => n + p.rows, 0);
     s.opts.log?.info(
-      `${owner ? 'adopted' : 'read'} ${adopted.length} partition file(s) the catalog did not list (${rows.toLocaleString('en-US')} rows), from their own metadata`,
+      `${owner ? 'adopted' : 'read'} ${adopted.length} partition file(s) the catalog did not list (${groupDigits(rows)} rows), from their own metadata`,
     );
   }
   s.partitions = [...s.partitions.filter((p) => !lost.has(p.file)), ...adopted].sort(
@@ -476,8 +477,8 @@ function lossText(
   const range = rows > 0 ? ` of ${formatMicros(minUs)} to ${formatMicros(maxUs)}` : '';
   const sources = offsets.slice(0, 3).map(([key, end]) => {
     const source = key.slice(0, key.indexOf('\0'));
-    return `${source} offsets ${ends.before(key, end).toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`;
+    return `${source} offsets ${groupDigits(ends.before(key, end))} to ${groupDigits(end)}`;
   });
   const more = offsets.length > 3 ? ` and ${offsets.length - 3} more source(s)` : '';
-  return `its ${rows.toLocaleString('en-US')} rows${range}${sources.length > 0 ? ` (${sources.join(', ')}${more})` : ''}`;
+  return `its ${groupDigits(rows)} rows${range}${sources.length > 0 ? ` (${sources.join(', ')}${more})` : ''}`;
 }
