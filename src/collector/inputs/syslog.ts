@@ -235,8 +235,15 @@ export class SyslogInput {
   private onConnection(s: Socket): void {
     const st = newFrameState();
     const max = this.opts.maxLineBytes;
-    const sink = (buf: Buffer, start: number, end: number, truncated: boolean) =>
-      this.emit(buf, start, end, truncated, end - start + 1);
+    const sink = (buf: Buffer, start: number, end: number, truncated: boolean) => {
+      const size = end - start + 1;
+      // An octet-counted message may end in its sender's newline (rsyslog's RFC 5424 templates
+      // end in LF): it is no part of the message, as on UDP.
+      let e = end;
+      while (e > start && (buf[e - 1] === 10 || buf[e - 1] === 13 || buf[e - 1] === 0)) e--;
+      if (e > start) this.emit(buf, start, e, truncated, size);
+      else this.offset += size;
+    };
     const peer = `${s.remoteAddress}:${s.remotePort}`;
     let finished = false;
     const finish = () => {
