@@ -11,8 +11,8 @@ export { BINARY_INVALID_RATIO, binaryReason, isGzip, SNIFF_BYTES } from './conte
 export { type CollectorStats, FileCollector } from './file-collector.js';
 export { FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
 export { mergeBatches } from './inputs/merge.js';
-export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { RelpInput, type RelpInputOptions, type RelpStats } from './inputs/relp.js';
+export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';
 export { flushCarry, newScanState, scanLines } from './line-scanner.js';
 export {
