@@ -29,7 +29,9 @@ const FIRST = 10_000;
 /** Lines a second while streaming (the rest take 2.5 s). */
 const RATE = 4000;
 
-afterEach(() => killAll());
+/** Data dirs of the tests, so that what a `logpipe up` left running is killed too. */
+const dataDirs: string[] = [];
+afterEach(() => killAll(dataDirs.splice(0)));
 afterAll(() => stopAll());
 
 const line = (n: number) => `line ${String(n).padStart(6, '0')}`;
@@ -54,9 +56,13 @@ interface Harness {
   start: () => Promise<Proc>;
 }
 
-/** A data dir, a config with one listener (`protocol`) on a free port, and `logpipe run` over it. */
-async function harness(protocol: 'tcp' | 'relp'): Promise<Harness> {
+/**
+ * A data dir, a config with one listener (`protocol`) on a free port, and `logpipe run` (or
+ * `logpipe up`, whose collector process holds the listener) over it.
+ */
+async function harness(protocol: 'tcp' | 'relp', command: 'run' | 'up' = 'run'): Promise<Harness> {
   const dir = tempDir('logpipe-syslogd-');
+  dataDirs.push(join(dir, 'data'));
   const port = await freePort();
   const apiPort = await freePort();
   const config = join(dir, 'logpipe.yaml');
@@ -73,9 +79,9 @@ async function harness(protocol: 'tcp' | 'relp'): Promise<Harness> {
   const url = `http://127.0.0.1:${apiPort}`;
   const input = join(dir, 'in.log');
   const start = async () => {
-    const p = startLogpipe(['run', '--config', config]);
+    const p = startLogpipe([command, '--config', config]);
     await waitFor(
-      'logpipe run',
+      `logpipe ${command}`,
       async () => {
         if (p.child.exitCode !== null) throw new Error(p.output());
         return (await fetch(`${url}/healthz`).catch(() => null))?.ok ? true : undefined;
@@ -223,6 +229,15 @@ describe('rsyslog (Debian, unpacked) into logpipe', () => {
     console.log(`omrelp through kill -9: ${t.duplicated} duplicate(s) of ${LINES} lines`);
     expect(t.stored).toBe(LINES + t.duplicated);
     expect(t.duplicated).toBeLessThan(LINES / 2);
+  }, 180_000);
+
+  it('omrelp into logpipe up: every line exactly once through a graceful restart', async () => {
+    const h = await harness('relp', 'up');
+    const { tally: t, logs } = await restartMidStream(h, rsyslog(h, omrelp(h)), 'SIGTERM');
+    expect({ missing: t.missing.length, duplicated: t.duplicated }, logs()).toEqual({
+      missing: 0,
+      duplicated: 0,
+    });
   }, 180_000);
 
   it('omfwd, octet-counted TCP: every line exactly once through a graceful restart of logpipe', async () => {

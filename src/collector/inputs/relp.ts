@@ -86,6 +86,8 @@ interface Origin {
 /** What logpipe offers in its answer to `open`: RELP version 0 and the syslog command. */
 const OPEN_ANSWER = '200 OK\nrelp_version=0\nrelp_software=logpipe\ncommands=syslog';
 const SERVER_CLOSE = encodeRelpFrame(0, 'serverclose');
+/** Bytes of answers a client may leave unread before its connection is no longer read. */
+const MAX_UNSENT_ANSWERS = 1024 * 1024;
 
 /** A RELP listener; owns its socket from start() to close(). */
 export class RelpInput {
@@ -133,7 +135,9 @@ export class RelpInput {
     });
     this.queue.onSpace(() => {
       if (this.stopping) return;
-      for (const s of this.sessions) if (!s.ended) s.socket.resume();
+      for (const s of this.sessions) {
+        if (!s.ended && s.socket.writableLength <= MAX_UNSENT_ANSWERS) s.socket.resume();
+      }
     });
   }
 
@@ -221,7 +225,11 @@ export class RelpInput {
       if (session.ended || this.stopping) return;
       const err = readRelpFrames(session.frames, chunk, this.opts.maxLineBytes, onFrame);
       if (err !== null) this.reject(session, err);
-      else if (this.queue.full()) socket.pause();
+      else if (this.queue.full() || socket.writableLength > MAX_UNSENT_ANSWERS) socket.pause();
+    });
+    // A client that does not read its answers is not read either, until it does.
+    socket.on('drain', () => {
+      if (!session.ended && !this.stopping && !this.queue.full()) socket.resume();
     });
     socket.on('error', () => {});
     socket.on('close', () => {
