@@ -249,6 +249,16 @@ describe('rsyslog (Debian, unpacked) into logpipe', () => {
       duplicated: 0,
     });
   }, 180_000);
+
+  it('omfwd, octet-counted TCP: a kill -9 of logpipe doubles nothing; what it had read and not stored is lost', async () => {
+    const h = await harness('tcp');
+    const action = `type="omfwd" target="127.0.0.1" port="${h.port}" protocol="tcp" TCP_Framing="octet-counted"`;
+    const { tally: t, logs } = await restartMidStream(h, rsyslog(h, action), 'SIGKILL');
+    // TCP has no acknowledgements: the loss is what one kill cuts, never more than half the stream.
+    console.log(`omfwd through kill -9: ${t.missing.length} of ${LINES} lines lost`);
+    expect(t.duplicated, logs()).toBe(0);
+    expect(t.missing.length).toBeLessThan(LINES / 2);
+  }, 180_000);
 });
 
 describe('syslog-ng (Debian) into logpipe', () => {
