@@ -5,6 +5,7 @@ import {
   FileCollector,
   type MultilineOptions,
   mergeBatches,
+  RelpInput,
   SyslogInput,
   stdinBatches,
 } from '../collector/index.js';
@@ -43,6 +44,7 @@ interface CollectFlags {
   stdin?: boolean;
   syslogUdp?: string;
   syslogTcp?: string;
+  relp?: string;
   multiline?: string;
   multilineStart?: string;
   multilineTimeout: string;
@@ -102,6 +104,10 @@ export function register(program: Command): void {
     .option('--stdin', 'read lines from stdin (source "stdin")')
     .option('--syslog-udp <host:port>', 'receive syslog over UDP, e.g. 127.0.0.1:5514')
     .option('--syslog-tcp <host:port>', 'receive syslog over TCP (newline or octet-counting framing)')
+    .option(
+      '--relp <host:port>',
+      "receive syslog over RELP (rsyslog's omrelp), each message answered once taken",
+    )
     .option('-q, --quiet', 'no warnings on stderr')
     .addHelpText(
       'after',
@@ -176,10 +182,13 @@ async function collect(flags: CollectFlags): Promise<void> {
     ...(flags.syslogUdp ? [{ protocol: 'udp' as const, ...hostPort('syslog-udp', flags.syslogUdp) }] : []),
     ...(flags.syslogTcp ? [{ protocol: 'tcp' as const, ...hostPort('syslog-tcp', flags.syslogTcp) }] : []),
   ];
-  if (flags.path.length === 0 && !flags.stdin && syslog.length === 0) {
-    throw new UsageError('collect needs at least one --path (or --stdin, --syslog-udp, --syslog-tcp)');
+  if (flags.path.length === 0 && !flags.stdin && syslog.length === 0 && flags.relp === undefined) {
+    throw new UsageError(
+      'collect needs at least one --path (or --stdin, --syslog-udp, --syslog-tcp, --relp)',
+    );
   }
-  if (flags.once && syslog.length > 0) throw new UsageError('--once cannot be used with syslog inputs');
+  if (flags.once && (syslog.length > 0 || flags.relp !== undefined))
+    throw new UsageError('--once cannot be used with syslog inputs');
   if (flags.multilineStart && !flags.multiline)
     throw new UsageError('--multiline-start needs --multiline pattern');
   const log = stderrLogger({ quiet: flags.quiet });
@@ -220,6 +229,20 @@ async function collect(flags: CollectFlags): Promise<void> {
   for (const s of syslog) {
     const input = new SyslogInput({
       ...s,
+      maxLineBytes,
+      format: flags.format,
+      service: flags.service,
+      onWarning,
+    });
+    await input.start();
+    sources.push(input.batches());
+    stops.push(() => input.stop());
+    closes.push(() => input.close());
+  }
+  if (flags.relp !== undefined) {
+    // A message is answered once stdout has taken its batch (the ack of a pipe).
+    const input = new RelpInput({
+      ...hostPort('relp', flags.relp),
       maxLineBytes,
       format: flags.format,
       service: flags.service,

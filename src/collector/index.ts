@@ -1,5 +1,5 @@
 /**
- * The collector's public surface: the file tailer (FileCollector), the stdin and syslog inputs,
+ * The collector's public surface: the file tailer (FileCollector), the stdin, syslog and RELP inputs,
  * and helpers. Other folders import only from here.
  */
 import type { RawEvent } from '../core/events.js';
@@ -11,6 +11,7 @@ export { BINARY_INVALID_RATIO, binaryReason, isGzip, SNIFF_BYTES } from './conte
 export { type CollectorStats, FileCollector } from './file-collector.js';
 export { FINGERPRINT_BYTES, fingerprintOf } from './fingerprint.js';
 export { mergeBatches } from './inputs/merge.js';
+export { RelpInput, type RelpInputOptions, type RelpStats } from './inputs/relp.js';
 export { type StdinInputOptions, stdinBatches } from './inputs/stdin.js';
 export { SyslogInput, type SyslogInputOptions, type SyslogStats } from './inputs/syslog.js';
 export { flushCarry, newScanState, scanLines } from './line-scanner.js';

@@ -90,10 +90,13 @@ export const FileSourceSchema = z.strictObject({
     .optional(),
 });
 
-/** Syslog over UDP or TCP (RFC 3164 / 5424; TCP framed by newlines or RFC 6587 octet counts). */
+/**
+ * Syslog over UDP or TCP (RFC 3164 / 5424; TCP framed by newlines or RFC 6587 octet counts), or
+ * RELP (rsyslog's omrelp: each message answered once the store has committed it).
+ */
 export const SyslogSourceSchema = z.strictObject({
   type: z.literal('syslog'),
-  protocol: z.enum(['udp', 'tcp']).default('udp'),
+  protocol: z.enum(['udp', 'tcp', 'relp']).default('udp'),
   /** Address to bind; loopback unless told otherwise. */
   host: z.string().min(1).default(DEFAULT_SYSLOG_HOST),
   port: z.number().int().min(0).max(65535).default(5514),

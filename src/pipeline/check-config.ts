@@ -102,6 +102,7 @@ function checkPorts(config: Config): void {
   };
   claim('server.port', 'tcp', config.server.host, config.server.port);
   config.sources.forEach((s, i) => {
-    if (s.type === 'syslog') claim(`sources[${i}].port`, s.protocol, s.host, s.port);
+    if (s.type === 'syslog')
+      claim(`sources[${i}].port`, s.protocol === 'udp' ? 'udp' : 'tcp', s.host, s.port);
   });
 }

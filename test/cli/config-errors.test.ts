@@ -85,4 +85,21 @@ describe('config errors at the CLI', () => {
       taken.close();
     }
   });
+
+  it('takes relp as a syslog protocol, whose port is a TCP port no other listener may claim', async () => {
+    const { file } = configFile(() => [
+      'sources:',
+      '  - { type: syslog, protocol: tcp, port: 25140 }',
+      '  - { type: syslog, protocol: relp, port: 25140 }',
+    ]);
+    const r = await runCli(['run', '--config', file], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "logpipe: config sources[1].port: port 25140/tcp on 127.0.0.1 is also sources[0].port's; give each its own\n",
+    );
+    const typo = configFile(() => ['sources:', '  - { type: syslog, protocol: rlep, port: 0 }']);
+    const t = await runCli(['run', '--config', typo.file], { timeoutMs: 30_000 });
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/^logpipe: config sources\[0\]\.protocol: .*"relp"/);
+  });
 });

@@ -13,6 +13,11 @@ export interface EventQueueOptions {
   flushMs: number;
   /** Events held at most before full() says so. */
   maxQueued: number;
+  /**
+   * Told each batch's fate once its ack is called: its events, and the error when it was not
+   * stored (a RELP input answers its sender only then).
+   */
+  onAck?: (events: readonly RawEvent[], err?: Error) => void;
 }
 
 /** Bounded event buffer with batched, acknowledged output; owned by one input. */
@@ -70,10 +75,11 @@ export class EventQueue {
       const events = this.events.splice(0, this.opts.maxBatchLines);
       this.inFlight++;
       let acked = false;
-      const ack = () => {
+      const ack = (err?: Error) => {
         if (acked) return;
         acked = true;
         this.inFlight--;
+        this.opts.onAck?.(events, err);
         this.signal();
       };
       if (wasFull && !this.full()) for (const cb of this.spaceListeners) cb();

@@ -53,22 +53,35 @@ function resolveSyslogOptions(opts: SyslogInputOptions): ResolvedSyslogOptions {
     protocol: opts.protocol,
     host: opts.host ?? DEFAULT_SYSLOG_HOST,
     port: opts.port,
-    maxLineBytes: whole('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 1),
-    maxBatchLines: whole('maxBatchLines', opts.maxBatchLines, DEFAULT_BATCH_LINES, 1),
-    maxBatchesInFlight: whole('maxBatchesInFlight', opts.maxBatchesInFlight, DEFAULT_BATCHES_IN_FLIGHT, 1),
-    flushMs: whole('flushMs', opts.flushMs, 200, 0),
+    maxLineBytes: wholeOption('maxLineBytes', opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 1),
+    maxBatchLines: wholeOption('maxBatchLines', opts.maxBatchLines, DEFAULT_BATCH_LINES, 1),
+    maxBatchesInFlight: wholeOption(
+      'maxBatchesInFlight',
+      opts.maxBatchesInFlight,
+      DEFAULT_BATCHES_IN_FLIGHT,
+      1,
+    ),
+    flushMs: wholeOption('flushMs', opts.flushMs, 200, 0),
     format: opts.format,
     service: opts.service,
     onWarning: opts.onWarning ?? (() => {}),
   };
 }
 
-function whole(key: string, v: number | undefined, def: number, min: number): number {
+/** An optional whole-number option: its default when absent, else at least `min` (ConfigError naming `key`). */
+export function wholeOption(key: string, v: number | undefined, def: number, min: number): number {
   if (v === undefined) return def;
   if (!Number.isSafeInteger(v) || v < min)
     throw new ConfigError(key, `expected a whole number >= ${min}, got ${v}`);
   return v;
 }
+
+/**
+ * At a stop, TCP connections are read on until their sender goes quiet this long, or closes its
+ * side, and for this long at most (docs/ingest.md: what plain TCP can promise).
+ */
+const DRAIN_QUIET_MS = 300;
+const DRAIN_MAX_MS = 2000;
 
 /** Counters of a syslog input. */
 export interface SyslogStats {
@@ -94,6 +107,10 @@ export class SyslogInput {
   private readonly sockets = new Map<Socket, () => void>();
   private counts = { messages: 0, bytes: 0, dropped: 0, truncated: 0 };
   private lastDropWarning = 0;
+  /** When a TCP connection last sent something (the drain at stop waits for quiet). */
+  private lastData = 0;
+  /** Set by stop(): resolves once every connection is drained and closed. */
+  private drained: Promise<void> | null = null;
 
   /** Validates the options (ConfigError naming the key). */
   constructor(opts: SyslogInputOptions) {
@@ -152,24 +169,44 @@ export class SyslogInput {
     return this.queue.batches();
   }
 
-  /** Stops listening; batches() finishes after what was received. */
+  /**
+   * Stops listening; batches() finishes after what was received. TCP has no acknowledgements:
+   * what a sender wrote before it learned of the stop is on its way or in the socket's buffer,
+   * and closing a socket with unread bytes resets it, losing them. So each connection is
+   * half-closed (rsyslog and syslog-ng notice a closed connection before their next write and
+   * send that message again on a new one) and read on until the sender closes its side, or
+   * sends nothing for DRAIN_QUIET_MS, or DRAIN_MAX_MS have passed; only then is it closed.
+   */
   stop(): void {
+    if (this.drained) return;
     this.udp?.close();
     this.udp = null;
     this.tcp?.close();
     this.tcp = null;
+    this.drained = this.drain().then(() => this.queue.end());
+  }
+
+  /** Stops (see stop()) and waits until every connection is drained and closed. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.drained;
+  }
+
+  private async drain(): Promise<void> {
+    const until = Date.now() + DRAIN_MAX_MS;
+    for (const s of this.sockets.keys()) {
+      s.end();
+      s.resume();
+    }
+    while (this.sockets.size > 0 && Date.now() < until && Date.now() - this.lastData < DRAIN_QUIET_MS) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     // What a connection sent before it was cut is kept, as when it closes by itself.
     for (const [s, finish] of this.sockets) {
       finish();
       s.destroy();
     }
     this.sockets.clear();
-    this.queue.end();
-  }
-
-  /** Stops and releases the socket. */
-  async close(): Promise<void> {
-    this.stop();
   }
 
   /** Counters now. */
@@ -198,8 +235,15 @@ export class SyslogInput {
   private onConnection(s: Socket): void {
     const st = newFrameState();
     const max = this.opts.maxLineBytes;
-    const sink = (buf: Buffer, start: number, end: number, truncated: boolean) =>
-      this.emit(buf, start, end, truncated, end - start + 1);
+    const sink = (buf: Buffer, start: number, end: number, truncated: boolean) => {
+      const size = end - start + 1;
+      // An octet-counted message may end in its sender's newline (rsyslog's RFC 5424 templates
+      // end in LF): it is no part of the message, as on UDP.
+      let e = end;
+      while (e > start && (buf[e - 1] === 10 || buf[e - 1] === 13 || buf[e - 1] === 0)) e--;
+      if (e > start) this.emit(buf, start, e, truncated, size);
+      else this.offset += size;
+    };
     const peer = `${s.remoteAddress}:${s.remotePort}`;
     let finished = false;
     const finish = () => {
@@ -214,8 +258,9 @@ export class SyslogInput {
     };
     this.sockets.set(s, finish);
     s.on('data', (chunk: Buffer) => {
+      this.lastData = Date.now();
       readFrames(st, chunk, max, sink);
-      if (this.queue.full()) s.pause();
+      if (this.queue.full() && this.drained === null) s.pause();
     });
     s.on('end', finish);
     s.on('error', () => {});

@@ -56,6 +56,33 @@ describe('syslog inputs', () => {
     expect(new Set(offsets).size).toBe(3);
   });
 
+  it('at a stop, half-closes each TCP connection and keeps reading until the sender closes it', async () => {
+    const input = new SyslogInput({ protocol: 'tcp', port: 0, flushMs: 10 });
+    await input.start();
+    // A sender that keeps writing after the receiver's FIN (it has not noticed it yet).
+    const c = connect({ port: input.port(), host: '127.0.0.1', allowHalfOpen: true });
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    c.write('<13>before the stop\n');
+    const events: string[] = [];
+    const reading = (async () => {
+      for await (const b of input.batches()) {
+        events.push(...b.events.map((e) => e.line));
+        b.ack();
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    // The sender learns of the stop by the connection's end (its FIN)...
+    const told = new Promise<void>((r) => c.once('end', () => r()));
+    c.on('error', () => {});
+    input.stop();
+    await told;
+    // ...and what it had written meanwhile is still read and kept, not reset away.
+    c.end('<13>written as the stop came\n');
+    await input.close();
+    await reading;
+    expect(events).toEqual(['<13>before the stop', '<13>written as the stop came']);
+  });
+
   it('rejects a bad port naming the key', () => {
     expect(() => new SyslogInput({ protocol: 'udp', port: 70000 })).toThrow(/port/);
   });
