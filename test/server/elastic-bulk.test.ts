@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/events.js';
 import type { StorageEngine } from '../../src/core/storage.js';
+import { parseIsoMicros } from '../../src/core/time.js';
 import { createApp } from '../../src/server/app.js';
 import { decodeBulk } from '../../src/server/elastic/bulk-decode.js';
 import { type DocError, docToEvent, timeOf } from '../../src/server/elastic/ecs-events.js';
@@ -577,6 +578,20 @@ describe('ECS documents to events', () => {
     expect(timeOf(T + 0.5)).toBe(T * 1000 + 500);
     expect(timeOf(String(T))).toBe(T * 1000);
     expect(timeOf('yesterday')).toBeNaN();
+    expect(timeOf('2026-12-01T10:00:00.Z')).toBeNaN();
+    expect(timeOf('2026-12-01T10:00:00Zjunk')).toBeNaN();
+    // The in-place reading of the common form agrees with the general one.
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }),
+        fc.constantFrom('Z', '+02:00', '-05:30', ''),
+        fc.constantFrom('', '.1', '.123', '.123456789'),
+        (date, zone, fraction) => {
+          const text = `${date.toISOString().slice(0, 19)}${fraction}${zone}`;
+          expect(timeOf(text)).toBe(parseIsoMicros(text));
+        },
+      ),
+    );
     expect(map({ timestamp: '2026-12-01T10:00:00Z' }).ts).toBe(T * 1000);
     const bad = map({ '@timestamp': 'soon', message: 'm' });
     expect(bad.ts).toBe(T * 1000);

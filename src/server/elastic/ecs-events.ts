@@ -6,7 +6,7 @@
  * whether sent nested or dotted), lists kept as JSON text, nulls dropped. A document that is not
  * a JSON object, or nests deeper than Elasticsearch's default mapping depth, fails its item alone.
  */
-import { inTimeRange } from '../../core/civil-time.js';
+import { civilMs, digits, inTimeRange, scan, scanFraction, UTC, zonedMicros } from '../../core/civil-time.js';
 import type { Fields, FieldValue, Level, LogEvent } from '../../core/events.js';
 import { normaliseLevel } from '../../core/levels.js';
 import { parseIsoMicros } from '../../core/time.js';
@@ -71,7 +71,7 @@ const PROPERTY: Record<string, [string, number]> = Object.assign(Object.create(n
 
 /** Maps one document line to an event, or says why its item fails. */
 export function docToEvent(doc: string, place: DocPlace): LogEvent | DocError {
-  if (doc.length === 0 || /^\s*$/.test(doc)) return parseError('the document is empty');
+  if (doc.trim() === '') return parseError('the document is empty');
   let o: unknown;
   try {
     o = JSON.parse(doc);
@@ -260,5 +260,47 @@ export function timeOf(v: unknown): number {
   const n = v.length;
   if (n > 0 && n <= 16 && /^-?\d+$/.test(v)) return Number(v) * 1000;
   if (n === 10) return parseIsoMicros(`${v}T00:00:00Z`);
-  return parseIsoMicros(v);
+  return rfc3339(v);
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`, the form every agent writes, read in place;
+ * anything else through parseIsoMicros, whose regular expression and Date.parse took 2 µs of
+ * the 12 a document cost (a CPU profile of 65,000 Filebeat-shaped documents; JSON.parse most of the rest).
+ */
+function rfc3339(s: string): number {
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  const t = s.charCodeAt(10);
+  if (
+    y < 0 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > 31 ||
+    h < 0 ||
+    h > 23 ||
+    mi < 0 ||
+    mi > 59 ||
+    sec < 0 ||
+    sec > 59 ||
+    (t !== 84 && t !== 116) ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return parseIsoMicros(s);
+  let us = 0;
+  let k = 19;
+  if (s.charCodeAt(k) === 46) {
+    us = scanFraction(s, k);
+    k = scan.end;
+  }
+  const at = zonedMicros(s, k, civilMs(y, mo, d, h, mi, sec), us, UTC);
+  return scan.end === s.length ? at : parseIsoMicros(s);
 }
