@@ -6,6 +6,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { UserError } from '../../core/errors.js';
 
 export const PRODUCT_HEADER = 'X-Elastic-Product';
 export const PRODUCT = 'Elasticsearch';
@@ -28,7 +29,8 @@ export function esJson(c: Context, body: unknown, status: ContentfulStatusCode =
 }
 
 /** A whole request refused: its status, Elasticsearch's error type, and a reason naming what is wrong. */
-export class BulkRefused extends Error {
+export class BulkRefused extends UserError {
+  override name = 'BulkRefused';
   constructor(
     readonly status: 400 | 413 | 415,
     readonly type: string,
