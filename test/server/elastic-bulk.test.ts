@@ -272,6 +272,91 @@ describe('Elasticsearch bulk API answers', () => {
     expect(rows.map((r) => r.message).sort()).toEqual(['first', 'last']);
   });
 
+  it("maps what each agent sends: Filebeat's, Logstash's, Fluent Bit's and Vector's bulk bodies", async () => {
+    const { app } = await setup();
+    const bodies: [string, string][] = [
+      [
+        'filebeat',
+        ndjson(
+          { create: { _index: 'filebeat-8.19.0' } },
+          {
+            '@timestamp': '2026-12-01T10:00:01.000Z',
+            message: 'GET /cart 200',
+            log: { offset: 120, file: { path: '/var/log/app.log' } },
+            input: { type: 'filestream' },
+            ecs: { version: '8.0.0' },
+            host: { name: 'fb-host' },
+            agent: { type: 'filebeat', version: '8.19.0' },
+          },
+        ),
+      ],
+      [
+        'logstash',
+        ndjson(
+          { index: { _id: null, _index: 'logstash', routing: null, _type: '_doc' } },
+          {
+            '@timestamp': '2026-12-01T10:00:02.000Z',
+            '@version': '1',
+            message: 'from logstash',
+            host: { hostname: 'ls-host' },
+            level: 'WARN',
+          },
+        ),
+      ],
+      [
+        'fluent-bit',
+        ndjson(
+          { create: { _index: 'fluent-bit', _type: '_doc' } },
+          {
+            '@timestamp': '2026-12-01T10:00:03.000Z',
+            log: 'E1201 10:00:03 container line\n',
+            stream: 'stderr',
+          },
+        ),
+      ],
+      [
+        'vector',
+        ndjson(
+          { index: { _index: 'vector-2026.12.01' } },
+          {
+            timestamp: '2026-12-01T10:00:04.123456789Z',
+            message: 'from vector',
+            host: 'vec-host',
+            source_type: 'file',
+            file: '/var/log/v.log',
+          },
+        ),
+      ],
+    ];
+    for (const [agent, body] of bodies) {
+      const answer = (await expectEsShape(await bulk(app, body))) as BulkAnswer;
+      expect(answer.errors, agent).toBe(false);
+    }
+    const rows = await events(app);
+    const by = (index: string) => rows.find((r) => r.fields._index === index);
+    expect(by('filebeat-8.19.0')).toMatchObject({
+      message: 'GET /cart 200',
+      host: 'fb-host',
+      ts: '2026-12-01T10:00:01.000000Z',
+    });
+    expect(by('filebeat-8.19.0')?.fields).toMatchObject({
+      'log.file.path': '/var/log/app.log',
+      'log.offset': 120,
+    });
+    expect(by('logstash')).toMatchObject({ message: 'from logstash', host: 'ls-host', level: 'warn' });
+    expect(by('fluent-bit')).toMatchObject({
+      message: 'E1201 10:00:03 container line',
+      ts: '2026-12-01T10:00:03.000000Z',
+    });
+    expect(by('fluent-bit')?.fields).toMatchObject({ stream: 'stderr' });
+    expect(by('vector-2026.12.01')).toMatchObject({
+      message: 'from vector',
+      host: 'vec-host',
+      ts: '2026-12-01T10:00:04.123456Z',
+    });
+    expect(by('vector-2026.12.01')?.fields).toMatchObject({ source_type: 'file', file: '/var/log/v.log' });
+  });
+
   it('recognises a request re-sent whole with ids: stored once, answered as Elasticsearch answers a document it holds', async () => {
     const { app } = await setup();
     const body = ndjson(
@@ -616,7 +701,7 @@ describe('ECS documents to events', () => {
       map({ level: 'warn', log: 'a container line\n', service: 'svc', host: 'plain-host' }),
     ).toMatchObject({
       level: 'warn',
-      message: 'a container line\n',
+      message: 'a container line',
       service: 'svc',
       host: 'plain-host',
     });

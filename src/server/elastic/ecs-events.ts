@@ -141,7 +141,8 @@ export function docToEvent(doc: string, place: DocPlace): LogEvent | DocError {
   fields._index = place.index;
   if (place.id !== null) fields._id = place.id;
   // Without a message the document itself is the message, so a search still finds it.
-  const message = picked.message ?? doc;
+  const message =
+    picked.message === null ? doc : picked.messageKey === 'log' ? lineOf(picked.message) : picked.message;
   return {
     ts,
     level,
@@ -155,6 +156,14 @@ export function docToEvent(doc: string, place: DocPlace): LogEvent | DocError {
     fields,
     raw: message,
   };
+}
+
+/** A container's output line without its line ending, as the json parser keeps it. */
+function lineOf(s: string): string {
+  let e = s.length;
+  if (s.charCodeAt(e - 1) === 10) e--;
+  if (s.charCodeAt(e - 1) === 13) e--;
+  return e === s.length ? s : s.slice(0, e);
 }
 
 function parseError(reason: string): DocError {
