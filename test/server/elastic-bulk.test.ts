@@ -13,7 +13,7 @@ import type { StorageEngine } from '../../src/core/storage.js';
 import { parseIsoMicros } from '../../src/core/time.js';
 import { createApp } from '../../src/server/app.js';
 import { decodeBulk } from '../../src/server/elastic/bulk-decode.js';
-import { type DocError, docToEvent, timeOf } from '../../src/server/elastic/ecs-events.js';
+import { type DocError, docToEvent, nestsDeeper, timeOf } from '../../src/server/elastic/ecs-events.js';
 import { credentialsOk } from '../../src/server/elastic/routes.js';
 import { type ServedApp, serveApp } from '../../src/server/serve.js';
 import { stopGate } from '../../src/server/stop-gate.js';
@@ -460,7 +460,7 @@ describe('Elasticsearch bulk API answers', () => {
         `{"index":${deepObject}}\n{}\n`,
         { 'content-type': 'application/x-ndjson' },
         400,
-        /_index|not an object|must be a string/,
+        /deeper nesting/,
       ],
       ['empty body', '', { 'content-type': 'application/x-ndjson' }, 400, /no requests added/],
       [
@@ -723,6 +723,17 @@ describe('ECS documents to events', () => {
       expect(r.type, doc).toBe('document_parsing_exception');
     }
     expect('ts' in docToEvent(`${'{"a":'.repeat(20)}1${'}'.repeat(20)}`, place)).toBe(true);
+    // A long one is measured before it is parsed: 4 MB of nesting is refused at once.
+    const huge = `{"a":${'['.repeat(2_000_000)}${']'.repeat(2_000_000)}}`;
+    const t0 = performance.now();
+    expect((docToEvent(huge, place) as DocError).reason).toMatch(/depth \[20\]/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const padded = `{"s":"${'[{'.repeat(40_000)}\\"[","n":${'['.repeat(20)}1${']'.repeat(20)},"pad":"${'x'.repeat(70_000)}"}`;
+    expect(nestsDeeper(padded, 20)).toBe(true);
+    expect(nestsDeeper(padded.replace(`${'['.repeat(20)}1${']'.repeat(20)}`, '1'), 20)).toBe(false);
+    expect('ts' in docToEvent(padded.replace(`${'['.repeat(20)}1${']'.repeat(20)}`, '[[1]]'), place)).toBe(
+      true,
+    );
   });
 
   it('decodes action lines: the URL index, CRLF, blank lines between pairs, one parse for a repeated action', () => {

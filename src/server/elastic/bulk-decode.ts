@@ -7,6 +7,7 @@
  * body cut short ends so). A document is not read here: one that is bad fails its own item only.
  */
 import { BulkRefused } from './answers.js';
+import { nestsDeeper } from './ecs-events.js';
 
 export type BulkOp = 'index' | 'create' | 'update' | 'delete';
 
@@ -135,6 +136,9 @@ function malformed(lineNo: number, what: string): BulkRefused {
 
 /** One action line: an object of one member, the op, whose value is an object of parameters. */
 function readAction(line: string, lineNo: number): Action {
+  // An action nests three levels at most; a long line is measured before JSON.parse takes it.
+  if (line.length > 4096 && nestsDeeper(line, 8))
+    throw malformed(lineNo, 'expected a JSON object of one action, found deeper nesting');
   let v: unknown;
   try {
     v = JSON.parse(line);
