@@ -270,6 +270,35 @@ describe('Elasticsearch bulk API answers', () => {
     expect(answer.items[4].index.error?.type).toBe('invalid_index_name_exception');
     const rows = await events(app);
     expect(rows.map((r) => r.message).sort()).toEqual(['first', 'last']);
+    // filter_path, as Filebeat and Logstash ask for it.
+    const filtered = await bulk(
+      app,
+      ndjson({ index: {} }, { message: 'kept' }, { delete: { _id: '1' } }),
+      { 'content-type': 'application/x-ndjson' },
+      '/app/_bulk?filter_path=errors,items.*.error,items.*.status',
+    );
+    expect(await filtered.json()).toEqual({
+      errors: true,
+      items: [
+        { index: { status: 201 } },
+        {
+          delete: {
+            status: 400,
+            error: {
+              type: 'illegal_argument_exception',
+              reason: 'logpipe keeps logs as they were sent: a delete action is not taken',
+            },
+          },
+        },
+      ],
+    });
+    const took = await bulk(
+      app,
+      ndjson({ index: {} }, { message: 'kept' }),
+      undefined,
+      '/app/_bulk?filter_path=took,**.result',
+    );
+    expect(Object.keys((await took.json()) as object).sort()).toEqual(['items', 'took']);
   });
 
   it("maps what each agent sends: Filebeat's, Logstash's, Fluent Bit's and Vector's bulk bodies", async () => {

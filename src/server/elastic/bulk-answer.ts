@@ -40,3 +40,49 @@ export function bulkAnswer(tookMs: number, items: readonly ItemAnswer[]): string
   }
   return `{"took":${tookMs},"errors":${errors},"items":[${parts.join(',')}]}`;
 }
+
+/**
+ * Elasticsearch's `filter_path` (Filebeat and Logstash send
+ * `filter_path=errors,items.*.error,items.*.status`): the paths of the answer to keep, `*` for
+ * any one key, `**` for any number; lists are passed through. Null when none is asked for;
+ * exclusions (`-path`) are not read (the whole answer is kept for them).
+ */
+export function filterPaths(param: string | undefined): string[][] | null {
+  if (param === undefined || param === '') return null;
+  const paths = param.split(',').map((p) => p.trim());
+  if (paths.some((p) => p.startsWith('-') || p === '')) return null;
+  return paths.map((p) => p.split('.'));
+}
+
+/** The answer with only what `paths` name, as text. */
+export function filteredBulkAnswer(tookMs: number, items: readonly ItemAnswer[], paths: string[][]): string {
+  const full = JSON.parse(bulkAnswer(tookMs, items)) as unknown;
+  return JSON.stringify(keep(full, paths) ?? {});
+}
+
+function keep(v: unknown, paths: string[][]): unknown {
+  if (paths.some((p) => p.length === 0 || (p.length === 1 && p[0] === '**'))) return v;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => keep(x, paths)).filter((x) => x !== undefined);
+    return out.length > 0 ? out : undefined;
+  }
+  if (v === null || typeof v !== 'object') return undefined;
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const [k, x] of Object.entries(v)) {
+    const next: string[][] = [];
+    for (const p of paths) {
+      if (p[0] === '**') {
+        next.push(p);
+        if (p[1] === '*' || p[1] === k) next.push(p.slice(2));
+      } else if (p[0] === '*' || p[0] === k) next.push(p.slice(1));
+    }
+    if (next.length === 0) continue;
+    const r = keep(x, next);
+    if (r !== undefined) {
+      out[k] = r;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}

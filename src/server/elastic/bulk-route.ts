@@ -17,7 +17,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { LogEvent } from '../../core/events.js';
 import { BulkRefused, esError, PRODUCT, PRODUCT_HEADER } from './answers.js';
-import { bulkAnswer, type ItemAnswer } from './bulk-answer.js';
+import { bulkAnswer, filteredBulkAnswer, filterPaths, type ItemAnswer } from './bulk-answer.js';
 import { type BulkItem, decodeBulk } from './bulk-decode.js';
 import { docToEvent } from './ecs-events.js';
 
@@ -109,7 +109,10 @@ export async function elasticBulk(c: Context, deps: ElasticRouteDeps): Promise<R
       }
     }
   }
-  return c.body(bulkAnswer(Math.round(performance.now() - started), answers), 200, {
+  const took = Math.round(performance.now() - started);
+  const paths = filterPaths(c.req.query('filter_path'));
+  const text = paths === null ? bulkAnswer(took, answers) : filteredBulkAnswer(took, answers, paths);
+  return c.body(text, 200, {
     'Content-Type': 'application/json',
     [PRODUCT_HEADER]: PRODUCT,
   });
