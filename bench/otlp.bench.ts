@@ -1,6 +1,7 @@
 /**
  * Other agents' protocols: records/s posted to `POST /v1/logs` (OTLP protobuf, protobuf+gzip,
- * JSON) and `POST /loki/api/v1/push` (snappy protobuf, JSON; each line parsed) of a store's HTTP
+ * JSON), `POST /loki/api/v1/push` (snappy protobuf, JSON; each line parsed) and `POST /_bulk`
+ * (Elasticsearch bulk NDJSON of ECS documents, plain and gzip, as Filebeat sends) of a store's HTTP
  * API, beside the same events as logpipe's own NDJSON events on `/api/ingest`, in one run,
  * each into a fresh on-disk store. Every request is answered once the store committed it, two
  * requests in flight, as an OpenTelemetry Collector's exporter sends them. Bodies are encoded
@@ -25,6 +26,8 @@ const N = Number(process.env.BENCH_OTLP_RECORDS ?? 200_000);
 /** Records per request: the Collector's batch processor sends 8,192 by default. */
 const PER_REQUEST = Number(process.env.BENCH_OTLP_BATCH ?? 8_192);
 const IN_FLIGHT = 2;
+/** Which protocols to run beside /api/ingest (comma-separated kinds; all by default). */
+const KINDS = process.env.BENCH_OTLP_KINDS?.split(',');
 
 const SERVICES = ['checkout', 'cart', 'auth', 'search', 'payments', 'web'];
 const ROUTES = ['/api/cart', '/api/login', '/api/search?q=shoes', '/api/pay', '/', '/api/items/{id}'];
@@ -128,6 +131,30 @@ function lokiRequest(recs: Rec[]): { json: unknown; protobuf: Record<string, unk
   };
 }
 
+/** One bulk request as Filebeat sends it: a `create` into its data stream and an ECS document each. */
+function elasticRequest(recs: Rec[]): string {
+  const action = JSON.stringify({ create: { _index: 'logs-bench-default' } });
+  const lines: string[] = [];
+  for (const r of recs) {
+    const doc: Record<string, unknown> = {
+      '@timestamp': new Date(Number(r.tNs / 1_000_000n)).toISOString(),
+      log: { level: r.text.toLowerCase() },
+      message: r.body,
+      service: { name: r.service },
+      host: { name: r.host },
+    };
+    for (const [key, v] of r.attrs) {
+      // Nested, as agents send ECS objects.
+      const path = key.split('.');
+      let o = doc;
+      for (let i = 0; i < path.length - 1; i++) o = (o[path[i]] ??= {}) as Record<string, unknown>;
+      o[path[path.length - 1]] = v;
+    }
+    lines.push(action, JSON.stringify(doc));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function logEvent(r: Rec, offset: number, generation: string): LogEvent {
   return {
     ts: Number(r.tNs / 1000n),
@@ -164,6 +191,13 @@ function bodies(kind: string, recs: Rec[]): { path: string; list: Body[] } {
       list.push({ bytes: Buffer.from(text), headers: { 'content-type': 'application/x-ndjson' } });
       continue;
     }
+    if (kind.startsWith('elastic')) {
+      const text = elasticRequest(chunk);
+      const headers = { 'content-type': 'application/x-ndjson' };
+      if (kind === 'elastic') list.push({ bytes: Buffer.from(text), headers });
+      else list.push({ bytes: gzipSync(text), headers: { ...headers, 'content-encoding': 'gzip' } });
+      continue;
+    }
     if (kind.startsWith('loki')) {
       const push = lokiRequest(chunk);
       if (kind === 'loki-json') {
@@ -195,7 +229,14 @@ function bodies(kind: string, recs: Rec[]): { path: string; list: Body[] } {
       });
     }
   }
-  const path = kind === 'ingest' ? '/api/ingest' : kind.startsWith('loki') ? '/loki/api/v1/push' : '/v1/logs';
+  const path =
+    kind === 'ingest'
+      ? '/api/ingest'
+      : kind.startsWith('loki')
+        ? '/loki/api/v1/push'
+        : kind.startsWith('elastic')
+          ? '/_bulk'
+          : '/v1/logs';
   return { path, list };
 }
 
@@ -224,7 +265,10 @@ async function run(kind: string, recs: Rec[]): Promise<{ perS: number; cpuS: num
         });
         if (res.status !== 200 && res.status !== 204)
           throw new Error(`${kind}: ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
+        const answer = await res.arrayBuffer();
+        // A bulk answer is 200 whatever its items say.
+        if (kind.startsWith('elastic') && Buffer.from(answer).subarray(0, 40).includes('"errors":true'))
+          throw new Error(`${kind}: items failed: ${Buffer.from(answer).subarray(0, 600)}`);
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
@@ -256,10 +300,22 @@ export default async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const ingest = await run('ingest', recs);
   rows.push({ name: 'ingest /api/ingest NDJSON events', value: ingest.perS, unit: 'events/s', note });
-  for (const kind of ['protobuf', 'protobuf-gzip', 'json', 'loki-protobuf', 'loki-json']) {
+  for (const kind of [
+    'protobuf',
+    'protobuf-gzip',
+    'json',
+    'loki-protobuf',
+    'loki-json',
+    'elastic',
+    'elastic-gzip',
+  ].filter((k) => KINDS === undefined || KINDS.includes(k))) {
     const r = await run(kind, recs);
     rows.push({
-      name: kind.startsWith('loki') ? `ingest Loki ${kind.slice(5)}` : `ingest OTLP ${kind}`,
+      name: kind.startsWith('loki')
+        ? `ingest Loki ${kind.slice(5)}`
+        : kind.startsWith('elastic')
+          ? `ingest Elasticsearch bulk${kind === 'elastic' ? '' : ' gzip'}`
+          : `ingest OTLP ${kind}`,
       value: r.perS,
       unit: 'records/s',
       goal: kind === 'protobuf' ? '>= 150,000' : undefined,

@@ -18,6 +18,7 @@ import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
+import { addElasticRoutes } from './elastic/routes.js';
 import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
 import {
@@ -325,6 +326,29 @@ export function createApp(opts: AppOptions): Hono {
       failed: (err) => countError(own, err),
     }),
   );
+
+  // Elasticsearch's bulk API and the probes agents call at start (docs/ingest.md), on the root.
+  addElasticRoutes(app, {
+    maxBodyBytes: maxBody,
+    token: opts.token,
+    gate: opts.gate,
+    append: async (events) => {
+      own.queue_depth++;
+      try {
+        const r = await opts.store.append(events);
+        own.events_out += r.stored;
+        return r;
+      } finally {
+        appended.notify();
+        own.queue_depth--;
+      }
+    },
+    counted: (bytes, events) => {
+      own.bytes_in += bytes;
+      own.events_in += events;
+    },
+    failed: (err) => countError(own, err),
+  });
 
   app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
   app.notFound((c) =>
