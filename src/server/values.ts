@@ -40,11 +40,13 @@ export function regexLiteral(text: string): string {
 export async function fieldValues(store: StorageEngine, req: ValuesRequest): Promise<ValuesResponse> {
   if (!isFieldName(req.field))
     throw new UserError(`field must be a field name (letters, digits, _ . @ -), got "${req.field}"`);
+  const field = resolveField(req.field);
+  if (field.column === 'timestamp')
+    throw new UserError(`field ${req.field} is a time: each event has its own; ask /api/histogram instead`);
   const prefix = req.prefix ?? '';
   if (prefix.length > MAX_PREFIX_CHARS)
     throw new UserError(`prefix must be at most ${MAX_PREFIX_CHARS} characters, got ${prefix.length}`);
   const ast = parseQuery(req.q ?? '*');
-  const field = resolveField(req.field);
   const starts: Expr = {
     type: 'regex',
     field,

@@ -97,6 +97,7 @@ describe('GET /api/values', () => {
       ['/api/values?field=user&limit=1001', 'limit'],
       [`/api/values?field=user&prefix=${'x'.repeat(1001)}`, 'prefix'],
       ['/api/values?field=user&since=soon', 'since'],
+      ['/api/values?field=ts&prefix=2026', 'field ts'],
     ]) {
       const { status, body } = await api.get(path);
       expect(status, path).toBe(400);
