@@ -21,14 +21,15 @@ export function queryRoute(opts: QueryRouteOptions): (c: Context) => Promise<Res
     const started = performance.now();
     const took = () => Math.round((performance.now() - started) * 1000) / 1000;
     try {
-      const sql = c.req.query('sql');
-      if (sql !== undefined) {
-        const r = await runSql(opts.store, sql, opts.queryTimeoutMs);
-        return c.json({ ...r, took_ms: took() });
-      }
       const format = c.req.query('format') ?? 'json';
       if (format !== 'json' && !isDownloadFormat(format))
         throw new UserError(`format must be json, csv or ndjson, got "${format}"`);
+      const sql = c.req.query('sql');
+      if (sql !== undefined) {
+        if (format !== 'json') throw new UserError(`format=${format} downloads the result of q, not of sql`);
+        const r = await runSql(opts.store, sql, opts.queryTimeoutMs);
+        return c.json({ ...r, took_ms: took() });
+      }
       const limit = c.req.query('limit');
       const offset = c.req.query('offset');
       const identity = c.req.query('identity');

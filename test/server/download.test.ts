@@ -154,6 +154,7 @@ describe('downloads from GET /api/query', () => {
       ['/api/query?q=*&format=csv&limit=0', 'limit'],
       ['/api/query?q=*&format=ndjson&since=whenever', 'since'],
       ['/api/query?q=*&identity=yes', 'identity'],
+      ['/api/query?sql=SELECT%201&format=csv', 'format=csv'],
     ]) {
       const { status, body } = await api.get(path);
       expect(status, path).toBe(400);
