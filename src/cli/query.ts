@@ -291,6 +291,8 @@ async function executeRemote(
   if (req.offset) params.set('offset', String(req.offset));
   if (req.total) params.set('total', '1');
   if (req.explain) params.set('explain', '1');
+  // Rows as a local query prints them: without the identity the API adds for its clients.
+  params.set('identity', '0');
   let res: Response;
   try {
     res = await fetch(`${server.url}/api/query?${params}`, {

@@ -60,7 +60,9 @@ Examples:
         const ac = new AbortController();
         process.once('SIGINT', () => ac.abort());
         process.once('SIGTERM', () => ac.abort());
-        const res = await fetch(`${server.url}/api/tail?${new URLSearchParams({ q: text })}`, {
+        // Rows without the identity the API adds for its clients (as `logpipe query` prints them).
+        const params = new URLSearchParams({ q: text, identity: '0' });
+        const res = await fetch(`${server.url}/api/tail?${params}`, {
           headers: server.token ? { authorization: `Bearer ${server.token}` } : {},
           signal: ac.signal,
         }).catch((err) => {

@@ -15,6 +15,11 @@ export interface SqlQuery {
 export interface ScanStats {
   partitions_scanned: number;
   partitions_skipped: number;
+  /** Rows in the partitions read, from the catalog's counts (engines that keep them). */
+  partition_rows?: number;
+  /** Unsealed segment files read (every query reads them all), and the rows they hold. */
+  segments_scanned?: number;
+  segment_rows?: number;
 }
 
 /** Rows as plain objects with JSON-safe values (timestamps as ISO strings, big integers as numbers). */

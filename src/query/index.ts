@@ -18,6 +18,7 @@ export type {
   Stage,
 } from './ast.js';
 export { evaluateQuery, eventMatcher } from './evaluate.js';
+export { resolveField } from './fields.js';
 export {
   escapeControls,
   formatRows,
@@ -25,8 +26,20 @@ export {
   type OutputFormat,
 } from './format.js';
 export {
+  AGGREGATES,
+  CORE_FIELDS,
+  type CoreField,
+  OPERATORS,
+  PIPES,
+  type PipeName,
+  type SyntaxEntry,
+} from './language.js';
+export { isFieldName } from './lexer.js';
+export { type EventIdentity, planContext } from './plan/context.js';
+export {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,
+  EVENT_IDENTITY_COLUMNS,
   EVENT_RESULT_COLUMNS,
   type PlanOptions,
   planQuery,

@@ -20,6 +20,7 @@ import type {
   Stage,
 } from './ast.js';
 import { isNumericColumn, resolveField } from './fields.js';
+import { PIPE_NAMES_TEXT, type PipeName } from './language.js';
 import { isFieldName, type Token, tokenize } from './lexer.js';
 import { fieldDurationUnit, nsIn, parseDurationNs, parseLiteral } from './literals.js';
 import { regexProblem } from './regex-check.js';
@@ -310,7 +311,19 @@ function aggKind(a: Aggregate, scope: Scope): Kind {
   return k === 'any' && a.field?.kind === 'field' ? 'number' : k;
 }
 
-const PIPE_COMMANDS = 'count, stats, timechart, top, sort, limit or fields';
+/** The commands' names come from the language's table (language.ts), which help is built from. */
+const PIPE_COMMANDS = PIPE_NAMES_TEXT;
+
+/** A parser for each pipe command the language lists (language.ts): the type keeps them paired. */
+const STAGE_PARSERS: Record<PipeName, (p: Cursor, cmd: Token, scope: Scope) => Stage> = {
+  count: parseCount,
+  stats: parseStats,
+  timechart: parseTimechart,
+  top: parseTop,
+  sort: parseSort,
+  limit: (p, cmd) => ({ type: 'limit', n: wholeNumber(p, 'limit'), pos: cmd.pos }),
+  fields: parseFields,
+};
 
 function parseStages(p: Cursor): Stage[] {
   const stages: Stage[] = [];
@@ -320,32 +333,10 @@ function parseStages(p: Cursor): Stage[] {
     const cmd = p.peek();
     if (cmd.kind !== 'word') throw p.error(`expected a command after "|": ${PIPE_COMMANDS}`, cmd.pos);
     p.next();
-    let stage: Stage;
-    switch (cmd.text) {
-      case 'count':
-        stage = parseCount(p, cmd, scope);
-        break;
-      case 'stats':
-        stage = parseStats(p, cmd, scope);
-        break;
-      case 'timechart':
-        stage = parseTimechart(p, cmd, scope);
-        break;
-      case 'top':
-        stage = parseTop(p, cmd, scope);
-        break;
-      case 'sort':
-        stage = parseSort(p, cmd, scope);
-        break;
-      case 'limit':
-        stage = { type: 'limit', n: wholeNumber(p, 'limit'), pos: cmd.pos };
-        break;
-      case 'fields':
-        stage = parseFields(p, cmd, scope);
-        break;
-      default:
-        throw p.error(`unknown command "${cmd.text}": expected ${PIPE_COMMANDS}`, cmd.pos);
-    }
+    const parseStage = Object.hasOwn(STAGE_PARSERS, cmd.text) ? STAGE_PARSERS[cmd.text as PipeName] : null;
+    if (parseStage === null)
+      throw p.error(`unknown command "${cmd.text}": expected ${PIPE_COMMANDS}`, cmd.pos);
+    const stage = parseStage(p, cmd, scope);
     const end = p.peek();
     if (end.kind !== 'pipe' && end.kind !== 'eof') {
       throw p.error(`unexpected ${describe(end)} after ${cmd.text}: expected "|" or the end`, end.pos);

@@ -13,7 +13,12 @@
 import type { Dialect } from '../core/dialect.js';
 import type { QueryAst } from './ast.js';
 import { assertPlanSize } from './plan/limits.js';
-import type { PlanOptions, QueryPlan } from './plan/plan-types.js';
+import {
+  EVENT_IDENTITY_COLUMNS,
+  EVENT_RESULT_COLUMNS,
+  type PlanOptions,
+  type QueryPlan,
+} from './plan/plan-types.js';
 import { finishSql, type Relation } from './plan/relation.js';
 import { exprSql, timeBounds } from './plan/search.js';
 import { type Frag, frag } from './plan/sql-frag.js';
@@ -23,6 +28,7 @@ export { MAX_PLAN_PARAM_CHARS, MAX_PLAN_SQL_CHARS } from './plan/limits.js';
 export {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,
+  EVENT_IDENTITY_COLUMNS,
   EVENT_RESULT_COLUMNS,
   type PlanOptions,
   type QueryPlan,
@@ -51,7 +57,8 @@ function planWith(d: Dialect, ast: QueryAst, opts: PlanOptions): QueryPlan {
   };
   const percentiles = opts.percentiles ?? 'auto';
   for (const stage of ast.stages) rel = applyStage(d, rel, stage, percentiles);
-  const final = finishSql(d, rel, opts.limit, opts.offset ?? 0);
+  const columns = opts.identity ? EVENT_IDENTITY_COLUMNS : EVENT_RESULT_COLUMNS;
+  const final = finishSql(d, rel, opts.limit, opts.offset ?? 0, columns);
   assertPlanSize(ast, final);
   const kind = rel.kind === 'events' && rel.projection === null ? 'events' : 'table';
   return { sql: final.sql, params: final.params, kind, range: timeBounds(ast.filter, opts) };

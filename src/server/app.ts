@@ -2,38 +2,35 @@
  * The storage process's HTTP API: health, query and ingest. Built as a hono app over a
  * StorageEngine, so tests call `app.request()` without a socket.
  */
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { streamSSE } from 'hono/streaming';
 import { AFTER_HEADER, type After, decodeAfter } from '../core/batch-order.js';
-import { QueryError, UserError } from '../core/errors.js';
+import { UserError } from '../core/errors.js';
 import type { LogEvent } from '../core/events.js';
 import { LINK_SECRET_HEADER } from '../core/link-secret.js';
 import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
-import { parseTimeArgument } from '../core/time.js';
-import { rangeText, wholeNumber } from '../core/whole-numbers.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/index.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
+import { contextRoute } from './context.js';
 import { addElasticRoutes } from './elastic/routes.js';
 import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
+import { histogramRoute } from './histogram.js';
+import { errorResponse, positiveInt, timeRange } from './http-params.js';
 import { decodeIngestBody, parserFor } from './ingest.js';
-import {
-  INTERNAL_MEDIA_PREFIX,
-  type LinkAuth,
-  LinkAuthError,
-  mediaType,
-  requireComponent,
-} from './link-auth.js';
+import { languageReference } from './language.js';
+import { INTERNAL_MEDIA_PREFIX, type LinkAuth, mediaType, requireComponent } from './link-auth.js';
 import { lokiPush } from './loki/push-route.js';
 import { addOpsRoutes, addTimeReceived, type ComponentCounters, countError, newCounters } from './ops.js';
 import { otlpLogs } from './otlp/logs-route.js';
-import { runQuery, runSql } from './query-service.js';
+import { queryRoute } from './query-route.js';
 import { STOPPING_MESSAGE, type StopGate } from './stop-gate.js';
 import { assertTailable, followQuery } from './tail.js';
+import { valuesRoute } from './values.js';
 
 export interface AppOptions {
   store: StorageEngine;
@@ -104,27 +101,12 @@ export function createApp(opts: AppOptions): Hono {
     }
   });
 
-  app.get('/api/query', async (c) => {
-    try {
-      const sql = c.req.query('sql');
-      if (sql !== undefined) return c.json(await runSql(opts.store, sql, opts.queryTimeoutMs));
-      const range = timeRange(c);
-      const limit = c.req.query('limit');
-      const offset = c.req.query('offset');
-      const result = await runQuery(opts.store, {
-        q: c.req.query('q') ?? '*',
-        ...range,
-        limit: limit ? positiveInt(limit, 'limit') : undefined,
-        offset: offset ? wholeInt(offset, 'offset') : undefined,
-        total: c.req.query('total') === '1',
-        timeoutMs: opts.queryTimeoutMs,
-        explain: c.req.query('explain') === '1',
-      });
-      return c.json(result);
-    } catch (err) {
-      return errorResponse(c, err);
-    }
-  });
+  app.get('/api/query', queryRoute(opts));
+  // What the web UI asks besides queries (docs/api.md).
+  app.get('/api/histogram', histogramRoute(opts));
+  app.get('/api/context', contextRoute(opts));
+  app.get('/api/values', valuesRoute(opts));
+  app.get('/api/language', (c) => c.json(languageReference()));
 
   app.get('/api/fields', async (c) => {
     try {
@@ -161,6 +143,7 @@ export function createApp(opts: AppOptions): Hono {
       try {
         await followQuery(opts.store, {
           q,
+          identity: c.req.query('identity') !== '0',
           signal: ac.signal,
           onRows: async (rows, columns) => {
             await stream.writeSSE({ event: 'rows', data: JSON.stringify({ columns, rows }) });
@@ -355,49 +338,4 @@ export function createApp(opts: AppOptions): Hono {
     c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
   return app;
-}
-
-/** `since`, `from` and `to` query parameters as epoch µs. */
-function timeRange(c: Context): { fromUs?: number; toUs?: number } {
-  const now = Date.now();
-  const since = c.req.query('since');
-  const from = c.req.query('from');
-  const to = c.req.query('to');
-  return {
-    fromUs: from
-      ? parseTimeArgument('from', from, now)
-      : since
-        ? parseTimeArgument('since', since, now)
-        : undefined,
-    toUs: to ? parseTimeArgument('to', to, now) : undefined,
-  };
-}
-
-/**
- * Errors as JSON: query errors carry their position; internal protocols without the link secret
- * are 401 or 403; other user errors are 400, store failures 500.
- */
-function errorResponse(c: Context, err: unknown): Response {
-  if (err instanceof LinkAuthError)
-    return c.json({ error: { type: 'auth', message: err.message } }, err.status);
-  if (err instanceof QueryError) {
-    return c.json(
-      { error: { type: 'query', message: err.detail, position: err.position, query: err.query } },
-      400,
-    );
-  }
-  if (err instanceof UserError) return c.json({ error: { type: 'request', message: err.message } }, 400);
-  return c.json({ error: { type: 'storage', message: (err as Error).message } }, 500);
-}
-
-function positiveInt(text: string, name: string): number {
-  const n = wholeNumber(text, 1);
-  if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(1)}, got "${text}"`);
-  return n;
-}
-
-function wholeInt(text: string, name: string): number {
-  const n = wholeNumber(text, 0);
-  if (n === null) throw new UserError(`${name} must be a whole number from ${rangeText(0)}, got "${text}"`);
-  return n;
 }

@@ -1,6 +1,7 @@
 /**
  * Field facets (what Kibana's sidebar shows): which fields the matching events carry, their type,
- * how many events carry each, and their most common values. They are computed over a sample, the
+ * how many events carry each (and what share: `coverage`), their most common values, and for
+ * numbers their least, greatest, median and 99th percentile. They are computed over a sample, the
  * newest `sample` matching events (10,000 by default): one read of a page of rows, however large
  * the store, where counting every field's values over every match would read every column of
  * every match. With `count`, the matches are also counted (within TOTAL_COUNT_MS), so a reader
@@ -16,11 +17,19 @@ export interface FieldFacet {
   type: 'string' | 'number' | 'boolean' | 'time' | 'mixed';
   /** Events in the sample that carry the field. */
   count: number;
+  /** `count` ÷ the events sampled: the share of events that carry the field, 0 to 1. */
+  coverage: number;
   /** The most common values, most common first (none for `ts`: every value is its own). */
   top: { value: string | number | boolean; count: number }[];
   /** For numbers and times: the least and greatest value in the sample. */
   min?: number | string;
   max?: number | string;
+  /**
+   * For numbers: the median and the 99th percentile of the sample's values, by linear
+   * interpolation as the query language's `p50`/`p99` (position (n - 1) * q among the sorted values).
+   */
+  p50?: number;
+  p99?: number;
 }
 
 export interface FieldsResponse {
@@ -46,6 +55,8 @@ interface Stats {
   values: Map<string | number | boolean, number>;
   min?: number | string;
   max?: number | string;
+  /** The numbers seen, for percentiles. */
+  numbers: number[];
 }
 
 /** Facets over the newest `sample` events matching `q` in the range. */
@@ -64,13 +75,14 @@ export async function fieldFacets(
     if (v === null || v === undefined || SKIP.has(name)) return;
     if (typeof v === 'object') return;
     let s = stats.get(name);
-    if (!s) stats.set(name, (s = { types: new Set(), count: 0, values: new Map() }));
+    if (!s) stats.set(name, (s = { types: new Set(), count: 0, values: new Map(), numbers: [] }));
     s.types.add(type ?? typeof v);
     s.count++;
     if (typeof v === 'number' || type === 'time') {
       const x = v as number | string;
       if (s.min === undefined || x < s.min) s.min = x;
       if (s.max === undefined || x > s.max) s.max = x;
+      if (typeof v === 'number') s.numbers.push(v);
     }
     if (type === 'time') return;
     const key = typeof v === 'string' && v.length > MAX_VALUE_CHARS ? `${v.slice(0, MAX_VALUE_CHARS)}…` : v;
@@ -93,17 +105,34 @@ export async function fieldFacets(
     name,
     type: s.types.size === 1 ? ([...s.types][0] as FieldFacet['type']) : 'mixed',
     count: s.count,
+    coverage: r.rows.length > 0 ? s.count / r.rows.length : 0,
     top: [...s.values]
       .sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])))
       .slice(0, topN)
       .map(([value, count]) => ({ value, count })),
     ...(s.min !== undefined && s.types.size === 1 ? { min: s.min, max: s.max } : {}),
+    ...(s.types.size === 1 && s.types.has('number') ? percentiles(s.numbers) : {}),
   }));
   fields.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
   if (!req.count) return { sampled: r.rows.length, fields };
   const matched =
     r.rows.length < sample ? r.rows.length : await countMatches(store, search, req.fromUs, req.toUs);
   return { sampled: r.rows.length, matched, fields };
+}
+
+/** p50 and p99 of the values (sorted here; the array is the field's own). */
+function percentiles(values: number[]): { p50: number; p99: number } {
+  values.sort((a, b) => a - b);
+  return { p50: quantile(values, 0.5), p99: quantile(values, 0.99) };
+}
+
+/** Quantile `q` of sorted values as DuckDB's quantile_cont: lo * (1 - f) + hi * f at (n - 1) * q. */
+export function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const f = pos - lo;
+  return sorted[lo] * (1 - f) + sorted[hi] * f;
 }
 
 /** Every event the search matches, or null when counting takes longer than TOTAL_COUNT_MS. */

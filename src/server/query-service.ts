@@ -3,7 +3,7 @@
  * (when no storage process is running) both come through here, so they answer alike.
  */
 import { isStorageError, QueryError } from '../core/errors.js';
-import type { QueryRows, StorageEngine } from '../core/storage.js';
+import type { QueryRows, ScanStats, StorageEngine } from '../core/storage.js';
 import {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,
@@ -30,6 +30,8 @@ export interface QueryRequest {
   timeoutMs?: number;
   /** Also return the SQL and its parameters. */
   explain?: boolean;
+  /** Events rows also carry `generation` and `offset` (PlanOptions.identity). */
+  identity?: boolean;
 }
 
 export interface QueryResponse extends QueryRows {
@@ -48,6 +50,20 @@ export interface QueryResponse extends QueryRows {
    * counting them took longer than TOTAL_COUNT_MS.
    */
   total?: number | null;
+  /**
+   * What the engine read after skipping partitions by time, from the catalog's counts: rows and
+   * files (partitions and unsealed segments) read, partitions skipped. Rows still in the engine's
+   * in-memory table are not counted. Absent for engines that do not report it.
+   */
+  scanned?: Scanned;
+  /** The whole request as the server saw it, ms (set by the HTTP API). */
+  took_ms?: number;
+}
+
+export interface Scanned {
+  rows: number;
+  files: number;
+  files_skipped: number;
 }
 
 /**
@@ -160,7 +176,13 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
     const t0 = newestWindowStart(store, req);
     if (t0 !== null) {
       const wanted = req.limit ?? DEFAULT_EVENT_LIMIT;
-      const plan = planQuery(ast, store.dialect, { fromUs: t0, toUs: req.toUs, limit: wanted, offset });
+      const plan = planQuery(ast, store.dialect, {
+        fromUs: t0,
+        toUs: req.toUs,
+        limit: wanted,
+        offset,
+        identity: req.identity,
+      });
       let planMs = performance.now() - planned;
       const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
       const newest = await store.query(plan, { ...opts, range: plan.range });
@@ -171,6 +193,7 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
         fromUs: req.fromUs,
         toUs: t0,
         limit: wanted - newest.rows.length,
+        identity: req.identity,
       });
       planMs += performance.now() - olderPlanned;
       // `to` is exclusive: the partition that starts at t0 holds nothing for this part.
@@ -197,6 +220,7 @@ async function answerWhole(
     toUs: req.toUs,
     limit: req.limit,
     offset: req.offset,
+    identity: req.identity,
   });
   const planMs = priorMs + performance.now() - started;
   const result = await store.query(plan, { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs, range: plan.range });
@@ -245,7 +269,18 @@ function respondBoth(
     rows: [...newest.rows, ...older.rows],
     elapsed_ms: newest.elapsed_ms + older.elapsed_ms,
     ...(newest.scan
-      ? { scan: { partitions_scanned: scanned, partitions_skipped: Math.max(0, all - scanned) } }
+      ? {
+          scan: { partitions_scanned: scanned, partitions_skipped: Math.max(0, all - scanned) },
+          scanned: {
+            // Both parts read the unsealed segments: they are counted once.
+            rows:
+              (newest.scan.partition_rows ?? 0) +
+              (older.scan?.partition_rows ?? 0) +
+              (newest.scan.segment_rows ?? 0),
+            files: scanned + (newest.scan.segments_scanned ?? 0),
+            files_skipped: Math.max(0, all - scanned),
+          },
+        }
       : {}),
     ...(req.explain
       ? {
@@ -260,8 +295,25 @@ function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest, planMs: 
   return {
     kind: plan.kind,
     ...result,
+    ...scanOf(result),
     ...(req.explain ? { sql: plan.sql, params: plan.params } : {}),
     ...planTime(req, planMs),
+  };
+}
+
+/** `scan` as it always read (partitions), and `scanned` (rows and every file read). */
+function scanOf(result: QueryRows): { scan?: ScanStats; scanned?: Scanned } {
+  if (!result.scan) return {};
+  const { partitions_scanned, partitions_skipped } = result.scan;
+  return { scan: { partitions_scanned, partitions_skipped }, scanned: scannedOf(result.scan) };
+}
+
+/** The `scanned` summary of one statement's scan. */
+export function scannedOf(scan: ScanStats): Scanned {
+  return {
+    rows: (scan.partition_rows ?? 0) + (scan.segment_rows ?? 0),
+    files: scan.partitions_scanned + (scan.segments_scanned ?? 0),
+    files_skipped: scan.partitions_skipped,
   };
 }
 
@@ -274,7 +326,7 @@ function respond(plan: QueryPlan, result: QueryRows, req: QueryRequest, planMs: 
 export async function runSql(store: StorageEngine, sql: string, timeoutMs?: number): Promise<QueryResponse> {
   try {
     const result = await store.query({ sql, params: [] }, { maxRows: MAX_ROWS, timeoutMs, rawSql: true });
-    return { kind: 'table', ...result };
+    return { kind: 'table', ...result, ...scanOf(result) };
   } catch (err) {
     if (isStorageError(err, 'query')) throw new QueryError(err.message, sql, 0);
     throw err;

@@ -19,6 +19,8 @@ export interface TailOptions {
   /** Rows shown per poll at most; more are counted in `onSkipped`. Default 5,000. */
   maxRowsPerPoll?: number;
   onSkipped?: (n: number) => void;
+  /** Rows also carry `generation` and `offset` (PlanOptions.identity). */
+  identity?: boolean;
 }
 
 /** Checks that a query can be followed, before any stream is opened. */
@@ -37,7 +39,7 @@ export function assertTailable(q: string): void {
 export async function followQuery(store: StorageEngine, opts: TailOptions): Promise<void> {
   assertTailable(opts.q);
   const max = opts.maxRowsPerPoll ?? 5000;
-  const plan = planQuery(parseQuery(opts.q), store.dialect, { limit: max + 1 });
+  const plan = planQuery(parseQuery(opts.q), store.dialect, { limit: max + 1, identity: opts.identity });
   let last = store.watermark();
   while (!opts.signal.aborted) {
     await sleep(opts.pollMs ?? 100, opts.signal);

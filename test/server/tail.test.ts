@@ -84,9 +84,10 @@ describe('live tail', () => {
     await store.append([ev(10, 'error'), ev(11, 'info')]);
     while (!text.includes('event: rows')) text += decoder.decode((await reader.read()).value);
     const data = text.split('event: rows\ndata: ')[1].split('\n')[0];
-    expect((JSON.parse(data) as { rows: { message: string }[] }).rows.map((r) => r.message)).toEqual([
-      'message 10',
-    ]);
+    const rows = (JSON.parse(data) as { rows: { message: string }[] }).rows;
+    expect(rows.map((r) => r.message)).toEqual(['message 10']);
+    // With its identity, for asking its context.
+    expect(rows[0]).toMatchObject({ source: 'tail-test', generation: 'g', offset: 10 });
     ac.abort();
     await reader.cancel().catch(() => {});
     await store.close();

@@ -21,6 +21,11 @@ export interface PlanOptions {
    * counts when a sample of the stage's input shows few distinct values, else sort.
    */
   percentiles?: 'auto' | 'counts' | 'sort';
+  /**
+   * Events rows also carry `generation` and `offset` (after `source`): the identity a client
+   * names an event by (the HTTP API's context of an event). Default false.
+   */
+  identity?: boolean;
 }
 
 export interface QueryPlan extends SqlQuery {
@@ -45,3 +50,8 @@ export const EVENT_RESULT_COLUMNS: readonly string[] = [
   FIELDS_COLUMN,
   'raw',
 ];
+
+/** EVENT_RESULT_COLUMNS with the rest of each event's identity, `generation` and `offset`, after `source`. */
+export const EVENT_IDENTITY_COLUMNS: readonly string[] = EVENT_RESULT_COLUMNS.flatMap((c) =>
+  c === 'source' ? [c, 'generation', 'offset'] : [c],
+);

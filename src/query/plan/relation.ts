@@ -168,15 +168,19 @@ function lateEventsSql(
  * the default) after skipping `offset`. A relation's own limit counts from the result's start, so
  * a page past it is cut short: `| limit 10` with offset 5 gives rows 5 to 9.
  */
-export function finishSql(d: Dialect, rel: Relation, limit: number | undefined, offset = 0): Frag {
+export function finishSql(
+  d: Dialect,
+  rel: Relation,
+  limit: number | undefined,
+  offset = 0,
+  columns: readonly string[] = EVENT_RESULT_COLUMNS,
+): Frag {
   const fallback =
     limit ?? (rel.kind === 'table' && rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
   const n = rel.limit === null ? fallback : Math.max(0, rel.limit - offset);
   if (rel.kind === 'events') {
     const cols =
-      rel.projection === null
-        ? EVENT_RESULT_COLUMNS.map((c) => d.ident(c)).join(', ')
-        : projectionSql(d, rel.projection);
+      rel.projection === null ? columns.map((c) => d.ident(c)).join(', ') : projectionSql(d, rel.projection);
     if (rel.base) return lateEventsSql(d, rel, cols, n, offset);
     return offset > 0
       ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))

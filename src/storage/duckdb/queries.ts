@@ -24,6 +24,9 @@ interface ViewLease extends GateReader {
   partitions: Partition[];
   files: string[];
   segments: string[];
+  /** Rows in `files` and in `segments`, from the catalog (what a query reports it read). */
+  fileRows?: number;
+  segmentRows?: number;
 }
 
 /**
@@ -64,6 +67,9 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
       scan: {
         partitions_scanned: lease.files.length,
         partitions_skipped: lease.partitions.length - lease.files.length,
+        partition_rows: lease.fileRows ?? 0,
+        segments_scanned: lease.segments.length,
+        segment_rows: lease.segmentRows ?? 0,
       },
     };
   } catch (err) {
@@ -140,8 +146,11 @@ function openView(
   return withCatalog(s, async () => {
     await s.gate.enter(lease);
     lease.partitions = s.partitions;
-    lease.files = s.partitions.filter(pick).map((p) => p.file);
+    const picked = s.partitions.filter(pick);
+    lease.files = picked.map((p) => p.file);
     lease.segments = s.segments.map((seg) => seg.file);
+    lease.fileRows = picked.reduce((n, p) => n + p.rows, 0);
+    lease.segmentRows = s.segments.reduce((n, seg) => n + seg.rows, 0);
     for (const f of lease.files) hold(s.files, f);
     for (const f of lease.segments) hold(s.files, f);
     const dir = s.dir;
