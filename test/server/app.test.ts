@@ -217,6 +217,23 @@ describe('HTTP API', () => {
     await store.close();
   });
 
+  it('refuses a time range that ends before it starts, or two starts, naming them', async () => {
+    const { app, store } = await setup();
+    const ask = async (params: Record<string, string>) => {
+      const res = await app.request(`/api/query?${new URLSearchParams({ q: '*', ...params })}`);
+      return { status: res.status, body: (await res.json()) as { error: { type: string; message: string } } };
+    };
+    const reversed = await ask({ from: '2026-01-02', to: '2026-01-01' });
+    expect(reversed.status).toBe(400);
+    expect(reversed.body.error.message).toBe(
+      'from (2026-01-02T00:00:00.000000Z) is after to (2026-01-01T00:00:00.000000Z)',
+    );
+    const both = await ask({ since: '1h', from: '2026-01-01' });
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toBe('give since or from, not both');
+    await store.close();
+  });
+
   it('returns a query error with its position', async () => {
     const { app, store } = await setup();
     const res = await app.request(`/api/query?${new URLSearchParams({ q: 'status>=' })}`);
