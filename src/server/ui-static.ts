@@ -38,11 +38,15 @@ interface UiFile {
   type: string;
 }
 
-/** The built UI folder: next to this module in dist (dist/src/server → dist/ui), or dist/ui from the sources. */
+/**
+ * The built UI folder: dist/ui, found from this module built (dist/src/server) or as source
+ * (src/server, the tests). A folder counts when it holds the bundle, not only a page (the
+ * sources' ui/ has index.html too).
+ */
 export function uiDir(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const dir of [join(here, '..', '..', 'ui'), join(here, '..', '..', 'dist', 'ui')]) {
-    if (existsSync(join(dir, 'index.html'))) return dir;
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'app.js'))) return dir;
   }
   return null;
 }
@@ -69,8 +73,8 @@ function headers(type: string, cache: string): Record<string, string> {
 
 /**
  * Adds `GET /` and `GET /ui/:name` to the app. Without a built UI (`dir` null) `/` says how to
- * build it. Assets are revalidated (no-cache + ETag-less short files): the page and its
- * script always match after an upgrade.
+ * build it. Everything is revalidated (`no-cache`): the names carry no content hash, and the
+ * page and its script must match after an upgrade.
  */
 export function addUiRoutes(app: Hono, dir: string | null = uiDir()): void {
   let files: Map<string, UiFile> | null = null;

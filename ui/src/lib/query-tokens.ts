@@ -165,7 +165,8 @@ export function searchTerms(text: string): string[] {
 
 /**
  * `text` cut into pieces, the ones matching a term (case-insensitive) marked: what a results row
- * shows as plain text nodes and <mark> nodes, never as HTML.
+ * shows as plain text nodes and <mark> nodes, never as HTML. At most `maxPieces` + 2 pieces: the
+ * rest of a line with thousands of hits is one plain piece.
  */
 export function markTerms(text: string, terms: string[], maxPieces = 200): { text: string; hit: boolean }[] {
   if (terms.length === 0 || text.length === 0) return [{ text, hit: false }];
