@@ -250,6 +250,7 @@ export function App() {
         fields=${fieldNames}
         pipes=${pipes}
         valueParams=${rangeP}
+        topValues=${(f: string) => fields?.fields.find((x) => x.name === f)?.top ?? []}
       />
       <button class="run" data-testid="run" onClick=${() => submit(draft)}>${busy ? '…' : 'Search'}</button>
     </header>
@@ -272,8 +273,8 @@ export function App() {
         info &&
         state.tab === 'results' &&
         html`<span class="run-info" data-testid="run-info">
-          ${typeof info.total === 'number' ? `${info.total.toLocaleString()} events` : `${info.rows.toLocaleString()} rows`}
-          · <span data-testid="took">${info.tookMs} ms</span>
+          ${typeof info.total === 'number' ? `${info.total.toLocaleString()} events · ` : `${info.rows.toLocaleString()} rows · `}
+          <span data-testid="took">${info.tookMs} ms</span>
           ${info.scannedRows !== undefined && html` · <span data-testid="scanned">${info.scannedRows.toLocaleString()} scanned</span>`}
         </span>`
       }

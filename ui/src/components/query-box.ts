@@ -45,6 +45,8 @@ export interface QueryBoxProps {
   pipes: string[];
   /** Extra parameters for /api/values (the range). */
   valueParams: Record<string, string>;
+  /** A field's most common values from the sidebar: what is offered when /api/values cannot answer. */
+  topValues(field: string): { value: unknown; count: number }[];
 }
 
 export function QueryBox(p: QueryBoxProps) {
@@ -75,7 +77,10 @@ export function QueryBox(p: QueryBoxProps) {
           if (seq === valuesSeq.current) setItems(valueSuggestions(r.values ?? []));
         })
         .catch(() => {
-          if (seq === valuesSeq.current) setItems([]);
+          if (seq !== valuesSeq.current) return;
+          const prefix = c.prefix.toLowerCase();
+          const known = p.topValues(c.field).filter((v) => String(v.value).toLowerCase().startsWith(prefix));
+          setItems(valueSuggestions(known));
         });
     } else setItems(suggest(c, { fields: p.fields, pipes: p.pipes }));
   };
