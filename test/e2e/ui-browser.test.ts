@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/server/app.js';
 import { findServer } from '../../src/server/discovery.js';
+import { serveApp } from '../../src/server/serve.js';
+import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { demoStore } from '../helpers/demo-store.js';
 import { killAll, startLogpipe } from '../helpers/processes.js';
@@ -155,7 +158,8 @@ describe('the web UI in a browser', () => {
     const overlayText = await page.textContent('.query-overlay');
     const markAt = await page.$eval('[data-testid=query-error-mark]', (mark) => {
       let n = 0;
-      const walker = document.createTreeWalker(mark.closest('.query-overlay')!, NodeFilter.SHOW_TEXT);
+      // 4: NodeFilter.SHOW_TEXT (the test compiles without the DOM's names).
+      const walker = mark.ownerDocument.createTreeWalker(mark.closest('.query-overlay')!, 4);
       for (let t = walker.nextNode(); t; t = walker.nextNode()) {
         if (mark.contains(t)) return n;
         n += t.textContent?.length ?? 0;
@@ -232,7 +236,9 @@ describe('the web UI in a browser', () => {
       await poll(() =>
         rowTexts(page).then((r) => r.filter((t) => t.includes('bulk')).length),
       ).toBeGreaterThan(10);
-      expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThanOrEqual(1500);
+      expect(await page.evaluate<number>("document.getElementsByTagName('*').length")).toBeLessThanOrEqual(
+        1500,
+      );
     }
     // The last rows are the oldest: newest first.
     const times = await page.$$eval('[data-testid=results] .row .c-ts', (e) =>
@@ -283,9 +289,7 @@ describe('the web UI in a browser', () => {
     const page = await open('tab=tail&q=tailmarker');
     await poll(() => page.textContent('[data-testid=tail-status]')).toBe('following');
     await ingest(['tailmarker first event'], 'tailtest');
-    await poll(() => page.textContent('[data-testid=tail]'), { timeout: SHOWN_MS }).toContain(
-      'tailmarker first event',
-    );
+    await poll(() => page.textContent('[data-testid=tail]')).toContain('tailmarker first event');
     await poll(() => page.textContent('[data-testid=tail-rate]')).not.toBe('0.0 events/s');
     await page.click('[data-testid=tail-pause]');
     await ingest(['tailmarker while paused'], 'tailtest');
@@ -373,7 +377,7 @@ describe('the web UI in a browser', () => {
     await page.keyboard.press('Escape');
     expect(await page.locator('[data-testid=event-detail]').count()).toBe(0);
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('query');
+    expect(await page.evaluate<string | undefined>('document.activeElement?.id')).toBe('query');
     await page.keyboard.press('Escape');
     await page.keyboard.press('t');
     await page.waitForSelector('[data-testid=tail]');
@@ -404,7 +408,7 @@ describe('the web UI in a browser', () => {
       const page = await ctx.newPage();
       await page.goto(`${base}/`);
       await page.waitForSelector('[data-testid=query]');
-      const colour = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const colour = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
       if (scheme === 'dark') await shot(page, 'dark');
       await ctx.close();
       return colour;
@@ -436,10 +440,42 @@ describe('the web UI in a browser', () => {
     await poll(() => page.textContent('[data-testid=raw-line]')).toContain('javascript:');
     await page.locator('[data-testid=results] .row').filter({ hasText: '<img' }).dblclick();
     await poll(() => page.textContent('[data-testid=raw-line]')).toContain('onerror=');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.evaluate<string | undefined>('window.__pwned')).toBeUndefined();
     expect(await page.locator('#app img, #app script, #app a[href^="javascript"]').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await shot(page, 'hostile');
     await page.close();
+  });
+
+  it('asks for the token a server requires, keeps it for the tab only, and takes one given in the address', async () => {
+    const store = await openDuckDbStore({ path: ':memory:' });
+    const served = await serveApp(createApp({ store, token: 's3cret' }), '127.0.0.1', 0, 'port');
+    try {
+      const ctx = await browser!.newContext();
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(SHOWN_MS);
+      await page.goto(`${served.url}/`);
+      await page.waitForSelector('[data-testid=login]');
+      await page.fill('[data-testid=token]', 'wrong');
+      await page.press('[data-testid=token]', 'Enter');
+      await page.waitForSelector('[data-testid=login]');
+      await page.fill('[data-testid=token]', 's3cret');
+      await page.press('[data-testid=token]', 'Enter');
+      await page.waitForSelector('[data-testid=run-info]');
+      expect(await page.evaluate<string | null>("sessionStorage.getItem('logpipe.token')")).toBe('s3cret');
+      expect(await page.evaluate<string | null>("localStorage.getItem('logpipe.token')")).toBeNull();
+      await ctx.close();
+
+      const linked = await browser!.newContext();
+      const again = await linked.newPage();
+      again.setDefaultTimeout(SHOWN_MS);
+      await again.goto(`${served.url}/?token=s3cret#since=15m`);
+      await again.waitForSelector('[data-testid=run-info]');
+      expect(again.url()).toBe(`${served.url}/#since=15m`);
+      await linked.close();
+    } finally {
+      await served.stop();
+      await store.close();
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   type HistogramResult,
   type LanguageResult,
   type QueryResult,
+  setToken,
 } from '../api.js';
 import { createPager, type Pager } from '../lib/pager.js';
 import { searchTerms } from '../lib/query-tokens.js';
@@ -71,6 +72,7 @@ export function App() {
   const [context, setContext] = useState<Row | null>(null);
   const [zooms, setZooms] = useState<TimeRange[]>([]);
   const [language, setLanguage] = useState<LanguageResult | null>(null);
+  const [needToken, setNeedToken] = useState(false);
   const seq = useRef(0);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -147,6 +149,7 @@ export function App() {
     } catch (err) {
       if (my !== seq.current) return;
       const e = err as ApiError;
+      if (e instanceof ApiError && e.status === 401) setNeedToken(true);
       setError({ message: e.message, position: e instanceof ApiError ? e.position : undefined });
       setPager(null);
       setTable(null);
@@ -235,6 +238,16 @@ export function App() {
       { q: state.q.trim() || '*', ...pinned(state.range), format, limit: 10000 },
       `logpipe.${format}`,
     ).catch((e: Error) => setError({ message: e.message }));
+
+  if (needToken) {
+    return html`<${Login}
+      onToken=${(t: string) => {
+        setToken(t);
+        setNeedToken(false);
+        void run();
+      }}
+    />`;
+  }
 
   return html`<div class="app">
     <header class="top">
@@ -326,4 +339,25 @@ export function App() {
       </section>
     </main>
   </div>`;
+}
+
+/**
+ * Asked for when the API answers 401: the server wants its bearer token. It is kept in
+ * sessionStorage (this tab only, gone when it closes) and sent as a header, never in a URL.
+ */
+function Login(p: { onToken(t: string): void }) {
+  const [token, set] = useState('');
+  return html`<form
+    class="login"
+    data-testid="login"
+    onSubmit=${(e: Event) => {
+      e.preventDefault();
+      if (token) p.onToken(token);
+    }}
+  >
+    <strong>logpipe</strong>
+    <label>This server needs its token (server.token)</label>
+    <input type="password" autocomplete="current-password" data-testid="token" value=${token} onInput=${(e: Event) => set((e.target as HTMLInputElement).value)} />
+    <button type="submit">Sign in</button>
+  </form>`;
 }

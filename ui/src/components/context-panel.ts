@@ -3,7 +3,7 @@
  * either direction, the hit marked, a search that marks (and can keep only) matching lines.
  */
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ContextResult, getJson } from '../api.js';
 import { cellText, type Row } from '../lib/rows.js';
 import { formatTime } from '../lib/time-format.js';
@@ -24,7 +24,16 @@ export function ContextPanel(p: { hit: Row; tz: Zone; onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [search, setSearch] = useState('');
   const [only, setOnly] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const centred = useRef(false);
+  // Once the lines arrive, the hit is put in the middle of the view.
   useEffect(() => {
+    if (centred.current || before.length === 0) return;
+    centred.current = true;
+    box.current?.querySelector('.ctx-line.hit')?.scrollIntoView({ block: 'center' });
+  }, [before]);
+  useEffect(() => {
+    centred.current = false;
     getJson<ContextResult>('/api/context', { ...idParams(p.hit), before: STEP, after: STEP })
       .then((r) => {
         setHit(r.hit);
@@ -62,7 +71,7 @@ export function ContextPanel(p: { hit: Row; tz: Zone; onClose(): void }) {
       <span class="c-ts">${formatTime(r.ts, p.tz)}</span> <span class="ctx-text"><${Marked} text=${text} terms=${terms} /></span>
     </div>`;
   };
-  return html`<div class="context" data-testid="context">
+  return html`<div class="context" data-testid="context" ref=${box}>
     <div class="detail-bar">
       <strong>context in ${cellText(hit.source, 200)}</strong>
       <input placeholder="search in context" data-testid="context-search" value=${search} onInput=${(e: Event) => setSearch((e.target as HTMLInputElement).value)} />
