@@ -62,7 +62,11 @@ async function runUi(flags: UiFlags): Promise<void> {
       import('../server/serve.js'),
       import('../server/stop-gate.js'),
     ]);
-  requireTokenBeyondLoopback(flags.host, token);
+  try {
+    requireTokenBeyondLoopback(flags.host, token);
+  } catch {
+    throw new UsageError(`binding ${flags.host} (beyond loopback) needs a token: set LOGPIPE_TOKEN`);
+  }
   const store = await openStoreReadOnly(dataDir);
   const gate = stopGate();
   let served: Awaited<ReturnType<typeof serveApp>>;
