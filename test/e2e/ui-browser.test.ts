@@ -175,19 +175,20 @@ describe('the web UI in a browser', () => {
     const page = await open();
     const q = page.locator('[data-testid=query]');
     await page.waitForSelector('[data-testid=run-info]');
+    await page.waitForSelector('[data-testid=field-service]');
     await q.fill('');
     await q.pressSequentially('serv');
     await poll(() => page.textContent('[data-testid=suggestions]')).toContain('service');
     await q.press('Tab');
     expect(await q.inputValue()).toBe('service:');
-    await q.pressSequentially('che');
-    await poll(() => page.textContent('[data-testid=suggestions]')).toContain('checkout');
+    await q.pressSequentially('we');
+    await poll(() => page.textContent('[data-testid=suggestions]')).toContain('web');
     await q.press('Tab');
-    expect(await q.inputValue()).toBe('service:checkout ');
+    expect(await q.inputValue()).toBe('service:web ');
     await q.pressSequentially('| cou');
     await poll(() => page.textContent('[data-testid=suggestions]')).toContain('count');
     await q.press('Tab');
-    expect(await q.inputValue()).toBe('service:checkout | count ');
+    expect(await q.inputValue()).toBe('service:web | count ');
 
     await search(page, 'level:warn');
     await search(page, 'level:error');

@@ -10,6 +10,8 @@ export interface Pager {
   ensure(from: number, to: number): void;
   /** Rows known to exist: the total when counted, else what the pages loaded say. */
   length(): number;
+  /** The result's size, once counted apart from the pages. */
+  setTotal(n: number): void;
 }
 
 export function createPager(
@@ -52,6 +54,10 @@ export function createPager(
         if (total !== null && page * pageSize >= total) break;
         load(page);
       }
+    },
+    setTotal(n) {
+      total = n;
+      open = false;
     },
     length() {
       if (total !== null) return total;

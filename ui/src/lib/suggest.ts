@@ -6,6 +6,27 @@
 
 /** The pipe commands when /api/language cannot be asked (an older server). */
 export const FALLBACK_PIPES = ['count', 'stats', 'timechart', 'top', 'sort', 'limit', 'fields'];
+/** The store's columns (docs/query-language.md), known before any field statistics arrive. */
+export const CORE_FIELDS = [
+  'ts',
+  'level',
+  'service',
+  'host',
+  'source',
+  'format',
+  'message',
+  'raw',
+  'status',
+  'method',
+  'path',
+  'bytes',
+  'latency_ms',
+  'client_ip',
+  'trace_id',
+  'protocol',
+  'referrer',
+  'user_agent',
+];
 
 export type SuggestContext =
   | { kind: 'pipe'; from: number; to: number; prefix: string }
