@@ -95,7 +95,10 @@ describe('the web UI files', () => {
   it('finds the bundle the build made, and it stays within 150 KB of JavaScript gzipped', async () => {
     const { uiDir } = await import('../../src/server/ui-static.js');
     const dir = uiDir();
-    expect(dir, 'dist/ui is built by scripts/build-ui.mjs (npm run build, and the tests’ global setup)').not.toBeNull();
+    expect(
+      dir,
+      'dist/ui is built by scripts/build-ui.mjs (npm run build, and the tests’ global setup)',
+    ).not.toBeNull();
     const { readFileSync, readdirSync } = await import('node:fs');
     const { gzipSync } = await import('node:zlib');
     const js = readdirSync(dir!).filter((f) => f.endsWith('.js'));

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { markTerms, querySpans, searchTerms } from '../../ui/src/lib/query-tokens.js';
 
-const kinds = (q: string) => querySpans(q).filter((s) => s.kind !== 'space').map((s) => [s.kind, q.slice(s.start, s.end)]);
+const kinds = (q: string) =>
+  querySpans(q)
+    .filter((s) => s.kind !== 'space')
+    .map((s) => [s.kind, q.slice(s.start, s.end)]);
 
 describe('the query highlighter', () => {
   it('colours fields, operators, values, phrases, keywords and pipes', () => {
@@ -23,7 +26,18 @@ describe('the query highlighter', () => {
   });
 
   it('covers the text exactly, half-typed input included, and never throws', () => {
-    for (const q of ['', 'a', 'msg:"unterminated', '/re(gex', '(a OR b', 'x | ', 'field:', '"a\\"b" c', '|||', '-']) {
+    for (const q of [
+      '',
+      'a',
+      'msg:"unterminated',
+      '/re(gex',
+      '(a OR b',
+      'x | ',
+      'field:',
+      '"a\\"b" c',
+      '|||',
+      '-',
+    ]) {
       const spans = querySpans(q);
       let at = 0;
       for (const s of spans) {
@@ -51,7 +65,9 @@ describe('the query highlighter', () => {
       { text: ' after ', hit: false },
       { text: 'timeout', hit: true },
     ]);
-    expect(markTerms('<script>alert(1)</script>', [])).toEqual([{ text: '<script>alert(1)</script>', hit: false }]);
+    expect(markTerms('<script>alert(1)</script>', [])).toEqual([
+      { text: '<script>alert(1)</script>', hit: false },
+    ]);
   });
 
   it('bounds the pieces of a long line', () => {

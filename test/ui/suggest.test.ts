@@ -9,7 +9,10 @@ import {
   valueSuggestions,
 } from '../../ui/src/lib/suggest.js';
 
-const known = { fields: ['level', 'latency_ms', 'service', 'status', 'user_id'], pipes: ['count', 'stats', 'timechart', 'top'] };
+const known = {
+  fields: ['level', 'latency_ms', 'service', 'status', 'user_id'],
+  pipes: ['count', 'stats', 'timechart', 'top'],
+};
 
 describe('autocomplete', () => {
   it('offers field names where a term begins', () => {
@@ -29,8 +32,20 @@ describe('autocomplete', () => {
   });
 
   it('asks for values after field:, negated too', () => {
-    expect(suggestContext('level:er', 8)).toEqual({ kind: 'value', from: 6, to: 8, prefix: 'er', field: 'level' });
-    expect(suggestContext('x -service:ap', 13)).toEqual({ kind: 'value', from: 11, to: 13, prefix: 'ap', field: 'service' });
+    expect(suggestContext('level:er', 8)).toEqual({
+      kind: 'value',
+      from: 6,
+      to: 8,
+      prefix: 'er',
+      field: 'level',
+    });
+    expect(suggestContext('x -service:ap', 13)).toEqual({
+      kind: 'value',
+      from: 11,
+      to: 13,
+      prefix: 'ap',
+      field: 'service',
+    });
     expect(suggestContext('status>=5', 9)).toEqual({ kind: 'none' });
     expect(suggestContext('"inside a phr', 13)).toEqual({ kind: 'none' });
   });
@@ -39,14 +54,21 @@ describe('autocomplete', () => {
     const ctx = suggestContext('service:ap and', 10);
     if (ctx.kind === 'none') throw new Error('no context');
     const [s] = valueSuggestions([{ value: 'api gateway', count: 3 }]);
-    expect(applySuggestion('service:ap and', ctx, s)).toEqual({ text: 'service:"api gateway"  and', cursor: 22 });
+    expect(applySuggestion('service:ap and', ctx, s)).toEqual({
+      text: 'service:"api gateway"  and',
+      cursor: 22,
+    });
     expect(quoteValue('plain')).toBe('plain');
     expect(quoteValue('a"b')).toBe('"a\\"b"');
     expect(quoteValue('')).toBe('""');
   });
 
   it('ranks prefix matches before inner matches', () => {
-    expect(rank(['user_id', 'id_token', 'trace_id', 'level'], 'ID')).toEqual(['id_token', 'user_id', 'trace_id']);
+    expect(rank(['user_id', 'id_token', 'trace_id', 'level'], 'ID')).toEqual([
+      'id_token',
+      'user_id',
+      'trace_id',
+    ]);
   });
 });
 
