@@ -405,7 +405,16 @@ describe('the web UI in a browser', () => {
       const path = await download.path();
       const text = (await import('node:fs')).readFileSync(path, 'utf8');
       expect(text).toContain('checkout');
-      if (format === 'ndjson') expect(() => JSON.parse(text.split('\n')[0])).not.toThrow();
+      const lines = text.trim().split('\n');
+      expect(lines.length).toBeGreaterThan(2);
+      if (format === 'csv') {
+        // A header row of the columns, then one row per event: not a JSON document.
+        expect(lines[0]).toMatch(/^"?ts"?,/);
+        expect(text.trimStart().startsWith('{')).toBe(false);
+      } else {
+        // One event per line.
+        for (const line of lines) expect((JSON.parse(line) as { service?: string }).service).toBe('checkout');
+      }
     }
     await page.close();
   });
