@@ -1,6 +1,7 @@
 /**
- * Builds dist/ once before the tests, so tests that spawn the CLI run the current code. Type
- * errors do not stop the run here (tsc still emits; `npm test` type-checks first and fails on them).
+ * Builds dist/ once before the tests, so tests that spawn the CLI run the current code, and the
+ * web UI's bundle (dist/ui), which the server's tests and the browser tests serve. Type errors do
+ * not stop the run here (tsc still emits; `npm test` type-checks first and fails on them).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,4 +15,5 @@ export default function setup(): void {
     if (!existsSync('dist/src/cli/main.js')) throw new Error('the build produced no dist/src/cli/main.js');
     process.stderr.write('global-setup: tsc reported type errors; running the tests on what it emitted\n');
   }
+  execFileSync(process.execPath, ['scripts/build-ui.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }

@@ -30,6 +30,7 @@ import { otlpLogs } from './otlp/logs-route.js';
 import { queryRoute } from './query-route.js';
 import { STOPPING_MESSAGE, type StopGate } from './stop-gate.js';
 import { assertTailable, followQuery } from './tail.js';
+import { addUiRoutes } from './ui-static.js';
 import { valuesRoute } from './values.js';
 
 export interface AppOptions {
@@ -64,6 +65,8 @@ export interface AppOptions {
    * is stopping" and live tails end; absent, the app never refuses (apps built in process).
    */
   gate?: StopGate;
+  /** The built web UI's folder; default dist/ui (server/ui-static.ts), null for none. */
+  uiDir?: string | null;
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -334,6 +337,8 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
+  // The web UI's page and assets (docs/ui.md): public, they hold no data.
+  addUiRoutes(app, opts.uiDir);
   app.notFound((c) =>
     c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
