@@ -27,7 +27,8 @@ describe('logpipe ui', () => {
       'the printed address',
       async () => /^(http:\/\/\S+\/)$/m.exec(ui.output())?.[1],
     );
-    const page = await fetch(url);
+    // As a browser asks: without text/html, `/` is Elasticsearch's probe for agents.
+    const page = await fetch(url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/ui/app.js');

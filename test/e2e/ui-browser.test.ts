@@ -280,8 +280,9 @@ describe('the web UI in a browser', () => {
     await page.locator('[data-testid=results] .row').nth(15).dblclick();
     await page.click('[data-testid=show-context]');
     await page.waitForSelector('[data-testid=context-hit]');
+    // The hit shows at once; the lines around it follow with /api/context's answer.
+    await poll(() => page.locator('[data-testid=context-line]').count()).toBeGreaterThan(50);
     const lines = await page.locator('[data-testid=context-line]').count();
-    expect(lines).toBeGreaterThan(50);
     expect(await page.locator('[data-testid=context-hit]').count()).toBe(1);
     if (await page.locator('[data-testid=context-earlier]').count()) {
       await page.click('[data-testid=context-earlier]');

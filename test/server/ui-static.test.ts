@@ -22,6 +22,9 @@ function fakeUi(): string {
   return dir;
 }
 
+/** What a browser's Accept header holds: `/` is the UI's page for it, Elasticsearch's probe otherwise. */
+const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+
 describe('the web UI files', () => {
   let store: StorageEngine;
   beforeAll(async () => {
@@ -33,7 +36,7 @@ describe('the web UI files', () => {
 
   it('serves the page at / and the assets under /ui/ with their types, a strict CSP and revalidation', async () => {
     const app = createApp({ store, uiDir: fakeUi() });
-    const page = await app.request('/');
+    const page = await app.request('/', { headers: BROWSER });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('<title>logpipe</title>');
@@ -78,8 +81,10 @@ describe('the web UI files', () => {
 
   it('is public while the API keeps its token', async () => {
     const app = createApp({ store, token: 't0k', uiDir: fakeUi() });
-    expect((await app.request('/')).status).toBe(200);
+    expect((await app.request('/', { headers: BROWSER })).status).toBe(200);
     expect((await app.request('/ui/app.js')).status).toBe(200);
+    // Without asking for a page, `/` is the Elasticsearch probe agents call, which needs the token.
+    expect((await app.request('/')).status).toBe(401);
     expect((await app.request('/api/stats')).status).toBe(401);
     expect((await app.request('/api/stats', { headers: { authorization: 'Bearer t0k' } })).status).toBe(200);
   });

@@ -116,10 +116,19 @@ export interface ContextResult {
   more_before: boolean;
   more_after: boolean;
 }
+/** One entry of the language's tables (/api/language): a pipe, an operator or an aggregate. */
+export interface LanguageEntry {
+  name: string;
+  syntax?: string;
+  doc?: string;
+  example?: string;
+}
 export interface LanguageResult {
-  pipes: { name: string; syntax?: string; doc?: string }[];
-  operators?: string[];
-  fields?: string[];
+  pipes: LanguageEntry[];
+  operators?: LanguageEntry[];
+  aggregates?: LanguageEntry[];
+  /** The store's columns, with their type. */
+  fields?: { name: string; type: string }[];
 }
 
 /**

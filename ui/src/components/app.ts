@@ -236,7 +236,7 @@ export function App() {
   const terms = useMemo(() => searchTerms(state.q), [state.q]);
   const fieldNames = useMemo(() => {
     const names = new Set<string>([
-      ...(language?.fields ?? CORE_FIELDS),
+      ...(language?.fields?.map((f) => f.name) ?? CORE_FIELDS),
       ...(fields?.fields.map((f) => f.name) ?? []),
     ]);
     return [...names];
