@@ -89,10 +89,10 @@ The storage process owns the database; while it runs, \`logpipe query --data-dir
 HTTP on 127.0.0.1. Re-sent events (same source, generation and offset) are stored once, so
 importing a file twice stores it once. An imported line without a time of its own takes that of
 the last line before it in its file that had one (fields.ts_source: previous); lines from stdin
-take the time they were read (ts_source: received). Rows whose hour has ended are sealed into
-Parquet files under <data-dir>/store/parts/ of up to 500,000 rows each, whatever time they span
-(an import of a year of history makes a few files); storage.retention and storage.max_size
-remove the oldest.
+take the time they were read (ts_source: received). Rows whose hour has ended (with --import,
+every row) are sealed into Parquet files under <data-dir>/store/parts/ of up to 500,000 rows
+each, whatever time they span (an import of a year of history makes a few files);
+storage.retention and storage.max_size remove the oldest.
 
 Examples:
   logpipe generate --count 1000 --format json | logpipe parse | logpipe store --data-dir D

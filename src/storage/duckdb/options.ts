@@ -34,7 +34,8 @@ export interface DuckDbStoreOptions {
   /**
    * Seal each partition's worth of finished rows as soon as it is complete, beside the appends
    * (a bulk import: `store --import`), instead of all at the next maintenance pass. Off for live
-   * ingest, where a seal beside the appends would take the core parsing runs on.
+   * ingest, where a seal beside the appends would take the core parsing runs on. Maintenance
+   * then seals every row, hot windows' too (see sealFinished).
    */
   sealAsFilled?: boolean;
   /** The clock, epoch ms (tests move it). */

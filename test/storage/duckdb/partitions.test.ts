@@ -295,6 +295,16 @@ describe('DuckDB store partitions', () => {
     await store.close();
   });
 
+  it('with sealAsFilled, maintenance seals the open window too: an import leaves no unsealed rows', async () => {
+    const dir = tempDir();
+    const clock = { now: T0 + 3 * HOUR + 30 * 60_000 }; // hours 0-2 finished, hour 3 open
+    const store = await open(dir, clock, { sealAsFilled: true });
+    await store.append(spread(4, 100));
+    expect(await store.maintain()).toMatchObject({ sealed: 1, sealed_rows: 400 });
+    expect(await store.stats()).toMatchObject({ rows: 400, active_rows: 0, segments: 0, partitions: 1 });
+    await store.close();
+  });
+
   describe('merging small partitions', () => {
     /** Seals one hour at a time, as live ingest does: four files of 100 rows. */
     async function fourHourlyFiles(dir: string): Promise<void> {
