@@ -220,8 +220,10 @@ async function sealFiles(s: StoreState, segs: Segment[], report: MaintenanceRepo
           throw err;
         }
         // Listed, and the segments unlisted, in the same step as the commit (see withCatalog).
-        s.partitions.push(part);
-        s.partitions.sort((a, b) => a.minUs - b.minUs);
+        // A new list, never the old one changed: a query's lease holds the list it was opened
+        // with (storeStats counts its partitions after its query; a push into that list counted
+        // the sealed rows twice, once in the segments the query read).
+        s.partitions = [...s.partitions, part].sort((a, b) => a.minUs - b.minUs);
         const gone = new Set(segs);
         s.segments = s.segments.filter((seg) => !gone.has(seg));
         afterSegmentsChanged(s);
