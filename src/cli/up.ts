@@ -4,7 +4,7 @@
  * commits. The same config file as `logpipe run`.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -72,10 +72,15 @@ async function up(flags: UpFlags): Promise<void> {
   // from its command line): made here once, so none of them races to make it.
   loadLinkSecret(dataDir);
 
-  const storePort = config.server.port || (await freePort());
+  // Every port a child binds is chosen at once, so no two children are given the same one.
+  const ports = await freePorts(
+    (config.server.port ? 0 : 1) + (config.sources.length > 0 ? 2 : 0) + config.generators.length,
+  );
+  const freePort = () => ports.pop() as number;
+  const storePort = config.server.port || freePort();
   const storeHost = ['0.0.0.0', '::', ''].includes(config.server.host) ? '127.0.0.1' : config.server.host;
   const storeUrl = `http://${storeHost.includes(':') ? `[${storeHost}]` : storeHost}:${storePort}`;
-  const children = await childSpecs(config, configFile, storePort, storeUrl, flags.quiet);
+  const children = childSpecs(config, configFile, storePort, storeUrl, freePort, flags.quiet);
 
   const { supervise } = await import('../pipeline/supervisor.js');
   const ac = new AbortController();
@@ -100,13 +105,14 @@ async function up(flags: UpFlags): Promise<void> {
   if (now.signal.aborted) process.exitCode = 130;
 }
 
-async function childSpecs(
+function childSpecs(
   config: Config,
   configFile: string,
   storePort: number,
   storeUrl: string,
+  freePort: () => number,
   quiet?: boolean,
-): Promise<ChildSpec[]> {
+): ChildSpec[] {
   const q = quiet ? ['--quiet'] : [];
   const specs: ChildSpec[] = [
     {
@@ -117,9 +123,9 @@ async function childSpecs(
     },
   ];
   if (config.sources.length > 0) {
-    const parserPort = await freePort();
+    const parserPort = freePort();
     const parserUrl = `http://127.0.0.1:${parserPort}`;
-    const collectorPort = await freePort();
+    const collectorPort = freePort();
     specs.push(
       {
         name: 'parser',
@@ -154,7 +160,7 @@ async function childSpecs(
     );
   }
   for (const [i, g] of config.generators.entries()) {
-    const port = await freePort();
+    const port = freePort();
     const args = ['generate', '--format', g.format, '--rate', String(g.rate), '-o', g.path];
     if (g.count !== undefined) args.push('--count', String(g.count));
     if (g.duration !== undefined) args.push('--duration', g.duration);
@@ -171,15 +177,28 @@ async function childSpecs(
   return specs;
 }
 
-/** A port free now on 127.0.0.1, for a child to bind. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+/**
+ * `n` distinct ports free now on 127.0.0.1, for children to bind. Each probe stays open until all
+ * are chosen: a closed probe's port may be the next probe's, and two children given one port
+ * fail (a generator was once given the parser's).
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const probes: Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      probes.push(
+        await new Promise<Server>((resolveProbe, reject) => {
+          const srv = createServer();
+          srv.once('error', reject);
+          srv.listen(0, '127.0.0.1', () => resolveProbe(srv));
+        }),
+      );
+    }
+    return probes.map((srv) => {
       const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
+      return typeof addr === 'object' && addr ? addr.port : 0;
     });
-  });
+  } finally {
+    await Promise.all(probes.map((srv) => new Promise((done) => srv.close(done))));
+  }
 }
