@@ -124,9 +124,17 @@ describe('logpipe run stops', () => {
     const second = startInGroup(['run', '--config', config]);
     await waitFor(
       'every line stored',
-      async () => ((await count(dataDir)) === lines ? true : undefined),
+      async () => {
+        const n = await count(dataDir);
+        if (n !== lines) throw new Error(`${n} of ${lines} stored`);
+        return true;
+      },
       180_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(
+        `${err.message}\nfirst run:\n${first.output().slice(-2000)}\nsecond run:\n${second.output().slice(-3000)}`,
+      );
+    });
     // Queries during the stop: answered, or refused with one clear answer; never cut off.
     // The API may still be starting when the last line is stored (the pipeline does not wait for it).
     const url = await waitFor('the API of the second run', async () => {

@@ -127,7 +127,7 @@ export function App() {
       // server's 1.5 s bound): the count follows in a request of its own.
       const first = await getJson<QueryResult>('/api/query', { q, ...range, limit: PAGE, offset: 0 });
       if (my !== seq.current) return;
-      const tookMs = first.took_ms ?? Math.round(performance.now() - started);
+      const tookMs = Math.round(first.took_ms ?? performance.now() - started);
       if (first.kind === 'table') {
         setTable(first);
         setPager(null);

@@ -74,7 +74,13 @@ export function Histogram(p: HistogramProps) {
                   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
                 }),
         },
-        { stroke: 'currentColor', size: 50, grid: { stroke: 'rgba(128,128,128,0.2)' } },
+        {
+          stroke: 'currentColor',
+          // Wide enough for the longest count (a fixed 50 px cut "10,000" to "0,000").
+          size: (_u: uPlot, values: string[] | null) =>
+            Math.max(40, 16 + 7 * Math.max(0, ...(values ?? []).map((v) => String(v).length))),
+          grid: { stroke: 'rgba(128,128,128,0.2)' },
+        },
       ],
       series: [
         {},
