@@ -259,27 +259,33 @@ export function createApp(opts: AppOptions): Hono {
     }
   });
 
-  // OTLP logs over HTTP (docs/ingest.md): what OpenTelemetry SDKs and collectors send.
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // What every agents' protocol below shares: appending decoded events with the store's
+  // counters and the live tail's signal, and counting what came in and what failed.
+  const agentInput = {
+    append: async (events: LogEvent[]) => {
+      own.queue_depth++;
+      try {
+        const r = await opts.store.append(events);
+        own.events_out += r.stored;
+        return r;
+      } finally {
+        appended.notify();
+        own.queue_depth--;
+      }
+    },
+    counted: (bytes: number, events: number) => {
+      own.bytes_in += bytes;
+      own.events_in += events;
+    },
+    failed: (err: unknown) => countError(own, err),
+  };
+
+  // OTLP logs over HTTP (docs/ingest.md): what OpenTelemetry SDKs and collectors send.
   app.post('/v1/logs', limitBody(maxBody), (c) =>
     otlpLogs(c, {
       maxBodyBytes: maxBody,
-      append: async (events) => {
-        own.queue_depth++;
-        try {
-          const r = await opts.store.append(events);
-          own.events_out += r.stored;
-          return r;
-        } finally {
-          appended.notify();
-          own.queue_depth--;
-        }
-      },
-      counted: (bytes, events) => {
-        own.bytes_in += bytes;
-        own.events_in += events;
-      },
-      failed: (err) => countError(own, err),
+      ...agentInput,
     }),
   );
 
@@ -294,22 +300,7 @@ export function createApp(opts: AppOptions): Hono {
         addTimeReceived(own, parse.readTime);
         return events;
       },
-      append: async (events) => {
-        own.queue_depth++;
-        try {
-          const r = await opts.store.append(events);
-          own.events_out += r.stored;
-          return r;
-        } finally {
-          appended.notify();
-          own.queue_depth--;
-        }
-      },
-      counted: (bytes, events) => {
-        own.bytes_in += bytes;
-        own.events_in += events;
-      },
-      failed: (err) => countError(own, err),
+      ...agentInput,
     }),
   );
 
@@ -318,22 +309,7 @@ export function createApp(opts: AppOptions): Hono {
     maxBodyBytes: maxBody,
     token: opts.token,
     gate: opts.gate,
-    append: async (events) => {
-      own.queue_depth++;
-      try {
-        const r = await opts.store.append(events);
-        own.events_out += r.stored;
-        return r;
-      } finally {
-        appended.notify();
-        own.queue_depth--;
-      }
-    },
-    counted: (bytes, events) => {
-      own.bytes_in += bytes;
-      own.events_in += events;
-    },
-    failed: (err) => countError(own, err),
+    ...agentInput,
   });
 
   app.get('/api/stats', async (c) => c.json(await opts.store.stats()));
