@@ -325,7 +325,11 @@ describe('the web UI in a browser', () => {
   it('keeps the view in the URL: a link reproduces query, range, zone, columns and selection', async () => {
     const page = await open();
     await search(page, 'service:checkout');
+    // The new range runs the search again: choose a row only once its answer is on the screen.
+    const answered = page.waitForResponse((r) => r.url().includes('/api/query'));
     await page.click('[data-range="24h"]');
+    await answered;
+    await page.waitForSelector('[data-testid=run][data-busy="0"]');
     await page.click('[data-testid=zone]');
     await page.click('[data-testid=field-trace_id]');
     await page.locator('.field[data-field=trace_id] .col-toggle').click();

@@ -79,6 +79,7 @@ export function App() {
   const [language, setLanguage] = useState<LanguageResult | null>(null);
   const [needToken, setNeedToken] = useState(false);
   const seq = useRef(0);
+  const ranOnce = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
 
@@ -153,10 +154,15 @@ export function App() {
             () => {},
           );
         } else setInfo({ ...shown, total: first.rows.length });
-        const sel = s.sel;
+        // The selection as it is now, not when the run began: a row chosen while this run was
+        // in flight stays chosen when it is in the new result. Only the first run (a pasted
+        // link) opens it; later runs leave its detail as the user left it.
+        const sel = stateRef.current.sel;
         const at = sel ? first.rows.findIndex((r) => eventId(r) === sel) : -1;
         setSelected(at);
-        setExpanded(at !== -1);
+        if (at === -1) setExpanded(false);
+        else if (!ranOnce.current) setExpanded(true);
+        ranOnce.current = true;
       }
     } catch (err) {
       if (my !== seq.current) return;
@@ -277,7 +283,7 @@ export function App() {
         valueParams=${rangeP}
         topValues=${(f: string) => fields?.fields.find((x) => x.name === f)?.top ?? []}
       />
-      <button class="run" data-testid="run" onClick=${() => submit(draft)}>${busy ? '…' : 'Search'}</button>
+      <button class="run" data-testid="run" data-busy=${busy ? '1' : '0'} onClick=${() => submit(draft)}>${busy ? '…' : 'Search'}</button>
     </header>
     <div class="bar">
       <${RangePicker}

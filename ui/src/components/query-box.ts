@@ -85,6 +85,12 @@ export function QueryBox(p: QueryBoxProps) {
     } else setItems(suggest(c, { fields: p.fields, pipes: p.pipes }));
   };
 
+  // Closing also drops a values answer still on its way, which would open the list again.
+  const close = () => {
+    valuesSeq.current++;
+    setItems([]);
+  };
+
   const pick = (s: Suggestion) => {
     if (ctx.kind === 'none') return;
     const r = applySuggestion(p.value, ctx, s);
@@ -135,7 +141,7 @@ export function QueryBox(p: QueryBoxProps) {
     }
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
-      setItems([]);
+      close();
       historyAt.current = -1;
       p.onRun(p.value);
     }
@@ -184,7 +190,7 @@ export function QueryBox(p: QueryBoxProps) {
         onInput=${onInput}
         onKeyDown=${onKeyDown}
         onScroll=${onScroll}
-        onBlur=${() => setTimeout(() => setItems([]), 150)}
+        onBlur=${() => setTimeout(close, 150)}
       ></textarea>
     </div>
     ${
