@@ -9,7 +9,7 @@ import { basename, resolve } from 'node:path';
 import { readServerInfo } from '../src/server/discovery.js';
 
 /** The built `logpipe` executable. */
-export const CLI = resolve(import.meta.dirname, '../src/cli/main.js');
+export const CLI = resolve(import.meta.dirname, '../bundle/cli/main.js');
 
 /** Raised when a scenario runs past its deadline. */
 export class BenchTimeout extends Error {}

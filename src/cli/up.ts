@@ -99,7 +99,8 @@ async function up(flags: UpFlags): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   log.info(`starting ${children.map((c) => c.name).join(', ')}; data in ${dataDir}`);
-  const cli = fileURLToPath(new URL('./main.js', import.meta.url));
+  // `../cli/`, not `./`: in the bundle this code sits in a chunk beside cli/ (scripts/build-cli.mjs).
+  const cli = fileURLToPath(new URL('../cli/main.js', import.meta.url));
   await supervise({ cli, children, dataDir, log, signal: ac.signal, now: now.signal, stopTimeoutMs });
   log.info('all components stopped');
   if (now.signal.aborted) process.exitCode = 130;

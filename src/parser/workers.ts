@@ -101,7 +101,8 @@ function unpack(r: PackedResult, events: RawEvent[]): LogEvent[] {
  */
 function workerUrl(): URL {
   if (import.meta.url.endsWith('.ts')) return new URL('../../dist/src/parser/worker.js', import.meta.url);
-  return new URL('./worker.js', import.meta.url);
+  // `../parser/`, not `./`: in the bundle this code sits in a chunk (scripts/build-cli.mjs).
+  return new URL('../parser/worker.js', import.meta.url);
 }
 
 /** FNV-1a over the source id: a stable worker choice per source. */

@@ -123,13 +123,15 @@ function extraKey(list: Extras[], e: RawEvent): number {
 }
 
 /**
- * The compiled worker entry. From dist/ it sits next to this module; when this module runs from
- * source (under the test runner) the compiled one in dist/ is used, which the test setup builds.
+ * The compiled worker entry. Built, it is `pipeline/encode-worker.js` beside this module's folder,
+ * in dist/src and in the bundle alike (scripts/build-cli.mjs keeps every file one folder deep, so
+ * `../pipeline/` holds wherever this code lands); when this module runs from source (under the
+ * test runner) the compiled one in dist/ is used, which the test setup builds.
  */
 function workerUrl(): URL {
   if (import.meta.url.endsWith('.ts'))
     return new URL('../../dist/src/pipeline/encode-worker.js', import.meta.url);
-  return new URL('./encode-worker.js', import.meta.url);
+  return new URL('../pipeline/encode-worker.js', import.meta.url);
 }
 
 interface InFlight {

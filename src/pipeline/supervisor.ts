@@ -36,7 +36,7 @@ export interface ChildState {
 }
 
 export interface SupervisorOptions {
-  /** The logpipe CLI entry (`dist/src/cli/main.js`). */
+  /** The logpipe CLI entry (`dist/bundle/cli/main.js`). */
   cli: string;
   children: ChildSpec[];
   dataDir: string;

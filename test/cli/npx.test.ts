@@ -31,7 +31,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
 
 describe('logpipe run from the clone', () => {
   it('has a bin that points at the built CLI, a script with its shebang', () => {
-    expect(pkg.bin.logpipe).toBe('dist/src/cli/main.js');
+    expect(pkg.bin.logpipe).toBe('dist/bundle/cli/main.js');
     expect(readFileSync(resolve(ROOT, pkg.bin.logpipe), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(
       true,
     );

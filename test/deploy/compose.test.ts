@@ -191,7 +191,7 @@ describe('Dockerfile', () => {
 
   it("enters at the built CLI, the package's bin", () => {
     const [entrypoint] = instructions('ENTRYPOINT').map((a) => JSON.parse(a) as string[]);
-    expect(entrypoint).toEqual(['node', '/app/dist/src/cli/main.js']);
+    expect(entrypoint).toEqual(['node', '/app/dist/bundle/cli/main.js']);
     expect(instructions('WORKDIR').at(-1)).toBe('/app');
     const inApp = posix.relative('/app', entrypoint[1]);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { logpipe: string } };

@@ -1,10 +1,10 @@
-/** Runs the built `logpipe` executable in a child process, as a user would. */
+/** Runs the built `logpipe` executable (the bundle package.json's `bin` names) in a child process, as a user would. */
 import { type SpawnOptions, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/src/cli/main.js');
+export const CLI = resolve(import.meta.dirname, '../../dist/bundle/cli/main.js');
 
 export interface CliResult {
   code: number | null;
