@@ -59,7 +59,9 @@ export function startCli(args: string[], keepStdout = false): CliChild {
   const env: NodeJS.ProcessEnv = { NO_COLOR: '1' };
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('LOGPIPE_')) env[k] = v;
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The executable itself, as a user's `logpipe` runs: its launcher line starts node with the
+  // flags it ships with (scripts/build-cli.mjs).
+  const child = spawn(CLI, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start logpipe ${args[0]}`);
   live.add(child);
   let tail = '';

@@ -139,7 +139,7 @@ export async function supervise(opts: SupervisorOptions): Promise<void> {
     // group, which is the supervisor's alone, so the supervisor decides the order of the stop.
     // (In the terminal's group, the store took the Ctrl-C with the others and closed while the
     // collector and parser still had batches in flight, left for the next start.)
-    const child = spawn(process.execPath, [opts.cli, ...r.spec.args], {
+    const child = spawn(process.execPath, [...heapFlags(), opts.cli, ...r.spec.args], {
       stdio: how.stdio,
       env: { ...how.env, LOGPIPE_RESTARTS: String(r.state.restarts) },
       detached: true,
@@ -311,4 +311,13 @@ function prefixLines(stream: NodeJS.ReadableStream, out: (line: string) => void)
   stream.on('end', () => {
     if (rest !== '') out(rest);
   });
+}
+
+/**
+ * The supervisor's own V8 heap flags, for its children: started as `logpipe up`, the executable's
+ * launcher gave it `--max-semi-space-size` (scripts/build-cli.mjs), and each component should run
+ * as it would alone. Other flags (an inspector port, a profile directory) stay with the supervisor.
+ */
+function heapFlags(): string[] {
+  return process.execArgv.filter((f) => /^--max-(semi|old)-space-size=/.test(f));
 }

@@ -6,6 +6,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tailConfig } from '../helpers/cli.js';
+import { upComponents } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
@@ -32,10 +35,46 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout
 describe('logpipe run from the clone', () => {
   it('has a bin that points at the built CLI, a script with its shebang', () => {
     expect(pkg.bin.logpipe).toBe('dist/bundle/cli/main.js');
-    expect(readFileSync(resolve(ROOT, pkg.bin.logpipe), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(
-      true,
-    );
+    expect(readFileSync(resolve(ROOT, pkg.bin.logpipe), 'utf8').startsWith('#!/bin/sh\n')).toBe(true);
   });
+
+  it('starts node with its heap flags in the same process, so signals and the PID are logpipe’s', async () => {
+    const child = spawn(resolve(ROOT, pkg.bin.logpipe), ['generate', '--rate', '1', '--duration', '30s'], {
+      stdio: 'ignore',
+    });
+    try {
+      let cmdline = '';
+      for (let i = 0; i < 100 && !cmdline.includes('main.js'); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
+      }
+      expect(cmdline).toMatch(/^node --max-semi-space-size=2 \S*dist\/bundle\/cli\/main\.js generate/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('logpipe up gives each component the heap flags it was started with', async () => {
+    const c = tailConfig('*.log', { extra: ['server: { port: 0 }'] });
+    const child = spawn(resolve(ROOT, pkg.bin.logpipe), ['up', '--config', c.config], { stdio: 'ignore' });
+    try {
+      const cs = await waitFor(
+        'store, parser and collector running',
+        async () => {
+          const all = upComponents(c.dataDir);
+          return all.length === 3 && all.every((x) => x.state === 'running') ? all : undefined;
+        },
+        60_000,
+      );
+      for (const x of cs) {
+        const cmdline = readFileSync(`/proc/${x.pid}/cmdline`, 'utf8').split('\0');
+        expect(cmdline.slice(0, 2), x.name).toEqual([process.execPath, '--max-semi-space-size=2']);
+      }
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 90_000);
 
   it('npx logpipe --version prints only the version', async () => {
     // --offline: the clone's own bin answers; a registry package of that name is never fetched.
