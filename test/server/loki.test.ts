@@ -195,6 +195,17 @@ describe('Loki push API', () => {
     }
   });
 
+  it('answers 400 at once for a 6-byte block that kept a snappy decoder in a loop forever', async () => {
+    const app = await setup({ maxBodyBytes: 64 * 1024 });
+    const res = await post(app, Buffer.from([10, 252, 0xfa, 0xff, 0xff, 0xff]), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(
+      /^the body is not snappy-compressed data \(a literal of 4294967291 bytes/,
+    );
+  });
+
   it('never fails on hostile bodies: every answer is 204, 400, 413 or 415 (fuzz)', async () => {
     const app = await setup({ maxBodyBytes: 64 * 1024 });
     const seed = pushRequestType()

@@ -8,11 +8,11 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
-import snappy from 'snappyjs';
 import { UserError } from '../../core/errors.js';
 import type { LogEvent, RawEvent } from '../../core/events.js';
 import { lokiPushToEvents } from './push-events.js';
 import { pushRequestType } from './push-schema.js';
+import { SnappyTooBig, unsnappyBlock } from './snappy-block.js';
 
 /** What the route needs from the API around it. */
 export interface LokiRouteDeps {
@@ -73,11 +73,10 @@ export async function lokiPush(c: Context, deps: LokiRouteDeps): Promise<Respons
 /** Loki's protobuf bodies are snappy blocks; the length they claim is checked before inflating. */
 function unsnappy(raw: Buffer, max: number): Uint8Array {
   try {
-    return snappy.uncompress(new Uint8Array(raw.buffer, raw.byteOffset, raw.length), max);
+    return unsnappyBlock(raw, max);
   } catch (err) {
-    const message = (err as Error).message;
-    if (message.includes('too big')) throw new Refused(413, `the request inflates past ${max} bytes`);
-    throw new UserError(`the body is not snappy-compressed data (${message})`);
+    if (err instanceof SnappyTooBig) throw new Refused(413, `the request inflates past ${max} bytes`);
+    throw err;
   }
 }
 
