@@ -21,6 +21,9 @@ import { waitFor } from '../helpers/wait.js';
 
 const BULK = 100_000;
 const SHOTS = process.env.LOGPIPE_UI_SCREENSHOTS ?? join(tmpdir(), 'logpipe-ui-screenshots');
+// logpipe reads LOGPIPE_* variables as configuration and refuses a key it does not know: the
+// processes this file starts must not inherit this one.
+delete process.env.LOGPIPE_UI_SCREENSHOTS;
 /** Bounds every wait on the page: a feature that works shows within this. */
 const SHOWN_MS = 15_000;
 
@@ -59,9 +62,19 @@ async function open(hash = ''): Promise<Page> {
   return page;
 }
 
+/**
+ * Types a query, runs it and waits for its answer on the screen: the rows of the run before (the
+ * page's first, of every event) may be there until then.
+ */
 async function search(page: Page, q: string): Promise<void> {
+  const answered = page.waitForResponse((r) => {
+    const url = new URL(r.url());
+    return url.pathname === '/api/query' && url.searchParams.get('q') === (q.trim() || '*');
+  });
   await page.fill('[data-testid=query]', q);
   await page.press('[data-testid=query]', 'Enter');
+  await answered;
+  await page.waitForSelector('[data-testid=run][data-busy="0"]');
 }
 
 /** expect.poll within SHOWN_MS (its own default, 1 s, is less than a loaded machine's query). */
