@@ -264,6 +264,10 @@ describe('the web UI in a browser', () => {
     expect(api.buckets.at(-1)?.total).toBe(0);
     const total = api.buckets.reduce((n, b) => n + b.total, 0);
     expect(await page.getAttribute('[data-testid=histogram]', 'data-total')).toBe(String(total));
+    // The canvas shows those counts (set by the chart's draw hook).
+    await poll(() => page.getAttribute('[data-testid=histogram] .histogram-plot', 'data-drawn')).toBe(
+      String(total),
+    );
     await shot(page, 'histogram');
     const box = (await hist.boundingBox())!;
     const before = page.url();
