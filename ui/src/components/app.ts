@@ -118,18 +118,25 @@ export function App() {
     setError(null);
     setContext(null);
     const search = q.slice(0, pipeStart(q)).trim() || '*';
-    getJson<HistogramResult>('/api/histogram', { q: search, ...range, buckets: 60 }).then(
+    const histogram = getJson<HistogramResult>('/api/histogram', { q: search, ...range, buckets: 60 }).then(
       (h) => my === seq.current && setHist(h),
       () => my === seq.current && setHist(null),
     );
-    getJson<FieldsResult>('/api/fields', { q: search, ...range, top: 10, count: 1 }).then(
-      (f) => my === seq.current && setFields(f),
-      () => my === seq.current && setFields(null),
-    );
+    // The first page comes without the count, which can take longer than the rows (up to the
+    // server's 1.5 s bound): the count follows in a request of its own.
+    const firstPage = getJson<QueryResult>('/api/query', { q, ...range, limit: PAGE, offset: 0 });
+    // The field statistics, the slowest request (0.5-1 s on 1M events), wait for the histogram and
+    // the first page: asked at once, they shared the server with them and the histogram's answer
+    // took 344 ms instead of ~100.
+    void Promise.allSettled([histogram, firstPage]).then(() => {
+      if (my !== seq.current) return;
+      getJson<FieldsResult>('/api/fields', { q: search, ...range, top: 10, count: 1 }).then(
+        (f) => my === seq.current && setFields(f),
+        () => my === seq.current && setFields(null),
+      );
+    });
     try {
-      // The first page comes without the count, which can take longer than the rows (up to the
-      // server's 1.5 s bound): the count follows in a request of its own.
-      const first = await getJson<QueryResult>('/api/query', { q, ...range, limit: PAGE, offset: 0 });
+      const first = await firstPage;
       if (my !== seq.current) return;
       const tookMs = Math.round(first.took_ms ?? performance.now() - started);
       if (first.kind === 'table') {
