@@ -21,6 +21,9 @@ import { waitFor } from '../helpers/wait.js';
 
 const BULK = 100_000;
 const SHOTS = process.env.LOGPIPE_UI_SCREENSHOTS ?? join(tmpdir(), 'logpipe-ui-screenshots');
+// logpipe reads LOGPIPE_* variables as configuration and refuses a key it does not know: the
+// processes this file starts must not inherit this one.
+delete process.env.LOGPIPE_UI_SCREENSHOTS;
 /** Bounds every wait on the page: a feature that works shows within this. */
 const SHOWN_MS = 15_000;
 
@@ -59,9 +62,19 @@ async function open(hash = ''): Promise<Page> {
   return page;
 }
 
+/**
+ * Types a query, runs it and waits for its answer on the screen: the rows of the run before (the
+ * page's first, of every event) may be there until then.
+ */
 async function search(page: Page, q: string): Promise<void> {
+  const answered = page.waitForResponse((r) => {
+    const url = new URL(r.url());
+    return url.pathname === '/api/query' && url.searchParams.get('q') === (q.trim() || '*');
+  });
   await page.fill('[data-testid=query]', q);
   await page.press('[data-testid=query]', 'Enter');
+  await answered;
+  await page.waitForSelector('[data-testid=run][data-busy="0"]');
 }
 
 /** expect.poll within SHOWN_MS (its own default, 1 s, is less than a loaded machine's query). */
@@ -72,6 +85,40 @@ function poll<T>(fn: () => Promise<T> | T) {
 /** The texts of the rows in view, one string per row. */
 function rowTexts(page: Page): Promise<string[]> {
   return page.$$eval('[data-testid=results] .row', (rows) => rows.map((r) => r.textContent ?? ''));
+}
+
+/**
+ * The open event sits in the list right under row `i` (its detail's top at the row's bottom, next
+ * to it in the page), the next row right under the detail, and the detail in the list's view.
+ * Measured in one go in the page, and polled: the list settles its scroll after a frame.
+ */
+async function expectDetailUnder(page: Page, i: number): Promise<void> {
+  await poll(() =>
+    page.$eval(
+      '[data-testid=results]',
+      (list, at) => {
+        const problems: string[] = [];
+        const details = list.ownerDocument.querySelectorAll('[data-testid=row-detail]');
+        const row = list.querySelector(`.row[data-i="${at}"]`);
+        const next = list.querySelector(`.row[data-i="${at + 1}"]`);
+        if (!row || !next) return [`row ${at} or ${at + 1} not in the list`];
+        if (details.length !== 1) return [`${details.length} details open`];
+        const detail = details[0];
+        if (row.nextElementSibling !== detail)
+          problems.push('the detail is not the next element after its row');
+        if (!detail.querySelector('[data-testid=event-detail]')) problems.push('no event detail inside');
+        const [r, d, n, l] = [row, detail, next, list].map((e) => e.getBoundingClientRect());
+        if (Math.abs(d.top - r.bottom) >= 1) problems.push(`detail top ${d.top} != row bottom ${r.bottom}`);
+        if (Math.abs(n.top - d.bottom) >= 1)
+          problems.push(`next row top ${n.top} != detail bottom ${d.bottom}`);
+        if (d.height <= r.height) problems.push(`detail only ${d.height} px high`);
+        if (r.top < l.top - 1 || d.top >= l.bottom)
+          problems.push(`row or detail out of view (${r.top}, ${d.top}; list ${l.top}-${l.bottom})`);
+        return problems;
+      },
+      i,
+    ),
+  ).toEqual([]);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -217,6 +264,10 @@ describe('the web UI in a browser', () => {
     expect(api.buckets.at(-1)?.total).toBe(0);
     const total = api.buckets.reduce((n, b) => n + b.total, 0);
     expect(await page.getAttribute('[data-testid=histogram]', 'data-total')).toBe(String(total));
+    // The canvas shows those counts (set by the chart's draw hook).
+    await poll(() => page.getAttribute('[data-testid=histogram] .histogram-plot', 'data-drawn')).toBe(
+      String(total),
+    );
     await shot(page, 'histogram');
     const box = (await hist.boundingBox())!;
     const before = page.url();
@@ -338,6 +389,7 @@ describe('the web UI in a browser', () => {
     await page.locator('[data-testid=results] .row').nth(2).click();
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=event-detail]');
+    await expectDetailUnder(page, 2);
     const url = page.url();
     expect(url).toContain('since=24h');
     expect(url).toContain('tz=utc');
@@ -361,6 +413,54 @@ describe('the web UI in a browser', () => {
     expect(heads).toContain('trace_id');
     expect(heads).not.toContain('service');
     expect(await again.textContent('[data-testid=event-detail]')).toBe(detail);
+    expect(await again.getAttribute('[data-testid=results] .row.selected', 'data-i')).toBe('2');
+    await expectDetailUnder(again, 2);
+    await again.close();
+  });
+
+  it('opens a linked event further down the list expanded, scrolled into view, right under its row', async () => {
+    const page = await open('q=service:bulk');
+    await poll(() => page.textContent('[data-testid=run-info]')).toContain('100,000 events');
+    const body = page.locator('[data-testid=results]');
+    await body.evaluate((el) => {
+      el.scrollTop = 150 * 24;
+    });
+    const row = page.locator('[data-testid=results] .row[data-i="150"]');
+    await poll(() => row.textContent()).toContain('bulk');
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=event-detail]');
+    await expectDetailUnder(page, 150);
+    const detail = await page.textContent('[data-testid=event-detail]');
+    const url = page.url();
+    expect(url).toContain('sel=');
+    await page.close();
+
+    const again = await open(url.slice(url.indexOf('#') + 1));
+    await again.waitForSelector('[data-testid=event-detail]');
+    expect(await again.getAttribute('[data-testid=results] .row.selected', 'data-i')).toBe('150');
+    expect(await again.textContent('[data-testid=event-detail]')).toBe(detail);
+    await expectDetailUnder(again, 150);
+    expect(await again.evaluate<number>("document.getElementsByTagName('*').length")).toBeLessThanOrEqual(
+      1500,
+    );
+    // j moves the selection past the open row, which stays open; Enter opens the selected one
+    // instead (one at a time), and a double-click on the next row opens that one.
+    await again.keyboard.press('j');
+    await again.keyboard.press('j');
+    expect(await again.getAttribute('[data-testid=results] .row.selected', 'data-i')).toBe('152');
+    await expectDetailUnder(again, 150);
+    await again.keyboard.press('Enter');
+    await poll(() =>
+      again.locator('[data-testid=results] .row[data-i="152"] + [data-testid=row-detail]').count(),
+    ).toBe(1);
+    await expectDetailUnder(again, 152);
+    await again.locator('[data-testid=results] .row[data-i="153"]').dblclick();
+    await poll(() =>
+      again.locator('[data-testid=results] .row[data-i="153"] + [data-testid=row-detail]').count(),
+    ).toBe(1);
+    await expectDetailUnder(again, 153);
+    expect(await again.evaluate<string | undefined>('getSelection()?.toString()')).toBe('');
     await again.close();
   });
 
@@ -387,6 +487,8 @@ describe('the web UI in a browser', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=event-detail]');
     expect(await page.textContent('[data-testid=event-detail]')).toContain('checkout');
+    await expectDetailUnder(page, 1);
+    await shot(page, 'event');
     await page.keyboard.press('Escape');
     expect(await page.locator('[data-testid=event-detail]').count()).toBe(0);
     await page.keyboard.press('/');

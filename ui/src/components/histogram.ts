@@ -6,7 +6,7 @@
  * days.
  */
 import { html } from 'htm/preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { HistogramResult } from '../api.js';
 import type { Zone } from '../lib/url-state.js';
@@ -45,10 +45,13 @@ export function stackedSeries(data: HistogramResult): { xs: number[]; stacks: nu
 
 export function Histogram(p: HistogramProps) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect: the chart is drawn in the frame its data arrives in, not one or two frames
+  // later as after a paint (measured ~45-60 ms from the answer to the drawn chart with useEffect).
+  useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
     const { xs, stacks } = stackedSeries(p.data);
+    const total = p.data.buckets.reduce((n, b) => n + b.total, 0);
     const levels = p.data.levels;
     const crossesDays =
       new Date(xs[0] * 1000).toDateString() !== new Date((xs[xs.length - 1] ?? xs[0]) * 1000).toDateString();
@@ -93,6 +96,13 @@ export function Histogram(p: HistogramProps) {
         })),
       ],
       hooks: {
+        // Says on the page which counts the canvas shows: the bench and the tests wait for it
+        // (the old chart stays in the page until this effect replaces it).
+        draw: [
+          () => {
+            el.dataset.drawn = String(total);
+          },
+        ],
         setSelect: [
           (u: uPlot) => {
             if (u.select.width < 3) return;

@@ -1,10 +1,22 @@
 /**
  * Events as a virtual list: rows of one height, only those in view (and a few either side) in
  * the DOM, so 100,000 events keep a few hundred nodes; pages fetched as they come into view.
- * Text from events is only ever text nodes (never HTML); long values are cut for the row.
+ * One row can be open: its detail sits right under it, inside the list, and the rows after it
+ * move down by the detail's measured height (list-geometry.ts). Text from events is only ever
+ * text nodes (never HTML); long values are cut for the row.
  */
 import { html } from 'htm/preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import {
+  detailTop,
+  type ListGeometry,
+  listHeight,
+  revealTop,
+  rowAt,
+  rowsInView,
+  rowTop,
+} from '../lib/list-geometry.js';
 import type { Pager } from '../lib/pager.js';
 import { markTerms } from '../lib/query-tokens.js';
 import { cellText, fieldValue, type Row } from '../lib/rows.js';
@@ -22,6 +34,10 @@ export interface ResultsProps {
   terms: string[];
   tz: Zone;
   selected: number;
+  /** The open row (its detail shown under it), -1 for none. */
+  open: number;
+  /** The open row's detail. */
+  detail?: ComponentChildren;
   onSelect(i: number): void;
   onExpand(i: number): void;
   onRemoveColumn(c: string): void;
@@ -36,13 +52,20 @@ export function cell(row: Row, col: string, tz: Zone): string {
   return col === 'ts' ? formatTime(v, tz) : cellText(v, 500);
 }
 
+/** The tallest an open detail is, as a share of the list's view: its row stays in sight above it. */
+const DETAIL_SHARE = 0.75;
+
 export function Results(p: ResultsProps) {
   const box = useRef<HTMLDivElement>(null);
+  const detailBox = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const [detailHeight, setDetailHeight] = useState(0);
   const n = p.pager.length();
-  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(n, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+  const open = p.open >= 0 && p.open < n && p.detail ? p.open : -1;
+  const g: ListGeometry = { rowHeight: ROW_HEIGHT, open, openHeight: open >= 0 ? detailHeight : 0 };
+  const { first, last } = rowsInView(g, n, top, height, OVERSCAN);
+  const detailShown = open >= first && open < last;
   useEffect(() => {
     p.pager.ensure(first, last);
   }, [first, last, p.pager, p.version]);
@@ -54,24 +77,54 @@ export function Results(p: ResultsProps) {
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  // Keeps the selected row in view (j/k).
+  // When another row opens or the open one closes, the rows after the old detail move up by its
+  // height. The scroll moves with them, so the row double-clicked stays under the pointer (or,
+  // on closing, the row at the top of the view stays there), before the frame is painted.
+  const shown = useRef(g);
+  useLayoutEffect(() => {
+    const before = shown.current;
+    shown.current = g;
+    const el = box.current;
+    if (!el || before.open === g.open) return;
+    const anchor = g.open >= 0 ? g.open : rowAt(before, el.scrollTop);
+    const delta = rowTop(g, anchor) - rowTop(before, anchor);
+    if (delta === 0) return;
+    el.scrollTop += delta;
+    setTop(el.scrollTop);
+  });
+  // The detail's height, measured before the frame is painted (a layout effect, and the
+  // observer's callback, both run before paint), so the rows after it never show under it.
+  useLayoutEffect(() => {
+    const el = detailBox.current;
+    if (!el) return;
+    setDetailHeight(el.offsetHeight);
+    const ro = new ResizeObserver(() => setDetailHeight(el.offsetHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [open, detailShown]);
+  // Keeps the selected row in view (j/k, a pasted link), and its detail below it when open.
   useEffect(() => {
     const el = box.current;
     if (!el || p.selected < 0) return;
-    const y = p.selected * ROW_HEIGHT;
-    if (y < el.scrollTop) el.scrollTop = y;
-    else if (y + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = y + ROW_HEIGHT - el.clientHeight;
-  }, [p.selected]);
+    const below = p.selected === open ? (detailBox.current?.offsetHeight ?? el.clientHeight) : 0;
+    const y = rowTop(g, p.selected);
+    const to = revealTop(y, ROW_HEIGHT + below, el.scrollTop, el.clientHeight);
+    if (to !== el.scrollTop) el.scrollTop = to;
+  }, [p.selected, open]);
   const rows = [];
   for (let i = first; i < last; i++) {
     const row = p.pager.row(i);
     rows.push(html`<div
       key=${i}
       class=${`row${i === p.selected ? ' selected' : ''}${row ? ` lvl-${String(row.level ?? '')}` : ''}`}
-      style=${`top:${i * ROW_HEIGHT}px`}
+      style=${`top:${rowTop(g, i)}px`}
       data-i=${i}
       onClick=${() => p.onSelect(i)}
-      onDblClick=${() => p.onExpand(i)}
+      onDblClick=${() => {
+        // A double-click opens the row; the word it also selected is not what was meant.
+        getSelection()?.removeAllRanges();
+        p.onExpand(i);
+      }}
     >
       ${
         row
@@ -82,6 +135,16 @@ export function Results(p: ResultsProps) {
           : html`<span class="c loading">…</span>`
       }
     </div>`);
+    if (i === open)
+      rows.push(html`<div
+        key="detail"
+        class="row-detail"
+        ref=${detailBox}
+        data-testid="row-detail"
+        style=${`top:${detailTop(g)}px;max-height:${Math.round(height * DETAIL_SHARE)}px`}
+      >
+        ${p.detail}
+      </div>`);
   }
   return html`<div class="results">
     <div class="results-head">
@@ -91,7 +154,7 @@ export function Results(p: ResultsProps) {
       )}
     </div>
     <div class="results-body" ref=${box} data-testid="results" onScroll=${(e: Event) => setTop((e.target as HTMLElement).scrollTop)}>
-      <div class="results-spacer" style=${`height:${n * ROW_HEIGHT}px`}>${rows}</div>
+      <div class="results-spacer" style=${`height:${listHeight(g, n)}px`}>${rows}</div>
     </div>
   </div>`;
 }
