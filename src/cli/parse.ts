@@ -4,7 +4,6 @@
  * output (a raw-events header first) keeps its own. Output goes out in batches with backpressure,
  * and a closed stdout (`| head`) ends the command quietly.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_MAX_LINE_BYTES } from '../core/defaults.js';
@@ -78,16 +77,13 @@ the batch. The parse section of --config applies.`,
 
 /** Reads and checks a patterns file; every problem is a ConfigError naming the key. */
 async function readPatterns(file: string): Promise<ParserConfig> {
-  const [{ parse: parseYaml }, { ParserConfigSchema }] = await Promise.all([
-    import('yaml'),
+  // Through config.ts's static import of `yaml`: a dynamic import of that CommonJS
+  // package has only a default export inside the bundle (scripts/build-cli.mjs).
+  const [{ readYamlFile }, { ParserConfigSchema }] = await Promise.all([
+    import('../core/config.js'),
     import('../core/parse-config.js'),
   ]);
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError('', `${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const doc = readYamlFile(file);
   const r = ParserConfigSchema.safeParse(doc ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0];

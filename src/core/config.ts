@@ -213,7 +213,8 @@ export function validateConfig(obj: unknown): Config {
   throw new ConfigError(key, detail);
 }
 
-function readYamlFile(file: string): unknown {
+/** A YAML file's document; a ConfigError names the file (and line and column) when it does not read. */
+export function readYamlFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
