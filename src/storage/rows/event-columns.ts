@@ -139,7 +139,14 @@ export const ROW_KINDS: readonly ColumnKind[] = TABLE_COLUMNS.map((c) =>
   c.type !== 'string' ? 'number' : DICT_COLUMNS.has(c.name) ? 'dict' : 'string',
 );
 const promotedSlot = new Map(PROMOTED_FIELDS.map((c, p) => [c.name, p]));
-const seen = new Uint8Array(PROMOTED_FIELDS.length);
+/**
+ * Per promoted column, the last row (plus one) whose event set it: a row leaves the columns its
+ * event did not set null. A row number, not a flag, so nothing is cleared per event (a `fill(0)`
+ * per event took 19 of addEvents' 227 samples in a profile over six real-shaped systems).
+ */
+const seenRow = new Float64Array(PROMOTED_FIELDS.length);
+/** Counts every row addEvents encodes, across calls, so `seenRow` never needs clearing. */
+let rowStamp = 0;
 
 /**
  * The `encoding` of segment rows encoded ahead of their append (see EncodedEvents); 2: with
@@ -256,7 +263,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
     putNumber(placeCol, i, place >= 0 ? place : null);
     putNumber(zoneCol, i, zone);
     r.keyOf[i] = rowKey(r, e.source, e.generation);
-    seen.fill(0);
+    const stamp = ++rowStamp;
     // The fields no column takes go straight into `fields` as JSON text.
     let jsonAt = -1;
     let members = 0;
@@ -269,7 +276,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
         if (col.kind === 'string') putString(col, i, v as string);
         else if (col.kind === 'dict') putDict(col, i, v as string);
         else putNumber(col, i, v as number);
-        seen[p] = 1;
+        seenRow[p] = stamp;
         continue;
       }
       if (jsonAt < 0) jsonAt = beginObject(fields);
@@ -277,7 +284,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
       if (v !== undefined) writeMember(fields, members++ === 0, name, v);
     }
     for (let p = 0; p < np; p++) {
-      if (seen[p] !== 0) continue;
+      if (seenRow[p] === stamp) continue;
       const col = c[FIRST_PROMOTED + p];
       if (col.kind === 'string') putString(col, i, null);
       else if (col.kind === 'dict') putDict(col, i, null);
