@@ -18,7 +18,7 @@
  * Only the native DuckDB binding stays outside (it loads `libduckdb.so`); the banner gives the
  * bundle a `require` for it.
  */
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -85,3 +85,9 @@ const code = readFileSync(mainJs, 'utf8');
 if (!code.startsWith('#!/usr/bin/env node\n')) throw new Error(`${mainJs} does not start with its hashbang`);
 writeFileSync(mainJs, LAUNCHER + code.slice(code.indexOf('\n') + 1));
 chmodSync(mainJs, 0o755);
+
+// The compiled CLI stays executable as well: npx keeps a clone's bin link in its cache from the
+// time package.json's `bin` named dist/src/cli/main.js (it does not refresh it for a directory),
+// so in a clone that ran `npx logpipe` before, `npx logpipe` still starts (unbundled).
+const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
+if (existsSync(compiled)) chmodSync(compiled, 0o755);
