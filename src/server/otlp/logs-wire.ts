@@ -167,9 +167,9 @@ function scope(start: number, end: number, r: number, s: number, fields: Fields)
     const t = tag(end);
     if (t === 0x0a || t === 0x12) {
       const e = len(end);
-      const text = buf.toString('utf8', pos, e);
-      if (t === 0x0a) name = text;
-      else version = text;
+      const value = text(pos, e);
+      if (t === 0x0a) name = value;
+      else version = value;
       pos = e;
     } else skip(t, end);
   }
@@ -197,8 +197,11 @@ function keyValueAt(fields: Fields, prefix: string, end: number, path: string, i
   pos = e;
 }
 
-/** A KeyValue as a field; skipped when its key is empty or it holds no value. */
-function keyValueInto(fields: Fields, prefix: string, end: number): void {
+/**
+ * A KeyValue as a field; skipped when its key is empty or it holds no value. `slot` is its place
+ * among a record's attributes (-1 elsewhere), where its key is looked for among the last ones.
+ */
+function keyValueInto(fields: Fields, prefix: string, end: number, slot = -1): void {
   let key = '';
   let valueStart = -1;
   let valueEnd = -1;
@@ -206,7 +209,7 @@ function keyValueInto(fields: Fields, prefix: string, end: number): void {
     const t = tag(end);
     if (t === 0x0a) {
       const e = len(end);
-      key = buf.toString('utf8', pos, e);
+      key = slot >= 0 ? keyText(pos, e, slot) : text(pos, e);
       pos = e;
     } else if (t === 0x12) {
       valueEnd = len(end);
@@ -259,7 +262,7 @@ function logRecord(
         break;
       case 0x1a: {
         const e = len(end);
-        severityText = buf.toString('utf8', pos, e);
+        severityText = text(pos, e);
         pos = e;
         break;
       }
@@ -272,7 +275,7 @@ function logRecord(
         // Attributes in the order they come, after the resource's and the scope's fields.
         const e = len(end);
         try {
-          keyValueInto(fields, '', e);
+          keyValueInto(fields, '', e, attr);
         } catch (err) {
           if (err instanceof ValueError)
             throw bad(`${recordPath(r, s, i)}.attributes[${attr}].value${err.rel}`, err.what);
@@ -304,7 +307,7 @@ function logRecord(
         break;
       case 0x62: {
         const e = len(end);
-        eventName = buf.toString('utf8', pos, e);
+        eventName = text(pos, e);
         pos = e;
         break;
       }
@@ -431,7 +434,7 @@ function anyValue(end: number, depth: number): unknown {
   }
   switch (best) {
     case 1:
-      return buf.toString('utf8', at, stop);
+      return text(at, stop);
     case 2:
       return vLo !== 0 || vHi !== 0;
     case 3:
@@ -487,7 +490,7 @@ function kvlistValue(start: number, end: number, depth: number): Record<string, 
         const u = tag(e);
         if (u === 0x0a) {
           const ke = len(e);
-          key = buf.toString('utf8', pos, ke);
+          key = text(pos, ke);
           pos = ke;
         } else if (u === 0x12) {
           valueEnd = len(e);
@@ -522,6 +525,39 @@ function int64(low: number, high: number): number | string {
 }
 
 // The wire.
+
+/** Node's Buffer reads UTF-8 with `utf8Slice`, what `toString('utf8', …)` calls after its checks. */
+type NodeBuffer = Buffer & { utf8Slice(start: number, end: number): string };
+
+/** UTF-8 text of the body (invalid sequences as U+FFFD, as protobufjs reads them). */
+function text(start: number, end: number): string {
+  return (buf as NodeBuffer).utf8Slice(start, end);
+}
+
+/**
+ * The keys of the last record's attributes, by their place in it. Records of one request mostly
+ * carry the same attributes in the same order, so a key is usually the one before: its bytes
+ * compared, its string reused, and a property key V8 has seen is stored without looking it up
+ * again (a new string per record made every field's store a lookup).
+ */
+const lastKeys: { bytes: Uint8Array; text: string }[] = [];
+const MAX_KEY_SLOTS = 64;
+const MAX_KEY_BYTES = 64;
+
+function keyText(start: number, end: number, slot: number): string {
+  const n = end - start;
+  const last = lastKeys[slot];
+  if (last !== undefined && last.bytes.length === n) {
+    const b = last.bytes;
+    let k = 0;
+    while (k < n && b[k] === buf[start + k]) k++;
+    if (k === n) return last.text;
+  }
+  const t = text(start, end);
+  if (slot < MAX_KEY_SLOTS && n <= MAX_KEY_BYTES)
+    lastKeys[slot] = { bytes: new Uint8Array(buf.subarray(start, end)), text: t };
+  return t;
+}
 
 function truncated(): WireError {
   return new WireError(`a field runs past the end of its message at byte ${pos}`);
