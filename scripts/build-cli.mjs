@@ -1,7 +1,7 @@
 /**
  * Bundles the `logpipe` executable with esbuild into dist/bundle/: the CLI (cli/main.js), the
- * two worker entries (parser/worker.js, pipeline/encode-worker.js) and the chunks they share or
- * load lazily (chunks/). Run by `npm run build`; package.json's `bin` points at the bundle.
+ * three worker entries (parser/worker.js, pipeline/encode-worker.js, server/agent-rows-worker.js)
+ * and the chunks they share or load lazily (chunks/). Run by `npm run build`; package.json's `bin` points at the bundle.
  *
  * Why: a fresh `logpipe query` spent most of its time loading modules, not answering. Node
  * resolves, reads and compiles each of ~250 ES modules and the 60 CommonJS files of
@@ -48,6 +48,7 @@ await build({
     'cli/main': join(root, 'src', 'cli', 'main.ts'),
     'parser/worker': join(root, 'src', 'parser', 'worker.ts'),
     'pipeline/encode-worker': join(root, 'src', 'pipeline', 'encode-worker.ts'),
+    'server/agent-rows-worker': join(root, 'src', 'server', 'agent-rows-worker.ts'),
   },
   outdir: out,
   chunkNames: 'chunks/[name]-[hash]',

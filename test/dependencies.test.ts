@@ -78,6 +78,7 @@ describe('dependencies', () => {
       'storage/rows/index.ts',
       'pipeline/encode-worker.ts',
       'pipeline/parse-service.ts',
+      'server/agent-rows-worker.ts',
       'server/app.ts',
       'query/index.ts',
       'parser/index.ts',

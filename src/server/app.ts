@@ -2,6 +2,7 @@
  * The storage process's HTTP API: health, query and ingest. Built as a hono app over a
  * StorageEngine, so tests call `app.request()` without a socket.
  */
+import { availableParallelism } from 'node:os';
 import { Hono } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { streamSSE } from 'hono/streaming';
@@ -13,7 +14,14 @@ import { decodeRawLines, RAW_LINES_MEDIA_TYPE } from '../core/raw-lines.js';
 import type { StorageEngine, WriteBatch } from '../core/storage.js';
 import type { ParserOptions } from '../parser/index.js';
 import { committedPositions } from '../storage/index.js';
-import { deserializeRows, ROWS_MEDIA_TYPE } from '../storage/rows/index.js';
+import {
+  deserializeRows,
+  type EncodedRows,
+  eventRows,
+  ROWS_MEDIA_TYPE,
+  SEGMENT_ENCODING,
+} from '../storage/rows/index.js';
+import { type AgentRowsPool, sharedAgentRowsPool } from './agent-rows-pool.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
 import { contextRoute } from './context.js';
@@ -67,6 +75,14 @@ export interface AppOptions {
   gate?: StopGate;
   /** The built web UI's folder; default dist/ui (server/ui-static.ts), null for none. */
   uiDir?: string | null;
+  /**
+   * Worker threads that turn OTLP bodies into the store's rows (agent-rows-pool.ts), shared by
+   * the process's APIs: default one on two cores or more, none on one; 0 decodes on the HTTP
+   * thread. A store that takes no encoded rows (in memory) has its bodies decoded there too.
+   */
+  agentWorkers?: number;
+  /** A pool to use instead of the process's (tests). */
+  agentRowsPool?: AgentRowsPool;
 }
 
 const DEFAULT_MAX_BODY = 32 * 1024 * 1024;
@@ -260,13 +276,13 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  // What every agents' protocol below shares: appending decoded events with the store's
-  // counters and the live tail's signal, and counting what came in and what failed.
+  // What every agents' protocol below shares: appending decoded events (or a batch of rows) with
+  // the store's counters and the live tail's signal, and counting what came in and what failed.
   const agentInput = {
-    append: async (events: LogEvent[]) => {
+    append: async (input: LogEvent[] | WriteBatch) => {
       own.queue_depth++;
       try {
-        const r = await opts.store.append(events);
+        const r = await opts.store.append(input);
         own.events_out += r.stored;
         return r;
       } finally {
@@ -282,9 +298,20 @@ export function createApp(opts: AppOptions): Hono {
   };
 
   // OTLP logs over HTTP (docs/ingest.md): what OpenTelemetry SDKs and collectors send.
+  const threads = opts.agentWorkers ?? (availableParallelism() >= 2 ? 1 : 0);
+  let rowsPool: AgentRowsPool | null | undefined;
+  const agentRows = (): AgentRowsPool | null => {
+    rowsPool ??=
+      (opts.agentRowsPool !== undefined || threads > 0) && takesRows(opts.store)
+        ? (opts.agentRowsPool ?? sharedAgentRowsPool(threads))
+        : null;
+    return rowsPool;
+  };
   app.post('/v1/logs', limitBody(maxBody), (c) =>
     otlpLogs(c, {
       maxBodyBytes: maxBody,
+      rows: agentRows,
+      batch: () => opts.store.batch(),
       ...agentInput,
     }),
   );
@@ -319,4 +346,18 @@ export function createApp(opts: AppOptions): Hono {
     c.json({ error: { type: 'request', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
   );
   return app;
+}
+
+/**
+ * Whether the store's batches take segment rows encoded ahead (a store of segment files does; an
+ * in-memory store takes only events): asked once, with no rows.
+ */
+function takesRows(store: StorageEngine): boolean {
+  const none: EncodedRows = { encoding: SEGMENT_ENCODING, count: 0, rows: eventRows(0) };
+  try {
+    store.batch().add(none);
+    return true;
+  } catch {
+    return false;
+  }
 }

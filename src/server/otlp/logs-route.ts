@@ -3,14 +3,17 @@
  * specification asks: 200 with an ExportLogsServiceResponse (a partial success names records not
  * stored) once the store committed the rest; 400 for a body that is not a valid request (not
  * retryable, nothing stored); 413 for one over the size limit; 415 for another content type or
- * encoding; 503 with Retry-After when the store cannot take it now (the exporter retries).
- * Error bodies are a `google.rpc.Status` in the request's encoding.
+ * encoding; 503 with Retry-After when the store cannot take it now, or the worker decoding it
+ * died (the exporter retries). Error bodies are a `google.rpc.Status` in the request's encoding.
+ * The body is decoded and encoded into the store's rows on a worker (agent-rows-pool.ts) when
+ * there is one, so this thread only reads it, appends the rows and answers.
  */
-import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { UserError } from '../../core/errors.js';
 import type { LogEvent } from '../../core/events.js';
-import { otlpLogsToEvents } from './logs-events.js';
+import type { WriteBatch } from '../../core/storage.js';
+import { type AgentRowsPool, WorkerFailed } from '../agent-rows-pool.js';
+import { BodyRefused, contentEncoding, decodeOtlpBody, type OtlpEncoding } from './logs-decode.js';
 import { otlpTypes } from './logs-schema.js';
 
 const PROTOBUF = 'application/x-protobuf';
@@ -19,14 +22,21 @@ const JSON_TYPE = 'application/json';
 /** What the route needs from the API around it. */
 export interface OtlpRouteDeps {
   maxBodyBytes: number;
-  /** Stores the events; resolves once committed. */
-  append(events: LogEvent[]): Promise<{ stored: number }>;
+  /**
+   * Workers that turn a body into the store's rows, or null to decode it on this thread into
+   * events (one core, or a store that takes no encoded rows).
+   */
+  rows: () => AgentRowsPool | null;
+  /** An empty batch of the store's, for rows the workers encoded. */
+  batch(): WriteBatch;
+  /** Stores the events or the batch; resolves once committed. */
+  append(input: LogEvent[] | WriteBatch): Promise<{ stored: number }>;
   /** Counts bytes and events in (for /status and /metrics). */
   counted(bytes: number, events: number): void;
   failed(err: unknown): void;
 }
 
-type Encoding = 'protobuf' | 'json';
+type Encoding = OtlpEncoding;
 
 /** Handles one export request. */
 export async function otlpLogs(c: Context, deps: OtlpRouteDeps): Promise<Response> {
@@ -41,28 +51,49 @@ export async function otlpLogs(c: Context, deps: OtlpRouteDeps): Promise<Respons
       `content type ${JSON.stringify(type)} is not OTLP: send ${PROTOBUF} or ${JSON_TYPE}`,
     );
   }
-  let events: LogEvent[];
+  let input: LogEvent[] | WriteBatch;
+  let count = 0;
   let rejected = 0;
   let reason = '';
   try {
-    const body = await readBody(c, deps.maxBodyBytes);
-    const req = enc === 'protobuf' ? decodeProtobuf(body) : decodeJson(body);
-    const generation = `otlp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const decoded = otlpLogsToEvents(req, { source: 'otlp', generation, nowMs: Date.now() });
-    events = decoded.events;
-    rejected = decoded.rejected;
-    reason = decoded.reason;
-    deps.counted(body.length, events.length);
+    const gzip = contentEncoding(c.req.header('content-encoding'));
+    const body = await c.req.arrayBuffer();
+    const identity = {
+      source: 'otlp',
+      generation: `otlp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      nowMs: Date.now(),
+    };
+    const pool = deps.rows();
+    let bytes: number;
+    if (pool !== null) {
+      const got = await pool.decode({ body, encoding: enc, gzip, maxBodyBytes: deps.maxBodyBytes, identity });
+      // Copied into the store's batch: the rows' memory can take another body's.
+      const batch = deps.batch();
+      batch.add(got.rows);
+      pool.release(got.rows);
+      input = batch;
+      ({ rejected, reason, bytes } = got);
+      count = got.rows.count;
+    } else {
+      const decoded = decodeOtlpBody(new Uint8Array(body), enc, gzip, deps.maxBodyBytes, identity);
+      input = decoded.events;
+      ({ rejected, reason, bytes } = decoded);
+      count = decoded.events.length;
+    }
+    deps.counted(bytes, count);
   } catch (err) {
     deps.failed(err);
-    if (err instanceof TooLarge) return status(c, enc, 413, err.message);
-    if (err instanceof Unsupported) return status(c, enc, 415, err.message);
+    if (err instanceof BodyRefused) return status(c, enc, err.status, err.message);
     if (err instanceof UserError) return status(c, enc, 400, err.message);
+    if (err instanceof WorkerFailed) {
+      c.header('Retry-After', '1');
+      return status(c, enc, 503, `the records could not be decoded now: ${err.message}`);
+    }
     throw err;
   }
-  if (events.length > 0) {
+  if (count > 0) {
     try {
-      await deps.append(events);
+      await deps.append(input);
     } catch (err) {
       deps.failed(err);
       c.header('Retry-After', '1');
@@ -70,51 +101,6 @@ export async function otlpLogs(c: Context, deps: OtlpRouteDeps): Promise<Respons
     }
   }
   return success(c, enc, rejected, reason);
-}
-
-class TooLarge extends Error {}
-class Unsupported extends Error {}
-
-async function readBody(c: Context, max: number): Promise<Buffer> {
-  const raw = Buffer.from(await c.req.arrayBuffer());
-  const encoding = (c.req.header('content-encoding') ?? '').trim().toLowerCase();
-  if (encoding === '' || encoding === 'identity') return raw;
-  if (encoding !== 'gzip')
-    throw new Unsupported(`content encoding ${JSON.stringify(encoding)} is not taken: send gzip or none`);
-  try {
-    // Bounded, so a small body cannot inflate past the limit (a gzip bomb).
-    return gunzipSync(raw, { maxOutputLength: max });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-      throw new TooLarge(`the request inflates past ${max} bytes`);
-    throw new UserError(`the body is not valid gzip data (${(err as Error).message})`);
-  }
-}
-
-function decodeProtobuf(body: Buffer): unknown {
-  try {
-    // The decoded message itself, not a plain copy (toObject doubled the decode's cost): the
-    // mapper reads a field only where the message holds it (logs-events.ts).
-    return otlpTypes().request.decode(body);
-  } catch (err) {
-    // Truncated or malformed protobuf, or nesting deep enough to exhaust the stack.
-    throw new UserError(`the body is not a valid OTLP ExportLogsServiceRequest (${(err as Error).message})`);
-  }
-}
-
-function decodeJson(body: Buffer): unknown {
-  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let s: string;
-  try {
-    s = text.decode(body);
-  } catch {
-    throw new UserError('the body is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(s);
-  } catch (err) {
-    throw new UserError(`the body is not valid JSON (${(err as Error).message})`);
-  }
 }
 
 function success(c: Context, enc: Encoding, rejected: number, reason: string): Response {
