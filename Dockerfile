@@ -29,5 +29,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
-ENTRYPOINT ["node", "/app/dist/bundle/cli/main.js"]
+# The executable itself, as `logpipe` runs anywhere: its launcher line starts node with the heap
+# flag logpipe ships with (scripts/build-cli.mjs).
+ENTRYPOINT ["/app/dist/bundle/cli/main.js"]
 CMD ["--help"]

@@ -189,11 +189,11 @@ describe('Dockerfile', () => {
   const instructions = (name: string) =>
     [...dockerfile.matchAll(new RegExp(`^${name}\\s+(.+)$`, 'gm'))].map((m) => m[1].trim());
 
-  it("enters at the built CLI, the package's bin", () => {
+  it("enters at the built CLI, the package's bin, run as an executable so its launcher applies", () => {
     const [entrypoint] = instructions('ENTRYPOINT').map((a) => JSON.parse(a) as string[]);
-    expect(entrypoint).toEqual(['node', '/app/dist/bundle/cli/main.js']);
+    expect(entrypoint).toEqual(['/app/dist/bundle/cli/main.js']);
     expect(instructions('WORKDIR').at(-1)).toBe('/app');
-    const inApp = posix.relative('/app', entrypoint[1]);
+    const inApp = posix.relative('/app', entrypoint[0]);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { logpipe: string } };
     expect(inApp).toBe(pkg.bin.logpipe);
     expect(existsSync(join(ROOT, inApp)), `${inApp} after the build`).toBe(true);
