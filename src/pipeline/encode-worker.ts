@@ -13,7 +13,7 @@ import {
   eventRows,
   resetEventRows,
   SEGMENT_ENCODING,
-  serializeRows,
+  serializeRowsShared,
 } from '../storage/rows/index.js';
 import type { EncodeRequest, EncodeResponse, EventColumns } from './encode-pool.js';
 
@@ -75,22 +75,7 @@ if (port !== null) {
       n = raws.length;
       addRawEvents(rows, raws, parserFor(req.hints));
     }
-    const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count: n, rows });
-    let size = 0;
-    for (const p of pieces) size += p.length;
-    // Into the memory the request brought when the rows fit; new (with room to spare, so it is
-    // reused the next times) when they do not.
-    const into = req.into;
-    const body =
-      into !== null && into.byteLength >= size
-        ? new Uint8Array(into, 0, size)
-        : new Uint8Array(new SharedArrayBuffer(Math.ceil(size * 1.25)), 0, size);
-    let at = 0;
-    for (const p of pieces) {
-      body.set(p, at);
-      at += p.length;
-    }
-    return body;
+    return serializeRowsShared({ encoding: SEGMENT_ENCODING, count: n, rows }, req.into);
   }
 }
 

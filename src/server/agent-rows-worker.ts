@@ -11,7 +11,7 @@ import {
   eventRows,
   resetEventRows,
   SEGMENT_ENCODING,
-  serializeRows,
+  serializeRowsShared,
 } from '../storage/rows/index.js';
 import type { AgentJob, AgentJobAnswer } from './agent-rows-pool.js';
 import { BodyRefused, decodeOtlpBody } from './otlp/logs-decode.js';
@@ -42,25 +42,11 @@ if (port !== null) {
     resetEventRows(rows);
     addEvents(rows, decoded.events);
     const count = decoded.events.length;
-    const pieces = serializeRows({ encoding: SEGMENT_ENCODING, count, rows });
-    let size = 0;
-    for (const p of pieces) size += p.length;
-    // Into the memory the job brought when the rows fit; new (with room to spare, so it is
-    // reused the next times) when they do not.
-    const into = job.into;
-    const out =
-      into !== null && into.byteLength >= size
-        ? new Uint8Array(into, 0, size)
-        : new Uint8Array(new SharedArrayBuffer(Math.ceil(size * 1.25)), 0, size);
-    let at = 0;
-    for (const p of pieces) {
-      out.set(p, at);
-      at += p.length;
-    }
+    const out = serializeRowsShared({ encoding: SEGMENT_ENCODING, count, rows }, job.into);
     return {
       id: job.id,
       rows: out.buffer as SharedArrayBuffer,
-      size,
+      size: out.length,
       count,
       rejected: decoded.rejected,
       reason: decoded.reason,

@@ -15,4 +15,4 @@ export {
   resetEventRows,
   SEGMENT_ENCODING,
 } from './event-columns.js';
-export { deserializeRows, ROWS_MEDIA_TYPE, serializeRows } from './rows-wire.js';
+export { deserializeRows, ROWS_MEDIA_TYPE, serializeRows, serializeRowsShared } from './rows-wire.js';
