@@ -8,7 +8,7 @@
 import type { Context } from 'hono';
 import type { StorageEngine } from '../core/storage.js';
 import { type EventIdentity, planContext } from '../query/index.js';
-import { errorResponse, intParam, NotFoundError, requiredParam, wholeIn } from './http-params.js';
+import { intParam, jsonRoute, NotFoundError, type RouteDeps, requiredParam, wholeIn } from './http-params.js';
 
 export const DEFAULT_CONTEXT_ROWS = 50;
 export const MAX_CONTEXT_ROWS = 1000;
@@ -59,24 +59,15 @@ export async function eventContext(store: StorageEngine, req: ContextRequest): P
 }
 
 /** The handler of GET /api/context. */
-export function contextRoute(opts: {
-  store: StorageEngine;
-  queryTimeoutMs?: number;
-}): (c: Context) => Promise<Response> {
-  return async (c) => {
-    try {
-      return c.json(
-        await eventContext(opts.store, {
-          source: requiredParam(c, 'source'),
-          generation: requiredParam(c, 'generation'),
-          offset: wholeIn(requiredParam(c, 'offset'), 'offset', 0),
-          before: intParam(c, 'before', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
-          after: intParam(c, 'after', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
-          timeoutMs: opts.queryTimeoutMs,
-        }),
-      );
-    } catch (err) {
-      return errorResponse(c, err);
-    }
-  };
+export function contextRoute(opts: RouteDeps): (c: Context) => Promise<Response> {
+  return jsonRoute((c) =>
+    eventContext(opts.store, {
+      source: requiredParam(c, 'source'),
+      generation: requiredParam(c, 'generation'),
+      offset: wholeIn(requiredParam(c, 'offset'), 'offset', 0),
+      before: intParam(c, 'before', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
+      after: intParam(c, 'after', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
+      timeoutMs: opts.queryTimeoutMs,
+    }),
+  );
 }

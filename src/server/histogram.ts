@@ -11,7 +11,7 @@ import { UserError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
 import { formatMicros, parseIsoMicros } from '../core/time.js';
 import { parseQuery, planQuery, resolveField, type Stage } from '../query/index.js';
-import { errorResponse, intParam, timeRange } from './http-params.js';
+import { intParam, jsonRoute, type RouteDeps, timeRange } from './http-params.js';
 
 export const DEFAULT_HISTOGRAM_BUCKETS = 60;
 export const MAX_HISTOGRAM_BUCKETS = 500;
@@ -137,22 +137,13 @@ async function oldest(store: StorageEngine): Promise<number | null> {
 }
 
 /** The handler of GET /api/histogram. */
-export function histogramRoute(opts: {
-  store: StorageEngine;
-  queryTimeoutMs?: number;
-}): (c: Context) => Promise<Response> {
-  return async (c) => {
-    try {
-      return c.json(
-        await histogram(opts.store, {
-          q: c.req.query('q') ?? '*',
-          ...timeRange(c),
-          buckets: intParam(c, 'buckets', 1, MAX_HISTOGRAM_BUCKETS, DEFAULT_HISTOGRAM_BUCKETS),
-          timeoutMs: opts.queryTimeoutMs,
-        }),
-      );
-    } catch (err) {
-      return errorResponse(c, err);
-    }
-  };
+export function histogramRoute(opts: RouteDeps): (c: Context) => Promise<Response> {
+  return jsonRoute((c) =>
+    histogram(opts.store, {
+      q: c.req.query('q') ?? '*',
+      ...timeRange(c),
+      buckets: intParam(c, 'buckets', 1, MAX_HISTOGRAM_BUCKETS, DEFAULT_HISTOGRAM_BUCKETS),
+      timeoutMs: opts.queryTimeoutMs,
+    }),
+  );
 }

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'hono';
 import { QueryError, UserError } from '../core/errors.js';
+import type { StorageEngine } from '../core/storage.js';
 import { formatMicros, parseTimeArgument } from '../core/time.js';
 import { MAX_WHOLE, rangeText, wholeNumber } from '../core/whole-numbers.js';
 import { LinkAuthError } from './link-auth.js';
@@ -42,6 +43,23 @@ export function errorResponse(c: Context, err: unknown): Response {
     return c.json({ error: { type: 'not_found', message: err.message } }, 404);
   if (err instanceof UserError) return c.json({ error: { type: 'request', message: err.message } }, 400);
   return c.json({ error: { type: 'storage', message: (err as Error).message } }, 500);
+}
+
+/** What a read-only JSON route needs: the store and the API's query time bound. */
+export interface RouteDeps {
+  store: StorageEngine;
+  queryTimeoutMs?: number;
+}
+
+/** A GET handler answering `answer(c)` as JSON, and any error as `errorResponse` does. */
+export function jsonRoute(answer: (c: Context) => Promise<unknown>): (c: Context) => Promise<Response> {
+  return async (c) => {
+    try {
+      return c.json(await answer(c));
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  };
 }
 
 /** What a request named is not in the store (an event's identity): HTTP 404. */

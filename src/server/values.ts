@@ -9,7 +9,7 @@ import type { Context } from 'hono';
 import { UserError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
 import { type Expr, isFieldName, parseQuery, planQuery, resolveField } from '../query/index.js';
-import { errorResponse, intParam, requiredParam, timeRange } from './http-params.js';
+import { intParam, jsonRoute, type RouteDeps, requiredParam, timeRange } from './http-params.js';
 
 export const DEFAULT_VALUES_LIMIT = 20;
 export const MAX_VALUES_LIMIT = 1000;
@@ -76,24 +76,15 @@ export async function fieldValues(store: StorageEngine, req: ValuesRequest): Pro
 }
 
 /** The handler of GET /api/values. */
-export function valuesRoute(opts: {
-  store: StorageEngine;
-  queryTimeoutMs?: number;
-}): (c: Context) => Promise<Response> {
-  return async (c) => {
-    try {
-      return c.json(
-        await fieldValues(opts.store, {
-          field: requiredParam(c, 'field'),
-          prefix: c.req.query('prefix'),
-          q: c.req.query('q') ?? '*',
-          ...timeRange(c),
-          limit: intParam(c, 'limit', 1, MAX_VALUES_LIMIT, DEFAULT_VALUES_LIMIT),
-          timeoutMs: opts.queryTimeoutMs,
-        }),
-      );
-    } catch (err) {
-      return errorResponse(c, err);
-    }
-  };
+export function valuesRoute(opts: RouteDeps): (c: Context) => Promise<Response> {
+  return jsonRoute((c) =>
+    fieldValues(opts.store, {
+      field: requiredParam(c, 'field'),
+      prefix: c.req.query('prefix'),
+      q: c.req.query('q') ?? '*',
+      ...timeRange(c),
+      limit: intParam(c, 'limit', 1, MAX_VALUES_LIMIT, DEFAULT_VALUES_LIMIT),
+      timeoutMs: opts.queryTimeoutMs,
+    }),
+  );
 }
