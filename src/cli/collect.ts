@@ -226,33 +226,16 @@ async function collect(flags: CollectFlags): Promise<void> {
     sources.push(stdinBatches({ maxLineBytes, format: flags.format, service: flags.service }));
     stops.push(() => process.stdin.destroy());
   }
-  for (const s of syslog) {
-    const input = new SyslogInput({
-      ...s,
-      maxLineBytes,
-      format: flags.format,
-      service: flags.service,
-      onWarning,
-    });
+  const listen = async (input: SyslogInput | RelpInput): Promise<void> => {
     await input.start();
     sources.push(input.batches());
     stops.push(() => input.stop());
     closes.push(() => input.close());
-  }
-  if (flags.relp !== undefined) {
-    // A message is answered once stdout has taken its batch (the ack of a pipe).
-    const input = new RelpInput({
-      ...hostPort('relp', flags.relp),
-      maxLineBytes,
-      format: flags.format,
-      service: flags.service,
-      onWarning,
-    });
-    await input.start();
-    sources.push(input.batches());
-    stops.push(() => input.stop());
-    closes.push(() => input.close());
-  }
+  };
+  const taken = { maxLineBytes, format: flags.format, service: flags.service, onWarning };
+  for (const s of syslog) await listen(new SyslogInput({ ...s, ...taken }));
+  // A RELP message is answered once stdout has taken its batch (the ack of a pipe).
+  if (flags.relp !== undefined) await listen(new RelpInput({ ...hostPort('relp', flags.relp), ...taken }));
   try {
     await pipeToStdout(sources.length === 1 ? sources[0] : mergeBatches(sources), () => {
       for (const stop of stops) stop();

@@ -8,7 +8,7 @@ import {
   RelpInput,
   SyslogInput,
 } from '../collector/index.js';
-import type { Config, FileSourceConfig, SourceConfig, SyslogSourceConfig } from '../core/config.js';
+import type { Config, FileSourceConfig, SourceConfig } from '../core/config.js';
 import { DEFAULT_BATCH_LINES, DEFAULT_MULTILINE_TIMEOUT_MS } from '../core/defaults.js';
 import { ConfigError } from '../core/errors.js';
 import type { Batch, RawEvent } from '../core/events.js';
@@ -109,9 +109,7 @@ async function createSource(
   const format = s.format === 'auto' ? config.parse.default_format : s.format;
   const maxBatchesInFlight = batchesInFlight(config.storage.batch_size);
   if (s.type === 'syslog') {
-    if (s.protocol === 'relp') return relpSource(s, format, maxBatchesInFlight, log);
-    const input = new SyslogInput({
-      protocol: s.protocol,
+    const listen = {
       host: s.host,
       port: s.port,
       maxLineBytes: s.max_line_bytes,
@@ -119,8 +117,11 @@ async function createSource(
       maxBatchesInFlight,
       format,
       service: s.service,
-      onWarning: (m) => log.warn(m),
-    });
+      onWarning: (m: string) => log.warn(m),
+    };
+    // RELP answers each message once its batch is acknowledged, after the store's commit.
+    const input =
+      s.protocol === 'relp' ? new RelpInput(listen) : new SyslogInput({ ...listen, protocol: s.protocol });
     const addr = await input.start();
     return {
       name: `syslog ${s.protocol} ${addr}`,
@@ -159,33 +160,6 @@ async function createSource(
       for (const n of Object.values(st.lagBytes)) lagBytes += n;
       return { bytesRead: st.bytes, lagBytes, checkpointAgeMs: st.checkpointAgeMs };
     },
-  };
-}
-
-/** A RELP listener: it answers each message once its batch is acknowledged, after the store's commit. */
-async function relpSource(
-  s: SyslogSourceConfig,
-  format: string,
-  maxBatchesInFlight: number,
-  log: Logger,
-): Promise<Source> {
-  const input = new RelpInput({
-    host: s.host,
-    port: s.port,
-    maxLineBytes: s.max_line_bytes,
-    maxBatchLines: SOURCE_BATCH_LINES,
-    maxBatchesInFlight,
-    format,
-    service: s.service,
-    onWarning: (m) => log.warn(m),
-  });
-  const addr = await input.start();
-  return {
-    name: `syslog relp ${addr}`,
-    format,
-    service: s.service,
-    ...bind(input),
-    stats: () => ({ bytesRead: input.stats().bytes, lagBytes: 0, checkpointAgeMs: null }),
   };
 }
 
