@@ -159,13 +159,21 @@ export function blockEvent(b: LineBlock, i: number, text: string | null, cut: bo
   return e;
 }
 
-/** Lines `from` onwards as RawEvents. */
-export function blockEvents(b: LineBlock, from = 0): RawEvent[] {
-  const text = blockText(b);
-  const out = new Array<RawEvent>(b.count - from);
+/**
+ * Lines `from` up to `to` (default: the end) as RawEvents; `text` is `blockText(b)`, passed in
+ * so a caller taking the block in parts decodes it once.
+ */
+export function blockEvents(
+  b: LineBlock,
+  from = 0,
+  to = b.count,
+  text: string | null = blockText(b),
+): RawEvent[] {
+  const end = Math.min(to, b.count);
+  const out = new Array<RawEvent>(Math.max(0, end - from));
   let c = 0;
   while (c < b.cut.length && b.cut[c] < from) c++;
-  for (let i = from; i < b.count; i++) {
+  for (let i = from; i < end; i++) {
     const cut = c < b.cut.length && b.cut[c] === i;
     if (cut) c++;
     out[i - from] = blockEvent(b, i, text, cut);

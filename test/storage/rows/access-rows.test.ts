@@ -268,4 +268,34 @@ describe('access lines straight into rows', () => {
     );
     expect(rebuilt).toBeGreaterThan(lines / 10);
   });
+
+  it('parses a large block or batch of other lines in parts into the same rows as one parse', () => {
+    // More lines than one part (256), of several formats, with cut lines on either side of a part's end.
+    const shapes = [
+      '2026-01-02 03:04:05,123 ERROR [main] com.example.App - failed after 3 tries',
+      'Jan  2 03:04:05 host1 sshd[42]: Accepted publickey for root from 10.0.0.1 port 22',
+      '{"time":"2026-01-02T03:04:05Z","level":"warn","msg":"slow","ms":812}',
+      'plain text line with ünïcödé',
+      `a line longer than the limit ${'x'.repeat(150)}`,
+      CANONICAL,
+    ];
+    const lines = Array.from({ length: 1_000 }, (_, i) => `${shapes[i % shapes.length]} #${i}`);
+    const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+    const opts = { format: 'auto', service: 'svc', host: null };
+    const block = newLineBlock({ source: '/a.log', generation: 'g1', received_at: T0 }, 1, 1);
+    scanLines(newScanState(0), bytes, 0, bytes.length, 0, 120, block, 4096);
+    expect(block.count).toBe(1_000);
+    expect(block.cut.length).toBeGreaterThan(0);
+    const a = eventRows();
+    const b = eventRows();
+    addEvents(a, createParser(opts)(blockEvents(block)));
+    addRawBlock(b, block, createParser(opts));
+    expect(dump(b)).toEqual(dump(a));
+    const raws = lines.map((l, i) => raw(l, i));
+    const c = eventRows();
+    const d = eventRows();
+    addEvents(c, createParser(opts)(raws.map((e) => ({ ...e }))));
+    addRawEvents(d, raws, createParser(opts));
+    expect(dump(d)).toEqual(dump(c));
+  });
 });
