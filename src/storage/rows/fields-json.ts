@@ -5,7 +5,7 @@
  */
 import type { FieldValue } from '../../core/events.js';
 import { toWellFormed } from '../../core/well-formed.js';
-import { reserveBytes, type StringColumn } from '../parquet/column-buffers.js';
+import { reserveBytes, type StringColumn, utf8At } from '../parquet/column-buffers.js';
 
 /** `"name":` as bytes, per field name seen (names come from log data: the cache is bounded). */
 const keyBytes = new Map<string, Buffer>();
@@ -55,10 +55,10 @@ export function writeMember(c: StringColumn, first: boolean, name: string, v: Fi
   c.used += key.length;
   if (text === null) {
     d[c.used++] = 0x22;
-    c.used += d.write(v as string, c.used);
+    c.used += utf8At(d, c.used, v as string);
     d[c.used++] = 0x22;
   } else {
-    c.used += d.write(text, c.used);
+    c.used += utf8At(d, c.used, text);
   }
 }
 
