@@ -228,8 +228,8 @@ async function store(flags: StoreFlags): Promise<void> {
       }
     }
     await writer.close();
-    // Seal what is finished now rather than at the next start.
-    await engine.maintain();
+    // Seal what is finished now rather than at the next start, on every core: reading is done.
+    await engine.maintain({ alone: true });
   } finally {
     bar?.done();
     await pool?.close();

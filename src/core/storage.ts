@@ -67,6 +67,14 @@ export interface StoreFileHealth {
 }
 
 /** What one maintenance pass did. */
+export interface MaintainOptions {
+  /**
+   * Nothing else is written meanwhile (the end of an import): the pass may use every core,
+   * where beside ingest it leaves the other cores to the parser.
+   */
+  alone?: boolean;
+}
+
 export interface MaintenanceReport {
   sealed: number;
   sealed_rows: number;
@@ -161,6 +169,6 @@ export interface StorageEngine {
   /** Time ranges (epoch µs) of the sealed partitions, oldest first; empty when there are none. */
   sealedRanges(): { minUs: number; maxUs: number }[];
   /** Seals finished partitions and applies retention; the owner also runs it on a schedule. */
-  maintain(): Promise<MaintenanceReport>;
+  maintain(opts?: MaintainOptions): Promise<MaintenanceReport>;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ import type { Dialect } from '../../core/dialect.js';
 import type { LogEvent } from '../../core/events.js';
 import type {
   AppendResult,
+  MaintainOptions,
   MaintenanceReport,
   QueryOptions,
   QueryRows,
@@ -99,8 +100,8 @@ export class DuckDbStore implements StorageEngine {
   }
 
   /** Seals finished windows into partitions, then applies retention. One pass at a time. */
-  maintain(): Promise<MaintenanceReport> {
-    return this.kind.maintain(this.s);
+  maintain(opts: MaintainOptions = {}): Promise<MaintenanceReport> {
+    return this.kind.maintain(this.s, opts);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  * differs between them is decided here, once, instead of in every method.
  */
 import type { LogEvent } from '../../core/events.js';
-import type { AppendResult, MaintenanceReport, WriteBatch } from '../../core/storage.js';
+import type { AppendResult, MaintainOptions, MaintenanceReport, WriteBatch } from '../../core/storage.js';
 import { appendToTable } from './active-table.js';
 import { appendBatch, appendSegment, eventContent, newBatch, segmentContent } from './appends.js';
 import { compact, startCompactTimer } from './compact.js';
@@ -25,7 +25,7 @@ export interface StoreKind {
   batch(s: StoreState): WriteBatch;
   append(s: StoreState, input: LogEvent[] | WriteBatch): Promise<AppendResult>;
   compact(s: StoreState): Promise<void>;
-  maintain(s: StoreState): Promise<MaintenanceReport>;
+  maintain(s: StoreState, opts: MaintainOptions): Promise<MaintenanceReport>;
   /** What is written before the store counts as closed (rows waiting in memory). */
   beforeClose(s: StoreState): Promise<void>;
   /** Whether the store writes to its database, so closing checkpoints it. */
@@ -45,7 +45,7 @@ const OWNER: StoreKind = {
   batch: (s) => newBatch(s, segmentContent(s)),
   append: (s, input) => appendBatch(s, input, segmentContent, appendSegment),
   compact,
-  maintain: (s) => maintain(s, sealFinished),
+  maintain: (s, opts) => maintain(s, sealFinished, opts),
   // Rows waiting in memory are written as compacted segments, so the next start has no
   // appended files to compact; the files left are recorded, so one that goes missing is noticed.
   beforeClose: async (s) => {
@@ -80,7 +80,7 @@ const MEMORY: StoreKind = {
   batch: (s) => newBatch(s, eventContent()),
   append: (s, input) => appendBatch(s, input, eventContent, appendToTable),
   compact: nothing,
-  maintain: (s) => maintain(s, nothing),
+  maintain: (s, opts) => maintain(s, nothing, opts),
   beforeClose: nothing,
   writes: true,
 };

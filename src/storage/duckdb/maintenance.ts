@@ -2,7 +2,7 @@
  * The maintenance pass: the kind's seals (finished windows into partitions), then retention; one
  * pass at a time, on demand and, when the options ask, on a timer.
  */
-import type { MaintenanceReport } from '../../core/storage.js';
+import type { MaintainOptions, MaintenanceReport } from '../../core/storage.js';
 import { unlinksDone } from './leases.js';
 import { applyRetention } from './retention.js';
 import { emptyReport, type StoreState } from './state.js';
@@ -10,15 +10,27 @@ import { emptyReport, type StoreState } from './state.js';
 /** A pass's seals (none in memory). */
 export type Sealer = (s: StoreState, report: MaintenanceReport) => Promise<void>;
 
-/** Seals finished windows into partitions, then applies retention. Joins a pass already running. */
-export function maintain(s: StoreState, seal: Sealer): Promise<MaintenanceReport> {
-  return s.maintaining.join(() => maintainNow(s, seal));
+/**
+ * Seals finished windows into partitions, then applies retention. Joins a pass already running
+ * (which then keeps its own options).
+ */
+export function maintain(
+  s: StoreState,
+  seal: Sealer,
+  opts: MaintainOptions = {},
+): Promise<MaintenanceReport> {
+  return s.maintaining.join(() => maintainNow(s, seal, opts));
 }
 
-async function maintainNow(s: StoreState, seal: Sealer): Promise<MaintenanceReport> {
+async function maintainNow(s: StoreState, seal: Sealer, opts: MaintainOptions): Promise<MaintenanceReport> {
   const report = emptyReport();
   if (s.closed) return report;
-  await seal(s, report);
+  s.sealAlone = opts.alone === true;
+  try {
+    await seal(s, report);
+  } finally {
+    s.sealAlone = false;
+  }
   await s.background.run(() => applyRetention(s, report));
   // The disk a pass frees is free when it returns (files queries still read go when they end).
   await unlinksDone(s.files);

@@ -116,6 +116,8 @@ export interface StoreState {
    */
   readonly onWriter: <T>(fn: () => Promise<T>) => Promise<T>;
   readonly maintaining: Flight<MaintenanceReport>;
+  /** While a maintenance pass asked to run alone seals: its seals may use every core. */
+  sealAlone: boolean;
   readonly sealingEarly: Flight<void>;
   /** Query connections with their view `logs` made, kept between queries. */
   readonly views: QueryViews;
@@ -163,6 +165,7 @@ export function storeState(
     files: fileLeases(dir, opts.log),
     onWriter: dir ? (fn) => fn() : (fn) => writes.run(fn),
     maintaining: new Flight<MaintenanceReport>(),
+    sealAlone: false,
     sealingEarly: new Flight<void>(),
     views: queryViews(instance, async (conn) => {
       if (s.schemaMissing) await createTempSchema(conn);

@@ -305,6 +305,24 @@ describe('DuckDB store partitions', () => {
     await store.close();
   });
 
+  it('seals the same rows in the same order when a pass runs alone, on every core', async () => {
+    const rowsOf = async (alone: boolean): Promise<unknown[]> => {
+      const dir = tempDir();
+      const clock = { now: T0 + 3 * HOUR + 30 * 60_000 };
+      const store = await open(dir, clock, { sealAsFilled: true });
+      await store.append(spread(4, 2_000));
+      expect(await store.maintain({ alone })).toMatchObject({ sealed: 1, sealed_rows: 8_000 });
+      expect(await store.stats()).toMatchObject({ rows: 8_000, segments: 0, partitions: 1 });
+      // The file's own order (no ORDER BY): one thread or several write it the same.
+      const got = await store.query({ sql: 'SELECT source, ts, "offset", message FROM logs', params: [] });
+      await store.close();
+      return got.rows;
+    };
+    const wide = await rowsOf(true);
+    expect(wide).toHaveLength(8_000);
+    expect(wide).toEqual(await rowsOf(false));
+  });
+
   describe('merging small partitions', () => {
     /** Seals one hour at a time, as live ingest does: four files of 100 rows. */
     async function fourHourlyFiles(dir: string): Promise<void> {
