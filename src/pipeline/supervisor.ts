@@ -315,9 +315,10 @@ function prefixLines(stream: NodeJS.ReadableStream, out: (line: string) => void)
 
 /**
  * The supervisor's own V8 heap flags, for its children: started as `logpipe up`, the executable's
- * launcher gave it `--max-semi-space-size` (scripts/build-cli.mjs), and each component should run
- * as it would alone. Other flags (an inspector port, a profile directory) stay with the supervisor.
+ * launcher gave it `--max-semi-space-size` and `--heap-growing-percent` (scripts/build-cli.mjs),
+ * and each component should run as it would alone. Other flags (an inspector port, a profile
+ * directory) stay with the supervisor.
  */
 function heapFlags(): string[] {
-  return process.execArgv.filter((f) => /^--max-(semi|old)-space-size=/.test(f));
+  return process.execArgv.filter((f) => /^--(max-(semi|old)-space-size|heap-growing-percent)=/.test(f));
 }

@@ -48,7 +48,9 @@ describe('logpipe run from the clone', () => {
         await new Promise((r) => setTimeout(r, 50));
         cmdline = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ');
       }
-      expect(cmdline).toMatch(/^node --max-semi-space-size=2 \S*dist\/bundle\/cli\/main\.js generate/);
+      expect(cmdline).toMatch(
+        /^node --max-semi-space-size=2 --heap-growing-percent=20 \S*dist\/bundle\/cli\/main\.js generate/,
+      );
     } finally {
       child.kill('SIGKILL');
     }
@@ -68,7 +70,11 @@ describe('logpipe run from the clone', () => {
       );
       for (const x of cs) {
         const cmdline = readFileSync(`/proc/${x.pid}/cmdline`, 'utf8').split('\0');
-        expect(cmdline.slice(0, 2), x.name).toEqual([process.execPath, '--max-semi-space-size=2']);
+        expect(cmdline.slice(0, 3), x.name).toEqual([
+          process.execPath,
+          '--max-semi-space-size=2',
+          '--heap-growing-percent=20',
+        ]);
       }
     } finally {
       child.kill('SIGINT');
