@@ -1,11 +1,14 @@
 /**
  * Worker thread entry of the agent rows pool (agent-rows-pool.ts): turns an agent's request body
- * (OTLP logs today) into segment rows, answering with their wire form in shared memory, or with
+ * (an OTLP logs request, or a Loki push, whose lines go through a parser made here with the
+ * API's parser options) into segment rows, answering with their wire form in shared memory, or with
  * the refusal the route answers the client with. Inflating, decoding, mapping and encoding all
  * happen here, so the HTTP thread only reads bodies, appends rows and answers.
  */
 import { parentPort } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
+import type { LogEvent } from '../core/events.js';
+import type { ReadTimeCounts } from '../parser/index.js';
 import {
   addEvents,
   eventRows,
@@ -14,6 +17,7 @@ import {
   serializeRowsShared,
 } from '../storage/rows/index.js';
 import type { AgentJob, AgentJobAnswer } from './agent-rows-pool.js';
+import { decodeLokiBody } from './loki/push-decode.js';
 import { BodyRefused, decodeOtlpBody } from './otlp/logs-decode.js';
 
 const port = parentPort;
@@ -32,25 +36,38 @@ if (port !== null) {
   });
 
   function run(job: AgentJob): AgentJobAnswer {
-    const decoded = decodeOtlpBody(
-      new Uint8Array(job.body),
-      job.encoding,
-      job.gzip,
-      job.maxBodyBytes,
-      job.identity,
-    );
+    const body = new Uint8Array(job.body);
+    let events: LogEvent[];
+    let rejected = 0;
+    let reason = '';
+    let bytes = body.length;
+    let readTime: ReadTimeCounts = {};
+    if (job.kind === 'loki') {
+      ({ events, readTime } = decodeLokiBody(
+        body,
+        job.encoding,
+        job.gzip,
+        job.maxBodyBytes,
+        job.generation,
+        job.parser,
+      ));
+    } else {
+      const decoded = decodeOtlpBody(body, job.encoding, job.gzip, job.maxBodyBytes, job.identity);
+      ({ events, rejected, reason, bytes } = decoded);
+    }
     resetEventRows(rows);
-    addEvents(rows, decoded.events);
-    const count = decoded.events.length;
+    addEvents(rows, events);
+    const count = events.length;
     const out = serializeRowsShared({ encoding: SEGMENT_ENCODING, count, rows }, job.into);
     return {
       id: job.id,
       rows: out.buffer as SharedArrayBuffer,
       size: out.length,
       count,
-      rejected: decoded.rejected,
-      reason: decoded.reason,
-      bytes: decoded.bytes,
+      rejected,
+      reason,
+      bytes,
+      readTime,
     };
   }
 }

@@ -76,7 +76,7 @@ export interface AppOptions {
   /** The built web UI's folder; default dist/ui (server/ui-static.ts), null for none. */
   uiDir?: string | null;
   /**
-   * Worker threads that turn OTLP bodies into the store's rows (agent-rows-pool.ts), shared by
+   * Worker threads that turn OTLP and Loki bodies into the store's rows (agent-rows-pool.ts), shared by
    * the process's APIs: default one on two cores or more, none on one; 0 decodes on the HTTP
    * thread. A store that takes no encoded rows (in memory) has its bodies decoded there too.
    */
@@ -317,16 +317,15 @@ export function createApp(opts: AppOptions): Hono {
   );
 
   // The Loki push API (docs/ingest.md): Promtail, Alloy, and the Loki outputs of Fluent Bit and
-  // Vector. A parser per request, as for /api/ingest: it detects each stream's format.
+  // Vector. A parser per request, as for /api/ingest: it detects each stream's format; on the
+  // decode workers when there are any, as OTLP.
   app.post('/loki/api/v1/push', limitBody(maxBody), (c) =>
     lokiPush(c, {
       maxBodyBytes: maxBody,
-      parse: (raws) => {
-        const parse = parserFor({ parser: opts.parser });
-        const events = parse(raws);
-        addTimeReceived(own, parse.readTime);
-        return events;
-      },
+      parser: opts.parser,
+      rows: agentRows,
+      batch: () => opts.store.batch(),
+      readTime: (counts) => addTimeReceived(own, counts),
       ...agentInput,
     }),
   );
