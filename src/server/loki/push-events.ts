@@ -7,7 +7,7 @@
  * naming where (nothing is stored half-way).
  */
 import { UserError } from '../../core/errors.js';
-import type { Fields, LogEvent, RawEvent } from '../../core/events.js';
+import type { Fields, FieldValue, LogEvent, RawEvent } from '../../core/events.js';
 import { normaliseLevel } from '../../core/levels.js';
 import { parseLabels } from './labels.js';
 
@@ -29,6 +29,8 @@ const LEVEL_LABELS = ['level', 'detected_level', 'severity', 'lvl'];
 interface Stream {
   source: string;
   labels: Fields;
+  /** The labels as name, value, name, value…, in order (what each event's fields get). */
+  labelList: string[];
   service: string | undefined;
   host: string | undefined;
   level: string | undefined;
@@ -76,7 +78,12 @@ export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiConte
     const e = events[k];
     const stream = owners[k];
     const meta = metadata[k];
-    e.fields = meta === null ? { ...e.fields, ...stream.labels } : { ...e.fields, ...stream.labels, ...meta };
+    // Added to the parser's own object for the event, not copied with a spread into a new one:
+    // the labels and metadata come after the line's fields and win over them, as before.
+    const fields = e.fields;
+    const labels = stream.labelList;
+    for (let i = 0; i < labels.length; i += 2) setField(fields, labels[i], labels[i + 1]);
+    if (meta !== null) for (const name in meta) setField(fields, name, meta[name]);
     // The entry's own time, to the nanosecond's microsecond, for a line without one.
     if (e.fields.ts_source === 'received') e.ts = times[k];
     if (e.level === 'unknown') {
@@ -89,11 +96,20 @@ export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiConte
 
 function streamOf(pairs: [string, string][]): Stream {
   const labels: Fields = {};
-  for (const [k, v] of pairs) labels[k] = v;
+  const labelList: string[] = [];
+  for (const [k, v] of pairs) {
+    // A name given twice keeps its first place and its last value, as an object's key does.
+    let at = 0;
+    while (at < labelList.length && labelList[at] !== k) at += 2;
+    if (at === labelList.length) labelList.push(k, v);
+    else labelList[at + 1] = v;
+    setField(labels, k, v);
+  }
   const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return {
     source: `loki{${sorted.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`,
     labels,
+    labelList,
     service: firstOf(labels, SERVICE_LABELS),
     host: firstOf(labels, HOST_LABELS),
     level: firstOf(labels, LEVEL_LABELS),
@@ -140,9 +156,10 @@ function protobufEntry(v: unknown, path: string): Entry {
   for (let i = 0; i < pairs.length; i++) {
     const p = object(pairs[i], `${path}.structuredMetadata[${i}]`);
     metadata ??= {};
-    metadata[stringOf(p.name, `${path}.structuredMetadata[${i}].name`)] = stringOf(
-      p.value,
-      `${path}.structuredMetadata[${i}].value`,
+    setField(
+      metadata,
+      stringOf(p.name, `${path}.structuredMetadata[${i}].name`),
+      stringOf(p.value, `${path}.structuredMetadata[${i}].value`),
     );
   }
   return { us: seconds * 1_000_000 + Math.floor(nanos / 1000), line, metadata };
@@ -158,8 +175,14 @@ function labelObject(v: unknown, path: string): [string, string][] {
 
 function labelFields(pairs: [string, string][]): Fields {
   const f: Fields = {};
-  for (const [k, v] of pairs) f[k] = v;
+  for (const [k, v] of pairs) setField(f, k, v);
   return f;
+}
+
+/** Sets a field; `__proto__` is defined as a plain property instead of changing the prototype. */
+function setField(fields: Fields, key: string, v: FieldValue): void {
+  if (key === '__proto__') Object.defineProperty(fields, key, { value: v, enumerable: true, writable: true });
+  else fields[key] = v;
 }
 
 /** Unix nanoseconds as decimal text, as microseconds. */
