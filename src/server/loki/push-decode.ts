@@ -9,7 +9,7 @@ import type { LogEvent } from '../../core/events.js';
 import { type BatchParser, createParser, type ParserOptions } from '../../parser/index.js';
 import { BodyRefused, gunzip } from '../otlp/logs-decode.js';
 import { lokiPushToEvents } from './push-events.js';
-import { pushRequestType } from './push-schema.js';
+import { lokiProtobufToEvents } from './push-wire.js';
 import { SnappyTooBig, unsnappyBlock } from './snappy-block.js';
 
 /** A push's encoding: snappy-compressed protobuf, or JSON (plain or gzip). */
@@ -41,11 +41,13 @@ export function decodeLokiBody(
   generation: string,
   parser: ParserOptions | undefined,
 ): LokiBody {
-  const protobuf = enc === 'protobuf';
-  const body = protobuf ? unsnappy(raw, maxBodyBytes) : gzip === null ? raw : gunzip(raw, maxBodyBytes);
-  const req = protobuf ? decodeProtobuf(body) : decodeJson(body);
   const parse = lokiParser(parser);
-  const events = lokiPushToEvents(req, protobuf, { generation, parse });
+  const ctx = { generation, parse };
+  // Protobuf straight from its bytes (push-wire.ts); JSON through JSON.parse and the mapping.
+  const events =
+    enc === 'protobuf'
+      ? lokiProtobufToEvents(unsnappy(raw, maxBodyBytes), ctx)
+      : lokiPushToEvents(decodeJson(gzip === null ? raw : gunzip(raw, maxBodyBytes)), false, ctx);
   return { events, readTime: parse.readTime };
 }
 
@@ -56,14 +58,6 @@ function unsnappy(raw: Uint8Array, max: number): Uint8Array {
   } catch (err) {
     if (err instanceof SnappyTooBig) throw new BodyRefused(413, `the request inflates past ${max} bytes`);
     throw err;
-  }
-}
-
-function decodeProtobuf(body: Uint8Array): unknown {
-  try {
-    return pushRequestType().decode(body);
-  } catch (err) {
-    throw new UserError(`the body is not a valid Loki PushRequest (${(err as Error).message})`);
   }
 }
 

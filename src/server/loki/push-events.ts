@@ -39,25 +39,43 @@ interface Stream {
 
 type Obj = Record<string, unknown>;
 
+/** A stream of a push as read and checked: its label pairs, in order, and its entries. */
+export interface StreamIn {
+  pairs: [string, string][];
+  entries: Entry[];
+}
+
 /** The events of a push request; `protobuf` when `req` is a decoded PushRequest. */
 export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiContext): LogEvent[] {
   const root = object(req, 'the request');
   const streams = list(root.streams, 'streams');
-  const raws: RawEvent[] = [];
-  const owners: Stream[] = [];
-  const metadata: (Fields | null)[] = [];
-  const times: number[] = [];
+  const read: StreamIn[] = [];
   for (let s = 0; s < streams.length; s++) {
     const path = `streams[${s}]`;
     const st = object(streams[s], path);
     const pairs = protobuf
       ? parseLabels(stringOf(st.labels, `${path}.labels`), `${path}.labels`)
       : labelObject(st.stream, `${path}.stream`);
-    const stream = streamOf(pairs);
-    const entries = list(protobuf ? st.entries : st.values, `${path}.${protobuf ? 'entries' : 'values'}`);
-    for (let i = 0; i < entries.length; i++) {
+    const items = list(protobuf ? st.entries : st.values, `${path}.${protobuf ? 'entries' : 'values'}`);
+    const entries: Entry[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
       const ePath = `${path}.${protobuf ? 'entries' : 'values'}[${i}]`;
-      const entry = protobuf ? protobufEntry(entries[i], ePath) : jsonEntry(entries[i], ePath);
+      entries[i] = protobuf ? protobufEntry(items[i], ePath) : jsonEntry(items[i], ePath);
+    }
+    read.push({ pairs, entries });
+  }
+  return streamsToEvents(read, ctx);
+}
+
+/** The events of streams read and checked (here, or by the wire reader, push-wire.ts). */
+export function streamsToEvents(streams: StreamIn[], ctx: LokiContext): LogEvent[] {
+  const raws: RawEvent[] = [];
+  const owners: Stream[] = [];
+  const metadata: (Fields | null)[] = [];
+  const times: number[] = [];
+  for (const st of streams) {
+    const stream = streamOf(st.pairs);
+    for (const entry of st.entries) {
       raws.push({
         source: stream.source,
         generation: ctx.generation,
@@ -125,7 +143,8 @@ function firstOf(fields: Fields, names: string[]): string | undefined {
   return undefined;
 }
 
-interface Entry {
+/** An entry as read and checked: its time (µs), its line and its structured metadata. */
+export interface Entry {
   us: number;
   line: string;
   metadata: Fields | null;
@@ -147,9 +166,7 @@ function protobufEntry(v: unknown, path: string): Entry {
     e.timestamp === null || e.timestamp === undefined ? null : object(e.timestamp, `${path}.timestamp`);
   const seconds = t === null ? 0 : wholeNumber(t.seconds, `${path}.timestamp.seconds`);
   const nanos = t === null ? 0 : wholeNumber(t.nanos, `${path}.timestamp.nanos`);
-  if (nanos < 0 || nanos > 999_999_999) throw bad(`${path}.timestamp.nanos`, 'expected 0 to 999,999,999');
-  // Microseconds must stay exact numbers (about ±285,000 years).
-  if (Math.abs(seconds) > 9_000_000_000) throw bad(`${path}.timestamp.seconds`, 'out of range');
+  const us = entryMicros(seconds, nanos, path);
   const line = stringOf(e.line, `${path}.line`);
   const pairs = list(e.structuredMetadata, `${path}.structuredMetadata`);
   let metadata: Fields | null = null;
@@ -162,7 +179,15 @@ function protobufEntry(v: unknown, path: string): Entry {
       stringOf(p.value, `${path}.structuredMetadata[${i}].value`),
     );
   }
-  return { us: seconds * 1_000_000 + Math.floor(nanos / 1000), line, metadata };
+  return { us, line, metadata };
+}
+
+/** An entry's time in µs from its timestamp's seconds and nanos (whole numbers); `path` the entry's. */
+export function entryMicros(seconds: number, nanos: number, path: string): number {
+  if (nanos < 0 || nanos > 999_999_999) throw bad(`${path}.timestamp.nanos`, 'expected 0 to 999,999,999');
+  // Microseconds must stay exact numbers (about ±285,000 years).
+  if (Math.abs(seconds) > 9_000_000_000) throw bad(`${path}.timestamp.seconds`, 'out of range');
+  return seconds * 1_000_000 + Math.floor(nanos / 1000);
 }
 
 /** A JSON stream's labels: an object of strings. */
@@ -173,14 +198,14 @@ function labelObject(v: unknown, path: string): [string, string][] {
   return out;
 }
 
-function labelFields(pairs: [string, string][]): Fields {
+export function labelFields(pairs: [string, string][]): Fields {
   const f: Fields = {};
   for (const [k, v] of pairs) setField(f, k, v);
   return f;
 }
 
 /** Sets a field; `__proto__` is defined as a plain property instead of changing the prototype. */
-function setField(fields: Fields, key: string, v: FieldValue): void {
+export function setField(fields: Fields, key: string, v: FieldValue): void {
   if (key === '__proto__') Object.defineProperty(fields, key, { value: v, enumerable: true, writable: true });
   else fields[key] = v;
 }
@@ -219,6 +244,6 @@ function stringOf(v: unknown, path: string): string {
   return v;
 }
 
-function bad(path: string, what: string): UserError {
+export function bad(path: string, what: string): UserError {
   return new UserError(`${path}: ${what}`);
 }
