@@ -1,8 +1,10 @@
 /**
- * Syslog forwarding from Debian's rsyslog into `logpipe run`, as a user runs both: rsyslogd reads
- * a file of N messages (imfile, from its first line) and forwards them in RFC 5424 to a `type:
- * syslog` source, over TCP with octet counting (`omfwd`) and over RELP (`omrelp`, when its
- * package is unpacked); events/s from rsyslogd's start until every message is queryable. Beside
+ * Syslog forwarding from Debian's rsyslog and syslog-ng into `logpipe run`, as a user runs them:
+ * rsyslogd reads a file of N messages (imfile, from its first line) and forwards them in RFC 5424
+ * to a `type: syslog` source, over TCP with octet counting (`omfwd`) and over RELP (`omrelp`,
+ * when its package is unpacked); syslog-ng (when installed) reads the same file and forwards it
+ * with its `syslog()` destination over TCP; events/s from the daemon's start until every message
+ * is queryable. Beside
  * them, in the same invocation, the same messages as rsyslog frames them posted to `/api/ingest`
  * of the same `logpipe run` as plain lines (8,192 a request, two in flight), from the first
  * request until every one is queryable: the same parsing of the same lines, through logpipe's own
@@ -13,7 +15,7 @@
  *
  * Knobs: BENCH_SYSLOG_MESSAGES (500,000), BENCH_SYSLOG_RUNS (3), BENCH_SYSLOG_RELP_WINDOW (omrelp's
  * windowSize, 10,000: its default of 128 unanswered messages waits on each commit), and
- * LOGPIPE_RSYSLOG_ROOT (bench/syslog-rsyslog.ts). Without rsyslog the rows are skipped.
+ * LOGPIPE_RSYSLOG_ROOT (bench/syslog-senders.ts). A sender that is not there has its row skipped.
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +25,14 @@ import { join } from 'node:path';
 import { median } from './peers/figures.js';
 import { BenchTimeout, type CliChild, count, sleep, startCli, waitForUrl } from './pipeline-helpers.js';
 import { errText, int, writeConfig } from './run-throughput.js';
-import { locateRsyslog, type Rsyslog, startRsyslog } from './syslog-rsyslog.js';
+import {
+  locateRsyslog,
+  type Rsyslog,
+  type SenderRun,
+  startRsyslog,
+  startSyslogNg,
+  syslogNgVersion,
+} from './syslog-senders.js';
 import type { BenchRow } from './types.js';
 
 const N = Number(process.env.BENCH_SYSLOG_MESSAGES ?? 500_000);
@@ -34,7 +43,7 @@ const IN_FLIGHT = 2;
 const STEP_TIMEOUT_MS = 5 * 60_000;
 const POLL_MS = 50;
 
-type Kind = 'ingest' | 'omfwd' | 'omrelp';
+type Kind = 'ingest' | 'omfwd' | 'omrelp' | 'syslog-ng';
 
 const ROUTES = ['/api/cart', '/api/login', '/api/search?q=shoes', '/api/pay', '/', '/api/items/42'];
 
@@ -117,6 +126,7 @@ async function runCase(
   input: string,
   bodies: string[],
   rs: Rsyslog | undefined,
+  ngVersion: string | null,
 ): Promise<Case> {
   const dir = await mkdtemp(join(root, `${kind}-`));
   const dataDir = join(dir, 'data');
@@ -130,7 +140,7 @@ async function runCase(
   });
   const deadline = performance.now() + STEP_TIMEOUT_MS;
   const child = startCli(['run', '--config', config, '--quiet']);
-  let sender: ReturnType<typeof startRsyslog> | undefined;
+  let sender: SenderRun | undefined;
   try {
     const url = await waitForUrl(dataDir, child, deadline);
     // The listener is up once the API is announced (sources start before it), but give it a beat.
@@ -138,6 +148,8 @@ async function runCase(
     const t0 = performance.now();
     if (kind === 'ingest') {
       await postAll(url, bodies);
+    } else if (kind === 'syslog-ng') {
+      sender = startSyslogNg(ngVersion!, join(dir, 'syslog-ng'), input, port);
     } else {
       const action =
         kind === 'omfwd'
@@ -159,14 +171,24 @@ async function runCase(
 
 export default async function bench(): Promise<BenchRow[]> {
   const located = locateRsyslog();
-  if ('missing' in located) {
+  const rs = 'missing' in located ? undefined : located;
+  const ngVersion = syslogNgVersion();
+  const kinds: Kind[] = ['ingest'];
+  if (rs === undefined) {
     process.stderr.write(
-      `bench: syslog: ${located.missing}; run the syslog-daemons e2e test once as root (it unpacks rsyslog with omrelp) or ../shared/peers/install.sh (rows skipped)\n`,
+      `bench: syslog: ${(located as { missing: string }).missing}; run the syslog-daemons e2e test once as root (it unpacks rsyslog with omrelp) or ../shared/peers/install.sh (rsyslog rows skipped)\n`,
     );
-    return [];
+  } else {
+    kinds.push('omfwd');
+    if (rs.relp) kinds.push('omrelp');
+    else process.stderr.write('bench: syslog: no omrelp beside rsyslogd (RELP row skipped)\n');
   }
-  const kinds: Kind[] = located.relp ? ['ingest', 'omfwd', 'omrelp'] : ['ingest', 'omfwd'];
-  if (!located.relp) process.stderr.write('bench: syslog: no omrelp beside rsyslogd (RELP row skipped)\n');
+  if (ngVersion !== null) kinds.push('syslog-ng');
+  else
+    process.stderr.write(
+      'bench: syslog: no syslog-ng on the PATH (apt-get install syslog-ng-core; its row skipped)\n',
+    );
+  if (kinds.length === 1) return [];
   const root = await mkdtemp(join(tmpdir(), 'logpipe-bench-syslog-'));
   try {
     const input = join(root, 'messages.log');
@@ -184,7 +206,7 @@ export default async function bench(): Promise<BenchRow[]> {
     const rates = new Map<Kind, number[]>(kinds.map((k) => [k, []]));
     const ratios = new Map<Kind, number[]>(kinds.map((k) => [k, []]));
     const unknown = new Map<Kind, number>();
-    await runCase('ingest', root, input, bodies, located).catch((err) =>
+    await runCase('ingest', root, input, bodies, rs, ngVersion).catch((err) =>
       process.stderr.write(`bench: syslog: the warm-up failed: ${errText(err)}\n`),
     );
     for (let run = 0; run < RUNS; run++) {
@@ -192,7 +214,7 @@ export default async function bench(): Promise<BenchRow[]> {
       const got = new Map<Kind, number>();
       for (const kind of kinds) {
         try {
-          const c = await runCase(kind, root, input, bodies, located);
+          const c = await runCase(kind, root, input, bodies, rs, ngVersion);
           got.set(kind, c.perS);
           rates.get(kind)!.push(c.perS);
           unknown.set(kind, Math.max(unknown.get(kind) ?? 0, c.unknown));
@@ -218,6 +240,7 @@ export default async function bench(): Promise<BenchRow[]> {
       ingest: 'syslog lines into /api/ingest of logpipe run',
       omfwd: 'rsyslog omfwd TCP octet-counted RFC 5424 into logpipe run',
       omrelp: `rsyslog omrelp (windowSize ${RELP_WINDOW}) into logpipe run`,
+      'syslog-ng': `syslog-ng ${ngVersion} syslog() TCP, flow control, into logpipe run`,
     };
     return kinds
       .filter((k) => rates.get(k)!.length > 0)

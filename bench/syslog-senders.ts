@@ -1,10 +1,12 @@
 /**
- * Debian's rsyslog for the syslog forwarding bench, unpacked rather than installed (the tests'
- * unpack in `$TMPDIR/logpipe-test-rsyslog/root`, which has omrelp, else the peers' in
- * `/tmp/logpipe-peers/rsyslog-root`, omfwd only; `LOGPIPE_RSYSLOG_ROOT` names another), and one
- * rsyslogd run: imfile reading a file from its start and forwarding every line with one action.
+ * The senders of the syslog forwarding bench. Debian's rsyslog, unpacked rather than installed
+ * (the tests' unpack in `$TMPDIR/logpipe-test-rsyslog/root`, which has omrelp, else the peers' in
+ * `/tmp/logpipe-peers/rsyslog-root`, omfwd only; `LOGPIPE_RSYSLOG_ROOT` names another): one
+ * rsyslogd run, imfile reading a file from its start and forwarding every line with one action.
+ * Debian's syslog-ng (`syslog-ng-core`, installed), when on the PATH: its `file()` source and
+ * `syslog()` destination over TCP, with flow control.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +49,7 @@ export function locateRsyslog(env: NodeJS.ProcessEnv = process.env): Rsyslog | {
   return found.find((r) => r.relp) ?? found[0];
 }
 
-export interface RsyslogRun {
+export interface SenderRun {
   child: ChildProcess;
   /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
@@ -59,7 +61,7 @@ export interface RsyslogRun {
  * action's type and target, e.g. `type="omfwd" ...`) in RFC 5424 (RSYSLOG_SyslogProtocol23Format),
  * retrying for ever while the receiver is away.
  */
-export function startRsyslog(rs: Rsyslog, work: string, input: string, action: string): RsyslogRun {
+export function startRsyslog(rs: Rsyslog, work: string, input: string, action: string): SenderRun {
   mkdirSync(work, { recursive: true });
   const conf = join(work, 'rsyslog.conf');
   writeFileSync(
@@ -74,11 +76,48 @@ export function startRsyslog(rs: Rsyslog, work: string, input: string, action: s
       '',
     ].join('\n'),
   );
-  const out = openSync(join(work, 'rsyslogd.log'), 'a');
-  const child = spawn(rs.rsyslogd, ['-n', '-f', conf, '-i', join(work, 'rsyslogd.pid'), '-M', rs.modules], {
-    stdio: ['ignore', out, out],
-    env: { ...process.env, LD_LIBRARY_PATH: rs.libDir },
-  });
+  return startDaemon(
+    rs.rsyslogd,
+    ['-n', '-f', conf, '-i', join(work, 'rsyslogd.pid'), '-M', rs.modules],
+    join(work, 'rsyslogd.log'),
+    { LD_LIBRARY_PATH: rs.libDir },
+  );
+}
+
+/** syslog-ng's version (`3.38`) when it is on the PATH, else null. */
+export function syslogNgVersion(): string | null {
+  const r = spawnSync('syslog-ng', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  return /syslog-ng \d+ \((\d+\.\d+)/.exec(r.stdout)?.[1] ?? null;
+}
+
+/**
+ * Starts syslog-ng in the foreground in `work`, reading `input` from its first line (no persist
+ * state yet) and forwarding every line to `port` with its `syslog()` destination (RFC 5424,
+ * octet-counted TCP). Flow control makes the file wait while the destination's queue is full,
+ * so nothing is dropped.
+ */
+export function startSyslogNg(version: string, work: string, input: string, port: number): SenderRun {
+  mkdirSync(work, { recursive: true });
+  const conf = join(work, 'syslog-ng.conf');
+  writeFileSync(
+    conf,
+    [
+      `@version: ${version}`,
+      'options { time-reopen(1); stats-freq(0); };',
+      `source s_in { file("${input}" flags(no-parse) follow-freq(0.1) program-override("bench")); };`,
+      `destination d_logpipe { syslog("127.0.0.1" port(${port}) transport("tcp")); };`,
+      'log { source(s_in); destination(d_logpipe); flags(flow-control); };',
+      '',
+    ].join('\n'),
+  );
+  const args = ['-F', '-e', '-f', conf, '-R', join(work, 'persist'), '-p', join(work, 'pid')];
+  return startDaemon('syslog-ng', [...args, '-c', join(work, 'ctl')], join(work, 'syslog-ng.log'));
+}
+
+function startDaemon(command: string, args: string[], log: string, env: NodeJS.ProcessEnv = {}): SenderRun {
+  const out = openSync(log, 'a');
+  const child = spawn(command, args, { stdio: ['ignore', out, out], env: { ...process.env, ...env } });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     child,
