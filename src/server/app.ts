@@ -76,9 +76,10 @@ export interface AppOptions {
   /** The built web UI's folder; default dist/ui (server/ui-static.ts), null for none. */
   uiDir?: string | null;
   /**
-   * Worker threads that turn OTLP, Loki and Elasticsearch bulk bodies into the store's rows (agent-rows-pool.ts), shared by
-   * the process's APIs: default one on two cores or more, none on one; 0 decodes on the HTTP
-   * thread. A store that takes no encoded rows (in memory) has its bodies decoded there too.
+   * Worker threads that turn OTLP, Loki and Elasticsearch bulk bodies into the store's rows
+   * (agent-rows-pool.ts), shared by the process's APIs: default one on two cores or more, none on
+   * one; 0 decodes on the HTTP thread. A store that takes no encoded rows (in memory) has its
+   * bodies decoded there too.
    */
   agentWorkers?: number;
   /** A pool to use instead of the process's (tests). */

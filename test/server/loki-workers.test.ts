@@ -26,7 +26,10 @@ afterEach(async () => {
 type App = ReturnType<typeof createApp>;
 type Row = Record<string, unknown> & { fields: Record<string, unknown> };
 
-const PARSER = { timezone: 'Europe/Berlin' };
+const PARSER = {
+  timezone: 'Europe/Berlin',
+  patterns: [{ name: 'orders', regex: '^ORDER (?<order_id>\\d+) total=(?<total>\\d+)$' }],
+};
 
 /** An app over a fresh on-disk store, its pushes decoded on `threads` workers (0: on this thread). */
 async function setup(threads: number, opts: { workerUrl?: URL; maxBodyBytes?: number } = {}): Promise<App> {
@@ -81,6 +84,10 @@ function mixedPushes(tag: string): [Buffer | string, Record<string, string>][] {
           ],
         },
         {
+          labels: '{job="shop", format="orders"}',
+          entries: [{ timestamp: { seconds: T + 4, nanos: 0 }, line: `ORDER 42 total=7` }],
+        },
+        {
           labels: '{service_name="checkout", level="warn", format="logfmt"}',
           entries: [
             {
@@ -127,7 +134,7 @@ describe('Loki pushes decoded on workers', () => {
       expect(answers.map((r) => r.status)).toEqual(answers.map(() => 204));
     }
     const [mine, theirs] = [await events(workers), await events(inline)];
-    expect(mine).toHaveLength(3 * 7);
+    expect(mine).toHaveLength(3 * 8);
     expect(comparable(mine)).toEqual(comparable(theirs));
     const access = mine.find((r) => r.format === 'apache_combined' || r.format === 'nginx_combined');
     expect(access).toMatchObject({ host: 'web-1', service: 'nginx', status: 503, path: '/cart' });
@@ -136,14 +143,16 @@ describe('Loki pushes decoded on workers', () => {
       level: 'warn',
       service: 'checkout',
     });
-    // The API's zone reached the workers' parser: a local time in Berlin is an hour ahead of UTC.
+    // The API's user patterns and zone reached the workers' parser.
+    expect(mine.find((r) => r.format === 'orders')?.fields).toMatchObject({ order_id: '42', job: 'shop' });
+    // A local time in Berlin is an hour ahead of UTC.
     const local = mine.find((r) => String(r.message).includes('no zone'));
     expect(local?.ts).toBe('2025-12-01T10:00:04.000000Z');
     const status = async (app: App) =>
       ((await (await app.request('/status')).json()) as { components: Record<string, unknown>[] })
         .components[0];
     const [s1, s2] = [await status(workers), await status(inline)];
-    expect(s1).toMatchObject({ events_in: 21, events_out: 21, bytes_in: s2.bytes_in });
+    expect(s1).toMatchObject({ events_in: 24, events_out: 24, bytes_in: s2.bytes_in });
     expect(s1.time_received).toEqual(s2.time_received);
   });
 
