@@ -13,21 +13,62 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
+import type { ParserOptions, ReadTimeCounts } from '../parser/index.js';
 import { deserializeRows, type EncodedRows } from '../storage/rows/index.js';
+import { BulkRefused } from './elastic/answers.js';
+import type { ItemAnswer, ItemsText } from './elastic/bulk-answer.js';
+import type { LokiEncoding } from './loki/push-decode.js';
 import { BodyRefused, type OtlpEncoding } from './otlp/logs-decode.js';
 import type { OtlpIdentity } from './otlp/logs-events.js';
 
-/** One body for a worker: an OTLP logs request, with what the route knows of it. */
-export interface AgentJob {
+/**
+ * One body for a worker, with what the route knows of it: an OTLP logs request, a Loki push or an
+ * Elasticsearch bulk request.
+ */
+export type AgentJob = OtlpJob | LokiJob | ElasticJob;
+
+interface JobBase {
   id: number;
   /** The body as it came; moved to the worker. */
   body: ArrayBuffer;
-  encoding: OtlpEncoding;
   gzip: 'gzip' | null;
   maxBodyBytes: number;
-  identity: OtlpIdentity;
   /** Shared memory the worker writes the rows to when they fit. */
   into: SharedArrayBuffer | null;
+}
+
+export interface OtlpJob extends JobBase {
+  kind: 'otlp';
+  encoding: OtlpEncoding;
+  identity: OtlpIdentity;
+}
+
+export interface LokiJob extends JobBase {
+  kind: 'loki';
+  encoding: LokiEncoding;
+  /** The request's generation (each stream is a source of its own, push-events.ts). */
+  generation: string;
+  /** The API's zone and user patterns, for the parser the worker makes for this push. */
+  parser: ParserOptions | undefined;
+}
+
+export interface ElasticJob extends JobBase {
+  kind: 'elastic';
+  /** The URL's index (`/<index>/_bulk`), or null. */
+  index: string | null;
+  /** The request's time (documents without one, and the generation's name). */
+  nowMs: number;
+}
+
+/**
+ * What a bulk body's items were answered (elastic/bulk-body.ts), besides the rows: as the text of
+ * the answer's items, and as objects only when documents carry ids (a re-sent request's items are
+ * answered again once the store has said it held them).
+ */
+export interface BulkAnswers {
+  items: ItemsText;
+  idEvents: number[];
+  answers: ItemAnswer[] | null;
 }
 
 /** A worker's answer: the rows' wire form (the first `size` bytes of `rows`), a refusal, or a failure. */
@@ -41,8 +82,18 @@ export type AgentJobAnswer =
       reason: string;
       /** The body's size once inflated. */
       bytes: number;
+      /** Lines the parser gave their read time, by format (Loki pushes; empty for the others). */
+      readTime: ReadTimeCounts;
+      /** A bulk request's answers per item. */
+      bulk?: BulkAnswers;
     }
-  | { id: number; refused: 400 | 413 | 415; message: string }
+  | {
+      id: number;
+      refused: 400 | 413 | 415;
+      message: string;
+      /** Elasticsearch's error type, for a bulk request refused whole. */
+      esType?: string;
+    }
   | { id: number; error: string };
 
 /** What a body became: its rows for the store, the records refused alone and why, its size inflated. */
@@ -51,6 +102,8 @@ export interface AgentRows {
   rejected: number;
   reason: string;
   bytes: number;
+  readTime: ReadTimeCounts;
+  bulk?: BulkAnswers;
 }
 
 /** The worker decoding a body died (or was stopped) before it answered: worth sending again. */
@@ -61,7 +114,9 @@ export interface AgentRowsPool {
    * Decodes a body on a worker. Rejects with BodyRefused (413, 415) or UserError (400) for a body
    * that is not a valid request, WorkerFailed when the worker died under it.
    */
-  decode(job: Omit<AgentJob, 'id' | 'into'>): Promise<AgentRows>;
+  decode(
+    job: Omit<OtlpJob, 'id' | 'into'> | Omit<LokiJob, 'id' | 'into'> | Omit<ElasticJob, 'id' | 'into'>,
+  ): Promise<AgentRows>;
   /** Says that rows `decode` gave were copied into a store batch: their memory can be reused. */
   release(rows: EncodedRows): void;
   /** Stops the workers; jobs not yet answered fail. */
@@ -138,7 +193,11 @@ export function createAgentRowsPool(opts: AgentRowsPoolOptions): AgentRowsPool {
       if (slot.pending.size === 0) worker.unref();
       if ('refused' in msg) {
         p.reject(
-          msg.refused === 400 ? new UserError(msg.message) : new BodyRefused(msg.refused, msg.message),
+          msg.esType !== undefined
+            ? new BulkRefused(msg.refused, msg.esType, msg.message)
+            : msg.refused === 400
+              ? new UserError(msg.message)
+              : new BodyRefused(msg.refused, msg.message),
         );
       } else if ('error' in msg) p.reject(new Error(`the decode worker failed: ${msg.error}`));
       else {
@@ -146,7 +205,14 @@ export function createAgentRowsPool(opts: AgentRowsPoolOptions): AgentRowsPool {
           // Encoded by our own worker: the layout is checked, not every value again.
           const rows = deserializeRows(new Uint8Array(msg.rows, 0, msg.size), { trusted: true });
           memory.set(rows, msg.rows);
-          p.resolve({ rows, rejected: msg.rejected, reason: msg.reason, bytes: msg.bytes });
+          p.resolve({
+            rows,
+            rejected: msg.rejected,
+            reason: msg.reason,
+            bytes: msg.bytes,
+            readTime: msg.readTime,
+            bulk: msg.bulk,
+          });
         } catch (err) {
           p.reject(err as Error);
         }
@@ -188,7 +254,7 @@ export function createAgentRowsPool(opts: AgentRowsPoolOptions): AgentRowsPool {
       return new Promise<AgentRows>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
         if (slot.pending.size === 1) slot.worker.ref();
-        const full: AgentJob = { ...job, id, into: spare.pop() ?? null };
+        const full = { ...job, id, into: spare.pop() ?? null } as AgentJob;
         slot.worker.postMessage(full, [job.body]);
       });
     },

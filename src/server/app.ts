@@ -76,9 +76,10 @@ export interface AppOptions {
   /** The built web UI's folder; default dist/ui (server/ui-static.ts), null for none. */
   uiDir?: string | null;
   /**
-   * Worker threads that turn OTLP bodies into the store's rows (agent-rows-pool.ts), shared by
-   * the process's APIs: default one on two cores or more, none on one; 0 decodes on the HTTP
-   * thread. A store that takes no encoded rows (in memory) has its bodies decoded there too.
+   * Worker threads that turn OTLP, Loki and Elasticsearch bulk bodies into the store's rows
+   * (agent-rows-pool.ts), shared by the process's APIs: default one on two cores or more, none on
+   * one; 0 decodes on the HTTP thread. A store that takes no encoded rows (in memory) has its
+   * bodies decoded there too.
    */
   agentWorkers?: number;
   /** A pool to use instead of the process's (tests). */
@@ -317,16 +318,15 @@ export function createApp(opts: AppOptions): Hono {
   );
 
   // The Loki push API (docs/ingest.md): Promtail, Alloy, and the Loki outputs of Fluent Bit and
-  // Vector. A parser per request, as for /api/ingest: it detects each stream's format.
+  // Vector. A parser per request, as for /api/ingest: it detects each stream's format; on the
+  // decode workers when there are any, as OTLP.
   app.post('/loki/api/v1/push', limitBody(maxBody), (c) =>
     lokiPush(c, {
       maxBodyBytes: maxBody,
-      parse: (raws) => {
-        const parse = parserFor({ parser: opts.parser });
-        const events = parse(raws);
-        addTimeReceived(own, parse.readTime);
-        return events;
-      },
+      parser: opts.parser,
+      rows: agentRows,
+      batch: () => opts.store.batch(),
+      readTime: (counts) => addTimeReceived(own, counts),
       ...agentInput,
     }),
   );
@@ -336,6 +336,8 @@ export function createApp(opts: AppOptions): Hono {
     maxBodyBytes: maxBody,
     token: opts.token,
     gate: opts.gate,
+    rows: agentRows,
+    batch: () => opts.store.batch(),
     ...agentInput,
   });
 

@@ -15,8 +15,14 @@ export interface ItemAnswer {
   error: { type: string; reason: string } | null;
 }
 
-/** The answer's text; `errors` is true when any item failed. */
-export function bulkAnswer(tookMs: number, items: readonly ItemAnswer[]): string {
+/** The items of an answer as text (the inside of its `items` list), and whether any failed. */
+export interface ItemsText {
+  text: string;
+  errors: boolean;
+}
+
+/** The items' text, an item per action in order. */
+export function bulkItemsText(items: readonly ItemAnswer[]): ItemsText {
   let errors = false;
   const parts: string[] = new Array(items.length);
   // Consecutive items of one index and op share the text before the id.
@@ -38,7 +44,13 @@ export function bulkAnswer(tookMs: number, items: readonly ItemAnswer[]): string
     }
     parts[i] = lastHead + JSON.stringify(a.id) + tail;
   }
-  return `{"took":${tookMs},"errors":${errors},"items":[${parts.join(',')}]}`;
+  return { text: parts.join(','), errors };
+}
+
+/** The answer's text; `errors` is true when any item failed. */
+export function bulkAnswer(tookMs: number, items: readonly ItemAnswer[] | ItemsText): string {
+  const t = Array.isArray(items) ? bulkItemsText(items) : (items as ItemsText);
+  return `{"took":${tookMs},"errors":${t.errors},"items":[${t.text}]}`;
 }
 
 /**
@@ -55,7 +67,11 @@ export function filterPaths(param: string | undefined): string[][] | null {
 }
 
 /** The answer with only what `paths` name, as text. */
-export function filteredBulkAnswer(tookMs: number, items: readonly ItemAnswer[], paths: string[][]): string {
+export function filteredBulkAnswer(
+  tookMs: number,
+  items: readonly ItemAnswer[] | ItemsText,
+  paths: string[][],
+): string {
   const full = JSON.parse(bulkAnswer(tookMs, items)) as unknown;
   return JSON.stringify(keep(full, paths) ?? {});
 }

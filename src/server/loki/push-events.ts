@@ -1,5 +1,6 @@
 /**
- * Loki push requests (decoded protobuf or parsed JSON) to events. Each entry's line goes through
+ * Loki push requests (parsed JSON, protobufjs' decoded message, or the streams the wire reader
+ * push-wire.ts read) to events. Each entry's line goes through
  * the parser like any line (detected, or the format a stream's `format` label names); the
  * stream's labels and the entry's structured metadata become fields; the labels Loki's agents use
  * for them give the service, host and level a line does not carry itself; the entry's time is the
@@ -7,7 +8,7 @@
  * naming where (nothing is stored half-way).
  */
 import { UserError } from '../../core/errors.js';
-import type { Fields, LogEvent, RawEvent } from '../../core/events.js';
+import type { Fields, FieldValue, LogEvent, RawEvent } from '../../core/events.js';
 import { normaliseLevel } from '../../core/levels.js';
 import { parseLabels } from './labels.js';
 
@@ -29,6 +30,8 @@ const LEVEL_LABELS = ['level', 'detected_level', 'severity', 'lvl'];
 interface Stream {
   source: string;
   labels: Fields;
+  /** The labels as name, value, name, value…, in order (what each event's fields get). */
+  labelList: string[];
   service: string | undefined;
   host: string | undefined;
   level: string | undefined;
@@ -37,25 +40,43 @@ interface Stream {
 
 type Obj = Record<string, unknown>;
 
+/** A stream of a push as read and checked: its label pairs, in order, and its entries. */
+export interface StreamIn {
+  pairs: [string, string][];
+  entries: Entry[];
+}
+
 /** The events of a push request; `protobuf` when `req` is a decoded PushRequest. */
 export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiContext): LogEvent[] {
   const root = object(req, 'the request');
   const streams = list(root.streams, 'streams');
-  const raws: RawEvent[] = [];
-  const owners: Stream[] = [];
-  const metadata: (Fields | null)[] = [];
-  const times: number[] = [];
+  const read: StreamIn[] = [];
   for (let s = 0; s < streams.length; s++) {
     const path = `streams[${s}]`;
     const st = object(streams[s], path);
     const pairs = protobuf
       ? parseLabels(stringOf(st.labels, `${path}.labels`), `${path}.labels`)
       : labelObject(st.stream, `${path}.stream`);
-    const stream = streamOf(pairs);
-    const entries = list(protobuf ? st.entries : st.values, `${path}.${protobuf ? 'entries' : 'values'}`);
-    for (let i = 0; i < entries.length; i++) {
+    const items = list(protobuf ? st.entries : st.values, `${path}.${protobuf ? 'entries' : 'values'}`);
+    const entries: Entry[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
       const ePath = `${path}.${protobuf ? 'entries' : 'values'}[${i}]`;
-      const entry = protobuf ? protobufEntry(entries[i], ePath) : jsonEntry(entries[i], ePath);
+      entries[i] = protobuf ? protobufEntry(items[i], ePath) : jsonEntry(items[i], ePath);
+    }
+    read.push({ pairs, entries });
+  }
+  return streamsToEvents(read, ctx);
+}
+
+/** The events of streams read and checked (here, or by the wire reader, push-wire.ts). */
+export function streamsToEvents(streams: StreamIn[], ctx: LokiContext): LogEvent[] {
+  const raws: RawEvent[] = [];
+  const owners: Stream[] = [];
+  const metadata: (Fields | null)[] = [];
+  const times: number[] = [];
+  for (const st of streams) {
+    const stream = streamOf(st.pairs);
+    for (const entry of st.entries) {
       raws.push({
         source: stream.source,
         generation: ctx.generation,
@@ -76,7 +97,13 @@ export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiConte
     const e = events[k];
     const stream = owners[k];
     const meta = metadata[k];
-    e.fields = meta === null ? { ...e.fields, ...stream.labels } : { ...e.fields, ...stream.labels, ...meta };
+    // Added to the parser's own object for the event, not spread with it into a new one (the
+    // copy took a hidden class per entry: 0.62 -> 0.41 CPU s per 100,000 protobuf entries
+    // decoded, parsed and mapped). The labels and metadata come after the line's fields and win.
+    const fields = e.fields;
+    const labels = stream.labelList;
+    for (let i = 0; i < labels.length; i += 2) setField(fields, labels[i], labels[i + 1]);
+    if (meta !== null) for (const name in meta) setField(fields, name, meta[name]);
     // The entry's own time, to the nanosecond's microsecond, for a line without one.
     if (e.fields.ts_source === 'received') e.ts = times[k];
     if (e.level === 'unknown') {
@@ -89,11 +116,20 @@ export function lokiPushToEvents(req: unknown, protobuf: boolean, ctx: LokiConte
 
 function streamOf(pairs: [string, string][]): Stream {
   const labels: Fields = {};
-  for (const [k, v] of pairs) labels[k] = v;
+  const labelList: string[] = [];
+  for (const [k, v] of pairs) {
+    // A name given twice keeps its first place and its last value, as an object's key does.
+    let at = 0;
+    while (at < labelList.length && labelList[at] !== k) at += 2;
+    if (at === labelList.length) labelList.push(k, v);
+    else labelList[at + 1] = v;
+    setField(labels, k, v);
+  }
   const sorted = [...pairs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return {
     source: `loki{${sorted.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}}`,
     labels,
+    labelList,
     service: firstOf(labels, SERVICE_LABELS),
     host: firstOf(labels, HOST_LABELS),
     level: firstOf(labels, LEVEL_LABELS),
@@ -109,7 +145,8 @@ function firstOf(fields: Fields, names: string[]): string | undefined {
   return undefined;
 }
 
-interface Entry {
+/** An entry as read and checked: its time (µs), its line and its structured metadata. */
+export interface Entry {
   us: number;
   line: string;
   metadata: Fields | null;
@@ -131,21 +168,28 @@ function protobufEntry(v: unknown, path: string): Entry {
     e.timestamp === null || e.timestamp === undefined ? null : object(e.timestamp, `${path}.timestamp`);
   const seconds = t === null ? 0 : wholeNumber(t.seconds, `${path}.timestamp.seconds`);
   const nanos = t === null ? 0 : wholeNumber(t.nanos, `${path}.timestamp.nanos`);
-  if (nanos < 0 || nanos > 999_999_999) throw bad(`${path}.timestamp.nanos`, 'expected 0 to 999,999,999');
-  // Microseconds must stay exact numbers (about ±285,000 years).
-  if (Math.abs(seconds) > 9_000_000_000) throw bad(`${path}.timestamp.seconds`, 'out of range');
+  const us = entryMicros(seconds, nanos, path);
   const line = stringOf(e.line, `${path}.line`);
   const pairs = list(e.structuredMetadata, `${path}.structuredMetadata`);
   let metadata: Fields | null = null;
   for (let i = 0; i < pairs.length; i++) {
     const p = object(pairs[i], `${path}.structuredMetadata[${i}]`);
     metadata ??= {};
-    metadata[stringOf(p.name, `${path}.structuredMetadata[${i}].name`)] = stringOf(
-      p.value,
-      `${path}.structuredMetadata[${i}].value`,
+    setField(
+      metadata,
+      stringOf(p.name, `${path}.structuredMetadata[${i}].name`),
+      stringOf(p.value, `${path}.structuredMetadata[${i}].value`),
     );
   }
-  return { us: seconds * 1_000_000 + Math.floor(nanos / 1000), line, metadata };
+  return { us, line, metadata };
+}
+
+/** An entry's time in µs from its timestamp's seconds and nanos (whole numbers); `path` the entry's. */
+export function entryMicros(seconds: number, nanos: number, path: string): number {
+  if (nanos < 0 || nanos > 999_999_999) throw bad(`${path}.timestamp.nanos`, 'expected 0 to 999,999,999');
+  // Microseconds must stay exact numbers (about ±285,000 years).
+  if (Math.abs(seconds) > 9_000_000_000) throw bad(`${path}.timestamp.seconds`, 'out of range');
+  return seconds * 1_000_000 + Math.floor(nanos / 1000);
 }
 
 /** A JSON stream's labels: an object of strings. */
@@ -156,10 +200,16 @@ function labelObject(v: unknown, path: string): [string, string][] {
   return out;
 }
 
-function labelFields(pairs: [string, string][]): Fields {
+export function labelFields(pairs: [string, string][]): Fields {
   const f: Fields = {};
-  for (const [k, v] of pairs) f[k] = v;
+  for (const [k, v] of pairs) setField(f, k, v);
   return f;
+}
+
+/** Sets a field; `__proto__` is defined as a plain property instead of changing the prototype. */
+export function setField(fields: Fields, key: string, v: FieldValue): void {
+  if (key === '__proto__') Object.defineProperty(fields, key, { value: v, enumerable: true, writable: true });
+  else fields[key] = v;
 }
 
 /** Unix nanoseconds as decimal text, as microseconds. */
@@ -196,6 +246,6 @@ function stringOf(v: unknown, path: string): string {
   return v;
 }
 
-function bad(path: string, what: string): UserError {
+export function bad(path: string, what: string): UserError {
   return new UserError(`${path}: ${what}`);
 }

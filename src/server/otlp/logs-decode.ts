@@ -52,7 +52,8 @@ export function decodeOtlpBody(
   return { ...decoded, bytes: body.length };
 }
 
-function gunzip(raw: Uint8Array, max: number): Buffer {
+/** Inflates a gzip body, bounded: past `max` bytes is a BodyRefused (413), a bad stream a UserError. */
+export function gunzip(raw: Uint8Array, max: number): Buffer {
   try {
     // Bounded, so a small body cannot inflate past the limit (a gzip bomb).
     return gunzipSync(raw, { maxOutputLength: max });

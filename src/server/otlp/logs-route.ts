@@ -66,7 +66,14 @@ export async function otlpLogs(c: Context, deps: OtlpRouteDeps): Promise<Respons
     const pool = deps.rows();
     let bytes: number;
     if (pool !== null) {
-      const got = await pool.decode({ body, encoding: enc, gzip, maxBodyBytes: deps.maxBodyBytes, identity });
+      const got = await pool.decode({
+        kind: 'otlp',
+        body,
+        encoding: enc,
+        gzip,
+        maxBodyBytes: deps.maxBodyBytes,
+        identity,
+      });
       // Copied into the store's batch: the rows' memory can take another body's.
       const batch = deps.batch();
       batch.add(got.rows);
