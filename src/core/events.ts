@@ -72,6 +72,11 @@ export interface Batch<E> {
    * in shared memory and be decoded there instead of here. Gone once `events` has been read.
    */
   lines?: LineBlock;
+  /**
+   * The sender waits for this batch's ack before it sends more (a RELP window): the store
+   * appends it as soon as the append before it is done, not after the flush interval.
+   */
+  waited?: boolean;
 }
 
 /** An ack that does nothing, for callers that do not track delivery. */

@@ -143,7 +143,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     parsers.push(parse);
     for await (const batch of source.batches()) {
       collected += batch.events.length;
-      await w.writeRaw(batch.events, parse, batch.ack);
+      await w.writeRaw(batch.events, parse, batch.ack, batch.waited === true);
     }
   });
 
@@ -197,7 +197,7 @@ async function pumpThroughPool(
   depth: number,
   onBatch: (events: number) => void,
 ): Promise<void> {
-  const queue: { rows: Promise<EncodedRows>; ack: Ack }[] = [];
+  const queue: { rows: Promise<EncodedRows>; ack: Ack; waited: boolean }[] = [];
   let reading = true;
   // Wakers for the writing loop (a batch queued, or reading ended) and for the reader (room).
   const on: { queued: (() => void) | null; room: (() => void) | null } = { queued: null, room: null };
@@ -211,7 +211,7 @@ async function pumpThroughPool(
       }
       const next = queue[0];
       const rows = await next.rows;
-      await writer.write(rows, next.ack);
+      await writer.write(rows, next.ack, next.waited);
       // Copied into the store's batch: the memory can take another batch's rows.
       pool.release(rows);
       queue.shift();
@@ -230,7 +230,11 @@ async function pumpThroughPool(
         ]);
       }
       // A block is read by the worker where it is (shared memory): its events are never made here.
-      queue.push({ rows: pool.encode(batch.lines ?? batch.events, hints), ack: batch.ack });
+      queue.push({
+        rows: pool.encode(batch.lines ?? batch.events, hints),
+        ack: batch.ack,
+        waited: batch.waited === true,
+      });
       on.queued?.();
     }
   } finally {

@@ -34,6 +34,8 @@ export interface StoreWriterStats {
 interface Pending {
   batch: WriteBatch;
   acks: Ack[];
+  /** A sender waits for one of its acks: appended once the append before it is done. */
+  waited: boolean;
 }
 
 const MAX_BACKOFF_MS = 5000;
@@ -85,23 +87,23 @@ export class StoreWriter {
    * accepted (not yet committed: `ack` tells that). The events go into the store's batch at once,
    * in its write form, so the caller's copies can be dropped while they wait.
    */
-  async write(events: readonly LogEvent[] | EncodedEvents, ack: Ack): Promise<void> {
+  async write(events: readonly LogEvent[] | EncodedEvents, ack: Ack, waited = false): Promise<void> {
     const count = Array.isArray(events) ? events.length : (events as EncodedEvents).count;
     const cur = await this.open();
     if (cur === null) return this.refuse(count, [ack]);
     cur.batch.add(events);
-    this.added(cur, count, ack);
+    this.added(cur, count, ack, waited);
   }
 
   /**
    * Queues raw events to be parsed by `parse` as they go into the store's batch (the store may
    * read access lines itself, with no LogEvent between); otherwise as `write`.
    */
-  async writeRaw(events: RawEvent[], parse: RawParser, ack: Ack): Promise<void> {
+  async writeRaw(events: RawEvent[], parse: RawParser, ack: Ack, waited = false): Promise<void> {
     const cur = await this.open();
     if (cur === null) return this.refuse(events.length, [ack]);
     cur.batch.addRaw(events, parse);
-    this.added(cur, events.length, ack);
+    this.added(cur, events.length, ack, waited);
   }
 
   /** The batch taking writes, once there is room for more; null once a bounded stop gave up. */
@@ -113,15 +115,22 @@ export class StoreWriter {
       if (this.givenUp) return null;
     }
     if (this.closing) throw new Error('store writer is closed');
-    if (this.current === null) this.current = { batch: this.store.batch(), acks: [] };
+    if (this.current === null) this.current = { batch: this.store.batch(), acks: [], waited: false };
     return this.current;
   }
 
-  /** Counts what was added to `cur` and hands it on when full (or after the flush interval). */
-  private added(cur: Pending, count: number, ack: Ack): void {
+  /**
+   * Counts what was added to `cur` and hands it on when full, after the flush interval, or, when
+   * its sender waits for the ack (`waited`), as soon as no append runs: rsyslog's `omrelp` sends
+   * a window of 128 messages and waits, and each window waited out RELP's 100 ms and this
+   * 500 ms flush: 359 messages/s. Appends still run one at a time, so a sender that waits gets
+   * one append (one fsync) per append's time at most, with what came meanwhile gathered into it.
+   */
+  private added(cur: Pending, count: number, ack: Ack, waited: boolean): void {
     cur.acks.push(ack);
     this.queued += count;
-    if (cur.batch.size >= this.opts.batchSize) {
+    if (waited) cur.waited = true;
+    if (cur.batch.size >= this.opts.batchSize || (cur.waited && !this.running)) {
       this.seal();
       this.kick();
     } else if (!this.timer) {
@@ -175,6 +184,8 @@ export class StoreWriter {
     if (this.running) return;
     this.running = this.drain().finally(() => {
       this.running = null;
+      // A batch a sender waits on went on filling while the append ran: it goes now.
+      if (this.current?.waited === true) this.seal();
       if (this.ready.length > 0) this.kick();
     });
   }

@@ -124,6 +124,31 @@ describe('StoreWriter', () => {
     await w.close();
   });
 
+  it('appends a batch its sender waits on at once, and what comes during that append right after it', async () => {
+    const store = fakeStore();
+    // A flush interval no test waits out: only `waited` can make these appends.
+    const w = new StoreWriter(store, { batchSize: 1000, flushIntervalMs: 60_000 });
+    store.hold();
+    const first = new Promise<void>((resolve) => void w.write([ev(0)], () => resolve(), true));
+    await new Promise((r) => setTimeout(r, 20));
+    // The first append runs (held): these wait for it, then go together as one append.
+    const second = new Promise<void>((resolve) => void w.write([ev(1)], () => resolve(), true));
+    const third = new Promise<void>((resolve) => void w.write([ev(2)], () => resolve()));
+    store.release();
+    await Promise.all([first, second, third]);
+    expect(store.appends).toEqual([[0], [1, 2]]);
+    // Not waited on: it waits for the flush interval (or a full batch, or the close).
+    let late = false;
+    void w.write([ev(3)], () => {
+      late = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(late).toBe(false);
+    await w.close();
+    expect(late).toBe(true);
+    expect(store.appends).toEqual([[0], [1, 2], [3]]);
+  });
+
   it('retries a failed append and acks only once it succeeded', async () => {
     const store = fakeStore({ failTimes: 2 });
     const w = new StoreWriter(store, { batchSize: 1, flushIntervalMs: 10 });

@@ -18,6 +18,8 @@ export interface EventQueueOptions {
    * stored (a RELP input answers its sender only then).
    */
   onAck?: (events: readonly RawEvent[], err?: Error) => void;
+  /** The sender waits for each batch's ack (RELP): its batches say so (`Batch.waited`). */
+  waited?: boolean;
 }
 
 /** Bounded event buffer with batched, acknowledged output; owned by one input. */
@@ -83,7 +85,7 @@ export class EventQueue {
         this.signal();
       };
       if (wasFull && !this.full()) for (const cb of this.spaceListeners) cb();
-      yield { events, ack };
+      yield this.opts.waited === true ? { events, ack, waited: true } : { events, ack };
     }
   }
 

@@ -132,6 +132,7 @@ export class RelpInput {
       flushMs: this.opts.flushMs,
       maxQueued: this.opts.maxBatchLines * 2,
       onAck: (events, err) => this.answer(events, err),
+      waited: true,
     });
     this.queue.onSpace(() => {
       if (this.stopping) return;
