@@ -26,6 +26,7 @@ import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait
 import { limitBody } from './body-limit.js';
 import { contextRoute } from './context.js';
 import { addElasticRoutes } from './elastic/routes.js';
+import { eventRoute } from './event.js';
 import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
 import { histogramRoute } from './histogram.js';
 import { errorResponse, positiveInt, timeRange } from './http-params.js';
@@ -124,6 +125,7 @@ export function createApp(opts: AppOptions): Hono {
   // What the web UI asks besides queries (docs/api.md).
   app.get('/api/histogram', histogramRoute(opts));
   app.get('/api/context', contextRoute(opts));
+  app.get('/api/event', eventRoute(opts));
   app.get('/api/values', valuesRoute(opts));
   app.get('/api/language', (c) => c.json(languageReference()));
 

@@ -47,6 +47,14 @@ export const duckdbDialect: Dialect = {
   },
   quantile: (expr, q) => `quantile_cont(${expr}, ${doubleLiteral(q)})`,
   countDistinct: (expr) => `count(DISTINCT ${expr})`,
+  leftChars: (expr, chars) => `left(${expr}, ${numberLiteral(chars)})`,
+  leftJsonValues: (col, chars) => {
+    const n = numberLiteral(chars);
+    // Rebuilt key by key only when the object's text is longer than one value may be: most
+    // events' fields are short, and pass through as they are.
+    const value = `CASE WHEN length(CAST(value AS VARCHAR)) <= ${n} THEN value WHEN type = 'VARCHAR' THEN to_json(left(value ->> '$', ${n})) ELSE to_json(left(CAST(value AS VARCHAR), ${n})) END`;
+    return `(CASE WHEN ${col} IS NULL OR length(CAST(${col} AS VARCHAR)) <= ${n} THEN ${col} ELSE (SELECT json_group_object(key, ${value}) FROM json_each(${col})) END)`;
+  },
 };
 
 /** The origin modulo the interval: buckets start at `shift + k * interval`, as from the origin. */
