@@ -56,7 +56,8 @@ export interface Dialect {
   /**
    * JSON object `col` with every value whose JSON text is longer than `chars` characters replaced
    * by a JSON string of its first `chars` characters: a string's own text, else the value's JSON
-   * text. Values no longer than that, and the keys and their order, stay as they are.
+   * text (an engine may also so replace a value of more than `chars` bytes, whole). Values no
+   * longer than that, and the keys and their order, stay as they are.
    */
   leftJsonValues(col: string, chars: number): string;
   /**
