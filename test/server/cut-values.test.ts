@@ -148,6 +148,43 @@ describe('GET /api/query with max_value_bytes', () => {
     }
   });
 
+  it('cuts the rows of both parts of an answer the newest partitions begin', async () => {
+    const HOUR = 3_600_000;
+    const start = Date.UTC(2026, 0, 2);
+    const clock = { now: start + 4 * HOUR + 30 * 60_000 };
+    const store = await openDuckDbStore({
+      path: join(tempDir(), 'logs.duckdb'),
+      now: () => clock.now,
+      sealAfterMs: 60_000,
+      compaction: { mergeFiles: 100 },
+    });
+    try {
+      for (let h = 0; h < 4; h++) {
+        const hour = Array.from({ length: 30 }, (_, k) =>
+          testEvent(h * 30 + k, {
+            ts: (start + h * HOUR + k * 60_000) * 1000,
+            raw: `line ${h * 30 + k} ${BIG}`,
+          }),
+        );
+        await store.append(hour);
+        await store.maintain();
+      }
+      expect(store.sealedRanges().length).toBe(4);
+      const app = createApp({ store });
+      // 100 rows: the newest two partitions hold 60, the rest come from the older ones.
+      const res = await app.request('/api/query?q=*&limit=100&max_value_bytes=12');
+      const body = (await res.json()) as { rows: { offset: number; raw: string; _truncated?: string[] }[] };
+      expect(body.rows).toHaveLength(100);
+      expect(body.rows.map((r) => r.offset)).toEqual(Array.from({ length: 100 }, (_, k) => 119 - k));
+      for (const r of body.rows) {
+        expect(r.raw).toBe(`line ${r.offset} ${BIG}`.slice(0, 12));
+        expect(r._truncated).toEqual(['raw']);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('leaves the rows of a piped query as they are', async () => {
     api = await apiWith(wideEvents());
     const { status, body } = await api.get('/api/query?q=*%20|%20count%20by%20message&max_value_bytes=10');
