@@ -185,6 +185,30 @@ describe('GET /api/query with max_value_bytes', () => {
     }
   });
 
+  it('orders a sorted page by the whole values, not the cut ones', async () => {
+    const same = 'p'.repeat(50);
+    api = await apiWith(
+      ['c', 'a', 'd', 'b'].map((x, i) =>
+        testEvent(i, { ts: T0 + i, message: `${same}${x}`, fields: { k: `${same}${x}` } }),
+      ),
+    );
+    const offsets = async (q: string, extra = '') =>
+      (await api!.get(`/api/query?q=${encodeURIComponent(q)}&limit=10${extra}`)).body.rows.map(
+        (r: { offset: number }) => r.offset,
+      );
+    for (const q of [
+      '* | sort message',
+      '* | sort k desc',
+      '* | limit 3 | sort message',
+      '* | sort message | limit 2',
+    ]) {
+      const whole = await offsets(q);
+      expect(await offsets(q, '&max_value_bytes=8'), q).toEqual(whole);
+      expect(await offsets(q, '&max_value_bytes=8&offset=1'), q).toEqual(whole.slice(1));
+    }
+    expect(await offsets('* | sort message')).toEqual([1, 3, 0, 2]);
+  });
+
   it('leaves the rows of a piped query as they are', async () => {
     api = await apiWith(wideEvents());
     const { status, body } = await api.get('/api/query?q=*%20|%20count%20by%20message&max_value_bytes=10');

@@ -182,12 +182,20 @@ export function finishSql(
     limit ?? (rel.kind === 'table' && rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
   const n = rel.limit === null ? fallback : Math.max(0, rel.limit - offset);
   if (rel.kind === 'events') {
+    // A `sort` names columns that may be cut, and ORDER BY reads a name as the select list's
+    // (the cut value) before the table's: such rows are chosen and ordered whole, then cut in a
+    // projection over them, which keeps their order.
+    const cutAfter = maxValueChars !== undefined && rel.projection === null && rel.order.length > 0;
     const cols =
-      rel.projection === null ? eventColumnsSql(d, columns, maxValueChars) : projectionSql(d, rel.projection);
-    if (rel.base) return lateEventsSql(d, rel, cols, n, offset);
-    return offset > 0
-      ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
-      : eventsSql(d, rel, cols, n);
+      rel.projection === null
+        ? eventColumnsSql(d, columns, cutAfter ? undefined : maxValueChars)
+        : projectionSql(d, rel.projection);
+    const sql = rel.base
+      ? lateEventsSql(d, rel, cols, n, offset)
+      : offset > 0
+        ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
+        : eventsSql(d, rel, cols, n);
+    return cutAfter ? wrap(`SELECT ${eventColumnsSql(d, columns, maxValueChars)} FROM (`, sql, ') AS p') : sql;
   }
   const sql = tableSql(d, rel, n);
   return offset > 0 ? cat(sql, frag(` OFFSET ${numberLiteral(offset)}`)) : sql;
