@@ -195,7 +195,9 @@ export function finishSql(
       : offset > 0
         ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
         : eventsSql(d, rel, cols, n);
-    return cutAfter ? wrap(`SELECT ${eventColumnsSql(d, columns, maxValueChars)} FROM (`, sql, ') AS p') : sql;
+    return cutAfter
+      ? wrap(`SELECT ${eventColumnsSql(d, columns, maxValueChars)} FROM (`, sql, ') AS p')
+      : sql;
   }
   const sql = tableSql(d, rel, n);
   return offset > 0 ? cat(sql, frag(` OFFSET ${numberLiteral(offset)}`)) : sql;
