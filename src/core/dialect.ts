@@ -51,6 +51,15 @@ export interface Dialect {
   quantile(expr: string, q: number): string;
   /** Number of distinct non-null values of `expr`. */
   countDistinct(expr: string): string;
+  /** The first `chars` characters (code points) of text `expr`; shorter text whole. */
+  leftChars(expr: string, chars: number): string;
+  /**
+   * JSON object `col` with every value whose JSON text is longer than `chars` characters replaced
+   * by a JSON string of its first `chars` characters: a string's own text, else the value's JSON
+   * text (an engine may also so replace a value of more than `chars` bytes, whole). Values no
+   * longer than that, and the keys and their order, stay as they are.
+   */
+  leftJsonValues(col: string, chars: number): string;
   /**
    * For stores that rebuild some rows' `raw` from their columns: a condition true on those rows,
    * the run of `needle` any match in such a line holds inside one part, and the texts that could

@@ -36,6 +36,7 @@ export {
 } from './language.js';
 export { isFieldName } from './lexer.js';
 export { type EventIdentity, planContext } from './plan/context.js';
+export { CUT_COLUMNS } from './plan/cut-values.js';
 export {
   DEFAULT_EVENT_LIMIT,
   DEFAULT_TABLE_LIMIT,

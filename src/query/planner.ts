@@ -58,7 +58,7 @@ function planWith(d: Dialect, ast: QueryAst, opts: PlanOptions): QueryPlan {
   const percentiles = opts.percentiles ?? 'auto';
   for (const stage of ast.stages) rel = applyStage(d, rel, stage, percentiles);
   const columns = opts.identity ? EVENT_IDENTITY_COLUMNS : EVENT_RESULT_COLUMNS;
-  const final = finishSql(d, rel, opts.limit, opts.offset ?? 0, columns);
+  const final = finishSql(d, rel, opts.limit, opts.offset ?? 0, columns, opts.maxValueChars);
   assertPlanSize(ast, final);
   const kind = rel.kind === 'events' && rel.projection === null ? 'events' : 'table';
   return { sql: final.sql, params: final.params, kind, range: timeBounds(ast.filter, opts) };

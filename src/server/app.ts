@@ -25,7 +25,9 @@ import { type AgentRowsPool, sharedAgentRowsPool } from './agent-rows-pool.js';
 import { appendSignal, OutOfOrderError, waitForPredecessors } from './batch-wait.js';
 import { limitBody } from './body-limit.js';
 import { contextRoute } from './context.js';
+import { maxValueBytesParam } from './cut-values.js';
 import { addElasticRoutes } from './elastic/routes.js';
+import { eventRoute } from './event.js';
 import { fieldFacets, MAX_FIELDS_SAMPLE } from './fields.js';
 import { histogramRoute } from './histogram.js';
 import { errorResponse, positiveInt, timeRange } from './http-params.js';
@@ -125,6 +127,7 @@ export function createApp(opts: AppOptions): Hono {
   // What the web UI asks besides queries (docs/api.md).
   app.get('/api/histogram', histogramRoute(opts));
   app.get('/api/context', contextRoute(opts));
+  app.get('/api/event', eventRoute(opts));
   app.get('/api/values', valuesRoute(opts));
   app.get('/api/language', (c) => c.json(languageReference()));
 
@@ -148,8 +151,10 @@ export function createApp(opts: AppOptions): Hono {
 
   app.get('/api/tail', async (c) => {
     const q = c.req.query('q') ?? '*';
+    let maxValueBytes: number | undefined;
     try {
       assertTailable(q);
+      maxValueBytes = maxValueBytesParam(c);
     } catch (err) {
       return errorResponse(c, err);
     }
@@ -164,6 +169,7 @@ export function createApp(opts: AppOptions): Hono {
         await followQuery(opts.store, {
           q,
           identity: c.req.query('identity') !== '0',
+          maxValueBytes,
           signal: ac.signal,
           onRows: async (rows, columns) => {
             await stream.writeSSE({ event: 'rows', data: JSON.stringify({ columns, rows }) });

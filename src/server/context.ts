@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import type { StorageEngine } from '../core/storage.js';
 import { type EventIdentity, planContext } from '../query/index.js';
+import { cutRows, engineChars, maxValueBytesParam } from './cut-values.js';
 import { intParam, jsonRoute, NotFoundError, type RouteDeps, requiredParam, wholeIn } from './http-params.js';
 
 export const DEFAULT_CONTEXT_ROWS = 50;
@@ -17,6 +18,8 @@ export interface ContextRequest extends EventIdentity {
   before?: number;
   after?: number;
   timeoutMs?: number;
+  /** Rows with their long values cut to this many UTF-8 bytes, and marked (cut-values.ts). */
+  maxValueBytes?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -36,18 +39,22 @@ export async function eventContext(store: StorageEngine, req: ContextRequest): P
   const nBefore = req.before ?? DEFAULT_CONTEXT_ROWS;
   const nAfter = req.after ?? DEFAULT_CONTEXT_ROWS;
   const d = store.dialect;
-  const run = (side: 'hit' | 'before' | 'after', n: number) =>
-    store.query(planContext(d, req, side, n), { maxRows: n, timeoutMs: req.timeoutMs });
+  const cut = req.maxValueBytes;
+  const chars = cut === undefined ? undefined : engineChars(cut);
+  const run = async (side: 'hit' | 'before' | 'after', n: number) => {
+    const r = await store.query(planContext(d, req, side, n, chars), {
+      maxRows: n,
+      timeoutMs: req.timeoutMs,
+    });
+    if (cut !== undefined) cutRows(r.rows, cut);
+    return r;
+  };
   const [hit, before, after] = await Promise.all([
     run('hit', 1),
     run('before', nBefore + 1),
     run('after', nAfter + 1),
   ]);
-  if (hit.rows.length === 0) {
-    throw new NotFoundError(
-      `no event at source "${req.source}", generation "${req.generation}", offset ${req.offset}`,
-    );
-  }
+  if (hit.rows.length === 0) throw notFound(req);
   return {
     hit: hit.rows[0],
     // Nearest first from the store: the earlier rows are turned around to read oldest first.
@@ -58,16 +65,31 @@ export async function eventContext(store: StorageEngine, req: ContextRequest): P
   };
 }
 
+/** The answer to an identity the store does not hold. */
+export function notFound(id: EventIdentity): NotFoundError {
+  return new NotFoundError(
+    `no event at source "${id.source}", generation "${id.generation}", offset ${id.offset}`,
+  );
+}
+
+/** An event's identity from the `source`, `generation` and `offset` parameters. */
+export function identityParams(c: Context): EventIdentity {
+  return {
+    source: requiredParam(c, 'source'),
+    generation: requiredParam(c, 'generation'),
+    offset: wholeIn(requiredParam(c, 'offset'), 'offset', 0),
+  };
+}
+
 /** The handler of GET /api/context. */
 export function contextRoute(opts: RouteDeps): (c: Context) => Promise<Response> {
   return jsonRoute((c) =>
     eventContext(opts.store, {
-      source: requiredParam(c, 'source'),
-      generation: requiredParam(c, 'generation'),
-      offset: wholeIn(requiredParam(c, 'offset'), 'offset', 0),
+      ...identityParams(c),
       before: intParam(c, 'before', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
       after: intParam(c, 'after', 0, MAX_CONTEXT_ROWS, DEFAULT_CONTEXT_ROWS),
       timeoutMs: opts.queryTimeoutMs,
+      maxValueBytes: maxValueBytesParam(c),
     }),
   );
 }

@@ -1,11 +1,13 @@
 /**
  * GET /api/query: a query-language query (or, with `sql`, raw SQL) answered as JSON, or with
  * `format=csv|ndjson` as a file to download (download.ts). Event rows carry their identity
- * (`generation`, `offset`) unless `identity=0`, so a client can ask for an event's context.
+ * (`generation`, `offset`) unless `identity=0`, so a client can ask for an event's context, or
+ * for the whole event (/api/event) when `max_value_bytes` cut its long values for a list.
  */
 import type { Context } from 'hono';
 import { UserError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
+import { maxValueBytesParam } from './cut-values.js';
 import { downloadResponse, isDownloadFormat, MAX_DOWNLOAD_ROWS } from './download.js';
 import { errorResponse, positiveInt, timeRange, wholeIn, wholeInt } from './http-params.js';
 import { runQuery, runSql } from './query-service.js';
@@ -24,9 +26,16 @@ export function queryRoute(opts: QueryRouteOptions): (c: Context) => Promise<Res
       const format = c.req.query('format') ?? 'json';
       if (format !== 'json' && !isDownloadFormat(format))
         throw new UserError(`format must be json, csv or ndjson, got "${format}"`);
+      const maxValueBytes = maxValueBytesParam(c);
+      if (maxValueBytes !== undefined && format !== 'json')
+        throw new UserError(
+          `max_value_bytes cuts the values of a JSON answer; a ${format} download is whole`,
+        );
       const sql = c.req.query('sql');
       if (sql !== undefined) {
         if (format !== 'json') throw new UserError(`format=${format} downloads the result of q, not of sql`);
+        if (maxValueBytes !== undefined)
+          throw new UserError('max_value_bytes cuts the events of q, not the rows of sql');
         const r = await runSql(opts.store, sql, opts.queryTimeoutMs);
         return c.json({ ...r, took_ms: took() });
       }
@@ -52,6 +61,7 @@ export function queryRoute(opts: QueryRouteOptions): (c: Context) => Promise<Res
         ...req,
         total: c.req.query('total') === '1',
         explain: c.req.query('explain') === '1',
+        maxValueBytes,
       });
       return c.json({ ...result, took_ms: took() });
     } catch (err) {

@@ -13,6 +13,7 @@ import {
   type QueryPlan,
   type Stage,
 } from '../query/index.js';
+import { cutRows, engineChars } from './cut-values.js';
 
 export interface QueryRequest {
   /** Query-language text. */
@@ -32,6 +33,11 @@ export interface QueryRequest {
   explain?: boolean;
   /** Events rows also carry `generation` and `offset` (PlanOptions.identity). */
   identity?: boolean;
+  /**
+   * Events rows with their long values cut to this many UTF-8 bytes, and marked with what was
+   * cut (cut-values.ts); table rows are not cut.
+   */
+  maxValueBytes?: number;
 }
 
 export interface QueryResponse extends QueryRows {
@@ -116,6 +122,7 @@ export const MAX_ROWS = 100_000;
 /** Parses, plans and runs a query; throws QueryError for bad text, StorageError for engine failures. */
 export async function runQuery(store: StorageEngine, req: QueryRequest): Promise<QueryResponse> {
   const res = await answerQuery(store, req);
+  if (req.maxValueBytes !== undefined && res.kind === 'events') cutRows(res.rows, req.maxValueBytes);
   if (req.total) res.total = await totalOf(store, req, res);
   if (req.explain) {
     const counting = performance.now();
@@ -182,6 +189,7 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
         limit: wanted,
         offset,
         identity: req.identity,
+        maxValueChars: cutChars(req),
       });
       let planMs = performance.now() - planned;
       const opts = { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs };
@@ -194,6 +202,7 @@ async function answerQuery(store: StorageEngine, req: QueryRequest): Promise<Que
         toUs: t0,
         limit: wanted - newest.rows.length,
         identity: req.identity,
+        maxValueChars: cutChars(req),
       });
       planMs += performance.now() - olderPlanned;
       // `to` is exclusive: the partition that starts at t0 holds nothing for this part.
@@ -221,10 +230,16 @@ async function answerWhole(
     limit: req.limit,
     offset: req.offset,
     identity: req.identity,
+    maxValueChars: cutChars(req),
   });
   const planMs = priorMs + performance.now() - started;
   const result = await store.query(plan, { maxRows: MAX_ROWS, timeoutMs: req.timeoutMs, range: plan.range });
   return respond(plan, result, req, planMs);
+}
+
+/** What the engine cuts values to for the request's `maxValueBytes` (cut-values.ts). */
+function cutChars(req: QueryRequest): number | undefined {
+  return req.maxValueBytes === undefined ? undefined : engineChars(req.maxValueBytes);
 }
 
 /** `plan_ms` for an explained request. */

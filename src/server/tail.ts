@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { QueryError } from '../core/errors.js';
 import type { StorageEngine } from '../core/storage.js';
 import { parseQuery, planQuery } from '../query/index.js';
+import { cutRows, engineChars } from './cut-values.js';
 
 export interface TailOptions {
   /** A search (no pipes). */
@@ -21,6 +22,8 @@ export interface TailOptions {
   onSkipped?: (n: number) => void;
   /** Rows also carry `generation` and `offset` (PlanOptions.identity). */
   identity?: boolean;
+  /** Rows with their long values cut to this many UTF-8 bytes, and marked (cut-values.ts). */
+  maxValueBytes?: number;
 }
 
 /** Checks that a query can be followed, before any stream is opened. */
@@ -39,7 +42,12 @@ export function assertTailable(q: string): void {
 export async function followQuery(store: StorageEngine, opts: TailOptions): Promise<void> {
   assertTailable(opts.q);
   const max = opts.maxRowsPerPoll ?? 5000;
-  const plan = planQuery(parseQuery(opts.q), store.dialect, { limit: max + 1, identity: opts.identity });
+  const cut = opts.maxValueBytes;
+  const plan = planQuery(parseQuery(opts.q), store.dialect, {
+    limit: max + 1,
+    identity: opts.identity,
+    maxValueChars: cut === undefined ? undefined : engineChars(cut),
+  });
   let last = store.watermark();
   while (!opts.signal.aborted) {
     await sleep(opts.pollMs ?? 100, opts.signal);
@@ -51,6 +59,7 @@ export async function followQuery(store: StorageEngine, opts: TailOptions): Prom
     if (r.rows.length > max) opts.onSkipped?.(r.rows.length - max);
     // The plan lists newest first; a tail reads oldest first.
     const rows = r.rows.slice(0, max).reverse();
+    if (cut !== undefined) cutRows(rows, cut);
     await opts.onRows(rows, r.columns);
   }
 }

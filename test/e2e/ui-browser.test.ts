@@ -571,6 +571,99 @@ describe('the web UI in a browser', () => {
     await page.close();
   });
 
+  it('pages long values cut and marked, and opens, copies and downloads them whole', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const page = await open();
+    const huge = HOSTILE[5];
+    const pageAnswer = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/query');
+    await search(page, 'service:hostile');
+    // The page asked for short values: the 1 MB line came as its first 2 KB, marked.
+    const answer = (await (await pageAnswer).json()) as { rows: Record<string, unknown>[] };
+    const hugeRow = answer.rows.find((r) => String(r.raw).startsWith('hostile huge'));
+    expect(hugeRow?._truncated).toEqual(expect.arrayContaining(['message', 'raw']));
+    for (const r of answer.rows) expect(Buffer.byteLength(String(r.raw))).toBeLessThanOrEqual(2048);
+    const hugeCells = page.locator('[data-testid=results] .row').filter({ hasText: 'hostile huge' });
+    await poll(() => hugeCells.locator('.c-message.cut').count()).toBe(1);
+    expect(
+      await page
+        .locator('[data-testid=results] .row')
+        .filter({ hasText: 'click me' })
+        .locator('.cut')
+        .count(),
+    ).toBe(0);
+
+    // Opened: the whole line is fetched by the event's identity, and copied whole.
+    await hugeCells.dblclick();
+    await page.waitForSelector('[data-testid=event-detail][data-whole="1"]');
+    await poll(() => page.textContent('[data-testid=raw-line]').then((t) => t?.length)).toBe(64 * 1024 + 1);
+    expect(await page.locator('[data-testid=cut-note]').count()).toBe(0);
+    await page.click('[data-testid=copy-raw]');
+    await poll(() => page.evaluate<number>('navigator.clipboard.readText().then((t) => t.length)')).toBe(
+      huge.length,
+    );
+    await page.click('[data-testid=copy-message]');
+    await poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(huge);
+    await page.keyboard.press('Escape');
+
+    // A copy made before the whole event has come waits for it: never the cut value. (Another
+    // event: the one opened above is kept whole by the page.)
+    const json = HOSTILE[4];
+    const jsonCells = page.locator('[data-testid=results] .row').filter({ hasText: 'hostile {"blob"' });
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route('**/api/event?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.evaluate("navigator.clipboard.writeText('before')");
+    await jsonCells.dblclick();
+    await page.waitForSelector('[data-testid=event-detail][data-whole="0"]');
+    await poll(() => page.locator('[data-testid=cut-note]').count()).toBeGreaterThan(0);
+    await page.click('[data-testid=copy-raw]');
+    release();
+    await page.waitForSelector('[data-testid=event-detail][data-whole="1"]');
+    await poll(() => page.evaluate<string>('navigator.clipboard.readText()')).toBe(json);
+    await page.unroute('**/api/event?*');
+
+    // The download holds every value whole.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=download-ndjson]'),
+    ]);
+    const lines = (await import('node:fs'))
+      .readFileSync(await download.path(), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { raw: string }).raw)).toEqual(
+      expect.arrayContaining([huge, json]),
+    );
+    await page.close();
+
+    // When the whole event cannot be had, nothing cut can be copied or filtered on.
+    const again = await open();
+    await again.route('**/api/event?*', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { type: 'not_found', message: 'no event at that identity' } }),
+      }),
+    );
+    await search(again, 'service:hostile');
+    await again.locator('[data-testid=results] .row').filter({ hasText: 'hostile huge' }).dblclick();
+    await poll(() => again.textContent('[data-testid=event-detail]')).toContain('could not be fetched');
+    for (const [button, disabled] of [
+      ['copy-raw', true],
+      ['copy-json', true],
+      ['copy-message', true],
+      ['copy-service', false],
+    ] as const) {
+      expect(await again.locator(`[data-testid=${button}]`).isDisabled(), button).toBe(disabled);
+    }
+    await again.close();
+  });
+
   it('asks for the token a server requires, keeps it for the tab only, and takes one given in the address', async () => {
     const store = await openDuckDbStore({ path: ':memory:' });
     const served = await serveApp(createApp({ store, token: 's3cret' }), '127.0.0.1', 0, 'port');

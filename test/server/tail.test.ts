@@ -92,6 +92,35 @@ describe('live tail', () => {
     await reader.cancel().catch(() => {});
     await store.close();
   });
+
+  it('streams long values cut with max_value_bytes, marked, and refuses a value that does not read', async () => {
+    const store = await openDuckDbStore({ path: ':memory:' });
+    const app = createApp({ store });
+    const bad = await app.request('/api/tail?q=*&max_value_bytes=0');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('max_value_bytes');
+    const ac = new AbortController();
+    const res = await app.request('/api/tail?q=*&max_value_bytes=16', { signal: ac.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('event: ready')) text += decoder.decode((await reader.read()).value);
+    await store.append([{ ...ev(20, 'error'), raw: `raw ${'r'.repeat(100)}` }]);
+    while (!text.includes('event: rows'))
+      text += decoder.decode((await reader.read()).value, { stream: true });
+    while (!text.split('event: rows')[1].includes('\n\n'))
+      text += decoder.decode((await reader.read()).value);
+    const data = text.split('event: rows\ndata: ')[1].split('\n')[0];
+    const rows = (JSON.parse(data) as { rows: Record<string, unknown>[] }).rows;
+    expect(rows[0]).toMatchObject({
+      message: 'message 20',
+      raw: `raw ${'r'.repeat(12)}`,
+      _truncated: ['raw'],
+    });
+    ac.abort();
+    await reader.cancel().catch(() => {});
+    await store.close();
+  });
 });
 
 describe('field facets and raw SQL over HTTP', () => {

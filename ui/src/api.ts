@@ -138,11 +138,13 @@ export interface LanguageResult {
 export function followTail(
   q: string,
   on: { rows(r: QueryResult): void; error(message: string): void; ready(): void },
+  maxValueBytes?: number,
 ): () => void {
   const ac = new AbortController();
   (async () => {
     try {
-      const res = await fetch(apiUrl('/api/tail', { q }), { headers: headers(), signal: ac.signal });
+      const url = apiUrl('/api/tail', { q, max_value_bytes: maxValueBytes });
+      const res = await fetch(url, { headers: headers(), signal: ac.signal });
       if (!res.ok || !res.body) {
         const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
         on.error(body?.error?.message ?? `HTTP ${res.status}`);

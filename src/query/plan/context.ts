@@ -7,6 +7,7 @@
 import type { Dialect } from '../../core/dialect.js';
 import { numberLiteral } from '../../core/sql-literals.js';
 import type { SqlQuery } from '../../core/storage.js';
+import { eventColumnsSql } from './cut-values.js';
 import { EVENT_IDENTITY_COLUMNS } from './plan-types.js';
 
 /** An event's identity in the store. */
@@ -18,15 +19,17 @@ export interface EventIdentity {
 
 /**
  * `hit`: the event itself. `before`: up to `limit` events before it, nearest first. `after`: up to
- * `limit` events after it, nearest first. Rows carry EVENT_IDENTITY_COLUMNS.
+ * `limit` events after it, nearest first. Rows carry EVENT_IDENTITY_COLUMNS, their long text
+ * values cut to `maxValueChars` characters when given (cut-values.ts).
  */
 export function planContext(
   d: Dialect,
   at: EventIdentity,
   side: 'hit' | 'before' | 'after',
   limit: number,
+  maxValueChars?: number,
 ): SqlQuery {
-  const cols = EVENT_IDENTITY_COLUMNS.map((c) => d.ident(c)).join(', ');
+  const cols = eventColumnsSql(d, EVENT_IDENTITY_COLUMNS, maxValueChars);
   const offset = d.ident('offset');
   const table = d.ident(d.table);
   const where = ` WHERE ${d.ident('source')} = ? AND ${d.ident('generation')} = ? AND ${offset}`;

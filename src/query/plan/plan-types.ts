@@ -26,6 +26,12 @@ export interface PlanOptions {
    * names an event by (the HTTP API's context of an event). Default false.
    */
   identity?: boolean;
+  /**
+   * Events rows with their long text values cut to this many characters (code points): the
+   * message, the line, the promoted text fields and the values of `fields` (plan/cut-values.ts).
+   * For pages of a list, whose rows show the start of each value. Default: whole values.
+   */
+  maxValueChars?: number;
 }
 
 export interface QueryPlan extends SqlQuery {

@@ -6,6 +6,7 @@ import type { Dialect } from '../../core/dialect.js';
 import { numberLiteral } from '../../core/sql-literals.js';
 import type { ColumnRef } from '../ast.js';
 import { type Col, colValue } from './columns.js';
+import { eventColumnsSql } from './cut-values.js';
 import { DEFAULT_EVENT_LIMIT, DEFAULT_TABLE_LIMIT, EVENT_RESULT_COLUMNS } from './plan-types.js';
 import { cat, type Frag, frag, join, wrap } from './sql-frag.js';
 
@@ -166,7 +167,8 @@ function lateEventsSql(
 /**
  * The final statement: `limit` rows (the relation's own `| limit` first, else the caller's, else
  * the default) after skipping `offset`. A relation's own limit counts from the result's start, so
- * a page past it is cut short: `| limit 10` with offset 5 gives rows 5 to 9.
+ * a page past it is cut short: `| limit 10` with offset 5 gives rows 5 to 9. Event rows carry
+ * `columns`, their long text values cut to `maxValueChars` when given (cut-values.ts).
  */
 export function finishSql(
   d: Dialect,
@@ -174,17 +176,28 @@ export function finishSql(
   limit: number | undefined,
   offset = 0,
   columns: readonly string[] = EVENT_RESULT_COLUMNS,
+  maxValueChars?: number,
 ): Frag {
   const fallback =
     limit ?? (rel.kind === 'table' && rel.aggregated ? DEFAULT_TABLE_LIMIT : DEFAULT_EVENT_LIMIT);
   const n = rel.limit === null ? fallback : Math.max(0, rel.limit - offset);
   if (rel.kind === 'events') {
+    // A `sort` names columns that may be cut, and ORDER BY reads a name as the select list's
+    // (the cut value) before the table's: such rows are chosen and ordered whole, then cut in a
+    // projection over them, which keeps their order.
+    const cutAfter = maxValueChars !== undefined && rel.projection === null && rel.order.length > 0;
     const cols =
-      rel.projection === null ? columns.map((c) => d.ident(c)).join(', ') : projectionSql(d, rel.projection);
-    if (rel.base) return lateEventsSql(d, rel, cols, n, offset);
-    return offset > 0
-      ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
-      : eventsSql(d, rel, cols, n);
+      rel.projection === null
+        ? eventColumnsSql(d, columns, cutAfter ? undefined : maxValueChars)
+        : projectionSql(d, rel.projection);
+    const sql = rel.base
+      ? lateEventsSql(d, rel, cols, n, offset)
+      : offset > 0
+        ? cat(eventsSql(d, rel, cols, n), frag(` OFFSET ${numberLiteral(offset)}`))
+        : eventsSql(d, rel, cols, n);
+    return cutAfter
+      ? wrap(`SELECT ${eventColumnsSql(d, columns, maxValueChars)} FROM (`, sql, ') AS p')
+      : sql;
   }
   const sql = tableSql(d, rel, n);
   return offset > 0 ? cat(sql, frag(` OFFSET ${numberLiteral(offset)}`)) : sql;

@@ -47,6 +47,18 @@ export const duckdbDialect: Dialect = {
   },
   quantile: (expr, q) => `quantile_cont(${expr}, ${doubleLiteral(q)})`,
   countDistinct: (expr) => `count(DISTINCT ${expr})`,
+  leftChars: (expr, chars) => `left(${expr}, ${numberLiteral(chars)})`,
+  leftJsonValues: (col, chars) => {
+    const n = numberLiteral(chars);
+    // Rebuilt key by key only when the object is longer than one value may be: most events'
+    // fields are short and pass as they are. `strlen` (bytes, kept with the string) rather than
+    // `length` (characters, counted): never less, so nothing long passes whole. Measured on a
+    // page of 200 events of 64 KB fields: this 29 ms, whole 65, `length` 39-44, a map and a
+    // lambda instead of json_each 37-48; on 200 short events all within 1-2 ms of whole (17-21).
+    const value = `CASE WHEN strlen(CAST(value AS VARCHAR)) <= ${n} THEN value WHEN type = 'VARCHAR' THEN to_json(left(value ->> '$', ${n})) ELSE to_json(left(CAST(value AS VARCHAR), ${n})) END`;
+    const rebuilt = `(SELECT json_group_object(key, ${value}) FROM json_each(${col}))`;
+    return `(CASE WHEN ${col} IS NULL OR strlen(CAST(${col} AS VARCHAR)) <= ${n} THEN ${col} ELSE ${rebuilt} END)`;
+  },
 };
 
 /** The origin modulo the interval: buckets start at `shift + k * interval`, as from the origin. */

@@ -5,15 +5,25 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type ContextResult, getJson } from '../api.js';
-import { cellText, type Row } from '../lib/rows.js';
+import { cellText, isCut, type Row } from '../lib/rows.js';
 import { formatTime } from '../lib/time-format.js';
 import type { Zone } from '../lib/url-state.js';
-import { Marked } from './results.js';
+import { CUT_TITLE, Marked } from './results.js';
 
 const STEP = 50;
+/**
+ * Bytes of each long value a context line carries (`max_value_bytes`): a line shows 4,000
+ * characters, at most 16,000 bytes; 101 lines of 1 MB were 100 MB of JSON otherwise.
+ */
+const LINE_VALUE_BYTES = 16 * 1024;
 
 function idParams(r: Row) {
-  return { source: String(r.source), generation: String(r.generation ?? ''), offset: String(r.offset) };
+  return {
+    source: String(r.source),
+    generation: String(r.generation ?? ''),
+    offset: String(r.offset),
+    max_value_bytes: LINE_VALUE_BYTES,
+  };
 }
 
 export function ContextPanel(p: { hit: Row; tz: Zone; onClose(): void }) {
@@ -65,10 +75,12 @@ export function ContextPanel(p: { hit: Row; tz: Zone; onClose(): void }) {
   };
   const terms = search.trim() ? [search.trim().toLowerCase()] : [];
   const line = (r: Row, isHit: boolean) => {
-    const text = cellText(typeof r.raw === 'string' && r.raw ? r.raw : r.message, 4000);
+    const col = typeof r.raw === 'string' && r.raw ? 'raw' : 'message';
+    const text = cellText(r[col], 4000);
+    const cut = isCut(r, col);
     if (only && terms.length > 0 && !isHit && !text.toLowerCase().includes(terms[0])) return null;
     return html`<div class=${`ctx-line${isHit ? ' hit' : ''}`} data-testid=${isHit ? 'context-hit' : 'context-line'}>
-      <span class="c-ts">${formatTime(r.ts, p.tz)}</span> <span class="ctx-text"><${Marked} text=${text} terms=${terms} /></span>
+      <span class="c-ts">${formatTime(r.ts, p.tz)}</span> <span class=${`ctx-text${cut ? ' cut' : ''}`} title=${cut ? CUT_TITLE : undefined}><${Marked} text=${text} terms=${terms} /></span>
     </div>`;
   };
   return html`<div class="context" data-testid="context" ref=${box}>

@@ -19,11 +19,13 @@ import {
 } from '../lib/list-geometry.js';
 import type { Pager } from '../lib/pager.js';
 import { markTerms } from '../lib/query-tokens.js';
-import { cellText, fieldValue, type Row } from '../lib/rows.js';
+import { cellText, fieldValue, isCut, type Row } from '../lib/rows.js';
 import { formatTime } from '../lib/time-format.js';
 import type { Zone } from '../lib/url-state.js';
 
 export const ROW_HEIGHT = 24;
+/** What a cut value's cell says on hover. */
+export const CUT_TITLE = 'the start of a long value: open the event for all of it';
 const OVERSCAN = 10;
 
 export interface ResultsProps {
@@ -128,10 +130,12 @@ export function Results(p: ResultsProps) {
     >
       ${
         row
-          ? p.cols.map(
-              (c) =>
-                html`<span class=${`c c-${c === 'message' ? 'message' : c === 'ts' ? 'ts' : 'f'}`}>${c === 'ts' ? cell(row, c, p.tz) : html`<${Marked} text=${cell(row, c, p.tz)} terms=${p.terms} />`}</span>`,
-            )
+          ? p.cols.map((c) => {
+              const kind = c === 'message' ? 'message' : c === 'ts' ? 'ts' : 'f';
+              // A value cut for the list is marked (dotted underline); opening the row shows it whole.
+              const cut = isCut(row, c);
+              return html`<span class=${`c c-${kind}${cut ? ' cut' : ''}`} title=${cut ? CUT_TITLE : undefined}>${c === 'ts' ? cell(row, c, p.tz) : html`<${Marked} text=${cell(row, c, p.tz)} terms=${p.terms} />`}</span>`;
+            })
           : html`<span class="c loading">…</span>`
       }
     </div>`);

@@ -31,13 +31,52 @@ export function cellText(v: unknown, max = 2000): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
 
+/**
+ * The key of a row of a list page (`max_value_bytes`) naming the values the server cut: columns
+ * (`raw`) and keys of `fields` (`fields.payload`). Absent when nothing was cut.
+ */
+export const TRUNCATED_KEY = '_truncated';
+
+/** The values of `row` the server cut for the list, as TRUNCATED_KEY names them. */
+export function cutPaths(row: Row): readonly string[] {
+  const t = row[TRUNCATED_KEY];
+  return Array.isArray(t) ? (t as string[]) : [];
+}
+
+/** Whether the value a column shows (a column, else a key of `fields`) was cut for the list. */
+export function isCut(row: Row, name: string): boolean {
+  const cut = cutPaths(row);
+  if (cut.length === 0) return false;
+  const v = row[name];
+  if (v !== undefined && v !== null) return cut.includes(name);
+  return cut.includes(name.startsWith('fields.') ? name : `fields.${name}`);
+}
+
+/** One value of an event as its expanded view lists it: `path` is `fields.<key>` for a key of `fields`. */
+export interface EventValue {
+  name: string;
+  path: string;
+  value: unknown;
+}
+
 /** Every column and field of an event, for the expanded view, `fields` flattened in. */
-export function allFields(row: Row): [string, unknown][] {
-  const out: [string, unknown][] = [];
+export function allFields(row: Row): EventValue[] {
+  const out: EventValue[] = [];
   for (const [k, v] of Object.entries(row)) {
-    if (k === 'fields' || k === 'raw' || v === null || v === undefined) continue;
-    out.push([k, v]);
+    if (k === 'fields' || k === 'raw' || k === TRUNCATED_KEY || v === null || v === undefined) continue;
+    out.push({ name: k, path: k, value: v });
   }
-  for (const [k, v] of Object.entries(fieldsOf(row))) out.push([k, v]);
+  for (const [k, v] of Object.entries(fieldsOf(row))) out.push({ name: k, path: `fields.${k}`, value: v });
   return out;
+}
+
+/** The value at `path` (as EventValue has it) of an event. */
+export function valueAt(row: Row, path: string): unknown {
+  return path.startsWith('fields.') ? fieldsOf(row)[path.slice(7)] : row[path];
+}
+
+/** An event as its copy button gives it: without the list's marks. */
+export function eventJson(row: Row): string {
+  const { [TRUNCATED_KEY]: _, ...event } = row;
+  return JSON.stringify(event, null, 2);
 }
