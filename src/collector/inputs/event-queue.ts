@@ -18,9 +18,20 @@ export interface EventQueueOptions {
    * stored (a RELP input answers its sender only then).
    */
   onAck?: (events: readonly RawEvent[], err?: Error) => void;
-  /** The sender waits for each batch's ack (RELP): its batches say so (`Batch.waited`). */
+  /**
+   * The sender waits for each batch's ack (RELP): its batches say so (`Batch.waited`), and a
+   * partial batch goes out once nothing more has come for `WAITED_IDLE_MS`, not after `flushMs`:
+   * a sender that waits sends nothing more until it is answered.
+   */
   waited?: boolean;
 }
+
+/**
+ * How long a queue whose sender waits gathers after the last event came: a window of messages
+ * arrives in a burst of reads well under this. rsyslog's `omrelp` with its default window of 128
+ * waited out the whole 100 ms flush per window: 1,221 messages/s.
+ */
+const WAITED_IDLE_MS = 2;
 
 /** Bounded event buffer with batched, acknowledged output; owned by one input. */
 export class EventQueue {
@@ -70,7 +81,8 @@ export class EventQueue {
         continue;
       }
       if (this.events.length < this.opts.maxBatchLines && !this.ended) {
-        await this.waitFor(this.opts.flushMs); // gather a fuller batch, a short while at most
+        if (this.opts.waited === true) await this.gatherWhileComing();
+        else await this.waitFor(this.opts.flushMs); // gather a fuller batch, a short while at most
       }
       if (this.events.length === 0) continue;
       const wasFull = this.full();
@@ -86,6 +98,18 @@ export class EventQueue {
       };
       if (wasFull && !this.full()) for (const cb of this.spaceListeners) cb();
       yield this.opts.waited === true ? { events, ack, waited: true } : { events, ack };
+    }
+  }
+
+  /** Waits while events keep coming (none for WAITED_IDLE_MS ends it), up to `flushMs` in all. */
+  private async gatherWhileComing(): Promise<void> {
+    const until = performance.now() + this.opts.flushMs;
+    for (;;) {
+      const had = this.events.length;
+      const left = until - performance.now();
+      if (left <= 0 || had >= this.opts.maxBatchLines || this.ended) return;
+      await this.waitFor(Math.min(WAITED_IDLE_MS, left));
+      if (this.events.length === had) return;
     }
   }
 
