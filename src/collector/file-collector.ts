@@ -519,7 +519,12 @@ export class FileCollector {
     this.flow.sent();
     this.counts.lines += sizeOf(out);
     const ack = (err?: Error) => this.onAck(t, p, err);
-    return Array.isArray(out) ? { events: out, ack } : blockBatch(out, ack);
+    const batch = Array.isArray(out) ? { events: out, ack } : blockBatch(out, ack);
+    // The last batch the window lets out: reading waits for an ack before the next, so the store
+    // need not wait out its flush interval for more. At the end of 30 files, their last small
+    // batches (8 in flight) each waited 500 ms: the last 24 events of 889,665 took 1.5 s.
+    if (this.flow.full()) batch.waited = true;
+    return batch;
   }
 
   private onAck(t: Tracked, p: PendingBatch, err?: Error): void {

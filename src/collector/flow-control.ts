@@ -25,6 +25,11 @@ export class FlowControl {
     this.wake();
   }
 
+  /** Whether reading waits for an acknowledgement before it hands out another batch. */
+  full(): boolean {
+    return this.inFlight >= this.maxInFlight;
+  }
+
   /** Resolves once there is room for another batch, or at stop(). */
   async waitForRoom(): Promise<void> {
     while (this.inFlight >= this.maxInFlight && !this.stopped) {

@@ -256,9 +256,12 @@ describe('FileCollector', () => {
     ]);
     expect(raced).toBe('blocked');
     expect(c.stats()).toMatchObject({ pendingBatches: 3, lines: 30 });
+    // Only the batch that fills the window says reading waits on its ack (the store appends it at once).
+    expect(held.map((b) => b.waited === true)).toEqual([false, false, true]);
     held[0].ack();
     const r = await next;
     expect(r.value!.events[0].line).toBe('x line 30');
+    expect(r.value!.waited).toBe(true);
     expect(c.stats().pendingBatches).toBe(3);
     c.stop();
     await c.close();
