@@ -12,9 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StorageEngine } from '../../src/core/storage.js';
 import { type AgentRowsPool, createAgentRowsPool } from '../../src/server/agent-rows-pool.js';
 import { createApp } from '../../src/server/app.js';
-import { pushRequestType } from '../../src/server/loki/push-schema.js';
 import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
 import { tempDir } from '../helpers/cli.js';
+import { hostilePushBodies, NGINX, protobufPush, T } from '../helpers/loki-pushes.js';
 
 const stores: StorageEngine[] = [];
 const pools: AgentRowsPool[] = [];
@@ -55,14 +55,6 @@ async function events(app: App, q = '*'): Promise<Row[]> {
 
 /** What an event is, without the generation each request draws at random. */
 const comparable = (rows: Row[]) => rows.map(({ generation: _, ...rest }) => rest);
-
-const T = 1764583200; // 2025-12-01T10:00:00Z
-const NGINX = '203.0.113.9 - - [01/Dec/2025:10:00:01 +0000] "GET /cart HTTP/1.1" 503 12 "-" "curl/8.0"';
-
-function protobufPush(streams: unknown[]): Buffer {
-  const type = pushRequestType();
-  return Buffer.from(snappy.compress(type.encode(type.create({ streams })).finish()));
-}
 
 function post(app: App, body: Buffer | string, headers: Record<string, string>): Promise<Response> {
   return Promise.resolve(app.request('/loki/api/v1/push', { method: 'POST', body, headers }));
@@ -214,35 +206,7 @@ describe('Loki pushes decoded on workers', () => {
       await setup(0, { maxBodyBytes: 64 * 1024 }),
       await setup(1, { maxBodyBytes: 64 * 1024 }),
     ];
-    const seed = pushRequestType()
-      .encode(
-        pushRequestType().create({
-          streams: [
-            {
-              labels: '{job="a", host="b"}',
-              entries: [
-                {
-                  timestamp: { seconds: T, nanos: 5 },
-                  line: NGINX,
-                  structuredMetadata: [{ name: 'k', value: 'v' }],
-                },
-              ],
-            },
-          ],
-        }),
-      )
-      .finish();
-    const mutated = fc
-      .array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })
-      .map((edits) => {
-        const b = Buffer.from(seed);
-        for (const [at, v] of edits) b[at] = v;
-        return Buffer.from(snappy.compress(b));
-      });
-    const protobufBodies = fc.oneof(
-      fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
-      mutated,
-    );
+    const protobufBodies = hostilePushBodies();
     const same = async (body: Buffer | string, headers: Record<string, string>) => {
       const [a, b] = [await post(workers, body, headers), await post(inline, body, headers)];
       expect([204, 400, 413, 415]).toContain(a.status);

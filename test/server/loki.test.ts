@@ -13,6 +13,7 @@ import { createApp } from '../../src/server/app.js';
 import { parseLabels } from '../../src/server/loki/labels.js';
 import { pushRequestType } from '../../src/server/loki/push-schema.js';
 import { openDuckDbStore } from '../../src/storage/duckdb/index.js';
+import { hostilePushBodies, NGINX, protobufPush, T } from '../helpers/loki-pushes.js';
 
 const stores: StorageEngine[] = [];
 afterEach(async () => {
@@ -33,14 +34,6 @@ async function events(app: ReturnType<typeof createApp>, q = '*'): Promise<Row[]
   );
   expect(res.status).toBe(200);
   return ((await res.json()) as { rows: Row[] }).rows;
-}
-
-const T = 1764583200; // 2025-12-01T10:00:00Z
-const NGINX = '203.0.113.9 - - [01/Dec/2025:10:00:01 +0000] "GET /cart HTTP/1.1" 503 12 "-" "curl/8.0"';
-
-function protobufPush(streams: unknown[]): Buffer {
-  const type = pushRequestType();
-  return Buffer.from(snappy.compress(type.encode(type.create({ streams })).finish()));
 }
 
 function post(app: ReturnType<typeof createApp>, body: Buffer | string, headers: Record<string, string>) {
@@ -208,35 +201,7 @@ describe('Loki push API', () => {
 
   it('never fails on hostile bodies: every answer is 204, 400, 413 or 415 (fuzz)', async () => {
     const app = await setup({ maxBodyBytes: 64 * 1024 });
-    const seed = pushRequestType()
-      .encode(
-        pushRequestType().create({
-          streams: [
-            {
-              labels: '{job="a", host="b"}',
-              entries: [
-                {
-                  timestamp: { seconds: T, nanos: 5 },
-                  line: NGINX,
-                  structuredMetadata: [{ name: 'k', value: 'v' }],
-                },
-              ],
-            },
-          ],
-        }),
-      )
-      .finish();
-    const mutated = fc
-      .array(fc.tuple(fc.nat(seed.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })
-      .map((edits) => {
-        const b = Buffer.from(seed);
-        for (const [at, v] of edits) b[at] = v;
-        return Buffer.from(snappy.compress(b));
-      });
-    const bodies = fc.oneof(
-      fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
-      mutated,
-    );
+    const bodies = hostilePushBodies();
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const res = await post(app, body, { 'content-type': 'application/x-protobuf' });
