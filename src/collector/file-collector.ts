@@ -400,7 +400,7 @@ export class FileCollector {
     if (j) {
       const flushAfter = this.opts.multiline!.timeoutMs;
       // A file being let go is joined line by line, so its unfinished last line can join too.
-      out = joinBlock(j, lines, pendingFirst, now, flushAfter, atEnd, byteRules && !done);
+      out = joinBlock(j, lines, pendingFirst, now, flushAfter, atEnd, byteRules && !done, st.mtimeMs);
     }
     if (done) this.flushFile(t, out);
     const batch = sizeOf(out) > 0 ? this.makeBatch(t, out) : null;

@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeRealCorpus } from '../../bench/corpus/real-systems.js';
@@ -174,6 +174,50 @@ describe('multi-line joining over blocks of bytes', () => {
       r.value?.ack();
     }
     expect(seen).toEqual(['one', 'two']);
+    c.stop();
+    await c.close();
+  });
+
+  it('lets the last event of a file last written longer ago than the timeout go at once', async () => {
+    const dir = tempDir();
+    const f = join(dir, 'a.log');
+    writeFileSync(f, 'E one\n\tat x.y(Z.java:1)\nE two\n\tat x.y(Z.java:2)\n');
+    const old = Date.now() / 1000 - 120;
+    utimesSync(f, old, old);
+    // A 60 s timeout (past the test's own): the file's time says no line came for 120 s.
+    const c = new FileCollector(base(dir, { multiline: { mode: 'auto', timeoutMs: 60_000 } }));
+    const it = c.batches();
+    const seen: string[] = [];
+    while (seen.length < 2) {
+      const r = await it.next();
+      for (const e of r.value?.events ?? []) seen.push(e.line);
+      r.value?.ack();
+    }
+    expect(seen).toEqual(['E one\n\tat x.y(Z.java:1)', 'E two\n\tat x.y(Z.java:2)']);
+    c.stop();
+    await c.close();
+  });
+
+  it('holds the last event of a file just written until the timeout', async () => {
+    const dir = tempDir();
+    const f = join(dir, 'a.log');
+    writeFileSync(f, 'E one\nE two\n\tat x.y(Z.java:2)\n');
+    const c = new FileCollector(base(dir, { multiline: { mode: 'auto', timeoutMs: 60_000 } }));
+    const it = c.batches();
+    const first = await it.next();
+    expect(first.value?.events.map((e: RawEvent) => e.line)).toEqual(['E one']);
+    first.value?.ack();
+    // The trace may go on: a continuation written now still joins it.
+    appendFileSync(f, '\tat x.y(Z.java:3)\nE three\n');
+    const old = Date.now() / 1000 - 120;
+    utimesSync(f, old, old);
+    const seen: string[] = [];
+    while (seen.length < 2) {
+      const r = await it.next();
+      for (const e of r.value?.events ?? []) seen.push(e.line);
+      r.value?.ack();
+    }
+    expect(seen).toEqual(['E two\n\tat x.y(Z.java:2)\n\tat x.y(Z.java:3)', 'E three']);
     c.stop();
     await c.close();
   });
