@@ -1,0 +1,370 @@
+/**
+ * A line's time text, cut out of its stored `raw`. The header time of a line (`2026-06-09
+ * 00:13:05,211`, `Jun  9 00:10:38`, `[06.09 00:13:00]`) is text the `ts` column holds again: as
+ * rows are encoded, `ts` is rendered in a small set of layouts and looked for in the line; where
+ * one is found byte for byte, the row keeps its line with that text replaced by one digit `0` and
+ * the place in `time_place`: the code points before the cut plus the layout (and the zone it was
+ * rendered in) × 2³², like `message_place` (rows/message-span.ts). The views render the text with
+ * DuckDB's `strftime` and put it back (storage/duckdb/raw-text.ts).
+ *
+ * Every layout's text starts and ends with a digit and has no two non-digit characters next to
+ * each other, and the placeholder is a digit: so a search needle of two characters or more
+ * without a digit matches the stored line exactly where it matches the line as it came (it can
+ * neither lie inside the time text nor cross its ends), and such searches need not render times.
+ * A text with a digit right before or after it (nanoseconds where `ts` keeps microseconds, a
+ * longer number) is not taken: the line is kept as it is.
+ */
+
+/** The layout and zone are counted in units of this (the place's high part). */
+export const TIME_UNIT = 2 ** 32;
+/** Layout ids are below this; the zone (zig-zag minutes) is counted in units of it. */
+export const LAYOUT_SPAN = 64;
+/** A zone's offset from UTC in minutes is at most this (either way). */
+export const MAX_TIME_ZONE = 18 * 60;
+
+/** A layout: its id (kept in the place), and its DuckDB `strftime` format or an epoch count. */
+export interface TimeLayout {
+  id: number;
+  /** A `strftime` format; `epoch_s` and `epoch_us` are the decimal seconds or µs since 1970. */
+  format: string;
+}
+
+/**
+ * The layouts, in the order a line is searched for them: a longer text before one it holds
+ * (`,%g` before the bare seconds), so a line loses its whole time text. Which systems write each
+ * (the 30 real-shaped systems of bench/real-corpus):
+ */
+export const TIME_LAYOUTS: readonly TimeLayout[] = [
+  // log4j, Python logging, Hadoop, ZooKeeper, Kafka (`[...]`)
+  { id: 1, format: '%Y-%m-%d %H:%M:%S,%g' },
+  // ISO with µs: MySQL (`Z` stays in the line), Python with µs
+  { id: 2, format: '%Y-%m-%dT%H:%M:%S.%f' },
+  { id: 3, format: '%Y-%m-%d %H:%M:%S.%f' },
+  // OpenStack, PostgreSQL, ISO with ms
+  { id: 4, format: '%Y-%m-%d %H:%M:%S.%g' },
+  { id: 5, format: '%Y-%m-%dT%H:%M:%S.%g' },
+  // Blue Gene/L
+  { id: 6, format: '%Y-%m-%d-%H.%M.%S.%f' },
+  // Kubernetes klog (after its level letter)
+  { id: 7, format: '%m%d %H:%M:%S.%f' },
+  // Android logcat threadtime
+  { id: 8, format: '%m-%d %H:%M:%S.%g' },
+  // Redis (`09 Jun 2026 00:07:25.863`: the month name stays)
+  { id: 9, format: '%Y %H:%M:%S.%g' },
+  // Apache error (`[Tue Jun 09 00:04:36 2026]`)
+  { id: 10, format: '%d %H:%M:%S %Y' },
+  // health-app style `yyyyMMdd-H:m:s:SSS`
+  { id: 11, format: '%Y%m%d-%-H:%-M:%-S:%g' },
+  // ISO without a fraction: CloudTrail, Windows CBS
+  { id: 12, format: '%Y-%m-%dT%H:%M:%S' },
+  { id: 13, format: '%Y-%m-%d %H:%M:%S' },
+  // nginx error
+  { id: 14, format: '%Y/%m/%d %H:%M:%S' },
+  // Spark
+  { id: 15, format: '%y/%m/%d %H:%M:%S' },
+  // Proxifier (`[06.09 00:13:00]`)
+  { id: 16, format: '%m.%d %H:%M:%S' },
+  // HDFS (`260609 000233`)
+  { id: 17, format: '%y%m%d %H%M%S' },
+  // syslog, OpenSSH, macOS (`Jun  9 00:10:38`: the month name stays)
+  { id: 18, format: '%-d %H:%M:%S' },
+  // systemd journal export (`__REALTIME_TIMESTAMP`)
+  { id: 19, format: 'epoch_us' },
+  // Blue Gene/L, Thunderbird and HPC leading columns
+  { id: 20, format: 'epoch_s' },
+];
+
+const BY_ID: (TimeLayout | undefined)[] = [];
+for (const l of TIME_LAYOUTS) BY_ID[l.id] = l;
+
+/** The layout of an id, or undefined. */
+export function timeLayout(id: number): TimeLayout | undefined {
+  return BY_ID[id];
+}
+
+/** A layout as a list of pieces: a literal text, or a field (strftime specifier without `%`). */
+type Piece = string;
+const FIELD_MARK = '\u0000';
+
+/** Pieces of a format: literals as they are, fields as `\0` + specifier. */
+function compile(format: string): Piece[] {
+  if (format === 'epoch_s' || format === 'epoch_us') return [FIELD_MARK + format];
+  const out: Piece[] = [];
+  let lit = '';
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== '%') {
+      lit += format[i];
+      continue;
+    }
+    if (lit !== '') out.push(lit);
+    lit = '';
+    let spec = format[++i];
+    if (spec === '-') spec += format[++i];
+    out.push(FIELD_MARK + spec);
+  }
+  if (lit !== '') out.push(lit);
+  return out;
+}
+
+const PIECES: Piece[][] = [];
+for (const l of TIME_LAYOUTS) PIECES[l.id] = compile(l.format);
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
+const pad6 = (n: number): string => String(n).padStart(6, '0');
+
+const DAY_US = 86_400_000_000;
+/** Years every layout renders as DuckDB does (four digits). */
+const MIN_US = Date.UTC(1000, 0, 1) * 1000;
+const MAX_US = Date.UTC(10000, 0, 1) * 1000;
+
+/**
+ * The fields of one time, rendered once: the date's per day, the clock's per second, the
+ * fraction per time. One object reused, so rendering a row allocates only its strings.
+ */
+class TimeText {
+  private day = Number.NaN;
+  private second = Number.NaN;
+  private us = Number.NaN;
+  private Y = '';
+  private y = '';
+  private m = '';
+  private d = '';
+  private dU = '';
+  private H = '';
+  private M = '';
+  private S = '';
+  private HU = '';
+  private MU = '';
+  private SU = '';
+  private g = '';
+  private f = '';
+
+  /** Sets the time (µs since the epoch, already shifted by the zone); false when out of range. */
+  set(us: number): boolean {
+    if (!(us >= MIN_US && us < MAX_US) || !Number.isSafeInteger(us)) return false;
+    if (us === this.us) return true;
+    this.us = us;
+    const day = Math.floor(us / DAY_US);
+    if (day !== this.day) {
+      this.day = day;
+      const date = new Date(day * 86_400_000);
+      const year = date.getUTCFullYear();
+      this.Y = String(year);
+      this.y = pad2(year % 100);
+      this.m = pad2(date.getUTCMonth() + 1);
+      this.dU = String(date.getUTCDate());
+      this.d = pad2(date.getUTCDate());
+    }
+    const second = Math.floor(us / 1_000_000);
+    if (second !== this.second) {
+      this.second = second;
+      const s = second - day * 86_400;
+      const h = Math.floor(s / 3600);
+      const mi = Math.floor(s / 60) % 60;
+      const sec = s % 60;
+      this.HU = String(h);
+      this.MU = String(mi);
+      this.SU = String(sec);
+      this.H = pad2(h);
+      this.M = pad2(mi);
+      this.S = pad2(sec);
+    }
+    const frac = us - second * 1_000_000;
+    this.f = pad6(frac);
+    this.g = pad3(Math.floor(frac / 1000));
+    return true;
+  }
+
+  /** The text of layout `id` for the time set. */
+  render(id: number): string {
+    const pieces = PIECES[id];
+    let out = '';
+    for (let k = 0; k < pieces.length; k++) {
+      const p = pieces[k];
+      out += p.charCodeAt(0) === 0 ? this.field(p) : p;
+    }
+    return out;
+  }
+
+  private field(p: Piece): string {
+    switch (p) {
+      case '\u0000Y':
+        return this.Y;
+      case '\u0000y':
+        return this.y;
+      case '\u0000m':
+        return this.m;
+      case '\u0000d':
+        return this.d;
+      case '\u0000-d':
+        return this.dU;
+      case '\u0000H':
+        return this.H;
+      case '\u0000M':
+        return this.M;
+      case '\u0000S':
+        return this.S;
+      case '\u0000-H':
+        return this.HU;
+      case '\u0000-M':
+        return this.MU;
+      case '\u0000-S':
+        return this.SU;
+      case '\u0000g':
+        return this.g;
+      case '\u0000f':
+        return this.f;
+      case '\u0000epoch_s':
+        return String(this.second);
+      case '\u0000epoch_us':
+        return String(this.us);
+      default:
+        throw new Error(`no time field ${p.slice(1)}`);
+    }
+  }
+}
+
+const scratch = new TimeText();
+
+/** The zone's part of a place: its minutes zig-zagged (0 for UTC, so a UTC place stays small). */
+function zoneCode(zone: number): number {
+  return zone >= 0 ? 2 * zone : -2 * zone - 1;
+}
+
+/** The zone (minutes east of UTC) of a place's high part. */
+export function zoneOfCode(code: number): number {
+  return code % 2 === 0 ? code / 2 : -(code + 1) / 2;
+}
+
+/** The text of layout `id` for time `ts` (µs, UTC) in `zone` (minutes), or null out of range. */
+export function renderTime(id: number, ts: number, zone = 0): string | null {
+  if (PIECES[id] === undefined) return null;
+  return scratch.set(ts + zone * 60_000_000) ? scratch.render(id) : null;
+}
+
+/** A place's layout id. */
+export function timePlaceLayout(place: number): number {
+  return Math.floor(place / TIME_UNIT) % LAYOUT_SPAN;
+}
+
+/** A place's zone in minutes. */
+export function timePlaceZone(place: number): number {
+  return zoneOfCode(Math.floor(place / TIME_UNIT / LAYOUT_SPAN));
+}
+
+/** A place's code points before the cut. */
+export function timePlaceAt(place: number): number {
+  return place % TIME_UNIT;
+}
+
+/** The packed place of a cut `at` code points in, of layout `id` rendered in `zone`. */
+export function timePlace(at: number, id: number, zone: number): number {
+  return at + (id + LAYOUT_SPAN * zoneCode(zone)) * TIME_UNIT;
+}
+
+const isDigit = (s: string, k: number): boolean => {
+  const c = s.charCodeAt(k);
+  return c >= 48 && c <= 57;
+};
+
+/** Where `text` lies in `line` with no digit next to it (trying `hint` first), or -1. */
+function findText(line: string, text: string, hint: number): number {
+  let at = hint >= 0 && line.startsWith(text, hint) ? hint : line.indexOf(text);
+  while (at >= 0) {
+    if (!isDigit(line, at - 1) && !isDigit(line, at + text.length)) return at;
+    at = line.indexOf(text, at + 1);
+  }
+  return -1;
+}
+
+/** What the last rows of one source found: tried first on the next one. */
+interface SourceState {
+  layout: number;
+  at: number;
+  /** Rows to pass over before searching every layout again, after misses. */
+  skip: number;
+  /** How many rows the next miss makes it skip (doubling, up to MAX_SKIP). */
+  backoff: number;
+}
+
+/**
+ * After a row of a source where no layout was found, the next `backoff` rows of that source are
+ * not searched in every layout (doubling up to this): a source whose lines carry no time text
+ * (logcat brief, nanosecond stamps) would otherwise render and look for 20 texts a row.
+ */
+const MAX_SKIP = 32;
+const SOURCES_KEPT = 4096;
+
+/** The result of `findTime`: where the text lies (UTF-16 units) and what it is. */
+export interface TimeCut {
+  /** UTF-16 index of the text in the line. */
+  at: number;
+  /** Its length (UTF-16 units; ASCII, so bytes and code points too). */
+  length: number;
+  layout: number;
+  zone: number;
+}
+
+/**
+ * Finds a row's time text in its line: the layout that matched the source's previous row first
+ * (where it lay then, else anywhere), then every layout in order. One finder per encoding
+ * thread; its memory of sources is bounded.
+ */
+export class TimeFinder {
+  private readonly sources = new Map<string, SourceState>();
+  private lastSource: string | null = null;
+  private last: SourceState | null = null;
+  /** The last result (reused: no object per row). */
+  readonly cut: TimeCut = { at: -1, length: 0, layout: 0, zone: 0 };
+
+  /** Finds `ts` (µs, UTC) in `line` from `source`: true with `cut` set, or false. */
+  find(line: string, ts: number, source: string): boolean {
+    const st = this.state(source);
+    if (!scratch.set(ts)) return false;
+    if (st.layout > 0) {
+      const text = scratch.render(st.layout);
+      const at = findText(line, text, st.at);
+      if (at >= 0) return this.found(st, at, text.length, st.layout);
+    }
+    if (st.skip > 0) {
+      st.skip--;
+      return false;
+    }
+    for (let k = 0; k < TIME_LAYOUTS.length; k++) {
+      const id = TIME_LAYOUTS[k].id;
+      if (id === st.layout) continue;
+      const text = scratch.render(id);
+      const at = findText(line, text, -1);
+      if (at >= 0) return this.found(st, at, text.length, id);
+    }
+    st.skip = st.backoff;
+    st.backoff = Math.min(MAX_SKIP, st.backoff * 2);
+    return false;
+  }
+
+  private found(st: SourceState, at: number, length: number, layout: number): boolean {
+    st.layout = layout;
+    st.at = at;
+    st.backoff = 1;
+    const c = this.cut;
+    c.at = at;
+    c.length = length;
+    c.layout = layout;
+    c.zone = 0;
+    return true;
+  }
+
+  private state(source: string): SourceState {
+    if (source === this.lastSource && this.last !== null) return this.last;
+    let st = this.sources.get(source);
+    if (st === undefined) {
+      if (this.sources.size >= SOURCES_KEPT) this.sources.clear();
+      st = { layout: 0, at: -1, skip: 0, backoff: 1 };
+      this.sources.set(source, st);
+    }
+    this.lastSource = source;
+    this.last = st;
+    return st;
+  }
+}
