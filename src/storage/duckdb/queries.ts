@@ -45,6 +45,7 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
     lease,
     (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
     ing,
+    opts.rawSql !== true,
   );
   const timer = setTimeout(() => conn.interrupt(), timeoutMs);
   let ok = false;
@@ -142,6 +143,7 @@ function openView(
   lease: ViewLease,
   pick: (p: Partition) => boolean,
   ingested?: { afterUs: number; upToUs: number },
+  stored = false,
 ): Promise<DuckDBConnection> {
   return withCatalog(s, async () => {
     await s.gate.enter(lease);
@@ -160,6 +162,7 @@ function openView(
         segments: dir ? lease.segments.map((f) => join(dir, f)) : [],
         partitions: dir ? lease.files.map((f) => join(dir, f)) : [],
         ingested,
+        stored,
       });
       // READ ONLY: the engine refuses any write to the database within it.
       await conn.run('BEGIN TRANSACTION READ ONLY');

@@ -56,6 +56,13 @@ const TIME_BYTES = `(CASE ${TIME_LAYOUT} ${TIME_LAYOUTS.map((l) => {
   return `WHEN ${l.id} THEN ${n === null ? `strlen(${timeTextSql(l)})` : n}`;
 }).join(' ')} END)`;
 
+/**
+ * The column under which the views for planned queries (not raw SQL) show `raw` as stored,
+ * without the time text of the rows that lack it (rows/time-span.ts): what searches that need no
+ * time read instead of building lines.
+ */
+export const STORED_RAW_COLUMN = 'raw_stored';
+
 /** True for rows whose stored line lacks its time text (SQL). */
 export const TIME_CUT_SQL = `(${TIME} IS NOT NULL)`;
 

@@ -51,7 +51,8 @@ export const TIME_LAYOUTS: readonly TimeLayout[] = [
   { id: 8, format: '%m-%d %H:%M:%S.%g' },
   // Redis (`09 Jun 2026 00:07:25.863`: the month name stays)
   { id: 9, format: '%Y %H:%M:%S.%g' },
-  // Apache error (`[Tue Jun 09 00:04:36 2026]`)
+  // Apache error (`[Tue Jun 09 00:04:36 2026]`, 2.4 with µs)
+  { id: 21, format: '%d %H:%M:%S.%f %Y' },
   { id: 10, format: '%d %H:%M:%S %Y' },
   // health-app style `yyyyMMdd-H:m:s:SSS`
   { id: 11, format: '%Y%m%d-%-H:%-M:%-S:%g' },
