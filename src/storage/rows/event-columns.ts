@@ -116,6 +116,11 @@ export interface EventRows {
   lastSource: string | null;
   lastGeneration: string | null;
   lastKey: number;
+  /**
+   * What the rows' time texts were found as, per source (made by the first `addEvents`): the
+   * rows' own, so rows encode alike however their events came in, a batch or a line at a time.
+   */
+  times?: TimeFinder;
 }
 
 const OFFSET = 6;
@@ -221,6 +226,7 @@ export function resetEventRows(r: EventRows): void {
   r.lastSource = null;
   r.lastGeneration = null;
   r.lastKey = -1;
+  r.times = undefined;
 }
 
 /**
@@ -266,7 +272,7 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
     let line = e.raw;
     let timeAt = -1;
     if (zone === null && e.fields.ts_source === undefined) {
-      timeAt = cutTime(e);
+      timeAt = cutTime((r.times ??= new TimeFinder()), e);
       if (timeAt >= 0) line = cutLine;
     }
     const place = zone === null ? messagePlace(line, e.message) : -1;
@@ -308,8 +314,6 @@ export function addEvents(r: EventRows, events: readonly LogEvent[]): void {
   b.rows = i;
 }
 
-/** Finds time texts for every row this thread encodes (it remembers each source's layout). */
-const timeFinder = new TimeFinder();
 /** The line `cutTime` made, when it returned a place. */
 let cutLine = '';
 
@@ -319,7 +323,7 @@ let cutLine = '';
  * Measured on the 1M real-shaped lines of 30 systems (bench/time-cut.bench.ts, 2026-12-08):
  * see the figure there.
  */
-function cutTime(e: LogEvent): number {
+function cutTime(timeFinder: TimeFinder, e: LogEvent): number {
   const raw = e.raw;
   if (!timeFinder.find(raw, Math.trunc(e.ts), e.source)) return -1;
   const cut = timeFinder.cut;
