@@ -115,8 +115,8 @@ const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : Str
 const pad6 = (n: number): string => String(n).padStart(6, '0');
 
 const DAY_US = 86_400_000_000;
-/** Years every layout renders as DuckDB does (four digits). */
-const MIN_US = Date.UTC(1000, 0, 1) * 1000;
+/** Times every layout renders as DuckDB does: four-digit years, epoch counts without a sign. */
+const MIN_US = 0;
 const MAX_US = Date.UTC(10000, 0, 1) * 1000;
 
 /**
