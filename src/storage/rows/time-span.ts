@@ -100,6 +100,8 @@ const F = {
   f: 12,
   epoch_s: 13,
   epoch_us: 14,
+  /** The last three digits of `%f` (compiled as `%g` then these, so no piece is made of two). */
+  usRest: 15,
 } as const;
 
 /** A layout as a list of pieces: a literal text, or a field (a number, `F`). */
@@ -120,7 +122,8 @@ function compile(format: string): Piece[] {
     if (spec === '-') spec += format[++i];
     const code = (F as Record<string, number>)[spec];
     if (code === undefined) throw new Error(`no time field %${spec}`);
-    out.push(code);
+    if (code === F.f) out.push(F.g, F.usRest);
+    else out.push(code);
   }
   if (lit !== '') out.push(lit);
   return out;
@@ -196,6 +199,23 @@ class TimeText {
     return out;
   }
 
+  /**
+   * The length of layout `id`'s text for the time set when `line` holds it at `at`, else -1:
+   * piece by piece, so a row whose time lies where its source's last one did is matched without
+   * building its text.
+   */
+  lengthAt(line: string, id: number, at: number): number {
+    const pieces = PIECES[id];
+    let k = at;
+    for (let j = 0; j < pieces.length; j++) {
+      const p = pieces[j];
+      const text = typeof p === 'string' ? p : this.field(p);
+      if (!line.startsWith(text, k)) return -1;
+      k += text.length;
+    }
+    return k - at;
+  }
+
   private field(code: number): string {
     switch (code) {
       case F.Y:
@@ -222,8 +242,8 @@ class TimeText {
         return PLAIN[this.s];
       case F.g:
         return PAD3[Math.floor(this.frac / 1000)];
-      case F.f:
-        return PAD3[Math.floor(this.frac / 1000)] + PAD3[this.frac % 1000];
+      case F.usRest:
+        return PAD3[this.frac % 1000];
       case F.epoch_s:
         return String(this.second);
       default:
@@ -330,6 +350,10 @@ export class TimeFinder {
     const st = this.state(source);
     if (!scratch.set(ts)) return false;
     if (st.layout > 0) {
+      // Where the source's last time lay, first: most lines of a file put it in one place.
+      const n = st.at >= 0 ? scratch.lengthAt(line, st.layout, st.at) : -1;
+      if (n > 0 && !isDigit(line, st.at - 1) && !isDigit(line, st.at + n))
+        return this.found(st, st.at, n, st.layout);
       const text = scratch.render(st.layout);
       const at = findText(line, text, st.at);
       if (at >= 0) return this.found(st, at, text.length, st.layout);
