@@ -41,20 +41,32 @@ const TIME_TEXT = `(CASE ${TIME_LAYOUT} ${TIME_LAYOUTS.map((l) => `WHEN ${l.id} 
 /** A stored line with its time text put back in place of its placeholder digit. */
 const TIMED_RAW = `concat(left("raw", ${TIME_AT}), ${TIME_TEXT}, substr("raw", ${TIME_AT} + 2))`;
 
-/** Length in bytes of each layout's text, where every time renders as long (null otherwise). */
-function fixedLength(l: TimeLayout): number | null {
-  const a = renderTime(l.id, Date.UTC(2026, 0, 1, 1, 2, 3, 4) * 1000 + 5);
-  const b = renderTime(l.id, Date.UTC(2026, 11, 31, 23, 59, 59, 999) * 1000 + 999);
-  return !l.format.includes('%-') && !l.format.startsWith('epoch') && a?.length === b?.length
-    ? (a?.length ?? null)
-    : null;
-}
+/** DuckDB's part function of each unpadded field. */
+const UNPADDED: Record<string, string> = { '%-d': 'day', '%-H': 'hour', '%-M': 'minute', '%-S': 'second' };
 
-/** Bytes of the time text put back (ASCII: one byte a character), by its layout. */
-const TIME_BYTES = `(CASE ${TIME_LAYOUT} ${TIME_LAYOUTS.map((l) => {
-  const n = fixedLength(l);
-  return `WHEN ${l.id} THEN ${n === null ? `strlen(${timeTextSql(l)})` : n}`;
-}).join(' ')} END)`;
+/** Each layout's text length when every field takes two digits (0 for epoch counts), by id. */
+const WIDE = Array.from({ length: LAYOUT_SPAN }, (_, id) => {
+  const l = TIME_LAYOUTS.find((x) => x.id === id);
+  if (l === undefined || l.format.startsWith('epoch')) return 0;
+  return renderTime(id, Date.UTC(2026, 11, 31, 23, 59, 59, 999) * 1000 + 999)!.length;
+});
+
+/** What the layouts with unpadded fields or epoch counts take off or add to WIDE. */
+const VARIABLE = TIME_LAYOUTS.flatMap((l) => {
+  if (l.format.startsWith('epoch')) return [`WHEN ${l.id} THEN strlen(${timeTextSql(l)})`];
+  const short = [...l.format.matchAll(/%-[dHMS]/g)].map(
+    (m) => `CAST(${UNPADDED[m[0]]}(${TIME_TS}) < 10 AS INTEGER)`,
+  );
+  return short.length === 0 ? [] : [`WHEN ${l.id} THEN -(${short.join(' + ')})`];
+});
+
+/**
+ * Bytes of the time text put back (ASCII: one byte a character), without building it: the
+ * layout's length from a list, less one for each unpadded field below 10; epoch counts as
+ * written. Over the 1M real-shaped rows' partitions (one thread): 231 ms, against 323 for a CASE
+ * of `strlen` of the text per unpadded layout and 74 for `strlen(raw)` of the stored lines.
+ */
+const TIME_BYTES = `([${WIDE.join(', ')}][${TIME_LAYOUT} + 1] + CASE ${TIME_LAYOUT} ${VARIABLE.join(' ')} ELSE 0 END)`;
 
 /**
  * The column under which the views for planned queries (not raw SQL) show `raw` as stored,
