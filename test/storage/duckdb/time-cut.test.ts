@@ -14,7 +14,7 @@ import { parseQuery, planQuery } from '../../../src/query/index.js';
 import { openDuckDbStore } from '../../../src/storage/duckdb/engine.js';
 import { queryViews } from '../../../src/storage/duckdb/query-views.js';
 import { ACTIVE_TABLE } from '../../../src/storage/duckdb/schema.js';
-import { renderTime, TIME_LAYOUTS } from '../../../src/storage/rows/time-span.js';
+import { renderTime, TIME_LAYOUTS, timePlace } from '../../../src/storage/rows/time-span.js';
 import { tempDir } from '../../helpers/cli.js';
 
 const DAY = Date.UTC(2026, 11, 7);
@@ -254,6 +254,41 @@ describe('lines kept without their time text', () => {
         expect(r.getRowObjectsJson().map((x) => x.raw)).toEqual(['a kept b', 'h: old message']);
         views.release(conn, true);
       }
+    } finally {
+      views.close();
+      instance.closeSync();
+    }
+  });
+
+  it('puts back a time text rendered in the zone its place names', async () => {
+    const dir = tempDir();
+    const instance = await DuckDBInstance.create(':memory:');
+    const setup = await instance.connect();
+    const us = Date.UTC(2026, 5, 9, 0, 4, 40) * 1000 + 464_550;
+    await setup.run(`CREATE TABLE ${ACTIVE_TABLE} (ts TIMESTAMP, raw VARCHAR, "offset" BIGINT)`);
+    const file = join(dir, 'zoned.parquet');
+    const iso = TIME_LAYOUTS.find((l) => l.format === '%Y-%m-%d %H:%M:%S')!.id;
+    const syslog = TIME_LAYOUTS.find((l) => l.format === '%-d %H:%M:%S')!.id;
+    const rows = [
+      [0, '[0] x', timePlace(1, iso, -90)],
+      [1, 'é [0] y', timePlace(3, iso, 330)],
+      [2, 'Jun  0 z', timePlace(5, syslog, 0)],
+    ];
+    await setup.run(
+      `COPY (SELECT * FROM (VALUES ${rows.map(([o, raw, p]) => `(make_timestamp(${us}::BIGINT), '${raw}', ${o}::BIGINT, ${p}::BIGINT)`).join(', ')}) t(ts, raw, "offset", time_place)) TO '${file}' (FORMAT parquet)`,
+    );
+    setup.closeSync();
+    const views = queryViews(instance);
+    try {
+      const conn = await views.acquire({ segments: [file], partitions: [] });
+      const r = await conn.runAndReadAll('SELECT raw FROM logs ORDER BY "offset"');
+      expect(r.getRowObjectsJson().map((x) => x.raw)).toEqual([
+        `[${renderTime(iso, us, -90)}] x`,
+        `é [${renderTime(iso, us, 330)}] y`,
+        'Jun  9 00:04:40 z',
+      ]);
+      expect(renderTime(iso, us, -90)).toBe('2026-06-08 22:34:40');
+      views.release(conn, true);
     } finally {
       views.close();
       instance.closeSync();
