@@ -70,4 +70,11 @@ export interface Dialect {
     needle: string,
     wildcard: boolean,
   ): { rebuilt: string; run: string; exact: string[]; loose: string[] } | null;
+  /**
+   * For stores that keep some lines with a part cut out (put back when `raw` is read): a
+   * condition true on those rows, and the column holding the line as stored, which a search
+   * for `needle` may read instead of `raw` because it matches there exactly where it matches
+   * the whole line. Null when the needle must be looked for in the whole line.
+   */
+  storedLine?(needle: string, wildcard: boolean): { cut: string; raw: string } | null;
 }

@@ -4,9 +4,10 @@ import { decodeLogEvent } from '../../src/core/ndjson.js';
 import { rebuildLine, requestText } from '../../src/core/raw-layouts.js';
 import { PROMOTED_FIELDS, RAW_ZONE_COLUMN } from '../../src/core/schema.js';
 import { columnStrings } from '../../src/storage/parquet/column-buffers.js';
-import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS } from '../../src/storage/rows/columns.js';
+import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS, TIME_PLACE_COLUMN } from '../../src/storage/rows/columns.js';
 import { placeAt, placeTail } from '../../src/storage/rows/message-span.js';
 import { deserializeRows, ROWS_MEDIA_TYPE } from '../../src/storage/rows/rows-wire.js';
+import { renderTime, timePlaceAt, timePlaceLayout, timePlaceZone } from '../../src/storage/rows/time-span.js';
 import type { Received } from './receiver.js';
 
 /** The events a request body carries: encoded rows, or a log-events NDJSON stream. */
@@ -42,10 +43,14 @@ export function rowsToEvents(body: Uint8Array): LogEvent[] {
     const zone = col(RAW_ZONE_COLUMN)[i] as number | null;
     const ts = col('ts')[i] as number;
     const format = col('format')[i] as string;
-    const raw = zone === null ? (col('raw')[i] as string) : rebuildLine(format, fields, ts, zone);
-    // A message its line holds is kept as its place there: cut out as the store's view cuts it.
+    const stored = (zone === null ? col('raw')[i] : rebuildLine(format, fields, ts, zone)) as string;
+    // A line kept without its time text gets it back, rendered from ts, as the view puts it back.
+    const time = col(TIME_PLACE_COLUMN)[i] as number | null;
+    const raw = time === null ? stored : withTimeText(stored, time, ts);
+    // A message its line holds is kept as its place there: cut out of the line as stored, as the
+    // store's view cuts it.
     const place = col(MESSAGE_PLACE_COLUMN)[i] as number | null;
-    const points = place === null ? [] : Array.from(raw as string);
+    const points = place === null ? [] : Array.from(stored);
     const message =
       zone !== null
         ? requestText(fields)
@@ -67,4 +72,13 @@ export function rowsToEvents(body: Uint8Array): LogEvent[] {
     });
   }
   return events;
+}
+
+/** A stored line with its time text (cut at `place`, a time_place) put back, as the views do. */
+export function withTimeText(stored: string, place: number, ts: number): string {
+  const points = Array.from(stored);
+  const at = timePlaceAt(place);
+  const text = renderTime(timePlaceLayout(place), ts, timePlaceZone(place));
+  if (text === null || points[at] !== '0') throw new Error(`no time text at ${at} in ${stored}`);
+  return points.slice(0, at).join('') + text + points.slice(at + 1).join('');
 }

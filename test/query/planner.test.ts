@@ -5,8 +5,9 @@ import { EVENT_RESULT_COLUMNS, planQuery } from '../../src/query/planner.js';
 import { duckdbDialect } from '../../src/storage/duckdb/dialect.js';
 
 // The shapes below are those of a store that keeps every line; the guard a text search gets where
-// lines are rebuilt from their columns has its own tests (planQuery: rebuilt lines).
-const STORED_LINES = { ...duckdbDialect, rebuiltParts: undefined };
+// lines are rebuilt from their columns, and the search of lines kept without their time text,
+// have their own tests (planQuery: rebuilt lines, lines kept without their time).
+const STORED_LINES = { ...duckdbDialect, rebuiltParts: undefined, storedLine: undefined };
 
 function plan(text: string, opts = {}) {
   return planQuery(parse(text), STORED_LINES, opts);
@@ -340,7 +341,7 @@ describe('planQuery: time bounds for skipping partitions', () => {
 });
 
 describe('planQuery: rebuilt lines', () => {
-  const search = (text: string) => planQuery(parse(text), duckdbDialect, {});
+  const search = (text: string) => planQuery(parse(text), { ...duckdbDialect, storedLine: undefined }, {});
   const LINE = '(contains(lower("message"), ?) OR contains(lower("raw"), ?))';
   const any = (lower: boolean, list: string[]) =>
     `coalesce(${list.map((p) => `contains(${lower ? `lower(${p})` : p}, ?)`).join(' OR ')}, FALSE)`;
@@ -404,5 +405,31 @@ describe('planQuery: rebuilt lines', () => {
     const p = search('" [ "');
     expect(p.sql).not.toContain('raw_zone');
     expect(p.params).toEqual([' [ ', ' [ ']);
+  });
+});
+
+describe('planQuery: lines kept without their time', () => {
+  const search = (text: string) => planQuery(parse(text), { ...duckdbDialect, rebuiltParts: undefined }, {});
+  const line = (raw: string) => `(contains(lower("message"), ?) OR contains(lower(${raw}), ?))`;
+  const CUT = '("time_place" IS NOT NULL)';
+
+  it('searches a needle without digits in the stored line where the time was cut, the whole line elsewhere', () => {
+    const p = search('Refused');
+    expect(p.sql).toContain(
+      `WHERE (CASE WHEN ${CUT} THEN ${line('"raw_stored"')} ELSE ${line('"raw"')} END) ORDER BY`,
+    );
+    expect(p.params).toEqual(['refused', 'refused', 'refused', 'refused']);
+  });
+
+  it('builds the line for a needle a time text may hold: digits, one character, wildcards', () => {
+    for (const q of ['2026', '"00:1"', 'x', ':', 'time*out', 'a1']) {
+      expect(search(q).sql, q).not.toContain('raw_stored');
+    }
+  });
+
+  it('searches many terms as stored only when every one may be', () => {
+    const words = Array.from({ length: 12 }, (_, i) => `w${'abcdefghijkl'[i]}x`);
+    expect(search(words.join(' OR ')).sql).toContain('"raw_stored"');
+    expect(search([...words, '2026'].join(' OR ')).sql).not.toContain('"raw_stored"');
   });
 });

@@ -11,6 +11,7 @@ import { lowerLikeStore } from '../lowercase.js';
 import { fieldNumber, fieldsCol, fieldText } from './columns.js';
 import type { PlanOptions, QueryPlan } from './plan-types.js';
 import { cat, type Frag, frag, join, wrap } from './sql-frag.js';
+import { withStoredLine } from './stored-line.js';
 import { anyTextSql, TOGETHER_FROM } from './text-any.js';
 
 /** SQL for an expression; null for "everything". */
@@ -76,7 +77,16 @@ function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'no
     case 'text': {
       const needle = lowerLikeStore(e.text);
       const caseless = needle === e.text.toUpperCase();
-      return withRebuiltParts(d, needle, caseless, e.wildcard, lineSearch(d, needle, caseless, e.wildcard));
+      const search = lineSearch(d, needle, caseless, e.wildcard, d.ident('raw'));
+      return withRebuiltParts(
+        d,
+        needle,
+        caseless,
+        e.wildcard,
+        withStoredLine(d, needle, e.wildcard, search, (raw) =>
+          lineSearch(d, needle, caseless, e.wildcard, raw),
+        ),
+      );
     }
     case 'regex': {
       const target = e.field ? fieldText(d, e.field) : d.ident('message');
@@ -97,10 +107,10 @@ function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'no
   }
 }
 
-/** A text search over the message and the raw line (rebuilt where the store rebuilds it). */
-function lineSearch(d: Dialect, needle: string, caseless: boolean, wildcard: boolean): Frag {
+/** A text search over the message and a raw line (`rawCol`: rebuilt where the store rebuilds it). */
+function lineSearch(d: Dialect, needle: string, caseless: boolean, wildcard: boolean, rawCol: string): Frag {
   const msg = caseless ? d.ident('message') : d.lower(d.ident('message'));
-  const raw = caseless ? d.ident('raw') : d.lower(d.ident('raw'));
+  const raw = caseless ? rawCol : d.lower(rawCol);
   if (wildcard) {
     const pat = `%${likePattern(needle, true)}%`;
     const esc = pat.includes('\\');
@@ -111,7 +121,7 @@ function lineSearch(d: Dialect, needle: string, caseless: boolean, wildcard: boo
     // Any case-insensitive match holds the term's digits and punctuation verbatim, and a
     // plain contains() is cheap: lower() then runs only on the rows that pass it.
     const m = d.ident('message');
-    const r = d.ident('raw');
+    const r = rawCol;
     return frag(
       `((${d.containsParam(m)} AND ${d.containsParam(msg)}) OR (${d.containsParam(r)} AND ${d.containsParam(raw)}))`,
       run,

@@ -15,6 +15,7 @@ import type { Dialect } from '../../core/dialect.js';
 import type { TextExpr } from '../ast.js';
 import { lowerLikeStore } from '../lowercase.js';
 import { cat, type Frag, frag, type Param } from './sql-frag.js';
+import { withStoredLine } from './stored-line.js';
 
 /**
  * Text terms of one OR searched together from this many on. Fewer are searched one by one: a
@@ -40,11 +41,16 @@ export function anyTextSql(d: Dialect, terms: readonly TextExpr[]): Frag {
   const caseless = needles.every((n) => n.caseless);
   const low = (expr: string) => (caseless ? expr : d.lower(expr));
   const pattern = alternation(needles.map(needleRegex));
-  const search = frag(
-    `(${d.regexParam(low(d.ident('message')), false)} OR ${d.regexParam(low(d.ident('raw')), false)})`,
-    pattern,
-    pattern,
-  );
+  const searchIn = (raw: string): Frag =>
+    frag(
+      `(${d.regexParam(low(d.ident('message')), false)} OR ${d.regexParam(low(raw), false)})`,
+      pattern,
+      pattern,
+    );
+  // Lines kept with a part cut out are searched as stored only where every needle may be.
+  const search = needles.every((n) => d.storedLine?.(n.text, n.wildcard))
+    ? withStoredLine(d, needles[0].text, needles[0].wildcard, searchIn(d.ident('raw')), searchIn)
+    : searchIn(d.ident('raw'));
   return withRebuiltParts(d, needles, low, search);
 }
 

@@ -1,7 +1,7 @@
 /** DuckDB's spelling of the planner's needs (JSON extension functions, RE2 regexes, bucket arithmetic). */
 import { type Dialect, TIME_BUCKET_ORIGIN_US } from '../../core/dialect.js';
 import { doubleLiteral, jsonKeyPathLiteral, numberLiteral } from '../../core/sql-literals.js';
-import { longestRun, partsThatMayHold, REBUILT_SQL } from './raw-text.js';
+import { longestRun, partsThatMayHold, REBUILT_SQL, STORED_RAW_COLUMN, TIME_CUT_SQL } from './raw-text.js';
 
 /** The DuckDB dialect over the `logs` table. */
 export const duckdbDialect: Dialect = {
@@ -28,6 +28,13 @@ export const duckdbDialect: Dialect = {
     const run = longestRun(needle, wildcard);
     const parts = run === '' ? null : partsThatMayHold(run);
     return parts === null ? null : { rebuilt: REBUILT_SQL, run, ...parts };
+  },
+  storedLine: (needle, wildcard) => {
+    // A needle of two characters or more without a digit can neither lie in a time text (no two
+    // non-digits are next to each other there) nor cross its ends (digits, and the stored line's
+    // placeholder is a digit): it matches the stored line where it matches the whole one.
+    if (wildcard || needle.length < 2 || /[0-9]/.test(needle)) return null;
+    return { cut: TIME_CUT_SQL, raw: `"${STORED_RAW_COLUMN}"` };
   },
   timeBucketKey: (expr, intervalUs) => {
     // Integer division of epoch microseconds: about 30 % less CPU per row than time_bucket()

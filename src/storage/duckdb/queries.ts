@@ -12,12 +12,15 @@ import { formatMicros } from '../../core/time.js';
 import { hold, release } from './leases.js';
 import { fileSize, overlaps, type Partition } from './partitions.js';
 import { fileHealth } from './quarantine.js';
+import { STORED_RAW_COLUMN } from './raw-text.js';
 import { readRows } from './rows.js';
 import { prepareRead, sandboxRefusal } from './sandbox.js';
 import { LOGS_TABLE, PARTITIONS_TABLE } from './schema.js';
 import type { GateReader } from './serial.js';
 import { type StoreState, withCatalog } from './state.js';
 import { closedError, queryFailure } from './store-errors.js';
+
+const STORED_RAW_REF = `"${STORED_RAW_COLUMN}"`;
 
 /** What a query's view reads: the partitions known then, the files it picked, the segments. */
 interface ViewLease extends GateReader {
@@ -45,6 +48,8 @@ export async function runQuery(s: StoreState, q: SqlQuery, opts: QueryOptions = 
     lease,
     (p) => overlaps(p, opts.range?.fromUs, opts.range?.toUs) && (!ing || p.markerUs > ing.afterUs),
     ing,
+    // Only a planned query that searches lines as stored gets the view that shows them.
+    opts.rawSql !== true && q.sql.includes(STORED_RAW_REF),
   );
   const timer = setTimeout(() => conn.interrupt(), timeoutMs);
   let ok = false;
@@ -142,6 +147,7 @@ function openView(
   lease: ViewLease,
   pick: (p: Partition) => boolean,
   ingested?: { afterUs: number; upToUs: number },
+  stored = false,
 ): Promise<DuckDBConnection> {
   return withCatalog(s, async () => {
     await s.gate.enter(lease);
@@ -160,6 +166,7 @@ function openView(
         segments: dir ? lease.segments.map((f) => join(dir, f)) : [],
         partitions: dir ? lease.files.map((f) => join(dir, f)) : [],
         ingested,
+        stored,
       });
       // READ ONLY: the engine refuses any write to the database within it.
       await conn.run('BEGIN TRANSACTION READ ONLY');

@@ -8,8 +8,8 @@
  * ingest range or not) and a connection serves the shape its view was made for.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { HIDDEN_COLUMNS } from '../rows/columns.js';
-import { messageSql, rawSql } from './raw-text.js';
+import { HIDDEN_COLUMNS, TIME_PLACE_COLUMN } from '../rows/columns.js';
+import { messageSql, rawSql, STORED_RAW_COLUMN } from './raw-text.js';
 import { ACTIVE_TABLE, emptyLayoutSql, LOGS_TABLE, sqlString } from './schema.js';
 
 /** What one query's view reads: paths of segment and partition files, and an ingest range. */
@@ -18,6 +18,11 @@ export interface ViewInput {
   partitions: readonly string[];
   /** Rows ingested after `afterUs` up to `upToUs` (epoch µs) only. */
   ingested?: { afterUs: number; upToUs: number };
+  /**
+   * Whether the view also shows each line as stored (`raw_stored`) and where its time text was
+   * cut (`time_place`), for the searches of planned queries; raw SQL sees neither.
+   */
+  stored?: boolean;
 }
 
 export interface QueryViews {
@@ -38,10 +43,13 @@ const UP_TO_VAR = 'logpipe_ingested_up_to';
 
 // Parquet keeps JSON as text: cast back so every part of the view has one type. Rows that keep
 // neither raw nor message get both rebuilt from their columns, a message cut from its line is
-// cut out again (raw-text.ts), and the columns that place it are not shown; files of an older
-// layout lack the newer columns, which `union_by_name` reads as nulls.
+// cut out again and a time text put back (raw-text.ts), and the columns that place them are not
+// shown (planned queries see the line as stored and its time's place, for their searches);
+// files of an older layout lack the newer columns, which `union_by_name` reads as nulls.
 const TEXT_COLUMNS = `CAST(fields AS JSON) AS fields, ${messageSql()} AS message, ${rawSql()} AS raw`;
-const HIDDEN = `EXCLUDE (${HIDDEN_COLUMNS.map((c) => `"${c}"`).join(', ')})`;
+const hidden = (cols: readonly string[]): string => `EXCLUDE (${cols.map((c) => `"${c}"`).join(', ')})`;
+const HIDDEN = hidden([...HIDDEN_COLUMNS, STORED_RAW_COLUMN]);
+const HIDDEN_FROM_PLANS = hidden(HIDDEN_COLUMNS.filter((c) => c !== TIME_PLACE_COLUMN));
 
 /** Query connections on `instance`; `prepare` runs once on each new one, before its view. */
 export function queryViews(
@@ -86,7 +94,7 @@ export function queryViews(
 }
 
 function shapeKey(input: ViewInput): string {
-  return `${input.segments.length > 0 ? 's' : ''}${input.partitions.length > 0 ? 'p' : ''}${input.ingested ? 'i' : ''}`;
+  return `${input.segments.length > 0 ? 's' : ''}${input.partitions.length > 0 ? 'p' : ''}${input.ingested ? 'i' : ''}${input.stored ? 'r' : ''}`;
 }
 
 async function setVariables(conn: DuckDBConnection, input: ViewInput): Promise<void> {
@@ -119,8 +127,8 @@ function viewSql(input: ViewInput): string {
   }
   // The files' part always has today's columns (the empty row set), so the hidden ones can be
   // left out of the whole, whatever columns an older store's active table has.
-  const all = `SELECT * FROM ${ACTIVE_TABLE}${where} UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}) FROM (${inner})`;
-  return `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * ${HIDDEN} FROM (${all})`;
+  const all = `SELECT * FROM ${ACTIVE_TABLE}${where} UNION ALL BY NAME SELECT * REPLACE (${TEXT_COLUMNS}), "raw" AS ${STORED_RAW_COLUMN} FROM (${inner})`;
+  return `CREATE TEMP VIEW ${LOGS_TABLE} AS SELECT * ${input.stored ? HIDDEN_FROM_PLANS : HIDDEN} FROM (${all})`;
 }
 
 function sqlList(items: readonly string[]): string {

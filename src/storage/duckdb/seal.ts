@@ -7,6 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MaintenanceReport } from '../../core/storage.js';
+import { TIME_PLACE_COLUMN } from '../rows/columns.js';
 import { sealTable } from './active-table.js';
 import { deleteSegmentFiles, insertPartition, upsertOffsets } from './catalog.js';
 import { compact } from './compact.js';
@@ -75,6 +76,13 @@ export function sealEarly(s: StoreState): Promise<void> {
 }
 
 /** Stores whose whole-partition seal (sealFull) is running. */
+/**
+ * A partition none of whose lines lost their time text is written without `time_place` (files
+ * lacking a column read it as nulls): an access log's file pays no column it never uses (10,000
+ * Apache lines over four days: its footer alone took the store 10 bytes past gzip -6 of the text).
+ */
+const TIME_PLACE = `"${TIME_PLACE_COLUMN}"`;
+
 const sealingFull = new WeakSet<StoreState>();
 
 /**
@@ -296,7 +304,7 @@ export async function writePartition(
   try {
     summary = readRows(
       await conn.runAndReadAll(
-        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}${where}`,
+        `SELECT count(*) AS n, epoch_us(min(ts)) AS mn, epoch_us(max(ts)) AS mx, coalesce(sum(${rawBytesSql()} + 1), 0) AS raw, count(${TIME_PLACE}) AS timed, to_json(histogram(level)) AS levels, to_json(histogram(service)) AS services FROM ${inLayout(list)}${where}`,
       ),
     ).rows[0];
     // The file describes itself (the catalog row, the segments it replaces, the offsets it
@@ -304,7 +312,7 @@ export async function writePartition(
     const meta = partitionMeta(summary, marker, names, offsets);
     const order = (await inPartitionOrder(conn, list, where)) ? '' : ` ORDER BY ${PARTITION_ORDER}`;
     await conn.run(
-      `COPY (SELECT * FROM ${inLayout(list)}${where}${order}) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(meta)})`,
+      `COPY (SELECT * ${Number(summary.timed) === 0 ? `EXCLUDE (${TIME_PLACE}) ` : ''}FROM ${inLayout(list)}${where}${order}) TO ${sqlString(tmp)} (${partitionFormat(Number(summary.n))}, ${kvMetadataOption(meta)})`,
     );
     commitFile(tmp, final);
   } catch (err) {

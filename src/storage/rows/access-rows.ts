@@ -26,7 +26,7 @@ import {
   reserveRows,
   type StringColumn,
 } from '../parquet/column-buffers.js';
-import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS } from './columns.js';
+import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS, TIME_PLACE_COLUMN } from './columns.js';
 import { addEvents, type EventRows, growKeys, rowKey } from './event-columns.js';
 import { beginObject, endObject, writeMember } from './fields-json.js';
 
@@ -44,6 +44,7 @@ const RAW = at('raw');
 const FIELDS = at(FIELDS_COLUMN);
 const RAW_ZONE = at(RAW_ZONE_COLUMN);
 const MESSAGE_PLACE = at(MESSAGE_PLACE_COLUMN);
+const TIME_PLACE = at(TIME_PLACE_COLUMN);
 const STATUS = at('status');
 const METHOD = at('method');
 const PATH = at('path');
@@ -69,6 +70,7 @@ const COVERED = new Set([
   FIELDS,
   RAW_ZONE,
   MESSAGE_PLACE,
+  TIME_PLACE,
   STATUS,
   METHOD,
   PATH,
@@ -246,6 +248,7 @@ function addAccessText(
   putString(c[RAW] as StringColumn, i, null);
   putNumber(c[RAW_ZONE] as NumberColumn, i, zone);
   putNumber(c[MESSAGE_PLACE] as NumberColumn, i, null);
+  putNumber(c[TIME_PLACE] as NumberColumn, i, null);
   r.keyOf[i] = rowKey(r, e.source, e.generation);
   putNumber(c[STATUS] as NumberColumn, i, status);
   putDictPart(c[METHOD] as DictColumn, i, line, reqStart, m1);

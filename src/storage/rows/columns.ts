@@ -1,8 +1,8 @@
 /**
  * The columns of a stored event row, in order, derived from the shared column list in
  * core/schema: the event's own columns, the promoted fields, the JSON of the rest, the time the
- * store took the row, the zone of a rebuilt access line and the place of a message cut from its
- * line. Every engine stores these; the row
+ * store took the row, the zone of a rebuilt access line, the place of a message cut from its
+ * line and the place of the time text cut from it. Every engine stores these; the row
  * codec encodes them.
  */
 import {
@@ -21,6 +21,13 @@ import {
  */
 export const MESSAGE_PLACE_COLUMN = 'message_place';
 
+/**
+ * Storage column of a row whose `raw` is kept without its time text: the cut's place in the
+ * stored line and the layout (and zone) `ts` renders it in (rows/time-span.ts); null when the
+ * line is kept whole.
+ */
+export const TIME_PLACE_COLUMN = 'time_place';
+
 /** Every column of the events table, in order. */
 export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   ...EVENT_COLUMNS,
@@ -29,10 +36,14 @@ export const TABLE_COLUMNS: readonly ColumnSpec[] = [
   { name: INGESTED_COLUMN, type: 'timestamp', from: 'event' },
   { name: RAW_ZONE_COLUMN, type: 'integer', from: 'event' },
   { name: MESSAGE_PLACE_COLUMN, type: 'bigint', from: 'event' },
+  { name: TIME_PLACE_COLUMN, type: 'bigint', from: 'event' },
 ];
 
-/** Columns of the table that the view `logs` does not show (it cuts the message out with them). */
-export const HIDDEN_COLUMNS: readonly string[] = [MESSAGE_PLACE_COLUMN];
+/**
+ * Columns of the table that the view `logs` does not show (it cuts the message out and puts the
+ * time text back with them).
+ */
+export const HIDDEN_COLUMNS: readonly string[] = [MESSAGE_PLACE_COLUMN, TIME_PLACE_COLUMN];
 
 /** Columns that always hold a value. */
 export const NOT_NULL_COLUMNS: ReadonlySet<string> = new Set([

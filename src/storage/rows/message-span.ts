@@ -56,6 +56,11 @@ export function placeTail(place: number): number {
   return Math.floor(place / TAIL_UNIT);
 }
 
+/** Code points of `s` before unit `k` (not inside a pair). */
+export function codePointsBefore(s: string, k: number): number {
+  return codePoints(s, 0, k);
+}
+
 /** Whether a cut of `s` before unit `k` falls inside a surrogate pair. */
 function splitsPair(s: string, k: number): boolean {
   return k > 0 && k < s.length && isHigh(s.charCodeAt(k - 1)) && isLow(s.charCodeAt(k));

@@ -27,10 +27,11 @@ import {
   type NumberColumn,
   type StringColumn,
 } from '../parquet/column-buffers.js';
-import { MESSAGE_PLACE_COLUMN, NOT_NULL_COLUMNS, TABLE_COLUMNS } from './columns.js';
+import { MESSAGE_PLACE_COLUMN, NOT_NULL_COLUMNS, TABLE_COLUMNS, TIME_PLACE_COLUMN } from './columns.js';
 import { type EncodedRows, type EventRows, ROW_KINDS, SEGMENT_ENCODING } from './event-columns.js';
 import { jsonObjectError } from './json-check.js';
 import { placeAt, placeTail, utf8CodePoints } from './message-span.js';
+import { MAX_TIME_ZONE, timeLayout, timePlaceAt, timePlaceLayout, timePlaceZone } from './time-span.js';
 
 /** The media type of a request body holding encoded rows. */
 export const ROWS_MEDIA_TYPE = 'application/vnd.logpipe.segment-rows';
@@ -50,6 +51,7 @@ const RAW = column('raw');
 const FIELDS = column(FIELDS_COLUMN);
 const RAW_ZONE = column(RAW_ZONE_COLUMN);
 const MESSAGE_PLACE = column(MESSAGE_PLACE_COLUMN);
+const TIME_PLACE = column(TIME_PLACE_COLUMN);
 /** A rebuilt line's zone comes from four digits `hhmm` (core/raw-layouts): 99 h 99 min at most. */
 const MAX_ZONE_MINUTES = 99 * 60 + 99;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
@@ -304,6 +306,34 @@ function checkRows(
       bad(`row ${i}: a rebuilt line that keeps its text`);
   }
   checkMessagePlaces(columns, n, bad);
+  checkTimePlaces(columns, n, bad);
+}
+
+/**
+ * Rows whose line is kept without its time text: a place on a code point of a line kept, a
+ * layout the store renders, a zone within a day.
+ */
+function checkTimePlaces(columns: BufferedColumn[], n: number, bad: (what: string) => never): void {
+  const place = columns[TIME_PLACE] as NumberColumn;
+  const zone = columns[RAW_ZONE] as NumberColumn;
+  const raw = columns[RAW] as StringColumn;
+  for (let i = 0, from = 0; i < n; i++) {
+    const len = raw.lengths[i];
+    if (place.present[i] === 1) {
+      if (zone.present[i] === 1 || len < 1)
+        bad(`row ${i}: a line cut of its time needs the line kept, and no zone`);
+      const p = place.values[i];
+      if (
+        !Number.isSafeInteger(p) ||
+        p < 0 ||
+        timeLayout(timePlaceLayout(p)) === undefined ||
+        Math.abs(timePlaceZone(p)) > MAX_TIME_ZONE ||
+        timePlaceAt(p) + 1 > utf8CodePoints(raw.data, from, from + len)
+      )
+        bad(`row ${i}: ${TIME_PLACE_COLUMN} ${p} is not a time's place inside its line`);
+    }
+    if (len > 0) from += len;
+  }
 }
 
 /** Rows whose message is cut from the line: a place inside a line kept, and no message kept. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldValue, LogEvent } from '../../../src/core/events.js';
 import type { ColumnBuffers } from '../../../src/storage/parquet/column-buffers.js';
 import { columnStrings, keepRows } from '../../../src/storage/parquet/column-buffers.js';
-import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS } from '../../../src/storage/rows/columns.js';
+import { MESSAGE_PLACE_COLUMN, TABLE_COLUMNS, TIME_PLACE_COLUMN } from '../../../src/storage/rows/columns.js';
 import {
   addEvents,
   eventColumns,
@@ -18,14 +18,17 @@ import {
   setIngested,
 } from '../../../src/storage/rows/event-columns.js';
 import { placeAt, placeTail } from '../../../src/storage/rows/message-span.js';
+import { withTimeText } from '../../helpers/rows.js';
 
 const MESSAGE = TABLE_COLUMNS.findIndex((c) => c.name === 'message');
 const RAW = TABLE_COLUMNS.findIndex((c) => c.name === 'raw');
 const PLACE = TABLE_COLUMNS.findIndex((c) => c.name === MESSAGE_PLACE_COLUMN);
+const TIME_PLACE = TABLE_COLUMNS.findIndex((c) => c.name === TIME_PLACE_COLUMN);
 
 /**
  * The values held in byte form, read back as eventColumns gives them: a message kept as its
- * place in the line is cut out of the line again (code points, as the query views cut it).
+ * place in the line is cut out of the (stored) line again (code points, as the query views cut
+ * it), and a time text cut from the line is put back.
  */
 function decoded(b: ColumnBuffers): (string | number | null)[][] {
   const cols = b.columns.map((c) => {
@@ -36,10 +39,16 @@ function decoded(b: ColumnBuffers): (string | number | null)[][] {
   });
   for (let i = 0; i < b.rows; i++) {
     const place = cols[PLACE][i] as number | null;
-    if (place === null) continue;
-    const points = Array.from(cols[RAW][i] as string);
-    cols[MESSAGE][i] = points.slice(placeAt(place), points.length - placeTail(place)).join('');
-    cols[PLACE][i] = null;
+    if (place !== null) {
+      const points = Array.from(cols[RAW][i] as string);
+      cols[MESSAGE][i] = points.slice(placeAt(place), points.length - placeTail(place)).join('');
+      cols[PLACE][i] = null;
+    }
+    const time = cols[TIME_PLACE][i] as number | null;
+    if (time !== null) {
+      cols[RAW][i] = withTimeText(cols[RAW][i] as string, time, cols[0][i] as number);
+      cols[TIME_PLACE][i] = null;
+    }
   }
   return cols;
 }

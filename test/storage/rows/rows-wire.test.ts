@@ -50,6 +50,35 @@ describe('rows on the wire', () => {
     expect(rowsToEvents(body([]))).toEqual([]);
   });
 
+  it('gives back lines kept without their time text', () => {
+    const ts = Date.UTC(2026, 0, 2, 3, 4, 5, 678) * 1000;
+    const events = [
+      ev(0, {
+        ts,
+        format: 'log4j',
+        raw: 'é😀 2026-01-02 03:04:05,678 INFO done ✓',
+        message: 'done ✓',
+        fields: {},
+      }),
+      ev(1, { ts, format: 'syslog', raw: 'Jan  2 03:04:05 h sshd[1]: ok', message: 'ok', fields: {} }),
+      ev(2, {
+        ts,
+        format: 'log4j',
+        raw: '2026-01-02 03:04:05,678 received',
+        message: 'received',
+        fields: { ts_source: 'received' },
+      }),
+    ];
+    const rows = eventRows(4);
+    addEvents(rows, events);
+    const time = rows.columns.columns[
+      TABLE_COLUMNS.findIndex((c) => c.name === 'time_place')
+    ] as NumberColumn;
+    expect([...time.present.subarray(0, 3)]).toEqual([1, 1, 0]);
+    const b = Buffer.concat(serializeRows({ encoding: SEGMENT_ENCODING, count: 3, rows }));
+    expect(rowsToEvents(b)).toEqual(events);
+  });
+
   it('refuses a body that is not what it claims, naming what is wrong', () => {
     const good = body([ev(0), ev(1)]);
     const refuse = (b: Uint8Array, message: RegExp) => {
@@ -181,5 +210,24 @@ describe('rows on the wire', () => {
     refuse(placed(3 + 10 * 2 ** 32), /row 0: message_place 42949672963 is not a place inside its line/);
     refuse(placed(0.5), /message_place/);
     refuse(placed(3, true), /row 0: a message cut from its line needs the line kept, and no message or zone/);
+    // A line kept without its time text: a place on a code point of the line, a known layout.
+    const timed = (place: number, zone = false) =>
+      encode([ev(0, { raw: 'ü 0 msg', message: 'other' })], (rows) => {
+        const p = rows.columns.columns[col('time_place')] as NumberColumn;
+        p.values[0] = place;
+        p.present[0] = 1;
+        if (zone) {
+          const z = rows.columns.columns[col('raw_zone')] as NumberColumn;
+          z.values[0] = 0;
+          z.present[0] = 1;
+        }
+      });
+    expect(() => deserializeRows(timed(2 + 2 ** 32))).not.toThrow();
+    refuse(timed(7 + 2 ** 32), /row 0: time_place 4294967303 is not a time's place inside its line/);
+    refuse(timed(2 + 63 * 2 ** 32), /time_place/);
+    refuse(timed(2 + (1 + 64 * 5000) * 2 ** 32), /time_place/);
+    refuse(timed(-1), /time_place/);
+    // (A zone marks a rebuilt line, which keeps no text: refused as that first.)
+    refuse(timed(2 + 2 ** 32, true), /row 0: a rebuilt line that keeps its text/);
   });
 });
