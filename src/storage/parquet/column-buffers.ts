@@ -206,6 +206,38 @@ export function putPart(c: StringColumn, i: number, s: string, from: number, to:
   c.prev = null;
 }
 
+/**
+ * Sets row `i` of a string column to `s` with its code units `[at, at + length)` replaced by one
+ * `0`, without making that string (a line without its time text, rows/time-span.ts): the parts
+ * are written where they lie. The units around the cut are never half of a surrogate pair.
+ */
+export function putCut(c: StringColumn, i: number, s: string, at: number, length: number): void {
+  reserveBytes(c, (s.length - length + 1) * 3);
+  const d = c.data;
+  const start = c.used;
+  let w = start + writePart(d, start, s, 0, at);
+  d[w++] = 0x30;
+  w += writePart(d, w, s, at + length, s.length);
+  c.lengths[i] = w - start;
+  c.used = w;
+  c.prev = null;
+}
+
+/** Writes `s.slice(from, to)` as UTF-8 at `at`, making no string for a short ASCII part. */
+function writePart(d: Buffer, at: number, s: string, from: number, to: number): number {
+  const len = to - from;
+  if (len < SHORT) {
+    let k = 0;
+    for (; k < len; k++) {
+      const ch = s.charCodeAt(from + k);
+      if (ch >= 0x80) break;
+      d[at + k] = ch;
+    }
+    if (k === len) return len;
+  }
+  return len === 0 ? 0 : utf8At(d, at, s.slice(from, to));
+}
+
 /** Below this many chars a string is copied a char at a time: the native writer's call costs more. */
 const SHORT = 24;
 
