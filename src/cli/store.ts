@@ -128,7 +128,7 @@ async function store(flags: StoreFlags): Promise<void> {
     { StoreWriter, openStore, parserOptions },
     { startServer },
     { readBatches, tooLongError },
-    { importFiles, importLanes, multilineFor },
+    { importFiles, importPool, multilineFor },
     { storedOf, storedKey },
   ] = await Promise.all([
     import('../pipeline/index.js'),
@@ -142,15 +142,14 @@ async function store(flags: StoreFlags): Promise<void> {
   // A file's history: a line without its own time (a stack trace's, a wrapped message's)
   // belongs to the event before it, not to the moment of the import.
   const importParser = { ...parserOptions(config.parse), missingTime: 'previous' as const };
-  // The workers start first: they load their modules while this thread opens the store.
-  const lanes = flags.import ? importLanes(config.parse.workers, importParser, flags.import.length) : [];
-  const closeLanes = () => Promise.all(lanes.splice(0).map((p) => p.close()));
+  // The worker starts first: it loads its modules while this thread opens the store.
+  const pool = flags.import ? importPool(config.parse.workers, importParser) : null;
   let engine: Awaited<ReturnType<typeof openStore>>;
   try {
     // An import seals each partition's worth of rows as it fills, while it reads on.
     engine = await openStore(config, log, { bulkImport: flags.import !== undefined });
   } catch (err) {
-    await closeLanes();
+    await pool?.close();
     throw err;
   }
   let server: RunningServer | null = null;
@@ -182,7 +181,7 @@ async function store(flags: StoreFlags): Promise<void> {
         format: flags.format,
         service: flags.service,
         parser: importParser,
-        lanes,
+        pool,
         multiline,
         maxLineBytes,
         onProgress: (p) =>
@@ -199,7 +198,7 @@ async function store(flags: StoreFlags): Promise<void> {
         },
       });
       imported = files;
-      await closeLanes();
+      await pool?.close();
       await writer.close();
       const after = await storedOf(engine, [...new Set(files.map((f) => f.source))]);
       for (const f of files) {
@@ -233,7 +232,7 @@ async function store(flags: StoreFlags): Promise<void> {
     await engine.maintain({ alone: true });
   } finally {
     bar?.done();
-    await closeLanes();
+    await pool?.close();
     // Refused ("logpipe is stopping") rather than cut off while the store closes.
     await server?.refuse();
     await engine.close();

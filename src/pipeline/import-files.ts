@@ -83,13 +83,6 @@ export interface ImportOptions {
    * file's format and previous time from batch to batch, as the inline parser does.
    */
   pool?: EncodePool | null;
-  /**
-   * Workers to read several files at once with (importLanes), each file on one of them from
-   * start to end, so each keeps its file's format and previous time as `pool` does. Rows are
-   * still appended file after file, in the order named: a file read ahead waits, encoded, for
-   * the one before it. Takes the place of `pool` when it holds any.
-   */
-  lanes?: EncodePool[];
 }
 
 /**
@@ -111,25 +104,14 @@ export function multilineFor(mode: string): ImportMultiline | null {
 }
 
 /**
- * The workers an import of `files` files reads with (`ImportOptions.lanes`): with `parse.workers`
- * `auto`, two on two cores or more (one less than the cores from four up), as many as it names
- * otherwise, never more than the files; none where it gives none. The caller closes them.
- *
- * A lane is a whole file: the real-shaped corpus (30 files of 30 systems) kept its one worker
- * busy parsing for most of an import while the import's thread, which appends, stood idle half
- * the time; a second worker reads the next file meanwhile. One file, as the synthetic corpus
- * is, reads as before.
+ * The worker an import parses on (`ImportOptions.pool`): one, where `parse.workers` gives any
+ * (`auto`: on two cores or more), else null (parse inline). Its options are the import's parser
+ * options. The caller closes it.
  */
-export function importLanes(
-  workers: ParserConfig['workers'],
-  parser: ParserOptions,
-  files: number,
-): EncodePool[] {
-  const cores = availableParallelism();
-  const wanted =
-    workers === 'auto' ? (parserWorkers(workers, cores) > 0 ? Math.max(2, cores - 1) : 0) : workers;
-  const n = Math.min(wanted, Math.max(1, files));
-  return Array.from({ length: n }, () => createEncodePool({ ...parser, threads: 1 }));
+export function importPool(workers: ParserConfig['workers'], parser: ParserOptions): EncodePool | null {
+  return parserWorkers(workers, availableParallelism()) > 0
+    ? createEncodePool({ ...parser, threads: 1 })
+    : null;
 }
 
 /** A file to import: its absolute path, size and last modification (ms). */
@@ -165,11 +147,7 @@ function statFile(p: string, abs: string): { size: number; modifiedMs: number } 
   }
 }
 
-/**
- * Imports files in the order named, each read by one lane (`opts.lanes`, else `opts.pool`
- * alone): while a file is appended, the next lanes read and encode the files after it, whose
- * rows wait for their turn. Resolves with what each did, in that order, once all are queued.
- */
+/** Imports files one after another; resolves with what each did once all are queued. */
 export async function importFiles(
   paths: string[],
   opts: ImportOptions,
@@ -184,70 +162,25 @@ export async function importFiles(
     events: 0,
     lines: 0,
   };
-  const pools = opts.lanes !== undefined && opts.lanes.length > 0 ? opts.lanes : [opts.pool ?? null];
-  const lanes = Math.min(pools.length, Math.max(1, targets.length));
-  // Bytes of the files done, and of the file each lane reads now.
-  let doneBytes = 0;
-  const reading = new Array<number>(lanes).fill(0);
-  const readBytes = () => doneBytes + reading.reduce((a, b) => a + b, 0);
-  const running: Promise<FileImport>[] = [];
-  // Resolves once the last file started has handed all its rows on (true) or failed (false).
-  let turn: Promise<boolean> = Promise.resolve(true);
-  const start = (k: number) => {
-    const lane = k % lanes;
-    const mine = turn;
-    let done!: (ok: boolean) => void;
-    turn = new Promise<boolean>((r) => (done = r));
-    const onBytes = (n: number) => {
-      reading[lane] = n;
-      progress.bytes = readBytes();
-    };
-    const r = importOne(targets[k], { ...opts, pool: pools[lane] }, progress, onBytes, mine);
-    r.then(
-      () => done(true),
-      () => done(false),
-    );
-    running[k] = r;
-  };
-  for (let k = 0; k < lanes; k++) start(k);
   const done: FileImport[] = [];
-  for (let k = 0; k < targets.length; k++) {
-    progress.file = targets[k].path;
-    let r: FileImport;
-    try {
-      r = await running[k];
-    } catch (err) {
-      // The files read ahead stop at their turn; none is left writing to the store.
-      await Promise.allSettled(running);
-      throw err;
-    }
-    reading[k % lanes] = 0;
-    doneBytes += targets[k].size;
-    progress.bytes = readBytes();
+  for (const f of targets) {
+    progress.file = f.path;
+    const r = await importOne(f, opts, progress);
     done.push(r);
     opts.onFile?.(r);
     progress.filesDone++;
     opts.onProgress?.(progress);
-    if (k + lanes < targets.length) start(k + lanes);
   }
   return { progress, files: done };
-}
-
-/** Thrown in a file read ahead when a file before it failed: its rows are not stored. */
-class TurnLost extends Error {
-  constructor() {
-    super('an earlier file failed');
-  }
 }
 
 async function importOne(
   { path, size, modifiedMs }: ImportTarget,
   opts: ImportOptions,
   progress: ImportProgress,
-  onBytes: (fileBytes: number) => void,
-  turn: Promise<boolean>,
 ): Promise<FileImport> {
   const src = await openImportSource(path);
+  const base = progress.bytes;
   const r: FileImport = {
     path,
     size,
@@ -262,6 +195,7 @@ async function importOne(
   };
   if (src.binary !== null) {
     src.close();
+    progress.bytes = base + size;
     return r;
   }
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -269,7 +203,7 @@ async function importOne(
     ? newJoiner(opts.multiline.rule, opts.multiline.maxLines, maxLineBytes)
     : null;
   let parse: Parameters<StoreWriter['writeRaw']>[1] | null = null;
-  const encoded = opts.pool ? encodedWrites(opts.pool, opts.writer, turn) : null;
+  const encoded = opts.pool ? encodedWrites(opts.pool, opts.writer) : null;
   const hints = {
     ...(opts.format !== undefined ? { format: opts.format } : {}),
     ...(opts.service !== undefined ? { service: opts.service } : {}),
@@ -300,12 +234,10 @@ async function importOne(
       await readBlocks(src.text, stamp, maxLineBytes, joining, sink, (n) => {
         r.lines += n;
         progress.lines += n;
-        onBytes(src.diskBytes());
+        progress.bytes = base + src.diskBytes();
         opts.onProgress?.(progress);
       });
-    } else {
-      // Written as read: this file's turn comes first.
-      if (!(await turn)) throw new TurnLost();
+    } else
       for await (const batch of readBatches(src.text, {
         input: 'auto',
         format: opts.format,
@@ -336,10 +268,9 @@ async function importOne(
             await write(joined);
           }
         }
-        onBytes(src.diskBytes());
+        progress.bytes = base + src.diskBytes();
         opts.onProgress?.(progress);
       }
-    }
     if (joiner !== null) {
       const last: RawEvent[] = [];
       flushJoiner(joiner, last);
@@ -352,6 +283,7 @@ async function importOne(
   }
   r.damaged = src.damage();
   r.textBytes = src.textBytes();
+  progress.bytes = base + size;
   return r;
 }
 
@@ -359,17 +291,11 @@ async function importOne(
  * Batches sent to an encode pool, written to the store in order as their rows come back, with
  * up to POOL_DEPTH in flight: the worker parses the next batches while this thread reads and
  * appends. (1M access lines, 2026-12-07: the import's thread had spent 3 s of its 10 s CPU
- * parsing and encoding; see docs/benchmarks.md for the rates.) Nothing is written before `turn`
- * (the file before this one is written), and until then up to AHEAD_DEPTH batches wait.
+ * parsing and encoding; see docs/benchmarks.md for the rates.)
  */
-function encodedWrites(pool: EncodePool, writer: StoreWriter, turn: Promise<boolean>) {
+function encodedWrites(pool: EncodePool, writer: StoreWriter) {
   const queue: Promise<EncodedRows>[] = [];
-  let ours = false;
   const writeOldest = async () => {
-    if (!ours) {
-      if (!(await turn)) throw new TurnLost();
-      ours = true;
-    }
     const rows = await (queue.shift() as Promise<EncodedRows>);
     await writer.write(rows, noAck);
     // Copied into the store's batch: the memory can take another batch's rows.
@@ -378,7 +304,7 @@ function encodedWrites(pool: EncodePool, writer: StoreWriter, turn: Promise<bool
   return {
     async add(batch: RawEvent[] | LineBlock, hints: { format?: string; service?: string }): Promise<void> {
       queue.push(pool.encode(batch, hints));
-      while (queue.length > (ours ? POOL_DEPTH : AHEAD_DEPTH)) await writeOldest();
+      while (queue.length > POOL_DEPTH) await writeOldest();
     },
     async drain(): Promise<void> {
       while (queue.length > 0) await writeOldest();
@@ -392,11 +318,3 @@ function encodedWrites(pool: EncodePool, writer: StoreWriter, turn: Promise<bool
 
 /** Batches a worker holds at once: enough to keep it busy while this thread appends a segment. */
 const POOL_DEPTH = 4;
-
-/**
- * Batches a file read ahead holds, encoded, while the file before it is written: about 1 MiB of
- * text each (import-blocks.ts). 1M real-shaped lines of 30 files on 2 cores, `store --import`
- * (2026-12-08, alternated with one lane, medians of 4): 6.13 against 6.52 s, peak RSS 740-830
- * against 630-680 MB (16 batches took 790-860 MB for no more speed).
- */
-const AHEAD_DEPTH = 6;
