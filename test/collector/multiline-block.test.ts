@@ -12,7 +12,7 @@ import {
   newJoiner,
 } from '../../src/collector/multiline.js';
 import { mayContinue } from '../../src/collector/multiline-block.js';
-import type { RawEvent } from '../../src/core/events.js';
+import type { Batch, RawEvent } from '../../src/core/events.js';
 import { tempDir } from '../helpers/cli.js';
 
 const TRACE_LINES = [
@@ -71,6 +71,17 @@ function base(dir: string, extra: Partial<FileCollectorOptions> = {}): FileColle
     multiline: { mode: 'auto', timeoutMs: 60_000 },
     ...extra,
   };
+}
+
+/** The lines of the next batches, acknowledged, until there are `n`. */
+async function linesOf(it: AsyncGenerator<Batch<RawEvent>>, n: number): Promise<string[]> {
+  const seen: string[] = [];
+  while (seen.length < n) {
+    const r = await it.next();
+    for (const e of r.value?.events ?? []) seen.push(e.line);
+    r.value?.ack();
+  }
+  return seen;
 }
 
 describe('multi-line joining over blocks of bytes', () => {
@@ -167,12 +178,7 @@ describe('multi-line joining over blocks of bytes', () => {
     writeFileSync(join(dir, 'a.log'), 'one\ntwo\n');
     const c = new FileCollector(base(dir, { multiline: { mode: 'auto', timeoutMs: 50 } }));
     const it = c.batches();
-    const seen: string[] = [];
-    while (seen.length < 2) {
-      const r = await it.next();
-      for (const e of r.value?.events ?? []) seen.push(e.line);
-      r.value?.ack();
-    }
+    const seen = await linesOf(it, 2);
     expect(seen).toEqual(['one', 'two']);
     c.stop();
     await c.close();
@@ -187,12 +193,7 @@ describe('multi-line joining over blocks of bytes', () => {
     // A 60 s timeout (past the test's own): the file's time says no line came for 120 s.
     const c = new FileCollector(base(dir, { multiline: { mode: 'auto', timeoutMs: 60_000 } }));
     const it = c.batches();
-    const seen: string[] = [];
-    while (seen.length < 2) {
-      const r = await it.next();
-      for (const e of r.value?.events ?? []) seen.push(e.line);
-      r.value?.ack();
-    }
+    const seen = await linesOf(it, 2);
     expect(seen).toEqual(['E one\n\tat x.y(Z.java:1)', 'E two\n\tat x.y(Z.java:2)']);
     c.stop();
     await c.close();
@@ -211,12 +212,7 @@ describe('multi-line joining over blocks of bytes', () => {
     appendFileSync(f, '\tat x.y(Z.java:3)\nE three\n');
     const old = Date.now() / 1000 - 120;
     utimesSync(f, old, old);
-    const seen: string[] = [];
-    while (seen.length < 2) {
-      const r = await it.next();
-      for (const e of r.value?.events ?? []) seen.push(e.line);
-      r.value?.ack();
-    }
+    const seen = await linesOf(it, 2);
     expect(seen).toEqual(['E two\n\tat x.y(Z.java:2)\n\tat x.y(Z.java:3)', 'E three']);
     c.stop();
     await c.close();

@@ -186,23 +186,10 @@ export function putString(c: StringColumn, i: number, v: string | null): void {
  * ASCII part is copied a char at a time, anything else sliced and encoded.
  */
 export function putPart(c: StringColumn, i: number, s: string, from: number, to: number): void {
-  const len = to - from;
-  reserveBytes(c, len * 3);
-  const d = c.data;
-  const at = c.used;
-  let w = -1;
-  if (len < SHORT) {
-    let k = 0;
-    for (; k < len; k++) {
-      const ch = s.charCodeAt(from + k);
-      if (ch >= 0x80) break;
-      d[at + k] = ch;
-    }
-    if (k === len) w = len;
-  }
-  if (w < 0) w = utf8At(d, at, s.slice(from, to));
+  reserveBytes(c, (to - from) * 3);
+  const w = writePart(c.data, c.used, s, from, to);
   c.lengths[i] = w;
-  c.used = at + w;
+  c.used += w;
   c.prev = null;
 }
 
