@@ -61,6 +61,11 @@ export const MONTHS: readonly string[] = [
   'Dec',
 ];
 
+/** `00`..`99`, for writing times without per-field padding. */
+export const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** `000`..`999`. */
+export const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
 // MONTHS as one string, so monthAt compares char codes of one flat string.
 const MONTH_LETTERS = MONTHS.join('');
 

@@ -2,12 +2,7 @@
  * Timestamp text for the formats without per-line Date work: a timestamp's second-level prefix is
  * formatted once per second and cached by the caller; the sub-second digits come from tables.
  */
-import { MONTHS } from '../core/civil-time.js';
-
-/** `00`..`99`. */
-export const PAD2: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-/** `000`..`999`. */
-export const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+import { MONTHS, PAD2, PAD3 } from '../core/civil-time.js';
 
 /** `2026-11-27T12:00:00` for an epoch second (UTC). */
 export function isoSecond(sec: number): string {

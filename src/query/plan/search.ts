@@ -83,7 +83,7 @@ function leafSql(d: Dialect, e: Exclude<Expr, { type: 'all' | 'and' | 'or' | 'no
         needle,
         caseless,
         e.wildcard,
-        withStoredLine(d, needle, e.wildcard, search, (raw) =>
+        withStoredLine(d, [{ text: needle, wildcard: e.wildcard }], search, (raw) =>
           lineSearch(d, needle, caseless, e.wildcard, raw),
         ),
       );

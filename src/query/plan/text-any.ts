@@ -48,9 +48,7 @@ export function anyTextSql(d: Dialect, terms: readonly TextExpr[]): Frag {
       pattern,
     );
   // Lines kept with a part cut out are searched as stored only where every needle may be.
-  const search = needles.every((n) => d.storedLine?.(n.text, n.wildcard))
-    ? withStoredLine(d, needles[0].text, needles[0].wildcard, searchIn(d.ident('raw')), searchIn)
-    : searchIn(d.ident('raw'));
+  const search = withStoredLine(d, needles, searchIn(d.ident('raw')), searchIn);
   return withRebuiltParts(d, needles, low, search);
 }
 

@@ -35,8 +35,13 @@ export interface Partition {
  * How partitions are written. Parquet v2 encodings delta-pack the near-monotonic `ts` and
  * `offset` columns: with v1's PLAIN pages they took a third of a partition's bytes.
  */
-export const PARTITION_FORMAT =
-  'FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 8, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880';
+function formatAt(level: number): string {
+  return `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${level}, PARQUET_VERSION V2, ROW_GROUP_SIZE 122880`;
+}
+
+/** zstd's level for files of more than SMALL_FILE_ROWS rows (see partitionFormat). */
+const LARGE_FILE_LEVEL = 8;
+export const PARTITION_FORMAT = formatAt(LARGE_FILE_LEVEL);
 
 /** Files of at most this many rows are written at SMALL_FILE_LEVEL. */
 export const SMALL_FILE_ROWS = 20_000;
@@ -73,9 +78,7 @@ export const PARTITION_ORDER = 'source, ts';
  * 122,880 changed them by 0.3 %.
  */
 export function partitionFormat(rows: number): string {
-  return rows <= SMALL_FILE_ROWS
-    ? PARTITION_FORMAT.replace('COMPRESSION_LEVEL 8', `COMPRESSION_LEVEL ${SMALL_FILE_LEVEL}`)
-    : PARTITION_FORMAT;
+  return rows <= SMALL_FILE_ROWS ? formatAt(SMALL_FILE_LEVEL) : PARTITION_FORMAT;
 }
 
 /** The folder sealed partitions live in. */

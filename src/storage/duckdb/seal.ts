@@ -75,7 +75,6 @@ export function sealEarly(s: StoreState): Promise<void> {
   });
 }
 
-/** Stores whose whole-partition seal (sealFull) is running. */
 /**
  * A partition none of whose lines lost their time text is written without `time_place` (files
  * lacking a column read it as nulls): an access log's file pays no column it never uses (10,000
@@ -83,6 +82,7 @@ export function sealEarly(s: StoreState): Promise<void> {
  */
 const TIME_PLACE = `"${TIME_PLACE_COLUMN}"`;
 
+/** Stores whose whole-partition seal (sealFull) is running. */
 const sealingFull = new WeakSet<StoreState>();
 
 /**

@@ -15,6 +15,8 @@
  * longer number) is not taken: the line is kept as it is.
  */
 
+import { isDigit, PAD2, PAD3 } from '../../core/civil-time.js';
+
 /** The layout and zone are counted in units of this (the place's high part). */
 export const TIME_UNIT = 2 ** 32;
 /** Layout ids are below this; the zone (zig-zag minutes) is counted in units of it. */
@@ -132,10 +134,8 @@ function compile(format: string): Piece[] {
 const PIECES: Piece[][] = [];
 for (const l of TIME_LAYOUTS) PIECES[l.id] = compile(l.format);
 
-/** '000' to '999', and their last two ('00' to '99'): numbers written from a table. */
-const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
-const PAD2 = PAD3.slice(0, 100).map((t) => t.slice(1));
-const PLAIN = PAD3.slice(0, 100).map((_, n) => String(n));
+/** '0' to '99' unpadded (PAD2 and PAD3, core/civil-time, padded): numbers written from a table. */
+const PLAIN = PAD2.map((_, n) => String(n));
 
 /** Times every layout renders as DuckDB does: four-digit years, epoch counts without a sign. */
 const MIN_US = 0;
@@ -290,16 +290,13 @@ export function timePlace(at: number, id: number, zone: number): number {
   return at + (id + LAYOUT_SPAN * zoneCode(zone)) * TIME_UNIT;
 }
 
-const isDigit = (s: string, k: number): boolean => {
-  const c = s.charCodeAt(k);
-  return c >= 48 && c <= 57;
-};
+const digitAt = (s: string, k: number): boolean => isDigit(s.charCodeAt(k));
 
 /** Where `text` lies in `line` with no digit next to it (trying `hint` first), or -1. */
 function findText(line: string, text: string, hint: number): number {
   let at = hint >= 0 && line.startsWith(text, hint) ? hint : line.indexOf(text);
   while (at >= 0) {
-    if (!isDigit(line, at - 1) && !isDigit(line, at + text.length)) return at;
+    if (!digitAt(line, at - 1) && !digitAt(line, at + text.length)) return at;
     at = line.indexOf(text, at + 1);
   }
   return -1;
@@ -352,7 +349,7 @@ export class TimeFinder {
     if (st.layout > 0) {
       // Where the source's last time lay, first: most lines of a file put it in one place.
       const n = st.at >= 0 ? scratch.lengthAt(line, st.layout, st.at) : -1;
-      if (n > 0 && !isDigit(line, st.at - 1) && !isDigit(line, st.at + n))
+      if (n > 0 && !digitAt(line, st.at - 1) && !digitAt(line, st.at + n))
         return this.found(st, st.at, n, st.layout);
       const text = scratch.render(st.layout);
       const at = findText(line, text, st.at);
