@@ -3,10 +3,11 @@
  * source is routed to one worker, which keeps that source's detection state; results come back
  * in input order and batches resolve in the order they were submitted.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { LogEvent, RawEvent } from '../core/events.js';
 import { inSubmissionOrder } from '../core/source-keys.js';
+import { startWorkerThread } from '../core/worker-thread.js';
 import { createParser, type ParserOptions } from './index.js';
 
 export interface ParserPoolOptions extends ParserOptions {
@@ -123,7 +124,7 @@ class ParserWorker {
   private failure: Error | null = null;
 
   constructor(opts: ParserOptions) {
-    this.worker = new Worker(workerUrl(), { workerData: { opts } });
+    this.worker = startWorkerThread(workerUrl(), { workerData: { opts } });
     this.worker.on('message', (msg: PackedResult | { id: number; error: string }) => {
       const p = this.pending.get(msg.id);
       if (p === undefined) return;

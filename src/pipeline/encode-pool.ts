@@ -8,11 +8,11 @@
  * source keeps every worker going; each worker keeps its own format detection per source.
  * Results resolve in submission order.
  */
-import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { RawExtras as Extras, RawEvent } from '../core/events.js';
 import { type LineBlock, recycleBlock } from '../core/line-block.js';
 import { inSubmissionOrder, sourceKeys } from '../core/source-keys.js';
+import { startWorkerThread } from '../core/worker-thread.js';
 import { createParser, type ParserOptions } from '../parser/index.js';
 import type { EncodedRows } from '../storage/rows/index.js';
 import { deserializeRows } from '../storage/rows/index.js';
@@ -169,7 +169,7 @@ const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeM
 
 /** One worker and its requests in flight. */
 function startWorker(opts: ParserOptions, bodies: Bodies, readTime: Record<string, number>) {
-  const worker = new Worker(workerUrl(), {
+  const worker = startWorkerThread(workerUrl(), {
     workerData: { opts },
     resourceLimits: WORKER_HEAP_LIMITS,
   });

@@ -96,6 +96,7 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
       token: config.server.token,
       linkSecret: loadLinkSecret(dataDir),
       dataDir,
+      announceLater: true,
       parser: parserOptions(config.parse),
       log,
     });
@@ -147,6 +148,9 @@ export async function startPipeline(opts: RunOptions): Promise<RunningPipeline> 
     }
   });
 
+  // server.json tells scripts and `logpipe query` that the pipeline is up: written now that the
+  // sources listen, so a line sent on seeing it is not refused (or, over UDP, lost).
+  server.announce();
   opts.onReady?.({ url: server.url, dataDir });
 
   const done = (async () => {

@@ -11,8 +11,9 @@
  * have nothing to do. A worker that dies fails the jobs it held (the route answers 503, the
  * client retries) and the next job starts another.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
+import { startWorkerThread } from '../core/worker-thread.js';
 import type { ParserOptions, ReadTimeCounts } from '../parser/index.js';
 import { deserializeRows, type EncodedRows } from '../storage/rows/index.js';
 import { BulkRefused } from './elastic/answers.js';
@@ -175,7 +176,7 @@ export function createAgentRowsPool(opts: AgentRowsPoolOptions): AgentRowsPool {
   let closed = false;
 
   const start = (): Slot => {
-    const worker = new Worker(url, { resourceLimits: WORKER_HEAP_LIMITS });
+    const worker = startWorkerThread(url, { resourceLimits: WORKER_HEAP_LIMITS });
     worker.unref();
     const slot: Slot = { worker, pending: new Map(), dead: false };
     let why: Error | null = null;

@@ -18,6 +18,11 @@ export interface ListenOptions {
   linkSecret: string;
   /** When given, `server.json` there announces the server to `logpipe query`. */
   dataDir?: string;
+  /**
+   * Announce only when `announce()` is called, not once the socket is bound: `logpipe run` waits
+   * until its sources listen, so a script that sends lines on seeing `server.json` is not refused.
+   */
+  announceLater?: boolean;
   parser?: ParserOptions;
   /** What /status and /metrics report; default the API's own ingest counters. */
   counters?: () => ComponentCounters[];
@@ -27,6 +32,8 @@ export interface ListenOptions {
 
 export interface RunningServer {
   url: string;
+  /** Writes `server.json` (with `announceLater`; otherwise already done, and this does nothing). */
+  announce(): void;
   /**
    * Begins the stop: API requests are refused (503 "logpipe is stopping"), live tails end, and
    * it resolves once the requests in flight are answered. The socket stays open and announced
@@ -52,18 +59,22 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   const served = await serveApp(app, opts.host, opts.port, 'server.port');
   const url = served.url;
   // Never fails: a file that cannot be written yet (a full disk) is written once it can be.
-  const announced: Announcement | null = opts.dataDir
-    ? announce(
-        opts.dataDir,
-        {
-          pid: process.pid,
-          url,
-          started_at: new Date().toISOString(),
-          ...(opts.token ? { token: opts.token } : {}),
-        },
-        opts.log ?? stderrLogger(),
-      )
-    : null;
+  let announced: Announcement | null = null;
+  let withdrawn = false;
+  const announceNow = (): void => {
+    if (opts.dataDir === undefined || announced !== null || withdrawn) return;
+    announced = announce(
+      opts.dataDir,
+      {
+        pid: process.pid,
+        url,
+        started_at: new Date().toISOString(),
+        ...(opts.token ? { token: opts.token } : {}),
+      },
+      opts.log ?? stderrLogger(),
+    );
+  };
+  if (opts.announceLater !== true) announceNow();
   let refusing: Promise<void> | null = null;
   const refuse = () => {
     refusing ??= gate.close();
@@ -71,9 +82,11 @@ export async function startServer(opts: ListenOptions): Promise<RunningServer> {
   };
   return {
     url,
+    announce: announceNow,
     refuse,
     stop: async () => {
       await refuse();
+      withdrawn = true;
       announced?.withdraw();
       await served.stop();
     },
