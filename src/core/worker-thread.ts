@@ -11,7 +11,10 @@
  * An isolate decides at its creation whether it compiles on background threads
  * (`--concurrent-recompilation`), so the flag is turned off here before the first worker starts:
  * workers then compile on their own thread and have no compile job left running when they end,
- * while the main thread, created before, keeps compiling in the background.
+ * while the main thread, created before, keeps compiling in the background. It costs nothing
+ * measurable: `logpipe run` to all queryable, 6 alternated pairs, medians: the real-shaped corpus
+ * in 5.87 s and 8.86 s CPU against 6.01 s and 9.26 s with background compiles, the synthetic
+ * 1M lines in 3.15 s against 3.11 s.
  */
 import { setFlagsFromString } from 'node:v8';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
