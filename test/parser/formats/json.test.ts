@@ -102,6 +102,19 @@ describe('json', () => {
     expect(Object.keys(p?.fields ?? {})).toContain('__proto__');
   });
 
+  it('names nested keys the same however many distinct keys came before', () => {
+    // Past the bound of remembered dotted keys (50,000) the memory starts over: names stay right.
+    for (let i = 0; i < 60_000; i += 997) {
+      const fields = parse(JSON.stringify({ msg: 'x', [`p${i}`]: { [`c${i}`]: i, d: { e: 'v' } } }))!.fields;
+      expect(fields).toEqual({ [`p${i}.c${i}`]: i, [`p${i}.d.e`]: 'v' });
+    }
+    for (let i = 0; i < 60_000; i++) parse(`{"msg":"x","k${i}":{"c":1}}`);
+    expect(parse('{"msg":"x","k7":{"c":1},"userIdentity":{"type":"IAMUser"}}')!.fields).toEqual({
+      'k7.c': 1,
+      'userIdentity.type': 'IAMUser',
+    });
+  });
+
   it('flattens very deep nesting only so far', () => {
     let v = '1';
     for (let i = 0; i < 40; i++) v = `{"k":${v}}`;

@@ -90,4 +90,20 @@ describe('time finder', () => {
     expect(find('2026-06-09 00:04:41,464 x')).toBeNull();
     expect(find('no time here at all')).toBeNull();
   });
+
+  it('follows a source whose lines change between two layouts, and back', () => {
+    const f = new TimeFinder();
+    const t = (s: number, us = 0) => US(2026, 6, 9, 0, 4, s, us);
+    const lines: [string, number, string][] = [
+      ['[Tue Jun 09 00:04:36 2026] [error] a', t(36), '09 00:04:36 2026'],
+      ['[Tue Jun 09 00:04:38.420525 2026] [ssl:warn] b', t(38, 420_525), '09 00:04:38.420525 2026'],
+      ['[Tue Jun 09 00:04:39 2026] [notice] c', t(39), '09 00:04:39 2026'],
+      ['[Tue Jun 09 00:04:41.000007 2026] [core:info] d', t(41, 7), '09 00:04:41.000007 2026'],
+      ['2026-06-09 00:04:42,000 e', t(42), '2026-06-09 00:04:42,000'],
+      ['[Tue Jun 09 00:04:43 2026] [error] f', t(43), '09 00:04:43 2026'],
+      ['no time in this one', t(44), ''],
+      ['[Tue Jun 09 00:04:45.5 2026] not a layout', t(45, 500_000), ''],
+    ];
+    for (const [line, ts, text] of lines) expect(find(line, ts, f)?.text ?? '').toBe(text);
+  });
 });
