@@ -22,10 +22,42 @@ function isWordChar(c: number): boolean {
   return (l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c >= 128;
 }
 
+/**
+ * Whether the line's last word (after its trailing separators) can end a kv line: it holds a
+ * `=` or a `"` (a quoted value's end), or no word character at all. Anything else is a word
+ * after the pairs, which the full read refuses only once it has read every pair before it: a
+ * line of prose or a joined stack trace with one `x=y` in it was read to its end first (OpenStack
+ * lines, where kv wins a source on its `Final resource view: name=...` lines and is tried first on
+ * all the others, took 4.6 µs an event to parse and encode, then 3.9 µs; medians of 8 passes,
+ * 3 alternated runs, 2026-12-08).
+ */
+function mayEndPairs(line: string, n: number): boolean {
+  let e = n;
+  while (e > 0 && isBoundary(line.charCodeAt(e - 1))) e--;
+  let words = false;
+  for (let k = e - 1; k >= 0; k--) {
+    const c = line.charCodeAt(k);
+    if (c === 32 || c === 9) break;
+    if (c === 61 || c === 34) return true;
+    if (!words && isWordChar(c)) words = true;
+  }
+  return !words;
+}
+
 /** Parses a key=value line. */
 export function parseKv(line: string, ctx: ParseContext): Parsed | null {
   if (line.indexOf('=') < 0) return null;
   const n = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+  return mayEndPairs(line, n) ? readKv(line, n, ctx) : null;
+}
+
+/** Reads the whole line as kv, with no early refusal (the tests hold parseKv to it). */
+export function parseKvWhole(line: string, ctx: ParseContext): Parsed | null {
+  if (line.indexOf('=') < 0) return null;
+  return readKv(line, line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length, ctx);
+}
+
+function readKv(line: string, n: number, ctx: ParseContext): Parsed | null {
   let i = 0;
   let ts = Number.NaN;
   let level: Parsed['level'] = 'unknown';

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseKv } from '../../../src/parser/formats/kv.js';
+import { parseKv, parseKvWhole } from '../../../src/parser/formats/kv.js';
 import { ctx, us } from '../helpers.js';
 
 const parse = (line: string) => parseKv(line, ctx);
@@ -88,5 +89,25 @@ describe('kv claims a line only with a plausible shape', () => {
     expect(p?.fields).toEqual({ t: 4, n: 10 });
     expect(parse('retry: time="12" attempt=2')?.fields).toEqual({ time: '12', attempt: 2 });
     expect(parse('audit: ts=1700000000 action=login')?.ts).toBe(us('2023-11-14T22:13:20Z'));
+  });
+
+  it('refuses early only lines the whole read refuses', () => {
+    const token = fc.oneof(
+      fc.constantFrom('a=1', 'user=bob', 'n=3,', 'x="two words"', 'y="open', 'q="a b"!', 'k=v;', 'z=', '=v'),
+      fc.constantFrom('word', 'Traceback', '(most', 'recent)', '-', '.', ':', '"', ',', ';', '|', 'é=1', 'ü'),
+      fc.constantFrom('2026-06-09 00:03:01.160', 'INFO', 'WARN', '[req-1 - -]', '\n  File "x.py"', '\r'),
+      fc.stringMatching(/^[a-z=" ,;.]{0,6}$/),
+    );
+    const sep = fc.constantFrom(' ', '  ', '\t', ', ', '; ', '\n');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, sep), { maxLength: 8 }), (parts) => {
+        const line = parts
+          .map(([t, s]) => t + s)
+          .join('')
+          .trimEnd();
+        expect(parseKv(line, ctx)).toEqual(parseKvWhole(line, ctx));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
