@@ -20,6 +20,8 @@ import { deserializeRows } from '../storage/rows/index.js';
 export interface EncodePoolOptions extends ParserOptions {
   /** Worker threads, at least 1. */
   threads: number;
+  /** Each worker's young generation (MB); default YOUNG_GENERATION_MB, sized for `logpipe run`'s memory. */
+  youngGenerationMb?: number;
 }
 
 /** Defaults for the events of one source, as its config gives them. */
@@ -165,13 +167,14 @@ const MAX_SPARE_BODIES = 16;
  * sooner and the heap peaked at 26–31 MB (at 2 GB it stayed at 35). 1.5 GB still holds a
  * batch's text at the longest a string can be (512 MB), several times over.
  */
-const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 1536 };
+export const YOUNG_GENERATION_MB = 12;
+const OLD_GENERATION_MB = 1536;
 
 /** One worker and its requests in flight. */
-function startWorker(opts: ParserOptions, bodies: Bodies, readTime: Record<string, number>) {
+function startWorker(opts: ParserOptions, youngMb: number, bodies: Bodies, readTime: Record<string, number>) {
   const worker = startWorkerThread(workerUrl(), {
     workerData: { opts },
-    resourceLimits: WORKER_HEAP_LIMITS,
+    resourceLimits: { maxYoungGenerationSizeMb: youngMb, maxOldGenerationSizeMb: OLD_GENERATION_MB },
   });
   const pending = new Map<number, InFlight>();
   let nextId = 0;
@@ -229,14 +232,16 @@ function startWorker(opts: ParserOptions, bodies: Bodies, readTime: Record<strin
  * pattern fails at creation with the same errors as createParser.
  */
 export function createEncodePool(opts: EncodePoolOptions): EncodePool {
-  const { threads, ...parserOpts } = opts;
+  const { threads, youngGenerationMb = YOUNG_GENERATION_MB, ...parserOpts } = opts;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new UsageError(`parser threads must be a whole number >= 1, got ${threads}`);
   }
   createParser(parserOpts);
   const bodies: Bodies = { spare: [], of: new WeakMap() };
   const readTime: Record<string, number> = {};
-  const workers = Array.from({ length: threads }, () => startWorker(parserOpts, bodies, readTime));
+  const workers = Array.from({ length: threads }, () =>
+    startWorker(parserOpts, youngGenerationMb, bodies, readTime),
+  );
   let turn = 0;
   const inOrder = inSubmissionOrder();
   let last: Promise<unknown> = Promise.resolve();
