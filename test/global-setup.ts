@@ -5,9 +5,18 @@
  * not stop the run here (tsc still emits; `npm test` type-checks first and fails on them).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-export default function setup(): void {
+/**
+ * Also makes the run's one temporary folder, under which every test's `tempDir()` goes
+ * (`TEST_TMP_ROOT`, handed to the test processes through the environment), and removes it
+ * when the run ends, so a run no longer leaves its tests' folders behind in the system's temp
+ * folder (hundreds a run). `KEEP_TEST_DIRS=1` keeps it, for looking into a failure. (Not
+ * `LOGPIPE_…` names: those are config settings, core/config.ts, and logpipe refuses unknown ones.)
+ */
+export default function setup(): () => void {
   try {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -18,4 +27,13 @@ export default function setup(): void {
   }
   execFileSync(process.execPath, ['scripts/build-ui.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
   execFileSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const root = mkdtempSync(join(tmpdir(), 'logpipe-tests-'));
+  process.env.TEST_TMP_ROOT = root;
+  return () => {
+    if (process.env.KEEP_TEST_DIRS === '1') {
+      process.stderr.write(`global-setup: the tests' folders are kept in ${root}\n`);
+      return;
+    }
+    rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+  };
 }

@@ -14,8 +14,6 @@
  * the store said it stored), a free-text search and field queries must answer. When they do not,
  * the bodies of that append are replayed one by one into fresh stores to name the one to blame.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +38,7 @@ import {
   SEGMENT_ENCODING,
   serializeRows,
 } from '../../src/storage/rows/index.js';
+import { tempDir } from '../helpers/cli.js';
 
 const SECRET = 'f'.repeat(64);
 
@@ -52,7 +51,7 @@ const stores: Store[] = [];
 
 async function openStore(): Promise<Store> {
   const store = await openDuckDbStore({
-    path: join(mkdtempSync(join(tmpdir(), 'logpipe-fuzz-')), 'logs.duckdb'),
+    path: join(tempDir('logpipe-fuzz-'), 'logs.duckdb'),
   });
   stores.push(store);
   return store;

@@ -44,9 +44,9 @@ export function runCli(
   });
 }
 
-/** A fresh temporary directory for one test. */
+/** A fresh temporary directory for one test, in the run's folder (test/global-setup.ts), removed when the run ends. */
 export function tempDir(prefix = 'logpipe-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.TEST_TMP_ROOT ?? tmpdir(), prefix));
 }
 
 /**
