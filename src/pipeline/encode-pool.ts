@@ -167,7 +167,7 @@ const MAX_SPARE_BODIES = 16;
  * sooner and the heap peaked at 26–31 MB (at 2 GB it stayed at 35). 1.5 GB still holds a
  * batch's text at the longest a string can be (512 MB), several times over.
  */
-export const YOUNG_GENERATION_MB = 12;
+const YOUNG_GENERATION_MB = 12;
 const OLD_GENERATION_MB = 1536;
 
 /** One worker and its requests in flight. */

@@ -44,7 +44,7 @@ export function runCli(
   });
 }
 
-/** A fresh temporary directory for one test, in the run's folder (test/global-setup.ts), removed when the run ends. */
+/** A fresh temporary directory for one test, in the run's folder (removed when the run ends: test/global-setup.ts). */
 export function tempDir(prefix = 'logpipe-test-'): string {
   return mkdtempSync(join(process.env.TEST_TMP_ROOT ?? tmpdir(), prefix));
 }

@@ -44,17 +44,21 @@ function mayEndPairs(line: string, n: number): boolean {
   return !words;
 }
 
+/** The line's end, before a trailing CR. */
+function endOf(line: string): number {
+  return line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+}
+
 /** Parses a key=value line. */
 export function parseKv(line: string, ctx: ParseContext): Parsed | null {
   if (line.indexOf('=') < 0) return null;
-  const n = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+  const n = endOf(line);
   return mayEndPairs(line, n) ? readKv(line, n, ctx) : null;
 }
 
 /** Reads the whole line as kv, with no early refusal (the tests hold parseKv to it). */
 export function parseKvWhole(line: string, ctx: ParseContext): Parsed | null {
-  if (line.indexOf('=') < 0) return null;
-  return readKv(line, line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length, ctx);
+  return line.indexOf('=') < 0 ? null : readKv(line, endOf(line), ctx);
 }
 
 function readKv(line: string, n: number, ctx: ParseContext): Parsed | null {

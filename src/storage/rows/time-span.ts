@@ -303,6 +303,16 @@ function findText(line: string, text: string, hint: number): number {
 }
 
 /**
+ * The length of layout `id`'s text for the time set when `line` holds it at `at` with no digit
+ * beside it, else -1: matched piece by piece, no text built.
+ */
+function placedAt(line: string, id: number, at: number): number {
+  if (at < 0) return -1;
+  const n = scratch.lengthAt(line, id, at);
+  return n > 0 && !digitAt(line, at - 1) && !digitAt(line, at + n) ? n : -1;
+}
+
+/**
  * What the last rows of one source found, tried first on the next one: the layout and place of
  * the last find, and of the last different one before it. A file may mix two layouts line by
  * line (Apache 2.2 and 2.4 error lines, `[Tue Jun 09 00:04:36 2026]` and `[... 00:27:38.420525
@@ -331,7 +341,7 @@ interface SourceState {
 const MAX_SKIP = 32;
 const SOURCES_KEPT = 4096;
 
-/** The result of `findTime`: where the text lies (UTF-16 units) and what it is. */
+/** The result of `TimeFinder.find`: where the text lies (UTF-16 units) and what it is. */
 export interface TimeCut {
   /** UTF-16 index of the text in the line. */
   at: number;
@@ -342,8 +352,8 @@ export interface TimeCut {
 }
 
 /**
- * Finds a row's time text in its line: the layout that matched the source's previous row first
- * (where it lay then, else anywhere), then every layout in order. One finder per encoding
+ * Finds a row's time text in its line: the two layouts last found in the source's rows first
+ * (where they lay then, else anywhere), then every layout in order. One finder per encoding
  * thread; its memory of sources is bounded.
  */
 export class TimeFinder {
@@ -358,18 +368,13 @@ export class TimeFinder {
     const st = this.state(source);
     if (!scratch.set(ts)) return false;
     if (st.layout > 0) {
-      // Where the source's last time lay, first: most lines of a file put it in one place.
-      if (this.tryAt(line, st.layout, st.at)) return this.found(st, this.cut.at, this.cut.length, st.layout);
-      if (st.other > 0 && this.tryAt(line, st.other, st.otherAt))
-        return this.found(st, this.cut.at, this.cut.length, st.other);
-      const text = scratch.render(st.layout);
-      const at = findText(line, text, st.at);
-      if (at >= 0) return this.found(st, at, text.length, st.layout);
-      if (st.other > 0) {
-        const otherText = scratch.render(st.other);
-        const otherAt = findText(line, otherText, -1);
-        if (otherAt >= 0) return this.found(st, otherAt, otherText.length, st.other);
-      }
+      // Where the source's last times lay, first: most lines of a file put it in one place.
+      const n = placedAt(line, st.layout, st.at);
+      if (n > 0) return this.found(st, st.at, n, st.layout);
+      const m = st.other > 0 ? placedAt(line, st.other, st.otherAt) : -1;
+      if (m > 0) return this.found(st, st.otherAt, m, st.other);
+      if (this.lookFor(st, line, st.layout, st.at)) return true;
+      if (st.other > 0 && this.lookFor(st, line, st.other, st.otherAt)) return true;
     }
     if (st.skip > 0) {
       st.skip--;
@@ -377,24 +382,18 @@ export class TimeFinder {
     }
     for (let k = 0; k < TIME_LAYOUTS.length; k++) {
       const id = TIME_LAYOUTS[k].id;
-      if (id === st.layout || id === st.other) continue;
-      const text = scratch.render(id);
-      const at = findText(line, text, -1);
-      if (at >= 0) return this.found(st, at, text.length, id);
+      if (id !== st.layout && id !== st.other && this.lookFor(st, line, id, -1)) return true;
     }
     st.skip = st.backoff;
     st.backoff = Math.min(MAX_SKIP, st.backoff * 2);
     return false;
   }
 
-  /** Whether layout `id`'s text lies at `at` in `line` with no digit next to it; sets `cut`'s place. */
-  private tryAt(line: string, id: number, at: number): boolean {
-    if (at < 0) return false;
-    const n = scratch.lengthAt(line, id, at);
-    if (n <= 0 || digitAt(line, at - 1) || digitAt(line, at + n)) return false;
-    this.cut.at = at;
-    this.cut.length = n;
-    return true;
+  /** Renders layout `id` and looks for it anywhere in `line` (at `hint` first); found or not. */
+  private lookFor(st: SourceState, line: string, id: number, hint: number): boolean {
+    const text = scratch.render(id);
+    const at = findText(line, text, hint);
+    return at >= 0 && this.found(st, at, text.length, id);
   }
 
   private found(st: SourceState, at: number, length: number, layout: number): boolean {
